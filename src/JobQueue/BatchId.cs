@@ -1,0 +1,47 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace JobQueue;
+
+/// <summary>
+/// Identifies a batch of jobs. Wraps a version-7 (time-ordered) <see cref="Guid"/> made by the client, so the id is
+/// known before the batch is written.
+/// </summary>
+/// <param name="Value">The wrapped Guid.</param>
+public readonly record struct BatchId(Guid Value) : ISpanFormattable
+{
+    /// <summary>Creates a new, time-ordered id.</summary>
+    public static BatchId New() => new(Guid.CreateVersion7());
+
+    /// <summary>Parses the canonical "D" form written by <see cref="ToString()"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="value"/> is not a Guid.</exception>
+    public static BatchId Parse(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Guid.TryParse(value, out Guid guid)
+            ? new BatchId(guid)
+            : throw new FormatException($"'{value}' is not a batch id: expected a Guid such as 0190a5c2-7e4b-7cc1-9f0e-3b2f6d1e8a90.");
+    }
+
+    /// <summary>Parses a batch id; returns false instead of throwing when <paramref name="value"/> is not one.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? value, out BatchId id)
+    {
+        if (Guid.TryParse(value, out Guid guid))
+        {
+            id = new BatchId(guid);
+            return true;
+        }
+
+        id = default;
+        return false;
+    }
+
+    /// <summary>The Guid's canonical "D" form.</summary>
+    public override string ToString() => Value.ToString("D");
+
+    /// <inheritdoc />
+    public string ToString(string? format, IFormatProvider? formatProvider) => Value.ToString("D");
+
+    /// <inheritdoc />
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        => Value.TryFormat(destination, out charsWritten, "D");
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using JobQueue.Diagnostics;
+using JobQueue.Hosting;
+using JobQueue.Registration;
+using JobQueue.Storage;
+
+namespace JobQueue.Client;
+
+/// <summary>The <see cref="IJobClient"/> registered by AddJobQueue.</summary>
+internal sealed class JobClient : IJobClient
+{
+    private readonly IJobStorage _storage;
+    private readonly JobFactory _factory;
+    private readonly TimeProvider _time;
+    private readonly JobQueueOptions _options;
+    private readonly JobQueueDiagnostics _diagnostics;
+    private readonly RunningJobs _runningJobs;
+
+    public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
+        JobQueueDiagnostics diagnostics, RunningJobs runningJobs)
+    {
+        _storage = storage;
+        _factory = factory;
+        _time = time;
+        _options = options;
+        _diagnostics = diagnostics;
+        _runningJobs = runningJobs;
+    }
+
+    public ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        JobFactory.Validate(options);
+        return EnqueueCoreAsync(args, options, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        JobFactory.Validate(options);
+        if (options?.IdempotencyKey is not null)
+        {
+            throw new ArgumentException("EnqueueManyAsync cannot take an IdempotencyKey: one key would match only the first job. Enqueue such jobs one at a time.", nameof(options));
+        }
+
+        return EnqueueManyCoreAsync(args, options, cancellationToken);
+    }
+
+    public async ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        DateTimeOffset now = _time.GetUtcNow();
+        var builder = new BatchBuilder(_factory, new BatchId(Guid.CreateVersion7()), now);
+        using Activity? activity = JobQueueDiagnostics.ActivitySource.StartActivity("batch start", ActivityKind.Producer);
+        activity?.SetTag("jobqueue.batch.id", builder.Id.ToString());
+        build(builder);
+        if (builder.Children.Count == 0)
+        {
+            throw new ArgumentException("The batch has no child job: call Enqueue(...) on the builder at least once.", nameof(build));
+        }
+
+        var request = new EnqueueRequest
+        {
+            Jobs = builder.Children,
+            Batch = new NewBatch { Id = builder.Id, SuccessCallback = builder.SuccessCallback, FailureCallback = builder.FailureCallback },
+            Now = now,
+        };
+        await _storage.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("jobqueue.batch.size", builder.Children.Count);
+        foreach (NewJob child in builder.Children)
+        {
+            _diagnostics.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", child.Name),
+                new KeyValuePair<string, object?>("jobqueue.queue", child.Queue));
+        }
+
+        return builder.Id;
+    }
+
+    public async ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<StoredJob?> jobs = await _storage.GetJobsAsync([id], cancellationToken).ConfigureAwait(false);
+        return jobs[0] is { } job ? JobInfoMapper.ToInfo(job) : null;
+    }
+
+    public async ValueTask<BatchInfo?> GetBatchAsync(BatchId id, CancellationToken cancellationToken = default)
+    {
+        StoredBatch? batch = await _storage.GetBatchAsync(id, cancellationToken).ConfigureAwait(false);
+        return batch is null ? null : JobInfoMapper.ToInfo(batch);
+    }
+
+    public async ValueTask<JobInfo> WaitForCompletionAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        bool signalled = _storage.Capabilities.FinishSignal;
+
+        // A store with a finish signal is still re-read now and then: a signal can be lost with a dropped connection.
+        TimeSpan recheck = signalled ? _options.PollInterval * 5 : _options.PollInterval;
+        while (true)
+        {
+            JobInfo info = await GetAsync(id, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"No job {id} exists in the store (never enqueued, or already pruned).");
+            if (info.IsFinished)
+            {
+                return info;
+            }
+
+            if (signalled)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(recheck);
+                try
+                {
+                    await _storage.WaitForFinishAsync(id, wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The recheck interval passed: read the job again.
+                }
+            }
+            else
+            {
+                await Task.Delay(recheck, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<CancelOutcome> outcomes = await _storage.CancelAsync([id], _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        switch (outcomes[0])
+        {
+            case CancelOutcome.CancelledWhileRunning:
+                // Fires the token at once when the job runs in this process; elsewhere the next lease renewal notices.
+                _runningJobs.TryCancel(id);
+                return true;
+            case CancelOutcome.Cancelled:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async ValueTask<JobId> EnqueueCoreAsync<TArgs>(TArgs args, EnqueueOptions? options, CancellationToken cancellationToken)
+    {
+        JobRegistration registration = _factory.Registration<TArgs>();
+        using Activity? activity = StartEnqueueActivity(registration.Name);
+        DateTimeOffset now = _time.GetUtcNow();
+        NewJob job = _factory.Create(registration, args, options, now);
+        activity?.SetTag("jobqueue.job.id", job.Id.ToString());
+        IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken)
+            .ConfigureAwait(false);
+        if (results[0].Created)
+        {
+            _diagnostics.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", job.Name),
+                new KeyValuePair<string, object?>("jobqueue.queue", job.Queue));
+        }
+
+        return results[0].Id;
+    }
+
+    private async ValueTask<IReadOnlyList<JobId>> EnqueueManyCoreAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options,
+        CancellationToken cancellationToken)
+    {
+        JobRegistration registration = _factory.Registration<TArgs>();
+        using Activity? activity = StartEnqueueActivity(registration.Name);
+        DateTimeOffset now = _time.GetUtcNow();
+        var jobs = new List<NewJob>();
+        foreach (TArgs item in args)
+        {
+            if (item is null)
+            {
+                throw new ArgumentNullException(nameof(args), $"Item {jobs.Count} of the arguments is null; nothing was enqueued.");
+            }
+
+            jobs.Add(_factory.Create(registration, item, options, now));
+        }
+
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+
+        activity?.SetTag("jobqueue.batch.size", jobs.Count);
+        IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = now }, cancellationToken)
+            .ConfigureAwait(false);
+        var ids = new JobId[results.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = results[i].Id;
+        }
+
+        _diagnostics.Enqueued.Add(jobs.Count, new KeyValuePair<string, object?>("jobqueue.job.name", registration.Name),
+            new KeyValuePair<string, object?>("jobqueue.queue", jobs[0].Queue));
+        return ids;
+    }
+
+    private static Activity? StartEnqueueActivity(string jobName)
+    {
+        Activity? activity = JobQueueDiagnostics.ActivitySource.StartActivity($"enqueue {jobName}", ActivityKind.Producer);
+        activity?.SetTag("jobqueue.job.name", jobName);
+        return activity;
+    }
+}

@@ -1,0 +1,127 @@
+using JobQueue.InMemory;
+using JobQueue.Registration;
+using JobQueue.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace JobQueue;
+
+/// <summary>Configures JobQueue inside <c>services.AddJobQueue(q =&gt; ...)</c>: the store, the jobs, the queues and the host's options.</summary>
+public sealed class JobQueueBuilder
+{
+    private readonly Dictionary<string, QueueOptions> _queues = new(StringComparer.Ordinal);
+    private readonly List<(Type JobType, JobOptions Options)> _jobs = [];
+    private Func<IServiceProvider, IJobStorage>? _storageFactory;
+    private string? _storageName;
+
+    internal JobQueueBuilder(IServiceCollection services)
+    {
+        Services = services;
+    }
+
+    /// <summary>The application's services, for storage providers that register their own.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The options of the client and worker host; change them here or through <see cref="Configure"/>.</summary>
+    public JobQueueOptions Options { get; } = new();
+
+    internal IReadOnlyDictionary<string, QueueOptions> Queues => _queues;
+
+    internal IReadOnlyList<(Type JobType, JobOptions Options)> Jobs => _jobs;
+
+    internal Func<IServiceProvider, IJobStorage>? StorageFactory => _storageFactory;
+
+    /// <summary>Uses a store made by <paramref name="factory"/>; storage packages call this from their own Use method.</summary>
+    /// <param name="name">The store's name for messages, such as "PostgreSQL".</param>
+    /// <param name="factory">Creates the store once, from the application's services.</param>
+    /// <exception cref="InvalidOperationException">A store was chosen already.</exception>
+    public JobQueueBuilder UseStorage(string name, Func<IServiceProvider, IJobStorage> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (_storageFactory is not null)
+        {
+            throw new InvalidOperationException($"JobQueue already uses the {_storageName} store; choose one store (Use{name} was called after Use{_storageName}).");
+        }
+
+        _storageFactory = factory;
+        _storageName = name;
+        return this;
+    }
+
+    /// <summary>Keeps jobs in this process's memory: fast and simple, lost when the process ends.</summary>
+    /// <param name="configure">Sets a capacity and what happens when it is reached.</param>
+    public JobQueueBuilder UseInMemory(Action<InMemoryStorageOptions>? configure = null)
+    {
+        var options = new InMemoryStorageOptions();
+        configure?.Invoke(options);
+        if (options.Capacity is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(configure), options.Capacity,
+                $"InMemoryStorageOptions.Capacity is {options.Capacity}; it must be at least 1, or null for no bound.");
+        }
+
+        return UseStorage("InMemory", _ => new InMemoryJobStorage(options));
+    }
+
+    /// <summary>Registers a job handler; its arguments type is inferred from the IJob interface it implements.</summary>
+    /// <typeparam name="TJob">A class implementing <see cref="IJob{TArgs}"/> or <see cref="IJob{TArgs, TResult}"/>.</typeparam>
+    /// <param name="configure">Sets the job type's queue, priority, timeout, attempts and retry delay.</param>
+    /// <exception cref="ArgumentException">The options are invalid, or <typeparamref name="TJob"/> is no job handler.</exception>
+    public JobQueueBuilder AddJob<TJob>(Action<JobOptions>? configure = null)
+        where TJob : class
+    {
+        var options = new JobOptions();
+        configure?.Invoke(options);
+        OptionsValidator.Validate(typeof(TJob), options);
+        _jobs.Add((typeof(TJob), options));
+        Services.TryAddTransient<TJob>();
+        return this;
+    }
+
+    /// <summary>Declares a queue and how many of its jobs run at once in each host.</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="concurrency">Jobs of this queue running at once, at least 1.</param>
+    /// <exception cref="ArgumentException">The name is empty, the concurrency is below 1, or the queue was declared already.</exception>
+    public JobQueueBuilder AddQueue(string name, int concurrency = 1)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("A queue name cannot be empty: AddQueue(\"tickets\", concurrency: 4).", nameof(name));
+        }
+
+        if (concurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency,
+                $"Queue '{name}' has concurrency {concurrency}; it must be at least 1.");
+        }
+
+        if (!_queues.TryAdd(name, new QueueOptions { Name = name, Concurrency = concurrency }))
+        {
+            throw new ArgumentException($"Queue '{name}' is declared twice; call AddQueue once per queue.", nameof(name));
+        }
+
+        return this;
+    }
+
+    /// <summary>Changes the options of the client and worker host.</summary>
+    public JobQueueBuilder Configure(Action<JobQueueOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Options);
+        return this;
+    }
+
+    /// <summary>Registers every job in a registry, validating names, and every option.</summary>
+    internal JobRegistry BuildRegistry()
+    {
+        OptionsValidator.Validate(Options);
+        var registry = new JobRegistry();
+        foreach ((Type jobType, JobOptions options) in _jobs)
+        {
+            registry.Add(jobType, options);
+        }
+
+        return registry;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics.Metrics;
+using JobQueue;
+using JobQueue.Client;
+using JobQueue.Diagnostics;
+using JobQueue.Hosting;
+using JobQueue.Registration;
+using JobQueue.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds JobQueue to an application's services.</summary>
+public static class JobQueueServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the job client (<see cref="IJobClient"/>) and, unless <see cref="JobQueueOptions.RunWorker"/> is false,
+    /// the worker host that runs jobs as a hosted service. Every option is validated here, so a bad setting fails
+    /// at startup with its name and value.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Chooses the store, registers jobs and queues, sets options.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="InvalidOperationException">No store was chosen, a job is registered twice, or AddJobQueue was called before.</exception>
+    public static IServiceCollection AddJobQueue(this IServiceCollection services, Action<JobQueueBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (services.Any(d => d.ServiceType == typeof(JobRegistry)))
+        {
+            throw new InvalidOperationException("AddJobQueue was called twice; configure every job, queue and option in one call.");
+        }
+
+        var builder = new JobQueueBuilder(services);
+        configure(builder);
+        JobRegistry registry = builder.BuildRegistry();
+        Func<IServiceProvider, IJobStorage> storageFactory = builder.StorageFactory ?? throw new InvalidOperationException(
+            "JobQueue has no store: call q.UseInMemory(), or UseSqlite(path), UsePostgres(connectionString) or UseRedis(connectionString) from their packages.");
+
+        JobQueueOptions options = builder.Options;
+        services.AddSingleton(registry);
+        services.AddSingleton(options);
+        services.AddSingleton<IOptions<JobQueueOptions>>(Options.Options.Create(options));
+        services.AddSingleton(new WorkerPlan(builder.Queues, registry, options));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(storageFactory);
+        services.AddSingleton<IJobStorage>(sp => storageFactory(sp));
+        services.AddSingleton<JobFactory>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton(sp => new JobQueueDiagnostics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton<RetryPolicy>(sp => new RetryPolicy(options.MaxRetryDelay, Random.Shared.NextDouble));
+        services.AddSingleton<IJobClient, JobClient>();
+        if (options.RunWorker)
+        {
+            services.AddSingleton<WorkerHost>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WorkerHost>());
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+namespace JobQueue;
+
+/// <summary>
+/// Per-enqueue settings. Every property left null falls back to the job type's options
+/// (<see cref="JobOptions"/>), then to the defaults.
+/// </summary>
+public sealed class EnqueueOptions
+{
+    /// <summary>The queue to run in; defaults to the job type's queue.</summary>
+    public string? Queue { get; set; }
+
+    /// <summary>Higher runs first within a queue; defaults to the job type's priority (0).</summary>
+    public int? Priority { get; set; }
+
+    /// <summary>Run no earlier than this long after enqueue. Cannot be combined with <see cref="RunAt"/>.</summary>
+    public TimeSpan? Delay { get; set; }
+
+    /// <summary>Run no earlier than this time. Cannot be combined with <see cref="Delay"/>.</summary>
+    public DateTimeOffset? RunAt { get; set; }
+
+    /// <summary>How many attempts the job may make, at least 1; defaults to the job type's.</summary>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>How long one attempt may run before its token is cancelled; defaults to the job type's.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>The base delay before the first retry; defaults to the job type's.</summary>
+    public TimeSpan? RetryDelay { get; set; }
+
+    /// <summary>
+    /// While a job with this key is live (not failed for good and not cancelled, and not yet pruned), a
+    /// second enqueue with the same key writes nothing and returns the first job's id.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
+}

@@ -1,0 +1,45 @@
+namespace JobQueue;
+
+/// <summary>
+/// Enqueues jobs and reads their status. Registered as a singleton by <c>AddJobQueue</c>; inject it
+/// anywhere, or use <see cref="JobContext.Jobs"/> inside a job.
+/// </summary>
+public interface IJobClient
+{
+    /// <summary>Enqueues one job and returns its id once the job is durable in the store.</summary>
+    /// <typeparam name="TArgs">An arguments type registered with <c>AddJob</c>.</typeparam>
+    /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options are invalid, such as both Delay and RunAt set.</exception>
+    /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="QueueFullException">A bounded in-memory store is full and configured to throw.</exception>
+    ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues many jobs in one store operation; ids are returned in the order of <paramref name="args"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="args"/> or one of its items is null.</exception>
+    /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
+    ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a batch: its children and its callbacks are written in one atomic store operation. The success
+    /// callback runs once after every child succeeded; the failure callback runs once when a child fails for good.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch has no child job.</exception>
+    ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a job's status; null when no such job exists (or it was pruned).</summary>
+    ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a batch's progress; null when no such batch exists (or it was pruned).</summary>
+    ValueTask<BatchInfo?> GetBatchAsync(BatchId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the job reaches a final state (Succeeded, Failed or Cancelled) and returns it.</summary>
+    /// <exception cref="InvalidOperationException">No such job exists.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    ValueTask<JobInfo> WaitForCompletionAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels a job that has not finished. A queued job never starts; a running job's cancellation token
+    /// fires. Returns false when the job does not exist or already finished.
+    /// </summary>
+    ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+namespace JobQueue;
+
+/// <summary>Settings of the in-memory store, given to <c>UseInMemory(o =&gt; ...)</c>.</summary>
+public sealed class InMemoryStorageOptions
+{
+    /// <summary>
+    /// The most unfinished jobs (scheduled, enqueued, running, awaiting) the store holds; null is unbounded.
+    /// When it is full, an enqueue waits for room or throws, as <see cref="ThrowWhenFull"/> says.
+    /// </summary>
+    /// <value>Defaults to null (unbounded).</value>
+    public int? Capacity { get; set; }
+
+    /// <summary>When the store is full, throw <see cref="QueueFullException"/> instead of waiting for room.</summary>
+    /// <value>Defaults to false: wait.</value>
+    public bool ThrowWhenFull { get; set; }
+}

@@ -1,0 +1,28 @@
+namespace JobQueue;
+
+/// <summary>Settings for every job of one type, given to <c>AddJob&lt;TJob&gt;(j =&gt; ...)</c>.</summary>
+public sealed class JobOptions
+{
+    /// <summary>The queue jobs of this type run in.</summary>
+    /// <value>Defaults to "default".</value>
+    public string Queue { get; set; } = JobQueueOptions.DefaultQueueName;
+
+    /// <summary>Higher runs first within a queue.</summary>
+    /// <value>Defaults to 0.</value>
+    public int Priority { get; set; }
+
+    /// <summary>How long one attempt may run before its cancellation token fires.</summary>
+    /// <value>Defaults to 10 minutes.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many attempts a job may make before it fails for good (1 means no retry).</summary>
+    /// <value>Defaults to 10.</value>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// The delay before the first retry. Later retries double it each time, with ±20% jitter, up to
+    /// <see cref="JobQueueOptions.MaxRetryDelay"/>.
+    /// </summary>
+    /// <value>Defaults to 5 seconds.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+}

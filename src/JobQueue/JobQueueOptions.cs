@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace JobQueue;
+
+/// <summary>Settings of the client and the worker host, set through <c>AddJobQueue(q =&gt; q.Configure(o =&gt; ...))</c>.</summary>
+public sealed class JobQueueOptions
+{
+    /// <summary>The name of the queue that jobs run in unless their type or enqueue says otherwise: "default".</summary>
+    public const string DefaultQueueName = "default";
+
+    /// <summary>Whether this process runs jobs. Set false in a process that only enqueues (a web front end).</summary>
+    /// <value>Defaults to true.</value>
+    public bool RunWorker { get; set; } = true;
+
+    /// <summary>How many jobs run at once in a queue that was not declared with <c>AddQueue</c>.</summary>
+    /// <value>Defaults to 10.</value>
+    public int DefaultConcurrency { get; set; } = 10;
+
+    /// <summary>How long a worker's lease on a running job lasts; it is renewed every third of this while the job runs.</summary>
+    /// <remarks>A job whose worker died runs again once its lease expires, so shorter means faster recovery and more writes.</remarks>
+    /// <value>Defaults to 30 seconds.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a handler that ignores its cancelled token may keep running before it is abandoned.</summary>
+    /// <value>Defaults to 5 seconds.</value>
+    public TimeSpan TimeoutGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>At shutdown, how long running jobs may take to finish before they are cancelled and their leases given back.</summary>
+    /// <value>Defaults to 20 seconds, under the host's own 30-second default.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often an idle worker looks for work when the store has no wake-up signal, and how often due scheduled jobs are promoted.</summary>
+    /// <value>Defaults to 1 second.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often each host looks for jobs whose worker died (expired leases).</summary>
+    /// <value>Defaults to 15 seconds.</value>
+    public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The longest delay between two attempts, whatever the backoff computes.</summary>
+    /// <value>Defaults to 1 hour.</value>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long finished jobs (succeeded, failed, cancelled) are kept for inspection; null keeps them forever.</summary>
+    /// <value>Defaults to 7 days.</value>
+    public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often finished jobs older than <see cref="Retention"/> are pruned.</summary>
+    /// <value>Defaults to 5 minutes.</value>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many jobs one fetch may lease at most.</summary>
+    /// <value>Defaults to 100.</value>
+    public int FetchBatchSize { get; set; } = 100;
+
+    /// <summary>Serializer options for job arguments and results; supply source-generated type info here.</summary>
+    /// <value>Defaults to <see cref="JsonSerializerOptions.Web"/>.</value>
+    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+}

@@ -1,0 +1,17 @@
+namespace JobQueue.Storage;
+
+/// <summary>What a store can do beyond the members every store has; the engine adapts instead of catching NotSupportedException.</summary>
+public sealed record StorageCapabilities
+{
+    /// <summary>The store signals new work through <see cref="IJobStorage.WaitForWorkAsync"/>, so idle workers need not poll tightly.</summary>
+    public bool WakeUpSignal { get; init; }
+
+    /// <summary>The store signals finished jobs through <see cref="IJobStorage.WaitForFinishAsync"/>.</summary>
+    public bool FinishSignal { get; init; }
+
+    /// <summary>Jobs can be enqueued inside the caller's own database transaction (through the provider's package).</summary>
+    public bool TransactionalEnqueue { get; init; }
+
+    /// <summary>Workers in other processes share this store, so leases can expire while their owner is alive elsewhere.</summary>
+    public bool SharedAcrossProcesses { get; init; }
+}
