@@ -27,6 +27,9 @@ internal sealed class JobClient : IJobClient
         _runningJobs = runningJobs;
     }
 
+    /// <summary>The same client writing through another store view (see JobClientStorageExtensions).</summary>
+    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs);
+
     public ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
