@@ -32,8 +32,13 @@ internal static class JobSql
         SELECT id FROM jobqueue_jobs WHERE idempotency_key = $key AND state NOT IN (4, 5) LIMIT 1;
         """;
 
-    /// <summary>Counts new children; no row changed means the batch does not exist and the enqueue must fail.</summary>
-    public const string AddBatchChildren = "UPDATE jobqueue_batches SET total = total + $count WHERE id = $id;";
+    /// <summary>
+    /// Counts new children. Only while the batch has a pending child (finished_at IS NULL): once finished, its
+    /// callbacks have been decided, so no row changed means the enqueue must fail.
+    /// </summary>
+    public const string AddBatchChildren = "UPDATE jobqueue_batches SET total = total + $count WHERE id = $id AND finished_at IS NULL;";
+
+    public const string BatchExists = "SELECT count(*) FROM jobqueue_batches WHERE id = $id;";
 
     /// <summary>
     /// Leases ready jobs in fetch order. One statement inside BEGIN IMMEDIATE: no other writer can lease the same

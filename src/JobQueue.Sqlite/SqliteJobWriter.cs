@@ -92,8 +92,10 @@ internal sealed class SqliteJobWriter
             if (addChildren.ExecuteNonQuery() == 0)
             {
                 // Thrown inside the transaction, so the caller rolls back every row written above.
-                throw new InvalidOperationException(
-                    $"Batch {batchId} does not exist, so no job can be added to it. A job joins a batch created in the same request, or the batch of the running job that adds it.");
+                using SqliteCommand exists = _commands.Create(JobSql.BatchExists).With("$id", (BatchId?)batchId);
+                throw new InvalidOperationException(exists.ExecuteScalar() is 0L
+                    ? $"Batch {batchId} does not exist, so no job can be added to it. A job joins a batch created in the same request, or the batch of the running job that adds it. Nothing was written."
+                    : $"Batch {batchId} has already finished, so no job can be added to it; children can only be added while one of its children is pending. Nothing was written.");
             }
         }
 
