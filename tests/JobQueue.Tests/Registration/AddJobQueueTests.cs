@@ -1,4 +1,4 @@
-using JobQueue.Tests.Jobs;
+using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Registration;
