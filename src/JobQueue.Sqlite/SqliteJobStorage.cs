@@ -37,6 +37,9 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
         _connections = new SqliteConnectionFactory(settings);
     }
 
+    /// <summary>The database file.</summary>
+    public string DataSource => _settings.DataSource;
+
     public StorageCapabilities Capabilities { get; } = new()
     {
         WakeUpSignal = true,

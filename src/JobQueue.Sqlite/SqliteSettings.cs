@@ -14,7 +14,7 @@ internal sealed class SqliteSettings
 
     public string ConnectionString { get; }
 
-    /// <summary>The database file, for messages.</summary>
+    /// <summary>The database file, for messages and tests.</summary>
     public string DataSource { get; }
 
     public SqliteStorageOptions Options { get; }
