@@ -96,11 +96,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
                 }
 
                 SetStateLocked(job, JobState.Running);
-                job.Attempt++;
-                job.StartedAt = request.Now;
-                job.LeaseToken = request.LeaseToken;
-                job.LeaseExpiresAt = request.LeaseExpiresAt;
-                job.WorkerId = request.WorkerId;
+                job.Lease(request.LeaseToken, request.LeaseExpiresAt, request.WorkerId, request.Now);
                 _running.Add(job);
                 (leased ??= new List<StoredJob>(Math.Min(request.Limit, queue.Ready.Count + 1))).Add(job.ToStored());
             }
@@ -248,7 +244,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             // Longest-expired first, so a bounded call makes progress on the oldest losses.
             expired.Sort(static (a, b) =>
             {
-                int byExpiry = a.LeaseExpiresAt!.Value.CompareTo(b.LeaseExpiresAt!.Value);
+                int byExpiry = a.LeaseExpiresAt.CompareTo(b.LeaseExpiresAt);
                 return byExpiry != 0 ? byExpiry : a.Sequence.CompareTo(b.Sequence);
             });
 
@@ -291,7 +287,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             while (promoted < limit && _scheduled.TryPeek(out InMemoryJob? job, out TimeKey key) && key.UtcTicks <= nowTicks)
             {
                 _scheduled.Dequeue();
-                if (job.State != JobState.Scheduled || job.RunAt.UtcTicks != key.UtcTicks)
+                if (job.State != JobState.Scheduled || job.RunAtUtcTicks != key.UtcTicks)
                 {
                     continue; // left behind by a cancel
                 }
@@ -360,7 +356,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             {
                 if ((query.Queue is null || string.Equals(job.Definition.Queue, query.Queue, StringComparison.Ordinal))
                     && (query.State is null || job.State == query.State)
-                    && (query.BatchId is null || job.BatchId == query.BatchId))
+                    && (query.BatchId is null || job.Batch?.Id == query.BatchId))
                 {
                     matches.Add(job);
                 }
@@ -635,7 +631,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             }
 
             JobState state = definition.RunAt > now ? JobState.Scheduled : JobState.Enqueued;
-            AddJobLocked(definition, state, now, definition.BatchId, parent);
+            AddJobLocked(definition, state, now, parent, isCallback: false);
         }
 
         if (newBatch is null || createdBatch is null)
@@ -647,12 +643,12 @@ internal sealed class InMemoryJobStorage : IJobStorage
         // to its counts and their own outcome is no batch event.
         if (newBatch.SuccessCallback is NewJob success)
         {
-            createdBatch.SuccessCallback = AddJobLocked(success, JobState.Awaiting, now, newBatch.Id, parentBatch: null);
+            createdBatch.SuccessCallback = AddJobLocked(success, JobState.Awaiting, now, createdBatch, isCallback: true);
         }
 
         if (newBatch.FailureCallback is NewJob failure)
         {
-            createdBatch.FailureCallback = AddJobLocked(failure, JobState.Awaiting, now, newBatch.Id, parentBatch: null);
+            createdBatch.FailureCallback = AddJobLocked(failure, JobState.Awaiting, now, createdBatch, isCallback: true);
         }
 
         if (createdBatch.Total == 0)
@@ -662,10 +658,10 @@ internal sealed class InMemoryJobStorage : IJobStorage
         }
     }
 
-    private InMemoryJob AddJobLocked(NewJob definition, JobState state, DateTimeOffset now, BatchId? batchId, InMemoryBatch? parentBatch)
+    private InMemoryJob AddJobLocked(NewJob definition, JobState state, DateTimeOffset now, InMemoryBatch? batch, bool isCallback)
     {
         InMemoryQueue queue = GetQueueLocked(definition.Queue);
-        var job = new InMemoryJob(definition, queue, ++_sequence, batchId, parentBatch)
+        var job = new InMemoryJob(definition, queue, ++_sequence, batch, isCallback)
         {
             State = state,
             EnqueuedAt = now,
@@ -687,7 +683,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
         }
         else if (state == JobState.Scheduled)
         {
-            _scheduled.Enqueue(job, new TimeKey(job.RunAt.UtcTicks, job.Sequence));
+            _scheduled.Enqueue(job, new TimeKey(job.RunAtUtcTicks, job.Sequence));
         }
 
         return job;
@@ -717,9 +713,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
     private void LeaveRunningLocked(InMemoryJob job)
     {
         _running.Remove(job);
-        job.LeaseToken = null;
-        job.LeaseExpiresAt = null;
-        job.WorkerId = null;
+        job.ClearLease();
     }
 
     /// <summary>Due at <paramref name="runAt"/>: Scheduled if that is after now, else Enqueued at once.</summary>
