@@ -425,14 +425,17 @@ internal sealed class InMemoryJobStorage : IJobStorage
 
             // Batches are bounded by the same limit, so one call never holds the lock for long.
             List<BatchId>? finishedBatches = null;
-            foreach (InMemoryBatch batch in _batches.Values)
+            if (request.Limit > 0)
             {
-                if (batch.FinishedAt < request.FinishedBefore)
+                foreach (InMemoryBatch batch in _batches.Values)
                 {
-                    (finishedBatches ??= []).Add(batch.Id);
-                    if (finishedBatches.Count >= request.Limit)
+                    if (batch.FinishedAt < request.FinishedBefore)
                     {
-                        break;
+                        (finishedBatches ??= []).Add(batch.Id);
+                        if (finishedBatches.Count == request.Limit)
+                        {
+                            break;
+                        }
                     }
                 }
             }
