@@ -262,8 +262,12 @@ public sealed class InMemoryJobStorageTests
             new EnqueueRequest { Jobs = [Job(batchId: batchId)], Batch = new NewBatch { Id = batchId }, Now = s_t0 }, CancellationToken.None);
         Func<Task> sameJob = () => EnqueueAsync(storage, Job(), job with { BatchId = null });
 
+        NewJob twice = Job();
+        Func<Task> twiceInRequest = () => EnqueueAsync(storage, twice, Job(), twice);
+
         await sameBatch.Should().ThrowAsync<InvalidOperationException>();
         await sameJob.Should().ThrowAsync<InvalidOperationException>();
+        await twiceInRequest.Should().ThrowAsync<InvalidOperationException>();
         (await storage.GetBatchAsync(batchId, CancellationToken.None))!.Total.Should().Be(1);
         (await storage.GetQueueStatisticsAsync(CancellationToken.None)).Single().Enqueued.Should().Be(1);
     }

@@ -41,6 +41,11 @@ internal sealed class InMemoryJobStorage : IJobStorage
     private readonly HashSet<InMemoryJob> _running = [];
     private readonly Dictionary<JobId, TaskCompletionSource> _finishWaiters = [];
     private TaskCompletionSource? _roomWaiter;
+
+    // Scratch sets for validating one multi-job request (used only under the lock, cleared after each use):
+    // ids and idempotency keys claimed by earlier jobs of the same request.
+    private HashSet<JobId> _requestIds = [];
+    private Dictionary<string, JobId> _requestKeys = new(StringComparer.Ordinal);
     private long _sequence;
     private int _unfinished;
 
@@ -517,6 +522,44 @@ internal sealed class InMemoryJobStorage : IJobStorage
     /// </summary>
     private Task? TryEnqueueLocked(EnqueueRequest request, out EnqueueResult[]? results)
     {
+        try
+        {
+            return ValidateAndWriteLocked(request, out results);
+        }
+        finally
+        {
+            if (request.Jobs.Count > 1)
+            {
+                ResetScratchLocked();
+            }
+        }
+    }
+
+    private void ResetScratchLocked()
+    {
+        // A huge request would leave huge scratch tables that every later Clear walks; drop them instead.
+        const int KeepUpTo = 1024;
+        if (_requestIds.Count > KeepUpTo)
+        {
+            _requestIds = [];
+        }
+        else
+        {
+            _requestIds.Clear();
+        }
+
+        if (_requestKeys.Count > KeepUpTo)
+        {
+            _requestKeys = new Dictionary<string, JobId>(StringComparer.Ordinal);
+        }
+        else
+        {
+            _requestKeys.Clear();
+        }
+    }
+
+    private Task? ValidateAndWriteLocked(EnqueueRequest request, out EnqueueResult[]? results)
+    {
         IReadOnlyList<NewJob> jobs = request.Jobs;
         NewBatch? newBatch = request.Batch;
         var outcome = new EnqueueResult[jobs.Count];
@@ -532,8 +575,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             creating += (newBatch.SuccessCallback is null ? 0 : 1) + (newBatch.FailureCallback is null ? 0 : 1);
         }
 
-        // Keys claimed by earlier jobs of this request: the first one wins. Only needed for several jobs.
-        Dictionary<string, JobId>? requestKeys = null;
+        bool several = outcome.Length > 1;
         for (int i = 0; i < outcome.Length; i++)
         {
             NewJob job = jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
@@ -560,20 +602,17 @@ internal sealed class InMemoryJobStorage : IJobStorage
                     continue;
                 }
 
-                if (outcome.Length > 1)
+                // Within one request the first job with a key wins.
+                if (several && !_requestKeys.TryAdd(key, job.Id))
                 {
-                    requestKeys ??= new Dictionary<string, JobId>(StringComparer.Ordinal);
-                    if (!requestKeys.TryAdd(key, job.Id))
-                    {
-                        outcome[i] = new EnqueueResult(requestKeys[key], Created: false);
-                        continue;
-                    }
+                    outcome[i] = new EnqueueResult(_requestKeys[key], Created: false);
+                    continue;
                 }
             }
 
-            if (_jobs.ContainsKey(job.Id))
+            if (_jobs.ContainsKey(job.Id) || (several && !_requestIds.Add(job.Id)))
             {
-                throw new InvalidOperationException($"Job {job.Id} already exists; every new job needs a new id. Nothing was written.");
+                throw new InvalidOperationException($"Job {job.Id} already exists or appears twice in the request; every new job needs a new id. Nothing was written.");
             }
 
             outcome[i] = new EnqueueResult(job.Id, Created: true);
