@@ -79,7 +79,10 @@ public static class KillOneWorkerScenario
         }
         finally
         {
-            File.Delete(log);
+            foreach (string file in Directory.GetFiles(Path.GetDirectoryName(log)!, Path.GetFileName(log) + ".*"))
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -87,7 +90,8 @@ public static class KillOneWorkerScenario
     {
         var starts = new Dictionary<int, List<int>>();
         var finished = new HashSet<int>();
-        foreach (string line in File.ReadLines(path))
+        IEnumerable<string> lines = Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*").SelectMany(File.ReadLines);
+        foreach (string line in lines)
         {
             string[] parts = line.Split(' ');
             if (parts.Length != 3)
