@@ -1,0 +1,115 @@
+using JobQueue.Hosting;
+using JobQueue.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace JobQueue.Benchmarks;
+
+/// <summary>
+/// One JobQueue instance on a fresh store (new SQLite file, new Redis key prefix, new PostgreSQL schema), with
+/// the worker started separately from the store's own startup: a drain pre-fills with the worker stopped and
+/// times from the worker's start.
+/// </summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    public const string BenchQueue = "bench";
+    public const string LatencyQueue = "latency";
+
+    private readonly ServiceProvider _services;
+    private readonly List<IHostedService> _started = [];
+    private readonly WorkerHost? _worker;
+
+    private BenchHost(ServiceProvider services)
+    {
+        _services = services;
+        Client = services.GetRequiredService<IJobClient>();
+        Storage = services.GetRequiredService<IJobStorage>();
+        Counter = services.GetRequiredService<DrainCounter>();
+        Latency = services.GetRequiredService<LatencyProbe>();
+        _worker = services.GetService<WorkerHost>();
+    }
+
+    public IJobClient Client { get; }
+
+    public IJobStorage Storage { get; }
+
+    public DrainCounter Counter { get; }
+
+    public LatencyProbe Latency { get; }
+
+    /// <summary>Builds the services and runs the store's startup (migrations), without the worker.</summary>
+    public static async Task<BenchHost> StartAsync(Provider provider, int concurrency, bool worker)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<DrainCounter>();
+        services.AddSingleton<LatencyProbe>();
+        services.AddJobQueue(q =>
+        {
+            UseStore(q, provider);
+            q.AddJob<NoopJob>(j => j.Queue = BenchQueue);
+            q.AddJob<LatencyJob>(j => j.Queue = LatencyQueue);
+            q.AddQueue(BenchQueue, concurrency);
+            q.AddQueue(LatencyQueue, 1);
+            q.Configure(o =>
+            {
+                o.RunWorker = worker;
+
+                // Finished rows stay: the history measurement needs them, and pruning would be extra load.
+                o.Retention = null;
+            });
+        });
+        var host = new BenchHost(services.BuildServiceProvider());
+        foreach (IHostedService hosted in host._services.GetServices<IHostedService>())
+        {
+            if (!ReferenceEquals(hosted, host._worker))
+            {
+                await hosted.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                host._started.Add(hosted);
+            }
+        }
+
+        return host;
+    }
+
+    public Task StartWorkerAsync()
+        => _worker?.StartAsync(CancellationToken.None) ?? throw new InvalidOperationException("This host was built without a worker.");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        for (int i = _started.Count - 1; i >= 0; i--)
+        {
+            await _started[i].StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await _services.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void UseStore(JobQueueBuilder q, Provider provider)
+    {
+        string unique = Guid.NewGuid().ToString("N")[..12];
+        switch (provider)
+        {
+            case Provider.InMemory:
+                q.UseInMemory();
+                break;
+            case Provider.Sqlite:
+                Directory.CreateDirectory(BenchEnvironment.SqliteFolder);
+                q.UseSqlite(Path.Combine(BenchEnvironment.SqliteFolder, "bench-" + unique + ".db"));
+                break;
+            case Provider.Redis:
+                q.UseRedis(BenchEnvironment.Redis ?? throw Missing(provider), o => o.KeyPrefix = "b" + unique);
+                break;
+            default:
+                throw Missing(provider);
+        }
+    }
+
+    private static InvalidOperationException Missing(Provider provider) => new(
+        $"No {provider} server was given: run benchmarks/run.sh, which starts one and sets JOBQUEUE_BENCH_{provider.ToString().ToUpperInvariant()}.");
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using JobQueue.Storage;
+
+namespace JobQueue.Benchmarks;
+
+/// <summary>
+/// Measurements that do not fit BenchmarkDotNet's repeat-many-times model: a drain of tens of thousands of jobs
+/// takes seconds on a durable store, and a latency distribution needs each sample, not a mean. Timed with
+/// Stopwatch, one measured run after one smaller warm-up run.
+/// </summary>
+internal static class Measurements
+{
+    private const int FillChunk = 1_000;
+    private static readonly TimeSpan s_drainDeadline = TimeSpan.FromMinutes(10);
+
+    /// <summary>Enqueues <paramref name="count"/> no-op jobs in bulk calls (not timed).</summary>
+    public static async Task FillAsync(IJobClient client, int count)
+    {
+        for (int done = 0; done < count; done += FillChunk)
+        {
+            int size = Math.Min(FillChunk, count - done);
+            await client.EnqueueManyAsync(Enumerable.Range(done, size).Select(i => new NoopArgs(Guid.NewGuid(), "job-" + i))).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Pre-fills <paramref name="jobs"/> no-op jobs (plus <paramref name="history"/> finished ones first), starts one
+    /// worker host at the given queue concurrency and returns jobs per second until the last one is finished in
+    /// the store, with the bytes allocated per job on every thread over that window.
+    /// </summary>
+    public static async Task<DrainResult> DrainAsync(Provider provider, int concurrency, int jobs, int history = 0)
+    {
+        await using BenchHost host = await BenchHost.StartAsync(provider, concurrency, worker: true).ConfigureAwait(false);
+        if (history > 0)
+        {
+            await FillHistoryAsync(host, history).ConfigureAwait(false);
+        }
+
+        await FillAsync(host.Client, jobs).ConfigureAwait(false);
+        Task drained = host.Counter.Arm(jobs);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long start = Stopwatch.GetTimestamp();
+        await host.StartWorkerAsync().ConfigureAwait(false);
+        await drained.WaitAsync(s_drainDeadline).ConfigureAwait(false);
+
+        // The handler count reaches N before the last completions are written; the drain ends when the store agrees.
+        await WaitUntilFinishedAsync(host.Storage).ConfigureAwait(false);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new DrainResult(jobs / elapsed.TotalSeconds, (double)allocated / jobs, elapsed);
+    }
+
+    /// <summary>Enqueue-to-handler-start latency with an idle worker, one job at a time, in milliseconds.</summary>
+    public static async Task<LatencyResult> LatencyAsync(Provider provider, int samples, int warmup)
+    {
+        await using BenchHost host = await BenchHost.StartAsync(provider, concurrency: 1, worker: true).ConfigureAwait(false);
+        await host.StartWorkerAsync().ConfigureAwait(false);
+        var measured = new double[samples];
+        for (int i = -warmup; i < samples; i++)
+        {
+            Task<long> started = host.Latency.Arm();
+            long enqueued = Stopwatch.GetTimestamp();
+            await host.Client.EnqueueAsync(new LatencyArgs(Guid.NewGuid(), "probe")).ConfigureAwait(false);
+            long handlerStart = await started.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            if (i >= 0)
+            {
+                measured[i] = Stopwatch.GetElapsedTime(enqueued, handlerStart).TotalMilliseconds;
+            }
+
+            // Lets the previous job's completion land, so the next sample finds the worker idle and waiting.
+            await Task.Delay(2).ConfigureAwait(false);
+        }
+
+        Array.Sort(measured);
+        return new LatencyResult(Percentile(measured, 0.50), Percentile(measured, 0.99), samples);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> finished jobs through the store's own SPI (bulk enqueue, fetch, complete), so
+    /// the rows look exactly like real history without knowing any provider's schema.
+    /// </summary>
+    private static async Task FillHistoryAsync(BenchHost host, int count)
+    {
+        const int chunk = 5_000;
+        for (int done = 0; done < count; done += chunk)
+        {
+            int size = Math.Min(chunk, count - done);
+            await host.Client.EnqueueManyAsync(Enumerable.Range(done, size).Select(i => new NoopArgs(Guid.NewGuid(), "old-" + i))).ConfigureAwait(false);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            var token = Guid.NewGuid();
+            IReadOnlyList<StoredJob> leased = await host.Storage.FetchAsync(new FetchRequest
+            {
+                Queue = BenchHost.BenchQueue,
+                Limit = size,
+                Now = now,
+                LeaseToken = token,
+                LeaseExpiresAt = now.AddMinutes(5),
+                WorkerId = "history-fill",
+            }, CancellationToken.None).ConfigureAwait(false);
+            await host.Storage.CompleteAsync(
+                leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = token, Now = now }).ToList(), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitUntilFinishedAsync(IJobStorage storage)
+    {
+        using var deadline = new CancellationTokenSource(s_drainDeadline);
+        while (true)
+        {
+            IReadOnlyList<QueueStatistics> statistics = await storage.GetQueueStatisticsAsync(deadline.Token).ConfigureAwait(false);
+            QueueStatistics? bench = statistics.FirstOrDefault(s => s.Queue == BenchHost.BenchQueue);
+            if (bench is null || bench.Enqueued + bench.Running == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(1, deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    private static double Percentile(double[] sorted, double fraction)
+        => sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+internal sealed record DrainResult(double JobsPerSecond, double BytesPerJob, TimeSpan Elapsed);
+
+internal sealed record LatencyResult(double P50Milliseconds, double P99Milliseconds, int Samples);

@@ -1,0 +1,116 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using JobQueue.Benchmarks;
+
+// Usage (run.sh does this): JobQueue.Benchmarks --raw raw.tsv --out results/DATE.md --plot results/DATE.dat
+// Any other first argument goes to BenchmarkSwitcher, for running one suite by hand:
+//   dotnet run -c Release -- --filter '*InMemoryEnqueue*' --job short
+if (args.Length == 0 || args[0] != "--raw")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(BenchHost).Assembly).Run(args, DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator));
+    return 0;
+}
+
+string rawPath = args[1];
+string outPath = args[Array.IndexOf(args, "--out") + 1];
+string plotPath = args[Array.IndexOf(args, "--plot") + 1];
+bool quick = BenchEnvironment.Quick;
+var results = new Results(RawLimits.Read(rawPath));
+
+// In-process: no per-benchmark project build (minutes on two cores), and the servers' addresses come from this
+// process's environment. Fixed invocation counts keep the stores from growing without bound.
+Job baseJob = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithWarmupCount(quick ? 1 : 2)
+    .WithIterationCount(quick ? 3 : 10)
+    .WithUnrollFactor(1);
+Run<RawChannelBenchmarks>(baseJob.WithInvocationCount(quick ? 4 : 16), results);
+CopyRaw("RawChannelBenchmarks.WriteThenRead", "channel.write_read", results);
+CopyRaw("RawChannelBenchmarks.ProducerConsumer", "channel.producer_consumer", results);
+Run<InMemoryEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 8 : 32), results);
+Run<InMemoryProcessingBenchmarks>(baseJob.WithInvocationCount(1), results);
+Run<DurableEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 2 : 4), results);
+
+int drainJobs = BenchEnvironment.ReadInt("JOBQUEUE_BENCH_DRAIN_JOBS", quick ? 2_000 : 50_000);
+int historyRows = BenchEnvironment.ReadInt("JOBQUEUE_BENCH_HISTORY_ROWS", quick ? 20_000 : 1_000_000);
+int historyJobs = BenchEnvironment.ReadInt("JOBQUEUE_BENCH_HISTORY_JOBS", quick ? 2_000 : 20_000);
+int latencySamples = BenchEnvironment.ReadInt("JOBQUEUE_BENCH_LATENCY_SAMPLES", 500);
+results.Settings["drain jobs (N)"] = drainJobs;
+results.Settings["history rows"] = historyRows;
+results.Settings["history drain jobs"] = historyJobs;
+results.Settings["latency samples"] = latencySamples;
+
+var singles = new[] { Provider.InMemory }.Concat(BenchEnvironment.DurableProviders()).ToList();
+foreach (Provider provider in singles)
+{
+    // A small warm-up drain first: JIT, connection pools and the store's first pages are not the subject.
+    await Measurements.DrainAsync(provider, 10, Math.Min(drainJobs, 1_000));
+    foreach (int concurrency in new[] { 10, 50 })
+    {
+        DrainResult drain = await Measurements.DrainAsync(provider, concurrency, drainJobs);
+        results.Add($"{provider}.drain.c{concurrency}", drain.JobsPerSecond);
+        results.Add($"{provider}.drain.c{concurrency}.bytes", drain.BytesPerJob);
+        Console.WriteLine($"# {provider} drain c{concurrency}: {drain.JobsPerSecond:F0} jobs/s ({drain.Elapsed.TotalSeconds:F2} s)");
+    }
+
+    LatencyResult latency = await Measurements.LatencyAsync(provider, latencySamples, warmup: 20);
+    results.Add($"{provider}.latency.p50", latency.P50Milliseconds);
+    results.Add($"{provider}.latency.p99", latency.P99Milliseconds);
+    Console.WriteLine($"# {provider} latency p50 {latency.P50Milliseconds:F3} ms, p99 {latency.P99Milliseconds:F3} ms");
+}
+
+foreach (Provider provider in BenchEnvironment.DurableProviders().Where(p => p is Provider.Sqlite or Provider.Postgres))
+{
+    DrainResult empty = await Measurements.DrainAsync(provider, 10, historyJobs);
+    DrainResult full = await Measurements.DrainAsync(provider, 10, historyJobs, historyRows);
+    results.Add($"{provider}.history.empty", empty.JobsPerSecond);
+    results.Add($"{provider}.history.full", full.JobsPerSecond);
+    Console.WriteLine($"# {provider} history: empty {empty.JobsPerSecond:F0} jobs/s, {historyRows} finished rows {full.JobsPerSecond:F0} jobs/s");
+}
+
+(double sqliteOne, double sqliteBulk) = RawSqlite.Measure(quick ? 500 : 3_000, quick ? 20_000 : 200_000);
+results.Raw["sqlite.insert.one"] = sqliteOne;
+results.Raw["sqlite.insert.bulk"] = sqliteBulk;
+
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+await File.WriteAllTextAsync(outPath, Report.Markdown(results, quick, Path.GetFileName(Path.ChangeExtension(outPath, ".png"))));
+await File.WriteAllTextAsync(plotPath, Report.PlotData(results));
+Console.WriteLine("# wrote " + outPath);
+return 0;
+
+static void CopyRaw(string figure, string raw, Results results)
+{
+    if (results.Figure(figure) is { } value)
+    {
+        results.Raw[raw] = value;
+    }
+}
+
+static void Run<T>(Job job, Results results)
+{
+    IConfig config = DefaultConfig.Instance
+        .AddJob(job)
+        .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary)
+        .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "jobqueue-bench-artifacts"));
+    Summary summary = BenchmarkRunner.Run<T>(config);
+    foreach (BenchmarkReport report in summary.Reports)
+    {
+        if (report.ResultStatistics is null)
+        {
+            continue;
+        }
+
+        string method = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+        string parameters = string.Concat(report.BenchmarkCase.Parameters.Items.Select(p => "." + Convert.ToString(p.Value, CultureInfo.InvariantCulture)));
+        string key = typeof(T).Name + "." + method + parameters;
+        results.Add(key, 1e9 / report.ResultStatistics.Mean);
+        if (report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) is { } bytes)
+        {
+            results.Add(key + ".bytes", bytes);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Benchmarks;
+
+/// <summary>
+/// SQLite's raw limit on this disk: plain INSERTs of a job-sized row into an indexed table, with the provider's
+/// settings (WAL, synchronous = NORMAL), one row per transaction and 1,000 rows per transaction.
+/// </summary>
+internal static class RawSqlite
+{
+    public static (double OneRowPerTransaction, double ThousandRowsPerTransaction) Measure(int singles, int bulkRows)
+    {
+        string path = Path.Combine(BenchEnvironment.SqliteFolder, "raw-" + Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(BenchEnvironment.SqliteFolder);
+        using var connection = new SqliteConnection("Data Source=" + path + ";Pooling=False");
+        connection.Open();
+        Execute(connection, """
+            PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+            CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, queue TEXT NOT NULL,
+                state INTEGER NOT NULL, arguments BLOB NOT NULL, enqueued_at INTEGER NOT NULL);
+            CREATE INDEX raw_ready ON raw (queue, enqueued_at, seq) WHERE state = 1;
+            """);
+        byte[] arguments = "{\"id\":\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\",\"name\":\"job\"}"u8.ToArray();
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO raw (id, name, queue, state, arguments, enqueued_at) VALUES ($id, 'bench-noop', 'bench', 1, $args, $at);";
+        SqliteParameter id = insert.Parameters.Add("$id", SqliteType.Text);
+        insert.Parameters.AddWithValue("$args", arguments);
+        insert.Parameters.AddWithValue("$at", 0L);
+
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < singles; i++)
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            insert.Transaction = transaction;
+            id.Value = Guid.NewGuid().ToString();
+            insert.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        double single = singles / Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+        start = Stopwatch.GetTimestamp();
+        for (int done = 0; done < bulkRows; done += 1_000)
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            insert.Transaction = transaction;
+            for (int i = 0; i < 1_000; i++)
+            {
+                id.Value = Guid.NewGuid().ToString();
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        double bulk = bulkRows / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return (single, bulk);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

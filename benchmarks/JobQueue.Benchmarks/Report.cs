@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace JobQueue.Benchmarks;
+
+/// <summary>Writes results/DATE.md (every figure, its raw limit, the ratio, the issue's targets) and the plot's data.</summary>
+internal static class Report
+{
+    private static readonly CultureInfo s_en = CultureInfo.InvariantCulture;
+
+    private sealed record Row(string Provider, string Scenario, string Key, string RawName, string RawKey);
+
+    private static IEnumerable<Row> Throughput()
+    {
+        const string Channel = "Channel<T> write+read, one thread";
+        const string ChannelPc = "Channel<T> producer/consumer tasks";
+        yield return new("in-memory", "enqueue, awaited one at a time", "InMemoryEnqueueBenchmarks.EnqueueAwaited", Channel, "channel.write_read");
+        yield return new("in-memory", "enqueue, 100 in flight", "InMemoryEnqueueBenchmarks.Enqueue100InFlight", Channel, "channel.write_read");
+        yield return new("in-memory", "bulk enqueue, 1,000 per call", "InMemoryEnqueueBenchmarks.EnqueueMany1000", Channel, "channel.write_read");
+        yield return new("in-memory", "processing no-op, concurrency 10", "InMemory.drain.c10", ChannelPc, "channel.producer_consumer");
+        yield return new("in-memory", "processing no-op, concurrency 50", "InMemory.drain.c50", ChannelPc, "channel.producer_consumer");
+        yield return new("in-memory", "processing no-op, concurrency 10 (BenchmarkDotNet)", "InMemoryProcessingBenchmarks.Drain.10", ChannelPc, "channel.producer_consumer");
+        yield return new("in-memory", "processing no-op, concurrency 50 (BenchmarkDotNet)", "InMemoryProcessingBenchmarks.Drain.50", ChannelPc, "channel.producer_consumer");
+
+        const string SqliteOne = "INSERT, 1 row per transaction";
+        yield return new("SQLite", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Sqlite", SqliteOne, "sqlite.insert.one");
+        yield return new("SQLite", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Sqlite", SqliteOne, "sqlite.insert.one");
+        yield return new("SQLite", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Sqlite", "INSERT, 1,000 rows per transaction", "sqlite.insert.bulk");
+        yield return new("SQLite", "processing no-op, concurrency 10", "Sqlite.drain.c10", SqliteOne, "sqlite.insert.one");
+        yield return new("SQLite", "processing no-op, concurrency 50", "Sqlite.drain.c50", SqliteOne, "sqlite.insert.one");
+
+        yield return new("Redis", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Redis", "LPUSH -c 1 -P 1", "redis.lpush.c1p1");
+        yield return new("Redis", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Redis", "LPUSH -c 50", "redis.lpush.c50");
+        yield return new("Redis", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Redis", "LPUSH -c 1 -P 64", "redis.lpush.p64");
+        yield return new("Redis", "processing no-op, concurrency 10", "Redis.drain.c10", "LPUSH -c 50", "redis.lpush.c50");
+        yield return new("Redis", "processing no-op, concurrency 50", "Redis.drain.c50", "LPUSH -c 50", "redis.lpush.c50");
+
+        yield return new("PostgreSQL", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Postgres", "pgbench INSERT/tx, 1 client", "pg.insert.c1");
+        yield return new("PostgreSQL", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
+        yield return new("PostgreSQL", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Postgres", "COPY 1,000,000 rows", "pg.copy");
+        yield return new("PostgreSQL", "processing no-op, concurrency 10", "Postgres.drain.c10", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
+        yield return new("PostgreSQL", "processing no-op, concurrency 50", "Postgres.drain.c50", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
+    }
+
+    public static string Markdown(Results r, bool quick, string plotFile)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(s_en, $"# JobQueue benchmark results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(quick ? "--quick: small counts, a smoke check, not for quoting" : "full run")})");
+        md.AppendLine();
+        md.AppendLine(s_en, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. Servers were started by run.sh on loopback; see docs/performance.md for their settings and what each figure means.");
+        md.AppendLine();
+        md.AppendLine("Settings: " + string.Join(", ", r.Settings.Select(s => s.Key + " " + s.Value.ToString("N0", s_en))) + ".");
+        md.AppendLine();
+        md.AppendLine("## Throughput beside the raw limit");
+        md.AppendLine();
+        md.AppendLine("| provider | scenario | measured (jobs/s) | raw limit | raw (ops/s) | ratio |");
+        md.AppendLine("|---|---|---:|---|---:|---:|");
+        foreach (Row row in Throughput())
+        {
+            double? value = r.Figure(row.Key);
+            double? raw = r.RawLimit(row.RawKey);
+            md.AppendLine(s_en, $"| {row.Provider} | {row.Scenario} | {Rate(value)} | {row.RawName} | {Rate(raw)} | {Ratio(value, raw)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Latency: EnqueueAsync to handler start, idle worker");
+        md.AppendLine();
+        md.AppendLine("| provider | p50 (ms) | p99 (ms) | raw round trip | raw p50 (ms) | raw p99 (ms) |");
+        md.AppendLine("|---|---:|---:|---|---:|---:|");
+        foreach ((string name, string provider, string rawName, double? rawP50, double? rawP99) in new[]
+        {
+            ("in-memory", "InMemory", "none", (double?)null, (double?)null),
+            ("SQLite", "Sqlite", "1 / (INSERT per transaction rate), mean", Inverse(r.RawLimit("sqlite.insert.one")), null),
+            ("Redis", "Redis", "redis-benchmark LPUSH -c 1 -P 1", r.RawLimit("redis.lpush.c1p1.p50"), r.RawLimit("redis.lpush.c1p1.p99")),
+            ("PostgreSQL", "Postgres", "pgbench INSERT/tx, 1 client, mean", r.RawLimit("pg.insert.c1.latency"), null),
+        })
+        {
+            md.AppendLine(s_en, $"| {name} | {Ms(r.Figure(provider + ".latency.p50"))} | {Ms(r.Figure(provider + ".latency.p99"))} | {rawName} | {Ms(rawP50)} | {Ms(rawP99)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Fetch cost with history (processing at concurrency 10)");
+        md.AppendLine();
+        md.AppendLine("| provider | empty table (jobs/s) | with finished rows (jobs/s) | ratio | target |");
+        md.AppendLine("|---|---:|---:|---:|---|");
+        foreach ((string name, string provider) in new[] { ("SQLite", "Sqlite"), ("PostgreSQL", "Postgres") })
+        {
+            double? empty = r.Figure(provider + ".history.empty");
+            double? full = r.Figure(provider + ".history.full");
+            md.AppendLine(s_en, $"| {name} | {Rate(empty)} | {Rate(full)} | {Ratio(full, empty)} | >= 80 % |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Allocations");
+        md.AppendLine();
+        md.AppendLine("| measure | bytes per job | source |");
+        md.AppendLine("|---|---:|---|");
+        foreach ((string label, string key, string source) in new[]
+        {
+            ("in-memory enqueue, awaited", "InMemoryEnqueueBenchmarks.EnqueueAwaited.bytes", "memory diagnoser"),
+            ("in-memory enqueue, 100 in flight", "InMemoryEnqueueBenchmarks.Enqueue100InFlight.bytes", "memory diagnoser (includes Task.Run per caller)"),
+            ("in-memory bulk enqueue", "InMemoryEnqueueBenchmarks.EnqueueMany1000.bytes", "memory diagnoser"),
+            ("in-memory processed job, concurrency 10", "InMemoryProcessingBenchmarks.Drain.10.bytes", "memory diagnoser, all threads"),
+            ("in-memory processed job, concurrency 50", "InMemoryProcessingBenchmarks.Drain.50.bytes", "memory diagnoser, all threads"),
+            ("SQLite enqueue, awaited", "DurableEnqueueBenchmarks.EnqueueAwaited.Sqlite.bytes", "memory diagnoser"),
+            ("Redis enqueue, awaited", "DurableEnqueueBenchmarks.EnqueueAwaited.Redis.bytes", "memory diagnoser"),
+            ("PostgreSQL enqueue, awaited", "DurableEnqueueBenchmarks.EnqueueAwaited.Postgres.bytes", "memory diagnoser"),
+            ("SQLite processed job, concurrency 10", "Sqlite.drain.c10.bytes", "GC.GetTotalAllocatedBytes over the drain"),
+            ("Redis processed job, concurrency 10", "Redis.drain.c10.bytes", "GC.GetTotalAllocatedBytes over the drain"),
+            ("PostgreSQL processed job, concurrency 10", "Postgres.drain.c10.bytes", "GC.GetTotalAllocatedBytes over the drain"),
+        })
+        {
+            md.AppendLine(s_en, $"| {label} | {Bytes(r.Figure(key))} | {source} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Raw limits measured in this run");
+        md.AppendLine();
+        md.AppendLine("| key | value |");
+        md.AppendLine("|---|---:|");
+        foreach (KeyValuePair<string, double> raw in r.Raw.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            md.AppendLine(s_en, $"| {raw.Key} | {raw.Value.ToString("N2", s_en)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Targets (issue 6)");
+        md.AppendLine();
+        md.AppendLine("| provider | measure | target | measured | verdict |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (Target t in Targets(r))
+        {
+            md.AppendLine(s_en, $"| {t.Provider} | {t.Measure} | {t.Goal} | {t.Measured} | {t.Verdict} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(s_en, $"![throughput against raw limit]({plotFile})");
+        return md.ToString();
+    }
+
+    /// <summary>Rows for gnuplot: label, measured, raw limit (both per second).</summary>
+    public static string PlotData(Results r)
+    {
+        var data = new StringBuilder();
+        foreach (Row row in Throughput().Where(row => !row.Scenario.Contains("BenchmarkDotNet", StringComparison.Ordinal)))
+        {
+            if (r.Figure(row.Key) is { } value)
+            {
+                string label = row.Provider + " " + row.Scenario.Replace("enqueue, awaited one at a time", "enqueue 1", StringComparison.Ordinal)
+                    .Replace("enqueue, 100 in flight", "enqueue 100", StringComparison.Ordinal)
+                    .Replace("bulk enqueue, 1,000 per call", "bulk", StringComparison.Ordinal)
+                    .Replace("processing no-op, concurrency ", "drain c", StringComparison.Ordinal);
+                data.AppendLine(s_en, $"\"{label}\"\t{value:F1}\t{r.RawLimit(row.RawKey) ?? double.NaN:F1}");
+            }
+        }
+
+        return data.ToString();
+    }
+
+    private sealed record Target(string Provider, string Measure, string Goal, string Measured, string Verdict);
+
+    private static IEnumerable<Target> Targets(Results r)
+    {
+        yield return AtLeast("in-memory", "enqueue, 1 producer", r.Figure("InMemoryEnqueueBenchmarks.EnqueueAwaited"), 1_000_000, ">= 1,000,000 jobs/s");
+        yield return AtMost("in-memory", "bytes per enqueue", r.Figure("InMemoryEnqueueBenchmarks.EnqueueAwaited.bytes"), 300, "<= 300 B", "B");
+        yield return AtLeast("in-memory", "processing no-op (c10 / c50, best)", Max(r.Figure("InMemory.drain.c10"), r.Figure("InMemory.drain.c50")), 300_000, ">= 300,000 jobs/s");
+        yield return AtMost("in-memory", "latency p50", r.Figure("InMemory.latency.p50") * 1000, 50, "<= 50 us", "us");
+
+        double? lpush = r.RawLimit("redis.lpush.c1p1");
+        yield return AtLeast("Redis", "enqueue awaited", r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.Redis"), lpush * 0.8, ">= 80 % of LPUSH -c 1 -P 1");
+        yield return AtLeast("Redis", "enqueue 100 in flight", r.Figure("DurableEnqueueBenchmarks.Enqueue100InFlight.Redis"), 150_000, ">= 150,000 jobs/s");
+        yield return AtLeast("Redis", "bulk enqueue", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Redis"), 200_000, ">= 200,000 jobs/s");
+        yield return AtLeast("Redis", "processing no-op (best)", Max(r.Figure("Redis.drain.c10"), r.Figure("Redis.drain.c50")), 60_000, ">= 60,000 jobs/s");
+        yield return AtMost("Redis", "latency p50", r.Figure("Redis.latency.p50"), 0.4, "<= 0.4 ms", "ms");
+        yield return AtMost("Redis", "latency p99", r.Figure("Redis.latency.p99"), 2, "<= 2 ms", "ms");
+
+        double? insert = r.RawLimit("pg.insert.c1");
+        yield return AtLeast("PostgreSQL", "enqueue awaited", r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.Postgres"), insert * 0.9, ">= 90 % of pgbench INSERT/tx, 1 client");
+        yield return AtLeast("PostgreSQL", "enqueue 100 in flight", r.Figure("DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres"), 20_000, ">= 20,000 jobs/s");
+        yield return AtLeast("PostgreSQL", "bulk enqueue (COPY)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), r.RawLimit("pg.copy") * 0.7, ">= 70 % of raw COPY");
+        yield return AtLeast("PostgreSQL", "processing no-op (best)", Max(r.Figure("Postgres.drain.c10"), r.Figure("Postgres.drain.c50")), 10_000, ">= 10,000 jobs/s");
+        yield return AtMost("PostgreSQL", "latency p50", r.Figure("Postgres.latency.p50"), 2, "<= 2 ms", "ms");
+        yield return AtMost("PostgreSQL", "latency p99", r.Figure("Postgres.latency.p99"), 10, "<= 10 ms", "ms");
+        yield return AtLeast("PostgreSQL", "history: rate with finished rows / empty", Ratio01(r.Figure("Postgres.history.full"), r.Figure("Postgres.history.empty")), 0.8, ">= 80 %", percent: true);
+
+        yield return AtLeast("SQLite", "enqueue awaited", r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.Sqlite"), 10_000, ">= 10,000 jobs/s");
+        yield return AtLeast("SQLite", "bulk enqueue", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Sqlite"), 200_000, ">= 200,000 jobs/s");
+        yield return AtLeast("SQLite", "processing no-op (best)", Max(r.Figure("Sqlite.drain.c10"), r.Figure("Sqlite.drain.c50")), 10_000, ">= 10,000 jobs/s");
+        yield return AtLeast("SQLite", "history: rate with finished rows / empty", Ratio01(r.Figure("Sqlite.history.full"), r.Figure("Sqlite.history.empty")), 0.8, ">= 80 %", percent: true);
+    }
+
+    private static Target AtLeast(string provider, string measure, double? value, double? goal, string goalText, bool percent = false)
+        => new(provider, measure, goalText + (goal is { } g && !percent && goalText.Contains('%', StringComparison.Ordinal) ? $" (= {Rate(g)})" : ""),
+            percent ? Percent(value) : Rate(value),
+            value is null || goal is null ? "not measured" : value >= goal ? "**met**" : "**missed**");
+
+    private static Target AtMost(string provider, string measure, double? value, double goal, string goalText, string unit)
+        => new(provider, measure, goalText, value is { } v ? v.ToString(unit == "B" ? "N0" : "N3", s_en) + " " + unit : "not measured",
+            value is null ? "not measured" : value <= goal ? "**met**" : "**missed**");
+
+    private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+
+    private static double? Ratio01(double? value, double? baseline) => value is { } v && baseline is { } b && b > 0 ? v / b : null;
+
+    private static double? Inverse(double? perSecond) => perSecond is { } p && p > 0 ? 1000 / p : null;
+
+    private static string Rate(double? value) => value is { } v ? v.ToString("N0", s_en) : "n/a";
+
+    private static string Ms(double? value) => value is { } v ? v.ToString("N3", s_en) : "n/a";
+
+    private static string Bytes(double? value) => value is { } v ? v.ToString("N0", s_en) : "n/a";
+
+    private static string Percent(double? value) => value is { } v ? (v * 100).ToString("N0", s_en) + " %" : "n/a";
+
+    private static string Ratio(double? value, double? raw) => Percent(Ratio01(value, raw));
+}
