@@ -72,6 +72,9 @@ internal sealed class BenchHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Whether this build has the provider's package: the PostgreSQL provider is not on main yet.</summary>
+    public static bool Supports(Provider provider) => provider is not Provider.Postgres;
+
     public Task StartWorkerAsync()
         => _worker?.StartAsync(CancellationToken.None) ?? throw new InvalidOperationException("This host was built without a worker.");
 

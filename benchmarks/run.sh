@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Runs the JobQueue benchmarks beside each store's raw limit and writes results/<date>.md and results/<date>.png.
+#   benchmarks/run.sh            full run (under 30 minutes on 2 cores)
+#   benchmarks/run.sh --quick    smoke check with small counts (under 5 minutes); not for quoting
+# Starts a throwaway redis-server and PostgreSQL cluster on free loopback ports in a temp folder (as the test
+# fixtures do) and stops them at the end. A missing binary skips that provider with a message naming the package.
+set -euo pipefail
+
+QUICK=0
+[[ "${1:-}" == "--quick" ]] && QUICK=1
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RESULTS="$HERE/results"
+STAMP="$(date -u +%Y-%m-%d)"
+[[ $QUICK == 1 ]] && STAMP="$STAMP-quick"
+WORK="$(mktemp -d /tmp/jobqueue-bench.XXXXXX)"
+chmod 755 "$WORK"
+RAW="$WORK/raw.tsv"
+: > "$RAW"
+mkdir -p "$RESULTS"
+
+log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+REDIS_PID=""
+PG_DATA=""
+PG_AS=()
+cleanup() {
+  if [[ -n "$REDIS_PID" ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
+  if [[ -n "$PG_DATA" ]]; then "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Durations and counts: the quick run proves every path works; the full run is the one to quote.
+if [[ $QUICK == 1 ]]; then
+  REDIS_N=20000; PGBENCH_T=3; COPY_ROWS=200000; export JOBQUEUE_BENCH_QUICK=1
+else
+  REDIS_N=200000; PGBENCH_T=15; COPY_ROWS=1000000
+fi
+
+log "building"
+dotnet build "$HERE/JobQueue.Benchmarks/JobQueue.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+
+# Redis: AOF with fsync every second (Redis's own recommended durable setting), the same server for the raw
+# limit and for JobQueue, so the ratio compares like with like.
+if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
+  REDIS_PORT="$(free_port)"
+  mkdir -p "$WORK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' --appendonly yes \
+    --appendfsync everysec --protected-mode no >"$WORK/redis/server.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  export JOBQUEUE_BENCH_REDIS="127.0.0.1:$REDIS_PORT"
+  printf 'redis.version\t%s\n' "$(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')" >> "$RAW"
+  redis_lpush() { # name, then redis-benchmark options; records rps and the p50/p99 latency it reports
+    local name="$1"; shift
+    local line
+    line="$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t lpush -n "$REDIS_N" --csv "$@" | tail -n 1 | tr -d '"')"
+    IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "$line"
+    printf 'redis.lpush.%s\t%s\nredis.lpush.%s.p50\t%s\nredis.lpush.%s.p99\t%s\n' "$name" "$rps" "$name" "$p50" "$name" "$p99" >> "$RAW"
+    log "redis-benchmark LPUSH $*: $rps/s (p50 $p50 ms, p99 $p99 ms)"
+  }
+  log "raw: redis-benchmark"
+  redis_lpush c1p1 -c 1 -P 1
+  redis_lpush p64 -c 1 -P 64
+  redis_lpush c50 -c 50 -P 1
+  redis-cli -p "$REDIS_PORT" flushall >/dev/null
+else
+  log "redis-server or redis-benchmark missing (apt-get install redis-server redis-tools): Redis skipped"
+fi
+
+# PostgreSQL: default durability (fsync and synchronous_commit on), unlike the test fixture: a benchmark of a
+# durable queue must pay for durable commits, and pgbench on the same cluster pays the same.
+PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
+[[ -x "$PG_BIN/initdb" ]] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+if [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pgbench" ]]; then
+  # initdb and postgres refuse to run as root: then they run as the package's postgres user.
+  if [[ "$(id -u)" == 0 ]]; then PG_AS=(runuser -u postgres --); else PG_AS=(); fi
+  PG_PORT="$(free_port)"
+  mkdir -p "$WORK/pg"
+  [[ "$(id -u)" == 0 ]] && chown postgres "$WORK/pg"
+  PG_DATA="$WORK/pg/data"
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -t 60 start \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" >/dev/null
+  export JOBQUEUE_BENCH_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=100"
+  PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+  printf 'pg.version\t%s\n' "$("${PSQL[@]}" -Atc 'show server_version' | cut -d' ' -f1)" >> "$RAW"
+  log "raw: pgbench"
+  # A job-sized row into an indexed table, one row per transaction (pgbench's default: each script run is one).
+  "${PSQL[@]}" -c "CREATE TABLE raw_jobs (seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, name text NOT NULL,
+      queue text NOT NULL, state smallint NOT NULL, args jsonb NOT NULL, enqueued_at timestamptz NOT NULL);"
+  echo "INSERT INTO raw_jobs (id, name, queue, state, args, enqueued_at) VALUES (gen_random_uuid(), 'bench-noop', 'bench', 1, '{\"id\":\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\",\"name\":\"job\"}', now());" > "$WORK/insert.sql"
+  pg_insert() { # clients
+    local out tps lat
+    out="$(pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -f "$WORK/insert.sql" -c "$1" -j "$(( $1 < 2 ? 1 : 2 ))" -T "$PGBENCH_T" postgres 2>&1)"
+    tps="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<< "$out" | tail -n 1)"
+    lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<< "$out")"
+    printf 'pg.insert.c%s\t%s\npg.insert.c%s.latency\t%s\n' "$1" "$tps" "$1" "$lat" >> "$RAW"
+    log "pgbench INSERT per transaction, $1 client(s): $tps tps (latency $lat ms)"
+  }
+  pg_insert 1
+  pg_insert 8
+  log "raw: COPY of $COPY_ROWS rows"
+  awk -v n="$COPY_ROWS" 'BEGIN { srand(1); for (i = 0; i < n; i++) printf "%08x-%04x-4%03x-8%03x-%012x,bench-noop,bench,1,\"{\"\"id\"\":\"\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\"\",\"\"name\"\":\"\"job\"\"}\",2026-01-01 00:00:00+00\n", i, int(rand()*65535), int(rand()*4095), int(rand()*4095), i }' > "$WORK/copy.csv"
+  "${PSQL[@]}" -c "TRUNCATE raw_jobs;"
+  start=$(date +%s.%N)
+  "${PSQL[@]}" -c "\\copy raw_jobs (id, name, queue, state, args, enqueued_at) FROM '$WORK/copy.csv' (FORMAT csv)"
+  end=$(date +%s.%N)
+  copy_rate="$(python3 -c "print(round($COPY_ROWS / ($end - $start), 1))")"
+  printf 'pg.copy\t%s\npg.copy.rows\t%s\n' "$copy_rate" "$COPY_ROWS" >> "$RAW"
+  log "COPY: $copy_rate rows/s"
+  "${PSQL[@]}" -c "DROP TABLE raw_jobs;"
+  rm -f "$WORK/copy.csv"
+else
+  log "PostgreSQL binaries missing (apt-get install postgresql postgresql-contrib): PostgreSQL skipped"
+fi
+
+export JOBQUEUE_BENCH_DIR="$WORK/sqlite"
+log "suites (BenchmarkDotNet and Stopwatch measurements)"
+( cd "$WORK" && dotnet "$HERE/JobQueue.Benchmarks/bin/Release/net10.0/JobQueue.Benchmarks.dll" \
+    --raw "$RAW" --out "$RESULTS/$STAMP.md" --plot "$WORK/plot.dat" ) | tee "$WORK/suites.log" | grep -E '^(# |// \* Summary|\| )' || true
+[[ -s "$RESULTS/$STAMP.md" ]] || { echo "The suites wrote no results; see the log above." >&2; exit 1; }
+
+if command -v gnuplot >/dev/null; then
+  gnuplot <<GNUPLOT
+set terminal pngcairo size 1400,700 noenhanced font ",9"
+set output "$RESULTS/$STAMP.png"
+set title "JobQueue throughput per provider against the storage's raw limit (same run, $STAMP)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set ylabel "operations per second (log)"
+set xtics rotate by -40 scale 0
+set grid ytics
+set key top right
+set datafile separator "\t"
+plot "$WORK/plot.dat" using 2:xtic(1) title "JobQueue", "" using 3 title "raw limit"
+GNUPLOT
+  log "plot: $RESULTS/$STAMP.png"
+else
+  log "gnuplot missing (apt-get install gnuplot-nox): no plot"
+fi
+log "results: $RESULTS/$STAMP.md"
