@@ -17,6 +17,9 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         WakeUpSignal = true,
         FinishSignal = true,
         SharedAcrossProcesses = true,
+
+        // Each write is a round trip: concurrent writers share one script call.
+        CoalesceWrites = true,
         TransactionalEnqueue = false,
     };
 

@@ -31,6 +31,9 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     private readonly FinishSignals _finished = new();
     private volatile bool _initialized;
 
+    /// <summary>How often a wait for a job's finish reads the file again, for finishes written by other processes.</summary>
+    private static readonly TimeSpan OtherProcessFinishCheck = TimeSpan.FromMilliseconds(200);
+
     public SqliteJobStorage(SqliteSettings settings)
     {
         _settings = settings;
@@ -46,6 +49,9 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
         FinishSignal = true,
         TransactionalEnqueue = true,
         SharedAcrossProcesses = true,
+
+        // Each write is a BEGIN IMMEDIATE transaction and a WAL commit: concurrent writers share them.
+        CoalesceWrites = true,
     };
 
     public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
@@ -143,7 +149,15 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
             return;
         }
 
-        await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The signal covers finishes written by this process; a worker in another process on the same file is
+        // noticed by returning after a short while, so the caller reads the job again.
+        try
+        {
+            await registration.Finished.WaitAsync(OtherProcessFinishCheck, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     /// <summary>Closes the pooled connections, so the file and its -wal and -shm files are released.</summary>

@@ -16,7 +16,7 @@ public sealed class RedisMultiProcessTests(RedisFixture fixture)
             .Configure(o => o.RunWorker = false));
 
         KillOneWorkerScenario.Result result = await KillOneWorkerScenario.RunAsync(
-            client.Client, "redis", fixture.Server.ConnectionString, jobCount: 300, workerCount: 3,
+            client.Client, client.Storage, "redis", fixture.Server.ConnectionString, jobCount: 300, workerCount: 3,
             extra: new Dictionary<string, string> { ["prefix"] = prefix });
 
         Action check = () => KillOneWorkerAssertions.NothingLostDuplicatesOnlyInFlight(result);

@@ -18,7 +18,7 @@ public sealed class SqliteMultiProcessTests : IDisposable
             .Configure(o => o.RunWorker = false));
 
         KillOneWorkerScenario.Result result = await KillOneWorkerScenario.RunAsync(
-            client.Client, "sqlite", _database.FilePath, jobCount: 200, workerCount: 2);
+            client.Client, client.Storage, "sqlite", _database.FilePath, jobCount: 200, workerCount: 2);
 
         Action check = () => KillOneWorkerAssertions.NothingLostDuplicatesOnlyInFlight(result);
         check.Should().NotThrow();

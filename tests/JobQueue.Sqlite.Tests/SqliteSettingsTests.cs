@@ -59,7 +59,7 @@ public sealed class SqliteSettingsTests
     }
 
     [Fact]
-    public void Capabilities_FileStore_AdvertiseSignalsAndTransactionalEnqueue()
+    public void Capabilities_FileStore_AdvertiseSignalsTransactionalEnqueueAndCoalescing()
     {
         using var database = new TempDatabase();
 
@@ -71,6 +71,7 @@ public sealed class SqliteSettingsTests
             FinishSignal = true,
             TransactionalEnqueue = true,
             SharedAcrossProcesses = true,
+            CoalesceWrites = true,
         });
     }
 }

@@ -32,7 +32,9 @@ public static class KillOneWorkerAssertions
 
         if (result.Rescued.Count == 0)
         {
-            problems.Add("no job was rescued: the killed worker had nothing in flight, so the test proved nothing");
+            int startedInKilled = result.StartsByJob.Count(p => p.Value.Contains(result.KilledProcessId));
+            string errorTypes = string.Join(", ", result.Jobs.SelectMany(j => j.Errors).Select(e => e.Type).Distinct());
+            problems.Add($"no job was rescued: the killed worker (started {startedInKilled} jobs) had nothing in flight, so the test proved nothing; error types seen: [{errorTypes}]");
         }
 
         if (problems.Count > 0)

@@ -1,3 +1,4 @@
+using JobQueue.Storage;
 using JobQueue.Testing.Jobs;
 
 namespace JobQueue.Testing;
@@ -27,19 +28,20 @@ public static class KillOneWorkerScenario
     }
 
     /// <param name="client">A client on the store (a host with RunWorker = false).</param>
+    /// <param name="storage">The same store, to see which worker holds leases when it is time to kill one.</param>
     /// <param name="provider">The provider name the test worker knows.</param>
     /// <param name="connection">The store's connection string.</param>
     /// <param name="jobCount">How many jobs to drain.</param>
     /// <param name="workerCount">How many worker processes share the store; the first is killed.</param>
     /// <param name="extra">More options for the workers, such as "prefix" for Redis.</param>
-    public static async Task<Result> RunAsync(IJobClient client, string provider, string connection, int jobCount = 300,
+    public static async Task<Result> RunAsync(IJobClient client, IJobStorage storage, string provider, string connection, int jobCount = 300,
         int workerCount = 3, IReadOnlyDictionary<string, string>? extra = null)
     {
         string log = Path.Combine(Path.GetTempPath(), $"jobqueue-kill-{Guid.NewGuid():N}.log");
         try
         {
             IReadOnlyList<JobId> ids = await client.EnqueueManyAsync(
-                Enumerable.Range(0, jobCount).Select(n => new Counted(n, WorkMilliseconds: 30)),
+                Enumerable.Range(0, jobCount).Select(n => new Counted(n, WorkMilliseconds: 60)),
                 new EnqueueOptions { MaxAttempts = 5 }).ConfigureAwait(false);
 
             var workers = new List<WorkerProcess>();
@@ -50,13 +52,15 @@ public static class KillOneWorkerScenario
                     workers.Add(await WorkerProcess.StartAsync(provider, connection, log, extra).ConfigureAwait(false));
                 }
 
-                // Kill the first worker once a fifth of the work is done: it is busy, with jobs in flight.
+                // Once a fifth of the work is done, kill the worker holding the most leases: it has jobs in
+                // flight, so the kill proves that they are rescued and that nothing else runs twice.
                 using (var deadline = new CancellationTokenSource(Deadline.Default))
                 {
                     await client.WaitForCompletionAsync(ids[jobCount / 5], deadline.Token).ConfigureAwait(false);
                 }
 
-                workers[0].Kill();
+                WorkerProcess victim = await BusiestAsync(storage, workers).ConfigureAwait(false);
+                victim.Kill();
                 var jobs = new List<JobInfo>(jobCount);
                 using (var deadline = new CancellationTokenSource(Deadline.Default * 2))
                 {
@@ -67,7 +71,7 @@ public static class KillOneWorkerScenario
                 }
 
                 (Dictionary<int, IReadOnlyList<int>> starts, HashSet<int> finished) = ReadLog(log);
-                return new Result(jobs, starts, finished, workers[0].Id);
+                return new Result(jobs, starts, finished, victim.Id);
             }
             finally
             {
@@ -84,6 +88,19 @@ public static class KillOneWorkerScenario
                 File.Delete(file);
             }
         }
+    }
+
+    private static async Task<WorkerProcess> BusiestAsync(IJobStorage storage, List<WorkerProcess> workers)
+    {
+        IReadOnlyList<StoredJob> running = await storage.QueryJobsAsync(new JobQuery { State = JobState.Running, Limit = 1000 }, CancellationToken.None)
+            .ConfigureAwait(false);
+
+        // A worker id reads "{machine}/{process id}/{random}".
+        var leases = running
+            .Select(job => job.WorkerId?.Split('/') is [_, string pid, _] ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : 0)
+            .GroupBy(pid => pid)
+            .ToDictionary(group => group.Key, group => group.Count());
+        return workers.MaxBy(worker => leases.GetValueOrDefault(worker.Id))!;
     }
 
     private static (Dictionary<int, IReadOnlyList<int>> Starts, HashSet<int> Finished) ReadLog(string path)

@@ -16,6 +16,9 @@ internal sealed class JobClient : IJobClient
     private readonly JobQueueDiagnostics _diagnostics;
     private readonly RunningJobs _runningJobs;
 
+    // Null unless the store wants concurrent single-job enqueues to share round trips and commits.
+    private readonly WriteCoalescer<NewJob, EnqueueResult>? _enqueues;
+
     public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
         JobQueueDiagnostics diagnostics, RunningJobs runningJobs)
     {
@@ -25,6 +28,12 @@ internal sealed class JobClient : IJobClient
         _options = options;
         _diagnostics = diagnostics;
         _runningJobs = runningJobs;
+        if (storage.Capabilities.CoalesceWrites)
+        {
+            _enqueues = new WriteCoalescer<NewJob, EnqueueResult>(
+                jobs => _storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = _time.GetUtcNow() }, CancellationToken.None),
+                options.FetchBatchSize * 10);
+        }
     }
 
     /// <summary>The same client writing through another store view (see JobClientStorageExtensions).</summary>
@@ -150,15 +159,16 @@ internal sealed class JobClient : IJobClient
         DateTimeOffset now = _time.GetUtcNow();
         NewJob job = _factory.Create(registration, args, options, now);
         activity?.SetTag("jobqueue.job.id", job.Id.ToString());
-        IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken)
-            .ConfigureAwait(false);
-        if (results[0].Created)
+        EnqueueResult result = _enqueues is not null
+            ? await _enqueues.WriteAsync(job, cancellationToken).ConfigureAwait(false)
+            : (await _storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken).ConfigureAwait(false))[0];
+        if (result.Created)
         {
             _diagnostics.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", job.Name),
                 new KeyValuePair<string, object?>("jobqueue.queue", job.Queue));
         }
 
-        return results[0].Id;
+        return result.Id;
     }
 
     private async ValueTask<IReadOnlyList<JobId>> EnqueueManyCoreAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options,

@@ -27,6 +27,9 @@ internal sealed class JobExecutor
     private readonly RunningJobs _running;
     private readonly ILogger _logger;
 
+    // Null unless the store wants concurrent completions to share round trips and commits.
+    private readonly WriteCoalescer<JobCompletion, bool>? _completions;
+
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
         ILogger<JobExecutor> logger)
@@ -42,6 +45,10 @@ internal sealed class JobExecutor
         _diagnostics = diagnostics;
         _running = running;
         _logger = logger;
+        if (storage.Capabilities.CoalesceWrites)
+        {
+            _completions = new WriteCoalescer<JobCompletion, bool>(items => _storage.CompleteAsync(items, CancellationToken.None), options.FetchBatchSize);
+        }
     }
 
     /// <param name="job">A job leased by this host.</param>
@@ -225,7 +232,8 @@ internal sealed class JobExecutor
         switch (outcome.Kind)
         {
             case AttemptOutcomeKind.Succeeded:
-                if (await WriteAsync(job, () => _storage.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = token, Result = outcome.Result, Now = now }], default)).ConfigureAwait(false))
+                var completion = new JobCompletion { Id = job.Id, LeaseToken = token, Result = outcome.Result, Now = now };
+                if (await WriteAsync(job, () => CompleteAsync(completion)).ConfigureAwait(false))
                 {
                     _diagnostics.Succeeded.Add(1, tags);
                     _logger.JobSucceeded(job.Id, job.Name, duration);
@@ -277,6 +285,11 @@ internal sealed class JobExecutor
                 break;
         }
     }
+
+    private async ValueTask<IReadOnlyList<bool>> CompleteAsync(JobCompletion completion)
+        => _completions is null
+            ? await _storage.CompleteAsync([completion], CancellationToken.None).ConfigureAwait(false)
+            : [await _completions.WriteAsync(completion, CancellationToken.None).ConfigureAwait(false)];
 
     /// <summary>
     /// Writes an outcome, retrying a failing store a few times. If the store stays unreachable the outcome is

@@ -14,4 +14,11 @@ public sealed record StorageCapabilities
 
     /// <summary>Workers in other processes share this store, so leases can expire while their owner is alive elsewhere.</summary>
     public bool SharedAcrossProcesses { get; init; }
+
+    /// <summary>
+    /// Each write costs a round trip or a commit, so the engine coalesces concurrent single-job enqueues and
+    /// completions into bulk calls (each caller still returns only once its own job is written). False for a
+    /// store whose calls are cheap in-process work, where coalescing would only add a hop.
+    /// </summary>
+    public bool CoalesceWrites { get; init; }
 }

@@ -129,13 +129,13 @@ public sealed class WorkerHostTests
     {
         await using TestHost host = await Hosts.StartAsync(_probe);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        var job = new Storage.NewJob
+        var job = new JobQueue.Storage.NewJob
         {
             Id = JobId.New(), Name = "test-add", Queue = "default", Arguments = "{\"a\":\"not a number\"}"u8.ToArray(),
             MaxAttempts = 5, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.Zero, RunAt = now,
         };
 
-        await host.Storage.EnqueueAsync(new Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
+        await host.Storage.EnqueueAsync(new JobQueue.Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
         JobInfo info = await host.WaitAsync(job.Id);
 
         info.State.Should().Be(JobState.Failed);
@@ -149,13 +149,13 @@ public sealed class WorkerHostTests
     {
         await using TestHost host = await Hosts.StartAsync(_probe);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        var job = new Storage.NewJob
+        var job = new JobQueue.Storage.NewJob
         {
             Id = JobId.New(), Name = "no-such-job", Queue = "default", Arguments = "{}"u8.ToArray(),
             MaxAttempts = 2, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.FromMilliseconds(10), RunAt = now,
         };
 
-        await host.Storage.EnqueueAsync(new Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
+        await host.Storage.EnqueueAsync(new JobQueue.Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
         JobInfo info = await host.WaitAsync(job.Id);
         JobInfo after = await host.WaitAsync(await host.Client.EnqueueAsync(new AddArgs(1, 2)));
 

@@ -1,0 +1,124 @@
+using System.Threading.Channels;
+
+namespace JobQueue.Storage;
+
+/// <summary>
+/// Turns concurrent single-item writes into bulk store calls: the first write goes out alone at once, and
+/// every write that arrives while a call is in flight joins the next call. Latency stays one round trip for a
+/// lone caller; under load, N callers share one round trip and one commit.
+/// </summary>
+/// <remarks>
+/// Each caller still returns only after its own item is written (durable): coalescing changes how many
+/// calls carry the items, not what a returned call means. If a bulk call throws, its items are written one
+/// by one so that each caller gets its own outcome or error, and one bad item never fails the others.
+/// </remarks>
+internal sealed class WriteCoalescer<TItem, TResult>
+{
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<IReadOnlyList<TItem>, ValueTask<IReadOnlyList<TResult>>> _write;
+    private readonly int _maxBatch;
+    private int _draining;
+
+    /// <param name="write">The bulk write; results come back in item order.</param>
+    /// <param name="maxBatch">The most items one call carries.</param>
+    public WriteCoalescer(Func<IReadOnlyList<TItem>, ValueTask<IReadOnlyList<TResult>>> write, int maxBatch)
+    {
+        _write = write;
+        _maxBatch = maxBatch;
+    }
+
+    /// <summary>Writes <paramref name="item"/>, in a call of its own or shared with concurrent writes.</summary>
+    /// <remarks>Cancelling stops the wait, not the write: an item already handed over may still be written.</remarks>
+    public Task<TResult> WriteAsync(TItem item, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(item);
+        _pending.Writer.TryWrite(pending);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _ = Task.Run(DrainAsync, CancellationToken.None);
+        }
+
+        return cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        while (true)
+        {
+            while (batch.Count < _maxBatch && _pending.Reader.TryRead(out Pending? next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _draining, 0);
+
+                // A writer may have queued an item after the last TryRead but seen the flag still set: take
+                // the flag back and go on if so, or leave it to that writer's own drain if it already took it.
+                if (_pending.Reader.TryPeek(out _) && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+                {
+                    continue;
+                }
+
+                return;
+            }
+
+            await WriteBatchAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        var items = new TItem[batch.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = batch[i].Item;
+        }
+
+        try
+        {
+            IReadOnlyList<TResult> results = await _write(items).ConfigureAwait(false);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                batch[i].SetResult(results[i]);
+            }
+
+            return;
+        }
+#pragma warning disable CA1031 // Re-attributed below: each item is written alone so its caller gets its own error.
+        catch (Exception ex) when (batch.Count == 1)
+#pragma warning restore CA1031
+        {
+            batch[0].SetException(ex);
+            return;
+        }
+#pragma warning disable CA1031
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        foreach (Pending pending in batch)
+        {
+            try
+            {
+                IReadOnlyList<TResult> results = await _write([pending.Item]).ConfigureAwait(false);
+                pending.SetResult(results[0]);
+            }
+#pragma warning disable CA1031 // The caller receives the exception.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                pending.SetException(ex);
+            }
+        }
+    }
+
+    private sealed class Pending(TItem item) : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public TItem Item { get; } = item;
+    }
+}

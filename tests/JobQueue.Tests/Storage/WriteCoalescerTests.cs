@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using JobQueue.Storage;
+using JobQueue.Testing;
+
+namespace JobQueue.Tests.Storage;
+
+public sealed class WriteCoalescerTests
+{
+    private readonly ConcurrentQueue<int[]> _calls = new();
+
+    [Fact]
+    public async Task WriteAsync_LoneCaller_GoesOutAloneAtOnce()
+    {
+        var coalescer = new WriteCoalescer<int, int>(items => Record(items, x => x * 2), maxBatch: 100);
+
+        int result = await coalescer.WriteAsync(21, CancellationToken.None);
+
+        result.Should().Be(42);
+        _calls.Should().ContainSingle().Which.Should().Equal(21);
+    }
+
+    [Fact]
+    public async Task WriteAsync_CallersArriveWhileACallIsInFlight_ShareTheNextCall()
+    {
+        var firstCallStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirstCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coalescer = new WriteCoalescer<int, int>(
+            async items =>
+            {
+                if (_calls.IsEmpty)
+                {
+                    firstCallStarted.SetResult();
+                    await releaseFirstCall.Task;
+                }
+
+                return await Record(items, x => x + 1000);
+            },
+            maxBatch: 100);
+
+        Task<int> first = coalescer.WriteAsync(0, CancellationToken.None);
+        await Deadline.Within(firstCallStarted.Task, "the first call");
+        Task<int>[] queued = Enumerable.Range(1, 10).Select(i => coalescer.WriteAsync(i, CancellationToken.None)).ToArray();
+        releaseFirstCall.SetResult();
+        int[] results = await Deadline.Within(Task.WhenAll(queued.Prepend(first)), "every write");
+
+        results.Should().Equal(Enumerable.Range(0, 11).Select(i => i + 1000));
+        _calls.Select(c => c.Length).Should().Equal(1, 10);
+    }
+
+    [Fact]
+    public async Task WriteAsync_MoreQueuedThanMaxBatch_SplitsIntoCallsOfAtMostMaxBatch()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coalescer = new WriteCoalescer<int, int>(
+            async items =>
+            {
+                await gate.Task;
+                return await Record(items, x => x);
+            },
+            maxBatch: 4);
+
+        Task<int>[] writes = Enumerable.Range(0, 13).Select(i => coalescer.WriteAsync(i, CancellationToken.None)).ToArray();
+        gate.SetResult();
+        await Deadline.Within(Task.WhenAll(writes), "every write");
+
+        _calls.Should().OnlyContain(c => c.Length <= 4);
+        _calls.SelectMany(c => c).Should().BeEquivalentTo(Enumerable.Range(0, 13));
+    }
+
+    [Fact]
+    public async Task WriteAsync_BulkCallThrows_EachItemIsWrittenAloneAndOnlyTheBadOneFails()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coalescer = new WriteCoalescer<int, int>(
+            async items =>
+            {
+                await gate.Task;
+                return items.Contains(13) ? throw new InvalidOperationException("13 is unlucky") : await Record(items, x => -x);
+            },
+            maxBatch: 100);
+
+        Task<int>[] writes = new[] { 1, 13, 2 }.Select(i => coalescer.WriteAsync(i, CancellationToken.None)).ToArray();
+        gate.SetResult();
+        await Deadline.Within(Task.WhenAny(Task.WhenAll(writes)), "every write");
+
+        (await writes[0]).Should().Be(-1);
+        (await writes[2]).Should().Be(-2);
+        await writes[1].Invoking(t => t).Should().ThrowAsync<InvalidOperationException>().WithMessage("13 is unlucky");
+    }
+
+    private ValueTask<IReadOnlyList<int>> Record(IReadOnlyList<int> items, Func<int, int> map)
+    {
+        _calls.Enqueue(items.ToArray());
+        return ValueTask.FromResult<IReadOnlyList<int>>(items.Select(map).ToArray());
+    }
+}
