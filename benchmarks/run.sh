@@ -17,6 +17,11 @@ chmod 755 "$WORK"
 RAW="$WORK/raw.tsv"
 : > "$RAW"
 mkdir -p "$RESULTS"
+RUN_START=$(date +%s)
+# Other engineers' builds and tests share these two cores: the header records what the machine was doing.
+export JOBQUEUE_BENCH_NPROC="$(nproc)"
+export JOBQUEUE_BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ../src 2>/dev/null || echo ' (uncommitted changes)')"
 
 log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -142,4 +147,7 @@ GNUPLOT
 else
   log "gnuplot missing (apt-get install gnuplot-nox): no plot"
 fi
+# The wall time and the load at the end are known only now: fill the header's placeholders.
+sed -i -e "s|@WALL@|$(( ($(date +%s) - RUN_START) / 60 )) min $(( ($(date +%s) - RUN_START) % 60 )) s|" \
+  -e "s|@LOAD_END@|$(cut -d' ' -f1-3 /proc/loadavg)|" "$RESULTS/$STAMP.md"
 log "results: $RESULTS/$STAMP.md"

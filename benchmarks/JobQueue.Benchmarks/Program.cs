@@ -19,6 +19,7 @@ string rawPath = args[1];
 string outPath = args[Array.IndexOf(args, "--out") + 1];
 string plotPath = args[Array.IndexOf(args, "--plot") + 1];
 bool quick = BenchEnvironment.Quick;
+_ = Report.LoadAtSuitesStart;
 var results = new Results(RawLimits.Read(rawPath));
 
 // In-process: no per-benchmark project build (minutes on two cores), and the servers' addresses come from this

@@ -9,6 +9,14 @@ internal static class Report
 {
     private static readonly CultureInfo s_en = CultureInfo.InvariantCulture;
 
+    /// <summary>The load average when the program started, read before the first suite.</summary>
+    public static string LoadAtSuitesStart { get; } = LoadAverage();
+
+    private static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
     private sealed record Row(string Provider, string Scenario, string Key, string RawName, string RawKey);
 
     private static IEnumerable<Row> Throughput()
@@ -48,7 +56,9 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine(s_en, $"# JobQueue benchmark results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(quick ? "--quick: small counts, a smoke check, not for quoting" : "full run")})");
         md.AppendLine();
-        md.AppendLine(s_en, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. Servers were started by run.sh on loopback; see docs/performance.md for their settings and what each figure means.");
+        md.AppendLine(s_en, $"Machine: `nproc` {Env("JOBQUEUE_BENCH_NPROC") ?? Environment.ProcessorCount.ToString(s_en)}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, commit {Env("JOBQUEUE_BENCH_COMMIT") ?? "unknown"}. Servers were started by run.sh on loopback; see docs/performance.md for their settings and what each figure means.");
+        md.AppendLine();
+        md.AppendLine(s_en, $"Load average (1, 5, 15 min): {Env("JOBQUEUE_BENCH_LOAD_START") ?? "n/a"} at the start of run.sh, {LoadAtSuitesStart} when the suites started, {LoadAverage()} when they ended, @LOAD_END@ at the end of run.sh; wall time @WALL@. The machine is shared with other engineers' builds and tests, so a load above 0 means the figures were taken beside other work on the same 2 cores.");
         md.AppendLine();
         md.AppendLine("Settings: " + string.Join(", ", r.Settings.Select(s => s.Key + " " + s.Value.ToString("N0", s_en))) + ".");
         md.AppendLine();
