@@ -124,8 +124,24 @@ fi
 export JOBQUEUE_BENCH_DIR="$WORK/sqlite"
 log "suites (BenchmarkDotNet and Stopwatch measurements)"
 ( cd "$WORK" && dotnet "$HERE/JobQueue.Benchmarks/bin/Release/net10.0/JobQueue.Benchmarks.dll" \
-    --raw "$RAW" --out "$RESULTS/$STAMP.md" --plot "$WORK/plot.dat" ) | tee "$WORK/suites.log" | grep -E '^(# |// \* Summary|\| )' || true
+    --raw "$RAW" --out "$RESULTS/$STAMP.md" --plot "$WORK/plot.dat" ) | tee "$WORK/suites.log" | grep --line-buffered -E '^(# |// \* Summary|\| )' || true
 [[ -s "$RESULTS/$STAMP.md" ]] || { echo "The suites wrote no results; see the log above." >&2; exit 1; }
+
+# Where Redis spent its time: the server's own count of script calls and microseconds per call over the
+# whole run (every JobQueue operation is one EVALSHA), and its CPU seconds. A server that was mostly idle
+# while JobQueue was slow points at the client side.
+if [[ -n "$REDIS_PID" ]]; then
+  {
+    echo
+    echo "## Redis server statistics over the whole run (INFO commandstats, INFO cpu)"
+    echo
+    echo "| command | calls | usec per call |"
+    echo "|---|---:|---:|"
+    redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\),usec=[0-9]*,usec_per_call=\([0-9.]*\).*/| \1 | \2 | \3 |/p'
+    echo
+    echo "redis-server CPU over the whole run (including redis-benchmark): $(redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | sed -n 's/^used_cpu_\(user\|sys\):\(.*\)/\1 \2 s/p' | paste -sd, -)."
+  } >> "$RESULTS/$STAMP.md"
+fi
 
 if command -v gnuplot >/dev/null; then
   gnuplot <<GNUPLOT
