@@ -37,16 +37,20 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public LatencyProbe Latency { get; }
 
+    /// <summary>The PostgreSQL schema of this host's store; null for other providers.</summary>
+    public string? PostgresSchema { get; private set; }
+
     /// <summary>Builds the services and runs the store's startup (migrations), without the worker.</summary>
     public static async Task<BenchHost> StartAsync(Provider provider, int concurrency, bool worker)
     {
+        string unique = Guid.NewGuid().ToString("N")[..12];
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<DrainCounter>();
         services.AddSingleton<LatencyProbe>();
         services.AddJobQueue(q =>
         {
-            UseStore(q, provider);
+            UseStore(q, provider, unique);
             q.AddJob<NoopJob>(j => j.Queue = BenchQueue);
             q.AddJob<LatencyJob>(j => j.Queue = LatencyQueue);
             q.AddQueue(BenchQueue, concurrency);
@@ -59,7 +63,7 @@ internal sealed class BenchHost : IAsyncDisposable
                 o.Retention = null;
             });
         });
-        var host = new BenchHost(services.BuildServiceProvider());
+        var host = new BenchHost(services.BuildServiceProvider()) { PostgresSchema = provider is Provider.Postgres ? "b" + unique : null };
         foreach (IHostedService hosted in host._services.GetServices<IHostedService>())
         {
             if (!ReferenceEquals(hosted, host._worker))
@@ -97,9 +101,8 @@ internal sealed class BenchHost : IAsyncDisposable
         await _services.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static void UseStore(JobQueueBuilder q, Provider provider)
+    private static void UseStore(JobQueueBuilder q, Provider provider, string unique)
     {
-        string unique = Guid.NewGuid().ToString("N")[..12];
         switch (provider)
         {
             case Provider.InMemory:

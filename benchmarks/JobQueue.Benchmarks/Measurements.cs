@@ -82,9 +82,13 @@ internal static class Measurements
     private static async Task FillHistoryAsync(BenchHost host, int count)
     {
         const int chunk = 5_000;
-        for (int done = 0; done < count; done += chunk)
+
+        // PostgreSQL completes one job per statement and commit: a million completions through the SPI would take
+        // most of the run's 30 minutes. So the first chunk is written through the SPI and then copied in SQL.
+        int spiRows = host.PostgresSchema is null ? count : Math.Min(count, chunk);
+        for (int done = 0; done < spiRows; done += chunk)
         {
-            int size = Math.Min(chunk, count - done);
+            int size = Math.Min(chunk, spiRows - done);
             await host.Client.EnqueueManyAsync(Enumerable.Range(done, size).Select(i => new NoopArgs(Guid.NewGuid(), "old-" + i))).ConfigureAwait(false);
             DateTimeOffset now = DateTimeOffset.UtcNow;
             var token = Guid.NewGuid();
@@ -100,6 +104,13 @@ internal static class Measurements
             await host.Storage.CompleteAsync(
                 leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = token, Now = now }).ToList(), CancellationToken.None).ConfigureAwait(false);
         }
+
+#if JOBQUEUE_POSTGRES
+        if (host.PostgresSchema is { } schema && count > spiRows)
+        {
+            await PostgresHistory.CopyFinishedAsync(schema, count - spiRows).ConfigureAwait(false);
+        }
+#endif
     }
 
     private static async Task WaitUntilFinishedAsync(IJobStorage storage)
