@@ -109,8 +109,8 @@ internal sealed class JobClient : IJobClient
 
             if (signalled)
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                wait.CancelAfter(recheck);
+                using var timer = new CancellationTokenSource(recheck, _time);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
                 try
                 {
                     await _storage.WaitForFinishAsync(id, wait.Token).ConfigureAwait(false);
@@ -134,7 +134,7 @@ internal sealed class JobClient : IJobClient
         {
             case CancelOutcome.CancelledWhileRunning:
                 // Fires the token at once when the job runs in this process; elsewhere the next lease renewal notices.
-                _runningJobs.TryCancel(id);
+                _runningJobs.TryStop(id, StopReason.Cancelled);
                 return true;
             case CancelOutcome.Cancelled:
                 return true;

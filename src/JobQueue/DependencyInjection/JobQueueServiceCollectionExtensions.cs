@@ -53,6 +53,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton<IJobClient, JobClient>();
         if (options.RunWorker)
         {
+            services.AddSingleton<JobExecutor>();
             services.AddSingleton<WorkerHost>();
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WorkerHost>());
         }

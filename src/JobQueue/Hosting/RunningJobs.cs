@@ -3,33 +3,29 @@ using System.Collections.Concurrent;
 namespace JobQueue.Hosting;
 
 /// <summary>
-/// The jobs running in this process, so that a cancel issued here fires the job's token at once instead of
-/// waiting for the next lease renewal to notice that the lease is void.
+/// The attempts running in this process: the lease keeper renews their leases, and a cancel issued here fires
+/// the job's token at once instead of waiting for the next renewal to find the lease void.
 /// </summary>
 internal sealed class RunningJobs
 {
-    private readonly ConcurrentDictionary<JobId, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<JobId, ActiveJob> _running = new();
 
-    public void Add(JobId id, CancellationTokenSource cancellation) => _running[id] = cancellation;
+    public int Count => _running.Count;
 
-    public void Remove(JobId id) => _running.TryRemove(id, out _);
+    public void Add(ActiveJob job) => _running[job.Id] = job;
 
-    public bool TryCancel(JobId id)
+    public void Remove(ActiveJob job) => _running.TryRemove(new KeyValuePair<JobId, ActiveJob>(job.Id, job));
+
+    public ActiveJob[] Snapshot() => _running.Values.ToArray();
+
+    public bool TryStop(JobId id, StopReason reason)
     {
-        if (!_running.TryGetValue(id, out CancellationTokenSource? cancellation))
+        if (!_running.TryGetValue(id, out ActiveJob? job))
         {
             return false;
         }
 
-        try
-        {
-            cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt ended between the lookup and the cancel: nothing left to cancel.
-        }
-
+        job.Stop(reason);
         return true;
     }
 }

@@ -1,11 +1,144 @@
+using System.Collections.Concurrent;
+using JobQueue.Diagnostics;
+using JobQueue.Storage;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Hosting;
 
-/// <summary>The worker host. Placeholder: being implemented.</summary>
-internal sealed class WorkerHost : IHostedService
+/// <summary>
+/// The hosted service that runs jobs: one fetch loop per queue, a lease keeper and maintenance. Start returns
+/// at once; stop stops fetching, lets running jobs finish within <see cref="JobQueueOptions.ShutdownTimeout"/>,
+/// then cancels them and gives their leases back so another worker picks them up at once.
+/// </summary>
+internal sealed class WorkerHost : IHostedService, IAsyncDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private readonly IJobStorage _storage;
+    private readonly WorkerPlan _plan;
+    private readonly JobExecutor _executor;
+    private readonly RunningJobs _running;
+    private readonly JobQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Task, byte> _executions = new();
+    private readonly CancellationTokenSource _stopFetching = new();
+    private readonly CancellationTokenSource _shutdownJobs = new();
+    private readonly CancellationTokenSource _stopBackground = new();
+    private readonly List<Task> _loops = [];
+    private Task? _background;
+    private int _started;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public WorkerHost(IJobStorage storage, WorkerPlan plan, JobExecutor executor, RunningJobs running, JobQueueOptions options,
+        TimeProvider time, ILogger<WorkerHost> logger)
+    {
+        _storage = storage;
+        _plan = plan;
+        _executor = executor;
+        _running = running;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+        LeaseKeeper = new LeaseKeeper(storage, running, options, time, logger);
+        Maintenance = new MaintenanceRunner(storage, options, time, logger);
+    }
+
+    /// <summary>Names this host on its leases, for diagnostics.</summary>
+    public string WorkerId { get; }
+
+    public LeaseKeeper LeaseKeeper { get; }
+
+    public MaintenanceRunner Maintenance { get; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("The JobQueue worker host was started twice.");
+        }
+
+        foreach ((string queue, int concurrency) in _plan.Queues)
+        {
+            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, _logger, Track);
+            _loops.Add(Task.Run(() => worker.RunAsync(_stopFetching.Token, _shutdownJobs.Token), CancellationToken.None));
+        }
+
+        _background = Task.WhenAll(
+            Task.Run(() => LeaseKeeper.RunAsync(_stopBackground.Token), CancellationToken.None),
+            Task.Run(() => Maintenance.RunAsync(_stopFetching.Token), CancellationToken.None));
+        _logger.HostStarted(WorkerId, _storage.GetType().Name, string.Join(", ", _plan.Queues.Select(q => $"{q.Key} ({q.Value})")));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _started) == 0 || _stopFetching.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _logger.HostStopping(_options.ShutdownTimeout, _running.Count);
+        await _stopFetching.CancelAsync().ConfigureAwait(false);
+        await WaitQuietlyAsync(Task.WhenAll(_loops), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+
+        // Drain: running jobs get ShutdownTimeout to finish (less if the host's own stop token fires first).
+        Task drained = Task.WhenAll(_executions.Keys);
+        if (!await WaitQuietlyAsync(drained, _options.ShutdownTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            _logger.ShutdownCancellingJobs(_running.Count);
+            await _shutdownJobs.CancelAsync().ConfigureAwait(false);
+
+            // Cancelled handlers give their leases back; those that ignore the token are abandoned after the grace.
+            await WaitQuietlyAsync(Task.WhenAll(_executions.Keys), _options.TimeoutGrace + TimeSpan.FromSeconds(5), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+
+        await _stopBackground.CancelAsync().ConfigureAwait(false);
+        if (_background is not null)
+        {
+            await WaitQuietlyAsync(_background, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _logger.HostStopped();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopFetching.Dispose();
+        _shutdownJobs.Dispose();
+        _stopBackground.Dispose();
+    }
+
+    private void Track(Task execution)
+    {
+        _executions.TryAdd(execution, 0);
+        _ = execution.ContinueWith(
+            static (finished, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(finished, out _),
+            _executions, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for <paramref name="task"/> up to a timeout or a token; returns whether it finished. Never throws.</summary>
+    private async Task<bool> WaitQuietlyAsync(Task task, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!task.IsCompleted)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // The loops end by cancellation; any other fault was logged where it happened.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return task.IsCompleted;
+        }
+    }
 }

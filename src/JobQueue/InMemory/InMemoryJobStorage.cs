@@ -2,49 +2,846 @@ using JobQueue.Storage;
 
 namespace JobQueue.InMemory;
 
-/// <summary>The in-memory store. Placeholder: being implemented.</summary>
+/// <summary>
+/// The in-memory store and the reference implementation of <see cref="IJobStorage"/>'s rules.
+/// </summary>
+/// <remarks>
+/// One lock guards every state change, so each item's change (including batch accounting and callback
+/// release) is atomic; it is never held across an await. Waits happen outside it: wake-ups through a
+/// per-queue channel, finishes through per-job completion sources, room through one completion source.
+/// Signals are raised inside the lock; both channels and completion sources here run their waiters'
+/// continuations asynchronously, so no foreign code runs under the lock.
+/// </remarks>
 internal sealed class InMemoryJobStorage : IJobStorage
 {
-    private readonly InMemoryStorageOptions _options;
+    private static readonly StorageCapabilities s_capabilities = new()
+    {
+        WakeUpSignal = true,
+        FinishSignal = true,
+        SharedAcrossProcesses = false,
+        TransactionalEnqueue = false,
+    };
+
+    private readonly Lock _lock = new();
+    private readonly int? _capacity;
+    private readonly bool _throwWhenFull;
+    private readonly Dictionary<JobId, InMemoryJob> _jobs = [];
+    private readonly Dictionary<BatchId, InMemoryBatch> _batches = [];
+
+    // Idempotency key to its live holder. A key leaves when its holder fails, is cancelled or is pruned,
+    // so presence here is exactly "held by a live job".
+    private readonly Dictionary<string, InMemoryJob> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InMemoryQueue> _queues = new(StringComparer.Ordinal);
+
+    // Scheduled jobs by run time. Cancelling a Scheduled job leaves its entry behind; promotion skips it.
+    private readonly PriorityQueue<InMemoryJob, TimeKey> _scheduled = new();
+
+    // Finished jobs by finish time, for prune. A finished job never changes again, so no entry goes stale.
+    private readonly PriorityQueue<InMemoryJob, TimeKey> _finished = new();
+    private readonly HashSet<InMemoryJob> _running = [];
+    private readonly Dictionary<JobId, TaskCompletionSource> _finishWaiters = [];
+    private TaskCompletionSource? _roomWaiter;
+    private long _sequence;
+    private int _unfinished;
 
     public InMemoryJobStorage(InMemoryStorageOptions options)
     {
-        _options = options;
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Copied: the options object is mutable and the store must not change its bound mid-flight.
+        _capacity = options.Capacity;
+        _throwWhenFull = options.ThrowWhenFull;
     }
 
-    public StorageCapabilities Capabilities { get; } = new() { WakeUpSignal = true, FinishSignal = true };
+    public StorageCapabilities Capabilities => s_capabilities;
 
-    public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken) => throw new NotImplementedException(_options.ToString());
+    public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Jobs);
+        cancellationToken.ThrowIfCancellationRequested();
 
-    public ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
+        Task? room;
+        lock (_lock)
+        {
+            room = TryEnqueueLocked(request, out EnqueueResult[]? results);
+            if (room is null)
+            {
+                return new ValueTask<IReadOnlyList<EnqueueResult>>(results!);
+            }
+        }
 
-    public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken) => throw new NotImplementedException();
+        return EnqueueWhenRoomAsync(request, room, cancellationToken);
+    }
 
-    public ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1, nameof(request));
+        cancellationToken.ThrowIfCancellationRequested();
 
-    public ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken) => throw new NotImplementedException();
+        lock (_lock)
+        {
+            if (!_queues.TryGetValue(request.Queue, out InMemoryQueue? queue))
+            {
+                return new ValueTask<IReadOnlyList<StoredJob>>(Array.Empty<StoredJob>());
+            }
 
-    public ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken) => throw new NotImplementedException();
+            List<StoredJob>? leased = null;
+            while ((leased is null || leased.Count < request.Limit) && queue.Ready.TryDequeue(out InMemoryJob? job, out _))
+            {
+                if (job.State != JobState.Enqueued)
+                {
+                    continue; // left behind by a cancel
+                }
 
-    public ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken) => throw new NotImplementedException();
+                SetStateLocked(job, JobState.Running);
+                job.Attempt++;
+                job.StartedAt = request.Now;
+                job.LeaseToken = request.LeaseToken;
+                job.LeaseExpiresAt = request.LeaseExpiresAt;
+                job.WorkerId = request.WorkerId;
+                _running.Add(job);
+                (leased ??= new List<StoredJob>(Math.Min(request.Limit, queue.Ready.Count + 1))).Add(job.ToStored());
+            }
 
-    public ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
+            return new ValueTask<IReadOnlyList<StoredJob>>(leased is null ? Array.Empty<StoredJob>() : leased);
+        }
+    }
 
-    public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        var results = new bool[leases.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                LeaseExtension lease = leases[i];
+                if (TryGetLeasedLocked(lease.Id, lease.LeaseToken, out InMemoryJob? job))
+                {
+                    job.LeaseExpiresAt = lease.ExpiresAt;
+                    results[i] = true;
+                }
+            }
+        }
 
-    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotImplementedException();
+        return new ValueTask<IReadOnlyList<bool>>(results);
+    }
 
-    public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        var results = new bool[completions.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                JobCompletion completion = completions[i];
+                if (TryGetLeasedLocked(completion.Id, completion.LeaseToken, out InMemoryJob? job))
+                {
+                    job.Result = completion.Result;
+                    FinishLocked(job, JobState.Succeeded, completion.Now);
+                    results[i] = true;
+                }
+            }
+        }
 
-    public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken) => throw new NotImplementedException();
+        return new ValueTask<IReadOnlyList<bool>>(results);
+    }
 
-    public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        var results = new bool[failures.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                JobFailure failure = failures[i];
+                if (!TryGetLeasedLocked(failure.Id, failure.LeaseToken, out InMemoryJob? job))
+                {
+                    continue;
+                }
 
-    public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+                job.AppendError(failure.Error);
+                if (failure.RetryAt is DateTimeOffset retryAt)
+                {
+                    LeaveRunningLocked(job);
+                    MakeDueLocked(job, retryAt, failure.Now);
+                }
+                else
+                {
+                    FinishLocked(job, JobState.Failed, failure.Now);
+                }
 
-    public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
+                results[i] = true;
+            }
+        }
 
-    public ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken) => throw new NotImplementedException();
+        return new ValueTask<IReadOnlyList<bool>>(results);
+    }
 
-    public ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reschedules);
+        var results = new bool[reschedules.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                JobReschedule reschedule = reschedules[i];
+                if (TryGetLeasedLocked(reschedule.Id, reschedule.LeaseToken, out InMemoryJob? job))
+                {
+                    // The attempt is refunded: a snooze or a lease handed back at shutdown is no failed try.
+                    job.Attempt--;
+                    LeaveRunningLocked(job);
+                    MakeDueLocked(job, reschedule.RunAt, reschedule.Now);
+                    results[i] = true;
+                }
+            }
+        }
+
+        return new ValueTask<IReadOnlyList<bool>>(results);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var results = new bool[reports.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                ProgressReport report = reports[i];
+                if (TryGetLeasedLocked(report.Id, report.LeaseToken, out InMemoryJob? job))
+                {
+                    job.Progress = report.Progress;
+                    results[i] = true;
+                }
+            }
+        }
+
+        return new ValueTask<IReadOnlyList<bool>>(results);
+    }
+
+    public ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
+        lock (_lock)
+        {
+            List<InMemoryJob>? expired = null;
+            foreach (InMemoryJob job in _running)
+            {
+                if (job.LeaseExpiresAt <= request.Now)
+                {
+                    (expired ??= []).Add(job);
+                }
+            }
+
+            if (expired is null || request.Limit == 0)
+            {
+                return new ValueTask<IReadOnlyList<JobId>>(Array.Empty<JobId>());
+            }
+
+            // Longest-expired first, so a bounded call makes progress on the oldest losses.
+            expired.Sort(static (a, b) =>
+            {
+                int byExpiry = a.LeaseExpiresAt!.Value.CompareTo(b.LeaseExpiresAt!.Value);
+                return byExpiry != 0 ? byExpiry : a.Sequence.CompareTo(b.Sequence);
+            });
+
+            int count = Math.Min(request.Limit, expired.Count);
+            var rescued = new JobId[count];
+            for (int i = 0; i < count; i++)
+            {
+                InMemoryJob job = expired[i];
+                job.AppendError(new JobError
+                {
+                    Type = request.ErrorType,
+                    Message = request.ErrorMessage,
+                    Attempt = job.Attempt,
+                    At = request.Now,
+                });
+                if (job.Attempt < job.Definition.MaxAttempts)
+                {
+                    LeaveRunningLocked(job);
+                    MakeReadyLocked(job, request.Now);
+                }
+                else
+                {
+                    FinishLocked(job, JobState.Failed, request.Now);
+                }
+
+                rescued[i] = job.Id;
+            }
+
+            return new ValueTask<IReadOnlyList<JobId>>(rescued);
+        }
+    }
+
+    public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        int promoted = 0;
+        lock (_lock)
+        {
+            long nowTicks = now.UtcTicks;
+            while (promoted < limit && _scheduled.TryPeek(out InMemoryJob? job, out TimeKey key) && key.UtcTicks <= nowTicks)
+            {
+                _scheduled.Dequeue();
+                if (job.State != JobState.Scheduled || job.RunAt.UtcTicks != key.UtcTicks)
+                {
+                    continue; // left behind by a cancel
+                }
+
+                MakeReadyLocked(job, job.RunAt);
+                promoted++;
+            }
+        }
+
+        return new ValueTask<int>(promoted);
+    }
+
+    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var outcomes = new CancelOutcome[ids.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < outcomes.Length; i++)
+            {
+                if (!_jobs.TryGetValue(ids[i], out InMemoryJob? job))
+                {
+                    outcomes[i] = CancelOutcome.NotFound;
+                }
+                else if (job.IsFinal)
+                {
+                    outcomes[i] = CancelOutcome.AlreadyFinished;
+                }
+                else
+                {
+                    outcomes[i] = job.State == JobState.Running ? CancelOutcome.CancelledWhileRunning : CancelOutcome.Cancelled;
+                    FinishLocked(job, JobState.Cancelled, now);
+                }
+            }
+        }
+
+        return new ValueTask<IReadOnlyList<CancelOutcome>>(outcomes);
+    }
+
+    public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var jobs = new StoredJob?[ids.Count];
+        lock (_lock)
+        {
+            for (int i = 0; i < jobs.Length; i++)
+            {
+                jobs[i] = _jobs.TryGetValue(ids[i], out InMemoryJob? job) ? job.ToStored() : null;
+            }
+        }
+
+        return new ValueTask<IReadOnlyList<StoredJob?>>(jobs);
+    }
+
+    public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
+        lock (_lock)
+        {
+            // A full scan: queries serve dashboards and tests, not the hot path, and the store keeps no
+            // secondary indexes that every state change would have to maintain.
+            var matches = new List<InMemoryJob>();
+            foreach (InMemoryJob job in _jobs.Values)
+            {
+                if ((query.Queue is null || string.Equals(job.Definition.Queue, query.Queue, StringComparison.Ordinal))
+                    && (query.State is null || job.State == query.State)
+                    && (query.BatchId is null || job.BatchId == query.BatchId))
+                {
+                    matches.Add(job);
+                }
+            }
+
+            // Newest enqueued first; jobs of one request share their enqueue time, so the sequence breaks ties.
+            matches.Sort(static (a, b) =>
+            {
+                int byTime = b.EnqueuedAt.CompareTo(a.EnqueuedAt);
+                return byTime != 0 ? byTime : b.Sequence.CompareTo(a.Sequence);
+            });
+
+            int start = Math.Min(query.Offset, matches.Count);
+            int count = Math.Min(query.Limit, matches.Count - start);
+            var page = new StoredJob[count];
+            for (int i = 0; i < count; i++)
+            {
+                page[i] = matches[start + i].ToStored();
+            }
+
+            return new ValueTask<IReadOnlyList<StoredJob>>(page);
+        }
+    }
+
+    public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return new ValueTask<StoredBatch?>(_batches.TryGetValue(id, out InMemoryBatch? batch) ? batch.ToStored() : null);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
+    {
+        var statistics = new List<QueueStatistics>();
+        lock (_lock)
+        {
+            foreach (InMemoryQueue queue in _queues.Values)
+            {
+                if (queue.HasJobs)
+                {
+                    statistics.Add(queue.ToStatistics());
+                }
+            }
+        }
+
+        statistics.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
+        return new ValueTask<IReadOnlyList<QueueStatistics>>(statistics);
+    }
+
+    public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
+        int pruned = 0;
+        lock (_lock)
+        {
+            long cutoff = request.FinishedBefore.UtcTicks;
+            while (pruned < request.Limit && _finished.TryPeek(out InMemoryJob? job, out TimeKey key) && key.UtcTicks < cutoff)
+            {
+                _finished.Dequeue();
+                _jobs.Remove(job.Id);
+                job.Queue.Count(job.State, -1);
+                ReleaseKeyLocked(job);
+                pruned++;
+            }
+
+            // Batches are bounded by the same limit, so one call never holds the lock for long.
+            List<BatchId>? finishedBatches = null;
+            foreach (InMemoryBatch batch in _batches.Values)
+            {
+                if (batch.FinishedAt < request.FinishedBefore)
+                {
+                    (finishedBatches ??= []).Add(batch.Id);
+                    if (finishedBatches.Count >= request.Limit)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (finishedBatches is not null)
+            {
+                foreach (BatchId id in finishedBatches)
+                {
+                    _batches.Remove(id);
+                }
+            }
+        }
+
+        return new ValueTask<int>(pruned);
+    }
+
+    public ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        InMemoryQueue state;
+        lock (_lock)
+        {
+            state = GetQueueLocked(queue);
+        }
+
+        return ReadSignalAsync(state, cancellationToken);
+    }
+
+    public ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource? waiter;
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(id, out InMemoryJob? job) || job.IsFinal)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            // Registered under the lock that also guards finishing, so a finish after this point completes it.
+            if (!_finishWaiters.TryGetValue(id, out waiter))
+            {
+                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _finishWaiters.Add(id, waiter);
+            }
+        }
+
+        return new ValueTask(waiter.Task.WaitAsync(cancellationToken));
+    }
+
+    private static async ValueTask ReadSignalAsync(InMemoryQueue queue, CancellationToken cancellationToken)
+    {
+        // Reading consumes the signal: the next wait blocks until new work arrives again.
+        await queue.Signal.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IReadOnlyList<EnqueueResult>> EnqueueWhenRoomAsync(EnqueueRequest request, Task room, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                // Everything is checked again: room may be gone to another writer, and idempotency keys or
+                // batches may have changed while this request waited.
+                Task? next = TryEnqueueLocked(request, out EnqueueResult[]? results);
+                if (next is null)
+                {
+                    return results!;
+                }
+
+                room = next;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Validates the whole request, then writes it; throws before writing anything, so a request is all or
+    /// nothing. Returns null when written, or a task that completes when room may have been freed.
+    /// </summary>
+    private Task? TryEnqueueLocked(EnqueueRequest request, out EnqueueResult[]? results)
+    {
+        IReadOnlyList<NewJob> jobs = request.Jobs;
+        NewBatch? newBatch = request.Batch;
+        var outcome = new EnqueueResult[jobs.Count];
+        int creating = 0;
+
+        if (newBatch is not null)
+        {
+            if (_batches.ContainsKey(newBatch.Id))
+            {
+                throw new InvalidOperationException($"Batch {newBatch.Id} already exists; a new batch needs a new id.");
+            }
+
+            creating += (newBatch.SuccessCallback is null ? 0 : 1) + (newBatch.FailureCallback is null ? 0 : 1);
+        }
+
+        // Keys claimed by earlier jobs of this request: the first one wins. Only needed for several jobs.
+        Dictionary<string, JobId>? requestKeys = null;
+        for (int i = 0; i < outcome.Length; i++)
+        {
+            NewJob job = jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
+            if (job.BatchId is BatchId batchId && batchId != newBatch?.Id)
+            {
+                if (!_batches.TryGetValue(batchId, out InMemoryBatch? batch))
+                {
+                    throw new InvalidOperationException(
+                        $"Job {job.Id} names batch {batchId}, which does not exist; a child can only join a batch created in the same request or one that exists already. Nothing was written.");
+                }
+
+                if (batch.FinishedAt is not null)
+                {
+                    throw new InvalidOperationException(
+                        $"Job {job.Id} names batch {batchId}, which has already finished; children can only be added while one of its children is pending. Nothing was written.");
+                }
+            }
+
+            if (job.IdempotencyKey is string key)
+            {
+                if (_keys.TryGetValue(key, out InMemoryJob? holder))
+                {
+                    outcome[i] = new EnqueueResult(holder.Id, Created: false);
+                    continue;
+                }
+
+                if (outcome.Length > 1)
+                {
+                    requestKeys ??= new Dictionary<string, JobId>(StringComparer.Ordinal);
+                    if (!requestKeys.TryAdd(key, job.Id))
+                    {
+                        outcome[i] = new EnqueueResult(requestKeys[key], Created: false);
+                        continue;
+                    }
+                }
+            }
+
+            if (_jobs.ContainsKey(job.Id))
+            {
+                throw new InvalidOperationException($"Job {job.Id} already exists; every new job needs a new id. Nothing was written.");
+            }
+
+            outcome[i] = new EnqueueResult(job.Id, Created: true);
+            creating++;
+        }
+
+        if (_capacity is int capacity && _unfinished + creating > capacity)
+        {
+            if (creating > capacity)
+            {
+                throw new ArgumentException(
+                    $"The request writes {creating} jobs, more than the in-memory store's whole capacity of {capacity} (InMemoryStorageOptions.Capacity); it could never fit. Split it, or raise the capacity.",
+                    nameof(request));
+            }
+
+            if (_throwWhenFull)
+            {
+                throw new QueueFullException(
+                    $"The in-memory job store is full: it holds {_unfinished} unfinished jobs of its capacity of {capacity} (InMemoryStorageOptions.Capacity) and the request needs room for {creating}. " +
+                    "Nothing was written. Raise the capacity, or set InMemoryStorageOptions.ThrowWhenFull to false to wait for room.");
+            }
+
+            results = null;
+            _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _roomWaiter.Task;
+        }
+
+        WriteLocked(request, outcome);
+        results = outcome;
+        return null;
+    }
+
+    private void WriteLocked(EnqueueRequest request, EnqueueResult[] outcome)
+    {
+        DateTimeOffset now = request.Now;
+        NewBatch? newBatch = request.Batch;
+        InMemoryBatch? createdBatch = null;
+        if (newBatch is not null)
+        {
+            createdBatch = new InMemoryBatch(newBatch.Id, now);
+            _batches.Add(newBatch.Id, createdBatch);
+        }
+
+        IReadOnlyList<NewJob> jobs = request.Jobs;
+        for (int i = 0; i < outcome.Length; i++)
+        {
+            if (!outcome[i].Created)
+            {
+                continue;
+            }
+
+            NewJob definition = jobs[i];
+            InMemoryBatch? parent = null;
+            if (definition.BatchId is BatchId batchId)
+            {
+                parent = createdBatch is not null && createdBatch.Id == batchId ? createdBatch : _batches[batchId];
+                parent.Total++;
+            }
+
+            JobState state = definition.RunAt > now ? JobState.Scheduled : JobState.Enqueued;
+            AddJobLocked(definition, state, now, definition.BatchId, parent);
+        }
+
+        if (newBatch is null || createdBatch is null)
+        {
+            return;
+        }
+
+        // Callbacks belong to the batch (queries by batch find them) but are not children: they add nothing
+        // to its counts and their own outcome is no batch event.
+        if (newBatch.SuccessCallback is NewJob success)
+        {
+            createdBatch.SuccessCallback = AddJobLocked(success, JobState.Awaiting, now, newBatch.Id, parentBatch: null);
+        }
+
+        if (newBatch.FailureCallback is NewJob failure)
+        {
+            createdBatch.FailureCallback = AddJobLocked(failure, JobState.Awaiting, now, newBatch.Id, parentBatch: null);
+        }
+
+        if (createdBatch.Total == 0)
+        {
+            // Every child (of none) succeeded: without this, an empty batch would wait forever.
+            SucceedBatchLocked(createdBatch, now);
+        }
+    }
+
+    private InMemoryJob AddJobLocked(NewJob definition, JobState state, DateTimeOffset now, BatchId? batchId, InMemoryBatch? parentBatch)
+    {
+        InMemoryQueue queue = GetQueueLocked(definition.Queue);
+        var job = new InMemoryJob(definition, queue, ++_sequence, batchId, parentBatch)
+        {
+            State = state,
+            EnqueuedAt = now,
+        };
+        _jobs.Add(definition.Id, job);
+        queue.Count(state, 1);
+        _unfinished++;
+
+        // A callback whose key is already held keeps its key as data but does not take it over.
+        if (definition.IdempotencyKey is string key)
+        {
+            _keys.TryAdd(key, job);
+        }
+
+        if (state == JobState.Enqueued)
+        {
+            queue.Push(job);
+            queue.Wake();
+        }
+        else if (state == JobState.Scheduled)
+        {
+            _scheduled.Enqueue(job, new TimeKey(job.RunAt.UtcTicks, job.Sequence));
+        }
+
+        return job;
+    }
+
+    private InMemoryQueue GetQueueLocked(string name)
+    {
+        if (!_queues.TryGetValue(name, out InMemoryQueue? queue))
+        {
+            queue = new InMemoryQueue(name);
+            _queues.Add(name, queue);
+        }
+
+        return queue;
+    }
+
+    private bool TryGetLeasedLocked(JobId id, Guid token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InMemoryJob? job)
+        => _jobs.TryGetValue(id, out job) && job.HoldsLease(token);
+
+    private void SetStateLocked(InMemoryJob job, JobState state)
+    {
+        job.Queue.Count(job.State, -1);
+        job.Queue.Count(state, 1);
+        job.State = state;
+    }
+
+    private void LeaveRunningLocked(InMemoryJob job)
+    {
+        _running.Remove(job);
+        job.LeaseToken = null;
+        job.LeaseExpiresAt = null;
+        job.WorkerId = null;
+    }
+
+    /// <summary>Due at <paramref name="runAt"/>: Scheduled if that is after now, else Enqueued at once.</summary>
+    private void MakeDueLocked(InMemoryJob job, DateTimeOffset runAt, DateTimeOffset now)
+    {
+        if (runAt > now)
+        {
+            SetStateLocked(job, JobState.Scheduled);
+            job.RunAt = runAt;
+            _scheduled.Enqueue(job, new TimeKey(runAt.UtcTicks, job.Sequence));
+        }
+        else
+        {
+            MakeReadyLocked(job, runAt);
+        }
+    }
+
+    private void MakeReadyLocked(InMemoryJob job, DateTimeOffset runAt)
+    {
+        SetStateLocked(job, JobState.Enqueued);
+        job.RunAt = runAt;
+        job.Queue.Push(job);
+        job.Queue.Wake();
+    }
+
+    /// <summary>
+    /// Moves a job to a final state with everything that comes with it in the same atomic step: the lease
+    /// voided, the idempotency key freed (Failed, Cancelled), the batch accounting of a child, the finish
+    /// waiters and room waiters woken.
+    /// </summary>
+    private void FinishLocked(InMemoryJob job, JobState state, DateTimeOffset now)
+    {
+        if (job.State == JobState.Running)
+        {
+            LeaveRunningLocked(job);
+        }
+
+        SetStateLocked(job, state);
+        job.FinishedAt = now;
+        _finished.Enqueue(job, new TimeKey(now.UtcTicks, job.Sequence));
+        if (state != JobState.Succeeded)
+        {
+            // A Failed or Cancelled job is no longer live: its key may be used again.
+            ReleaseKeyLocked(job);
+        }
+
+        _unfinished--;
+        if (_roomWaiter is not null)
+        {
+            _roomWaiter.TrySetResult();
+            _roomWaiter = null;
+        }
+
+        if (_finishWaiters.Count != 0 && _finishWaiters.Remove(job.Id, out TaskCompletionSource? waiter))
+        {
+            waiter.TrySetResult();
+        }
+
+        if (job.ParentBatch is InMemoryBatch batch)
+        {
+            CountChildLocked(batch, state == JobState.Succeeded, now);
+        }
+    }
+
+    private void ReleaseKeyLocked(InMemoryJob job)
+    {
+        if (job.Definition.IdempotencyKey is string key && _keys.TryGetValue(key, out InMemoryJob? holder) && holder == job)
+        {
+            _keys.Remove(key);
+        }
+    }
+
+    private void CountChildLocked(InMemoryBatch batch, bool succeeded, DateTimeOffset now)
+    {
+        if (succeeded)
+        {
+            batch.Succeeded++;
+        }
+        else
+        {
+            batch.Failed++;
+            if (batch.State == BatchState.Running)
+            {
+                // The first failure decides the batch; later failures only count.
+                batch.State = BatchState.Failed;
+                ReleaseCallbackLocked(batch.FailureCallback, now);
+                CancelCallbackLocked(batch.SuccessCallback, now);
+            }
+        }
+
+        if (batch.Pending == 0)
+        {
+            batch.FinishedAt = now;
+            if (batch.State == BatchState.Running)
+            {
+                SucceedBatchLocked(batch, now);
+            }
+        }
+    }
+
+    private void SucceedBatchLocked(InMemoryBatch batch, DateTimeOffset now)
+    {
+        batch.State = BatchState.Succeeded;
+        batch.FinishedAt = now;
+        ReleaseCallbackLocked(batch.SuccessCallback, now);
+        CancelCallbackLocked(batch.FailureCallback, now);
+    }
+
+    private void ReleaseCallbackLocked(InMemoryJob? callback, DateTimeOffset now)
+    {
+        // A callback cancelled by a user stays cancelled; only an Awaiting one is released, exactly once.
+        if (callback is { State: JobState.Awaiting })
+        {
+            MakeReadyLocked(callback, now);
+        }
+    }
+
+    private void CancelCallbackLocked(InMemoryJob? callback, DateTimeOffset now)
+    {
+        if (callback is { State: JobState.Awaiting })
+        {
+            FinishLocked(callback, JobState.Cancelled, now);
+        }
+    }
 }

@@ -1,0 +1,71 @@
+using JobQueue.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Diagnostics;
+
+/// <summary>Every log message of the engine, source-generated, with stable event ids: 1xxx host, 2xxx jobs, 3xxx maintenance.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "JobQueue worker {WorkerId} started on {Store} store, serving queues {Queues}")]
+    public static partial void HostStarted(this ILogger logger, string workerId, string store, string queues);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "JobQueue worker stopping: waiting up to {ShutdownTimeout} for {Running} running jobs")]
+    public static partial void HostStopping(this ILogger logger, TimeSpan shutdownTimeout, int running);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Shutdown timeout reached: cancelling {Running} running jobs and giving their leases back")]
+    public static partial void ShutdownCancellingJobs(this ILogger logger, int running);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "JobQueue worker stopped")]
+    public static partial void HostStopped(this ILogger logger);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Fetching from queue {Queue} failed; retrying in {Delay}")]
+    public static partial void FetchFailed(this ILogger logger, string queue, TimeSpan delay, Exception error);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Renewing {Count} leases failed; retrying at the next renewal")]
+    public static partial void LeaseRenewalFailed(this ILogger logger, int count, Exception error);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Job {JobId} lost its lease (cancelled or rescued elsewhere); its handler is being cancelled")]
+    public static partial void LeaseLost(this ILogger logger, JobId jobId);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Job {JobId} ({JobName}) attempt {Attempt} started")]
+    public static partial void JobStarted(this ILogger logger, JobId jobId, string jobName, int attempt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Job {JobId} ({JobName}) succeeded in {Duration}")]
+    public static partial void JobSucceeded(this ILogger logger, JobId jobId, string jobName, TimeSpan duration);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Job {JobId} ({JobName}) failed on attempt {Attempt}; retrying at {RetryAt}")]
+    public static partial void RetryScheduled(this ILogger logger, JobId jobId, string jobName, int attempt, DateTimeOffset retryAt, Exception error);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Job {JobId} ({JobName}) failed for good on attempt {Attempt} of {MaxAttempts}")]
+    public static partial void JobFailed(this ILogger logger, JobId jobId, string jobName, int attempt, int maxAttempts, Exception error);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Job {JobId} ({JobName}) ignored cancellation after its timeout of {Timeout}; abandoned after a grace of {Grace}, its slot is freed")]
+    public static partial void JobAbandoned(this ILogger logger, JobId jobId, string jobName, TimeSpan timeout, TimeSpan grace);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) snoozed until {RunAt}")]
+    public static partial void JobSnoozed(this ILogger logger, JobId jobId, string jobName, DateTimeOffset runAt);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) was cancelled while running")]
+    public static partial void JobCancelled(this ILogger logger, JobId jobId, string jobName);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) given back at shutdown")]
+    public static partial void JobGivenBack(this ILogger logger, JobId jobId, string jobName);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "Job {JobId}: the outcome of attempt {Attempt} was refused because the lease is no longer held")]
+    public static partial void OutcomeRefused(this ILogger logger, JobId jobId, int attempt);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Error, Message = "Job {JobId}: writing the outcome of attempt {Attempt} failed; the job runs again once its lease expires")]
+    public static partial void OutcomeWriteFailed(this ILogger logger, JobId jobId, int attempt, Exception error);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Error, Message = "Job {JobId} ({JobName}): an abandoned handler finally failed")]
+    public static partial void AbandonedHandlerFailed(this ILogger logger, JobId jobId, string jobName, Exception error);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Rescued {Count} jobs whose worker stopped renewing its lease")]
+    public static partial void JobsRescued(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Pruned {Count} finished jobs older than {Retention}")]
+    public static partial void JobsPruned(this ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Maintenance step {Step} failed; retrying at the next interval")]
+    public static partial void MaintenanceFailed(this ILogger logger, string step, Exception error);
+}

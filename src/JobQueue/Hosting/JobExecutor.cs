@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using JobQueue.Client;
+using JobQueue.Diagnostics;
+using JobQueue.Registration;
+using JobQueue.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Hosting;
+
+/// <summary>
+/// Runs one leased attempt end to end: resolves the handler, applies the timeout and the abandonment of
+/// handlers that ignore it, and writes the outcome under the attempt's lease token. Never throws: a job's
+/// failure is recorded on the job, never raised into the worker loop.
+/// </summary>
+internal sealed class JobExecutor
+{
+    private readonly IServiceProvider _services;
+    private readonly IJobStorage _storage;
+    private readonly JobRegistry _registry;
+    private readonly JobFactory _factory;
+    private readonly IJobClient _client;
+    private readonly RetryPolicy _retryPolicy;
+    private readonly JobQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly JobQueueDiagnostics _diagnostics;
+    private readonly RunningJobs _running;
+    private readonly ILogger _logger;
+
+    public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
+        RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
+        ILogger<JobExecutor> logger)
+    {
+        _services = services;
+        _storage = storage;
+        _registry = registry;
+        _factory = factory;
+        _client = client;
+        _retryPolicy = retryPolicy;
+        _options = options;
+        _time = time;
+        _diagnostics = diagnostics;
+        _running = running;
+        _logger = logger;
+    }
+
+    /// <param name="job">A job leased by this host.</param>
+    /// <param name="shutdownToken">Fires when the host stops waiting for running jobs at shutdown.</param>
+    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken)
+    {
+        Debug.Assert(job.State == JobState.Running && job.LeaseToken is not null, "Only leased jobs are executed.");
+        using IDisposable? logScope = _logger.BeginScope(new JobLogScope(job));
+        using Activity? activity = StartActivity(job);
+        var tags = new TagList { { "jobqueue.job.name", job.Name }, { "jobqueue.queue", job.Queue } };
+        _diagnostics.Started.Add(1, tags);
+        _diagnostics.QueueWait.Record(Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), tags);
+        _logger.JobStarted(job.Id, job.Name, job.Attempt);
+        long started = _time.GetTimestamp();
+
+        AttemptOutcome outcome;
+        try
+        {
+            outcome = await RunAttemptAsync(job, shutdownToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The engine's own faults must not escape into the worker loop either; they fail the attempt.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            outcome = AttemptOutcome.Failure(ex);
+        }
+
+        TimeSpan duration = _time.GetElapsedTime(started);
+        _diagnostics.Duration.Record(duration.TotalMilliseconds, tags);
+        activity?.SetTag("jobqueue.outcome", outcome.Kind.ToString());
+        if (outcome.Error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Error.Message);
+        }
+
+        await WriteOutcomeAsync(job, outcome, duration, tags).ConfigureAwait(false);
+    }
+
+    private async Task<AttemptOutcome> RunAttemptAsync(StoredJob job, CancellationToken shutdownToken)
+    {
+        if (!_registry.TryGet(job.Name, out JobRegistration? registration))
+        {
+            // Retried rather than failed at once: in a rolling deployment another host may know the job.
+            return AttemptOutcome.Failure(new InvalidOperationException(
+                $"No handler is registered for job '{job.Name}' in this host. Call AddJob<T>() for the job that handles it, " +
+                "or check its [JobName] if it was renamed."));
+        }
+
+        object args;
+        try
+        {
+            args = registration.Invoker.DeserializeArguments(job.Arguments, _options.SerializerOptions);
+        }
+        catch (JobArgumentsException ex)
+        {
+            return AttemptOutcome.PermanentFailure(ex);
+        }
+
+        var timeout = new CancellationTokenSource(job.Timeout, _time);
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdownToken);
+        var abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        var active = new ActiveJob(job, cancellation);
+        AsyncServiceScope scope = _services.CreateAsyncScope();
+        bool abandoned = false;
+        _running.Add(active);
+        try
+        {
+            // Once the handler's token fires, it has TimeoutGrace to stop before the attempt is abandoned.
+            using CancellationTokenRegistration startGrace = cancellation.Token.UnsafeRegister(
+                static state => ((Action)state!)(), (Action)(() => StartGrace(abandon)));
+            var context = new JobContext(job, _client, _storage, _factory, _time);
+
+            // Task.Run: a handler that blocks synchronously before its first await must not hold this loop.
+            Task<byte[]?> handler = Task.Run(
+                () => registration.Invoker.InvokeAsync(scope.ServiceProvider, args, context, _options.SerializerOptions, cancellation.Token),
+                CancellationToken.None);
+            try
+            {
+                byte[]? result = await handler.WaitAsync(abandon.Token).ConfigureAwait(false);
+                return context.SnoozeDelay is { } delay ? AttemptOutcome.Snooze(delay) : AttemptOutcome.Success(result);
+            }
+            catch (OperationCanceledException) when (abandon.IsCancellationRequested && !handler.IsCompleted)
+            {
+                abandoned = true;
+                ObserveAbandoned(job, handler, scope, [timeout, cancellation, abandon]);
+                return Classify(job, active, timeout, shutdownToken, error: null, abandoned: true);
+            }
+#pragma warning disable CA1031 // Whatever a handler throws is recorded on the job.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    return Classify(job, active, timeout, shutdownToken, ex, abandoned: false);
+                }
+
+                return ex is PermanentJobFailureException ? AttemptOutcome.PermanentFailure(ex) : AttemptOutcome.Failure(ex);
+            }
+        }
+        finally
+        {
+            _running.Remove(active);
+            if (!abandoned)
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+                abandon.Dispose();
+                cancellation.Dispose();
+                timeout.Dispose();
+            }
+        }
+    }
+
+    private void StartGrace(CancellationTokenSource abandon)
+    {
+        try
+        {
+            abandon.CancelAfter(_options.TimeoutGrace);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
+    }
+
+    /// <summary>Decides what a fired token means: cancelled or lease lost first, then timeout, then shutdown.</summary>
+    private AttemptOutcome Classify(StoredJob job, ActiveJob active, CancellationTokenSource timeout, CancellationToken shutdownToken,
+        Exception? error, bool abandoned)
+    {
+        if (active.StopReason != StopReason.None)
+        {
+            return AttemptOutcome.Stopped();
+        }
+
+        if (timeout.IsCancellationRequested)
+        {
+            if (abandoned)
+            {
+                _logger.JobAbandoned(job.Id, job.Name, job.Timeout, _options.TimeoutGrace);
+                return AttemptOutcome.Failure(new TimeoutException(
+                    $"Job '{job.Name}' exceeded its timeout of {job.Timeout} and ignored cancellation; it was abandoned after a grace of {_options.TimeoutGrace}."));
+            }
+
+            return AttemptOutcome.Failure(new TimeoutException($"Job '{job.Name}' exceeded its timeout of {job.Timeout}.", error));
+        }
+
+        if (shutdownToken.IsCancellationRequested)
+        {
+            return AttemptOutcome.ShutDown();
+        }
+
+        // The token fired for none of our reasons: treat what the handler threw as an ordinary failure.
+        return AttemptOutcome.Failure(error ?? new OperationCanceledException("The job's token fired for an unknown reason."));
+    }
+
+    /// <summary>The abandoned handler keeps running; its scope and tokens are released, and its fault logged, when it ends.</summary>
+    private void ObserveAbandoned(StoredJob job, Task handler, AsyncServiceScope scope, CancellationTokenSource[] sources)
+    {
+        _ = handler.ContinueWith(
+            async finished =>
+            {
+                if (finished.Exception is { } error && error.InnerException is not OperationCanceledException)
+                {
+                    _logger.AbandonedHandlerFailed(job.Id, job.Name, error.InnerException ?? error);
+                }
+
+                await scope.DisposeAsync().ConfigureAwait(false);
+                foreach (CancellationTokenSource source in sources)
+                {
+                    source.Dispose();
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task WriteOutcomeAsync(StoredJob job, AttemptOutcome outcome, TimeSpan duration, TagList tags)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        Guid token = job.LeaseToken!.Value;
+        switch (outcome.Kind)
+        {
+            case AttemptOutcomeKind.Succeeded:
+                if (await WriteAsync(job, () => _storage.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = token, Result = outcome.Result, Now = now }], default)).ConfigureAwait(false))
+                {
+                    _diagnostics.Succeeded.Add(1, tags);
+                    _logger.JobSucceeded(job.Id, job.Name, duration);
+                }
+
+                break;
+
+            case AttemptOutcomeKind.Snoozed:
+                DateTimeOffset snoozeUntil = now + outcome.SnoozeDelay;
+                if (await WriteAsync(job, () => _storage.RescheduleAsync([new JobReschedule(job.Id, token, snoozeUntil, now)], default)).ConfigureAwait(false))
+                {
+                    _logger.JobSnoozed(job.Id, job.Name, snoozeUntil);
+                }
+
+                break;
+
+            case AttemptOutcomeKind.Failed:
+            case AttemptOutcomeKind.FailedPermanently:
+                Exception error = outcome.Error!;
+                bool retry = outcome.Kind == AttemptOutcomeKind.Failed && job.Attempt < job.MaxAttempts;
+                DateTimeOffset? retryAt = retry ? now + _retryPolicy.DelayAfter(job.Attempt, job.RetryDelay) : null;
+                var failure = new JobFailure { Id = job.Id, LeaseToken = token, Error = ToJobError(error, job.Attempt, now), RetryAt = retryAt, Now = now };
+                if (await WriteAsync(job, () => _storage.FailAsync([failure], default)).ConfigureAwait(false))
+                {
+                    if (retryAt is { } at)
+                    {
+                        _diagnostics.Retried.Add(1, tags);
+                        _logger.RetryScheduled(job.Id, job.Name, job.Attempt, at, error);
+                    }
+                    else
+                    {
+                        _diagnostics.Failed.Add(1, tags);
+                        _logger.JobFailed(job.Id, job.Name, job.Attempt, job.MaxAttempts, error);
+                    }
+                }
+
+                break;
+
+            case AttemptOutcomeKind.ShutDown:
+                if (await WriteAsync(job, () => _storage.RescheduleAsync([new JobReschedule(job.Id, token, now, now)], default)).ConfigureAwait(false))
+                {
+                    _logger.JobGivenBack(job.Id, job.Name);
+                }
+
+                break;
+
+            case AttemptOutcomeKind.Stopped:
+                _logger.JobCancelled(job.Id, job.Name);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Writes an outcome, retrying a failing store a few times. If the store stays unreachable the outcome is
+    /// dropped: the lease then expires and the job runs again (at-least-once), which is all a store outage allows.
+    /// </summary>
+    private async Task<bool> WriteAsync(StoredJob job, Func<ValueTask<IReadOnlyList<bool>>> write)
+    {
+        TimeSpan delay = TimeSpan.FromMilliseconds(100);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                IReadOnlyList<bool> applied = await write().ConfigureAwait(false);
+                if (!applied[0])
+                {
+                    _logger.OutcomeRefused(job.Id, job.Attempt);
+                }
+
+                return applied[0];
+            }
+#pragma warning disable CA1031 // A store fault is retried, then logged; it never escapes into the worker loop.
+            catch (Exception) when (attempt < 6)
+#pragma warning restore CA1031
+            {
+                await Task.Delay(delay, _time).ConfigureAwait(false);
+                delay *= 2;
+            }
+#pragma warning disable CA1031
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.OutcomeWriteFailed(job.Id, job.Attempt, ex);
+                return false;
+            }
+        }
+    }
+
+    internal static JobError ToJobError(Exception error, int attempt, DateTimeOffset at) => new()
+    {
+        Type = error.GetType().FullName ?? error.GetType().Name,
+        Message = error.Message,
+        StackTrace = error.ToString(),
+        Attempt = attempt,
+        At = at,
+    };
+
+    private static Activity? StartActivity(StoredJob job)
+    {
+        ActivityContext parent = default;
+        if (job.TraceParent is { } traceParent)
+        {
+            _ = ActivityContext.TryParse(traceParent, null, isRemote: true, out parent);
+        }
+
+        Activity? activity = JobQueueDiagnostics.ActivitySource.StartActivity($"process {job.Name}", ActivityKind.Consumer, parent);
+        if (activity is not null)
+        {
+            activity.SetTag("jobqueue.job.id", job.Id.ToString());
+            activity.SetTag("jobqueue.job.name", job.Name);
+            activity.SetTag("jobqueue.queue", job.Queue);
+            activity.SetTag("jobqueue.job.attempt", job.Attempt);
+        }
+
+        return activity;
+    }
+}

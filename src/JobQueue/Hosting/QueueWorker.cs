@@ -1,0 +1,157 @@
+using JobQueue.Diagnostics;
+using JobQueue.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Hosting;
+
+/// <summary>
+/// The fetch loop of one queue: leases as many jobs as it has free slots, starts each, and when the queue is
+/// empty waits for the store's wake-up signal (or the poll interval, whichever comes first).
+/// </summary>
+internal sealed class QueueWorker
+{
+    private static readonly TimeSpan s_maxFetchBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly string _queue;
+    private readonly int _concurrency;
+    private readonly SemaphoreSlim _slots;
+    private readonly IJobStorage _storage;
+    private readonly JobExecutor _executor;
+    private readonly JobQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly string _workerId;
+    private readonly ILogger _logger;
+    private readonly Action<Task> _track;
+
+    public QueueWorker(string queue, int concurrency, IJobStorage storage, JobExecutor executor, JobQueueOptions options, TimeProvider time,
+        string workerId, ILogger logger, Action<Task> track)
+    {
+        _queue = queue;
+        _concurrency = concurrency;
+        _slots = new SemaphoreSlim(concurrency, concurrency);
+        _storage = storage;
+        _executor = executor;
+        _options = options;
+        _time = time;
+        _workerId = workerId;
+        _logger = logger;
+        _track = track;
+    }
+
+    /// <param name="stopFetching">Fires at shutdown: no new job is leased after it.</param>
+    /// <param name="shutdownJobs">Fires when running jobs must stop (shutdown timeout reached).</param>
+    public async Task RunAsync(CancellationToken stopFetching, CancellationToken shutdownJobs)
+    {
+        int limit = Math.Min(_concurrency, _options.FetchBatchSize);
+        TimeSpan backoff = TimeSpan.Zero;
+        while (!stopFetching.IsCancellationRequested)
+        {
+            await _slots.WaitAsync(stopFetching).ConfigureAwait(false);
+            int free = 1;
+            while (free < limit && _slots.Wait(0))
+            {
+                free++;
+            }
+
+            IReadOnlyList<StoredJob> jobs;
+            try
+            {
+                DateTimeOffset now = _time.GetUtcNow();
+                jobs = await _storage.FetchAsync(
+                    new FetchRequest
+                    {
+                        Queue = _queue,
+                        Limit = free,
+                        Now = now,
+                        LeaseToken = Guid.NewGuid(),
+                        LeaseExpiresAt = now + _options.LeaseDuration,
+                        WorkerId = _workerId,
+                    },
+                    stopFetching).ConfigureAwait(false);
+                backoff = TimeSpan.Zero;
+            }
+            catch (OperationCanceledException) when (stopFetching.IsCancellationRequested)
+            {
+                _slots.Release(free);
+                break;
+            }
+#pragma warning disable CA1031 // A store outage must not end the loop: log, back off, try again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _slots.Release(free);
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxFetchBackoff.Ticks));
+                _logger.FetchFailed(_queue, backoff, ex);
+                await DelayAsync(backoff, stopFetching).ConfigureAwait(false);
+                continue;
+            }
+
+            if (free > jobs.Count)
+            {
+                _slots.Release(free - jobs.Count);
+            }
+
+            foreach (StoredJob job in jobs)
+            {
+                _track(RunAndReleaseAsync(job, shutdownJobs));
+            }
+
+            if (jobs.Count == 0)
+            {
+                await WaitForWorkAsync(stopFetching).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAndReleaseAsync(StoredJob job, CancellationToken shutdownJobs)
+    {
+        try
+        {
+            await _executor.ExecuteAsync(job, shutdownJobs).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stopFetching)
+    {
+        if (!_storage.Capabilities.WakeUpSignal)
+        {
+            await DelayAsync(_options.PollInterval, stopFetching).ConfigureAwait(false);
+            return;
+        }
+
+        // The signal makes an idle worker start new work at once; the poll interval bounds a lost signal.
+        using var poll = new CancellationTokenSource(_options.PollInterval, _time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopFetching, poll.Token);
+        try
+        {
+            await _storage.WaitForWorkAsync(_queue, wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Poll interval passed, or shutdown: the loop condition decides.
+        }
+#pragma warning disable CA1031 // A broken signal degrades to polling.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.FetchFailed(_queue, _options.PollInterval, ex);
+            await DelayAsync(_options.PollInterval, stopFetching).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown: the loop condition ends the loop.
+        }
+    }
+}

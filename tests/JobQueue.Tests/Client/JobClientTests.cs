@@ -1,0 +1,198 @@
+using JobQueue.Testing;
+using JobQueue.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JobQueue.Tests.Client;
+
+public sealed class JobClientTests
+{
+    private readonly Probe _probe = new();
+
+    [Fact]
+    public async Task Enqueue_UnregisteredArgsType_ThrowsNamingTheTypeAndTheFix()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        Func<Task> act = async () => await host.Client.EnqueueAsync(new UnregisteredArgs(1));
+
+        await act.Should().ThrowAsync<InvalidOperationException>()
+            .WithMessage($"*{typeof(UnregisteredArgs).FullName}*AddJob<YourJob>()*");
+    }
+
+    [Fact]
+    public async Task Enqueue_NullArgs_ThrowsArgumentNull()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        Func<Task> act = async () => await host.Client.EnqueueAsync<RecordArgs>(null!);
+
+        await act.Should().ThrowAsync<ArgumentNullException>();
+    }
+
+    [Theory]
+    [InlineData("delay-and-runat")]
+    [InlineData("zero-attempts")]
+    [InlineData("negative-timeout")]
+    [InlineData("empty-queue")]
+    public async Task Enqueue_InvalidOptions_ThrowsNamingTheSetting(string problem)
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+        EnqueueOptions options = problem switch
+        {
+            "delay-and-runat" => new EnqueueOptions { Delay = TimeSpan.FromSeconds(1), RunAt = DateTimeOffset.UtcNow },
+            "zero-attempts" => new EnqueueOptions { MaxAttempts = 0 },
+            "negative-timeout" => new EnqueueOptions { Timeout = TimeSpan.FromSeconds(-1) },
+            _ => new EnqueueOptions { Queue = " " },
+        };
+
+        Func<Task> act = async () => await host.Client.EnqueueAsync(new RecordArgs("x"), options);
+
+        await act.Should().ThrowAsync<ArgumentException>().WithMessage("EnqueueOptions.*");
+    }
+
+    [Fact]
+    public async Task EnqueueMany_ReturnsIdsInOrderAndRunsEveryJob()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        IReadOnlyList<JobId> ids = await host.Client.EnqueueManyAsync(Enumerable.Range(0, 50).Select(i => new AddArgs(i, i)));
+
+        ids.Should().HaveCount(50).And.OnlyHaveUniqueItems();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            (await host.WaitAsync(ids[i])).GetResult<Sum>()!.Value.Should().Be(2 * i);
+        }
+    }
+
+    [Fact]
+    public async Task Enqueue_LiveIdempotencyKey_ReturnsFirstJobIdAndWritesNothing()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe, start: false);
+        var options = new EnqueueOptions { IdempotencyKey = "order-42" };
+
+        JobId first = await host.Client.EnqueueAsync(new RecordArgs("once"), options);
+        JobId second = await host.Client.EnqueueAsync(new RecordArgs("twice"), options);
+        var stats = await host.Storage.GetQueueStatisticsAsync(default);
+
+        second.Should().Be(first);
+        stats.Single().Enqueued.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedJob_NeverStarts()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe, start: false);
+        JobId id = await host.Client.EnqueueAsync(new RecordArgs("never"));
+
+        bool cancelled = await host.Client.CancelAsync(id);
+        await host.StartAsync();
+        JobId marker = await host.Client.EnqueueAsync(new RecordArgs("marker"));
+        await host.WaitAsync(marker);
+        JobInfo info = await host.WaitAsync(id);
+
+        cancelled.Should().BeTrue();
+        info.State.Should().Be(JobState.Cancelled);
+        _probe.Count("never").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Cancel_RunningJob_FiresItsTokenAndEndsCancelled()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+        JobId id = await host.Client.EnqueueAsync(new GateArgs("victim"));
+        await _probe.WaitAsync("victim:started");
+
+        bool cancelled = await host.Client.CancelAsync(id);
+        await _probe.WaitAsync("victim:cancelled");
+        JobInfo info = await host.WaitAsync(id);
+
+        cancelled.Should().BeTrue();
+        info.State.Should().Be(JobState.Cancelled);
+        _probe.Count("victim:done").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Cancel_FinishedOrUnknownJob_ReturnsFalse()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+        JobId id = await host.Client.EnqueueAsync(new AddArgs(1, 1));
+        await host.WaitAsync(id);
+
+        (await host.Client.CancelAsync(id)).Should().BeFalse();
+        (await host.Client.CancelAsync(JobId.New())).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ReportProgress_RunningJob_ProgressIsReadable()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+        JobId id = await host.Client.EnqueueAsync(new ProgressArgs("p"));
+        await _probe.WaitAsync("p:reported");
+
+        JobInfo? running = await host.Client.GetAsync(id);
+        _probe.Open("p");
+        await host.WaitAsync(id);
+
+        running!.State.Should().Be(JobState.Running);
+        running.Progress.Should().Be(new JobProgress(40, "4 of 10"));
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownId_ReturnsNull()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        (await host.Client.GetAsync(JobId.New())).Should().BeNull();
+        (await host.Client.GetBatchAsync(new BatchId(Guid.NewGuid()))).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task WaitForCompletion_UnknownId_ThrowsClearError()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        Func<Task> act = async () => await host.Client.WaitForCompletionAsync(JobId.New());
+
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("No job * exists*");
+    }
+
+    [Fact]
+    public async Task Enqueue_WithDelay_StaysScheduledUntilTimeAdvances()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using TestHost host = await Hosts.StartAsync(_probe, services: s => s.AddSingleton<TimeProvider>(time));
+
+        JobId id = await host.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        JobInfo? before = await host.Client.GetAsync(id);
+        time.Advance(TimeSpan.FromMinutes(59));
+        await Hosts.PromoteDueJobsAsync(host, time);
+        JobInfo? stillBefore = await host.Client.GetAsync(id);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await Hosts.PromoteDueJobsAsync(host, time);
+        await _probe.WaitAsync("later");
+        JobInfo after = await host.WaitAsync(id);
+
+        before!.State.Should().Be(JobState.Scheduled);
+        before.RunAt.Should().Be(time.Start + TimeSpan.FromHours(1));
+        stillBefore!.State.Should().Be(JobState.Scheduled);
+        after.State.Should().Be(JobState.Succeeded);
+    }
+
+    [Fact]
+    public async Task Enqueue_WithRunAt_RunsAtThatTime()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using TestHost host = await Hosts.StartAsync(_probe, services: s => s.AddSingleton<TimeProvider>(time));
+        DateTimeOffset runAt = time.Start.AddDays(1);
+
+        JobId id = await host.Client.EnqueueAsync(new RecordArgs("tomorrow"), new EnqueueOptions { RunAt = runAt });
+        time.Advance(TimeSpan.FromDays(1));
+        await Hosts.PromoteDueJobsAsync(host, time);
+        await _probe.WaitAsync("tomorrow");
+        JobInfo info = await host.WaitAsync(id);
+
+        info.RunAt.Should().Be(runAt);
+        info.StartedAt.Should().BeOnOrAfter(runAt);
+    }
+}

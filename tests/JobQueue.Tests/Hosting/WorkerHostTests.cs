@@ -1,0 +1,279 @@
+using JobQueue.Testing;
+using JobQueue.Tests.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Tests.Hosting;
+
+public sealed class WorkerHostTests
+{
+    private readonly Probe _probe = new();
+
+    [Fact]
+    public async Task Enqueue_JobWithResult_SucceedsAndStoresResult()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new AddArgs(2, 3));
+        JobInfo info = await host.WaitAsync(id);
+
+        info.State.Should().Be(JobState.Succeeded);
+        info.Attempt.Should().Be(1);
+        info.GetResult<Sum>().Should().Be(new Sum(5));
+        info.StartedAt.Should().NotBeNull();
+        info.FinishedAt.Should().BeOnOrAfter(info.StartedAt!.Value);
+        info.Name.Should().Be("test-add");
+    }
+
+    [Fact]
+    public async Task Execute_HandlerFailsTwice_RetriesAndSucceedsKeepingEachError()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new FlakyArgs("flaky", FailTimes: 2));
+        JobInfo info = await host.WaitAsync(id);
+
+        info.State.Should().Be(JobState.Succeeded);
+        info.Attempt.Should().Be(3);
+        info.Errors.Select(e => e.Attempt).Should().Equal(1, 2);
+        info.Errors.Should().OnlyContain(e => e.Type == typeof(InvalidOperationException).FullName);
+        info.Errors[1].Message.Should().Be("flaky failed on attempt 2");
+        _probe.Events.Should().Equal("flaky:attempt1", "flaky:attempt2", "flaky:attempt3");
+    }
+
+    [Fact]
+    public async Task Execute_HandlerKeepsFailing_FailsAfterMaxAttemptsWithEveryError()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new FlakyArgs("doomed", FailTimes: 99), new EnqueueOptions { MaxAttempts = 3 });
+        JobInfo info = await host.WaitAsync(id);
+
+        info.State.Should().Be(JobState.Failed);
+        info.Attempt.Should().Be(3);
+        info.MaxAttempts.Should().Be(3);
+        info.Errors.Select(e => e.Attempt).Should().Equal(1, 2, 3);
+        info.Error!.Message.Should().Be("doomed failed on attempt 3");
+        info.Error.StackTrace.Should().Contain(nameof(FlakyJob));
+        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2102 && e.Level == LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task Execute_PermanentFailure_FailsWithoutRetry()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new FlakyArgs("permanent", FailTimes: 0, Permanent: true));
+        JobInfo info = await host.WaitAsync(id);
+
+        info.State.Should().Be(JobState.Failed);
+        info.Attempt.Should().Be(1);
+        info.Error!.Type.Should().Be(typeof(PermanentJobFailureException).FullName);
+        info.Error.Message.Should().Be("permanent cannot succeed");
+    }
+
+    [Fact]
+    public async Task Execute_HandlerSnoozes_RunsAgainWithoutSpendingAnAttempt()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new SnoozeArgs("sleepy"), new EnqueueOptions { MaxAttempts = 1 });
+        JobInfo info = await host.WaitAsync(id);
+
+        info.State.Should().Be(JobState.Succeeded);
+        info.Attempt.Should().Be(1);
+        info.Errors.Should().BeEmpty();
+        _probe.Count("sleepy:run").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Execute_CooperativeHandlerTimesOut_AttemptFailsWithTimeoutAndRetries()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new GateArgs("slow"),
+            new EnqueueOptions { Timeout = TimeSpan.FromMilliseconds(200), MaxAttempts = 2 });
+        JobInfo info = await host.WaitAsync(id);
+
+        info.State.Should().Be(JobState.Failed);
+        info.Errors.Should().HaveCount(2).And.OnlyContain(e => e.Type == typeof(TimeoutException).FullName);
+        info.Error!.Message.Should().Contain("exceeded its timeout of 00:00:00.2000000");
+        _probe.Count("slow:cancelled").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Execute_HandlerIgnoresCancellation_IsAbandonedAndItsSlotServesTheNextJob()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe, q =>
+        {
+            q.AddQueue("single", concurrency: 1);
+            q.Configure(o => o.TimeoutGrace = TimeSpan.FromMilliseconds(100));
+        });
+
+        JobId hung = await host.Client.EnqueueAsync(new GateArgs("hung", IgnoreCancellation: true),
+            new EnqueueOptions { Queue = "single", Timeout = TimeSpan.FromMilliseconds(200), MaxAttempts = 1 });
+        JobId next = await host.Client.EnqueueAsync(new AddArgs(1, 1), new EnqueueOptions { Queue = "single" });
+        JobInfo hungInfo = await host.WaitAsync(hung);
+        JobInfo nextInfo = await host.WaitAsync(next);
+
+        hungInfo.State.Should().Be(JobState.Failed);
+        hungInfo.Error!.Type.Should().Be(typeof(TimeoutException).FullName);
+        hungInfo.Error.Message.Should().Contain("ignored cancellation").And.Contain("abandoned");
+        nextInfo.State.Should().Be(JobState.Succeeded);
+        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2103 && e.Level == LogLevel.Warning);
+        _probe.Open("hung");
+        await _probe.WaitAsync("hung:done");
+    }
+
+    [Fact]
+    public async Task Execute_StoredArgumentsNoLongerDeserialize_FailsForGoodWithPreciseError()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var job = new Storage.NewJob
+        {
+            Id = JobId.New(), Name = "test-add", Queue = "default", Arguments = "{\"a\":\"not a number\"}"u8.ToArray(),
+            MaxAttempts = 5, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.Zero, RunAt = now,
+        };
+
+        await host.Storage.EnqueueAsync(new Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
+        JobInfo info = await host.WaitAsync(job.Id);
+
+        info.State.Should().Be(JobState.Failed);
+        info.Attempt.Should().Be(1);
+        info.Error!.Type.Should().Be(typeof(JobArgumentsException).FullName);
+        info.Error.Message.Should().Contain(typeof(AddArgs).FullName);
+    }
+
+    [Fact]
+    public async Task Execute_UnknownJobNameFromStorage_FailsWithPreciseErrorAndHostKeepsWorking()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var job = new Storage.NewJob
+        {
+            Id = JobId.New(), Name = "no-such-job", Queue = "default", Arguments = "{}"u8.ToArray(),
+            MaxAttempts = 2, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.FromMilliseconds(10), RunAt = now,
+        };
+
+        await host.Storage.EnqueueAsync(new Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
+        JobInfo info = await host.WaitAsync(job.Id);
+        JobInfo after = await host.WaitAsync(await host.Client.EnqueueAsync(new AddArgs(1, 2)));
+
+        info.State.Should().Be(JobState.Failed);
+        info.Errors.Should().HaveCount(2);
+        info.Error!.Message.Should().Contain("No handler is registered for job 'no-such-job'");
+        after.State.Should().Be(JobState.Succeeded);
+    }
+
+    [Fact]
+    public async Task Stop_RunningJobFinishesWithinShutdownTimeout_CompletesBeforeHostStops()
+    {
+        TestHost host = await Hosts.StartAsync(_probe);
+        JobId id = await host.Client.EnqueueAsync(new GateArgs("drain"));
+        await _probe.WaitAsync("drain:started");
+
+        Task stopping = host.StopAsync();
+        _probe.Open("drain");
+        await Deadline.Within(stopping, "host stop");
+        JobInfo? info = await host.Client.GetAsync(id);
+        await host.DisposeAsync();
+
+        info!.State.Should().Be(JobState.Succeeded);
+        _probe.Count("drain:done").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Stop_RunningJobOutlastsShutdownTimeout_IsCancelledAndGivenBackWithoutSpendingItsAttempt()
+    {
+        TestHost host = await Hosts.StartAsync(_probe, q => q.Configure(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(100)));
+        JobId id = await host.Client.EnqueueAsync(new GateArgs("long"));
+        await _probe.WaitAsync("long:started");
+
+        await Deadline.Within(host.StopAsync(), "host stop");
+        JobInfo? info = await host.Client.GetAsync(id);
+        await host.DisposeAsync();
+
+        info!.State.Should().Be(JobState.Enqueued);
+        info.Attempt.Should().Be(0);
+        info.Errors.Should().BeEmpty();
+        _probe.Count("long:cancelled").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Stop_HandlerIgnoresShutdownCancellation_IsAbandonedAndGivenBack()
+    {
+        TestHost host = await Hosts.StartAsync(_probe, q => q.Configure(o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(50);
+            o.TimeoutGrace = TimeSpan.FromMilliseconds(50);
+        }));
+        JobId id = await host.Client.EnqueueAsync(new GateArgs("stubborn", IgnoreCancellation: true));
+        await _probe.WaitAsync("stubborn:started");
+
+        await Deadline.Within(host.StopAsync(), "host stop");
+        JobInfo? info = await host.Client.GetAsync(id);
+        await host.DisposeAsync();
+        _probe.Open("stubborn");
+
+        info!.State.Should().Be(JobState.Enqueued);
+        info.Attempt.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Queue_Concurrency_NeverRunsMoreJobsAtOnceThanConfigured()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe, q => q.AddQueue("pair", concurrency: 2));
+
+        var ids = new List<JobId>();
+        for (int i = 0; i < 3; i++)
+        {
+            ids.Add(await host.Client.EnqueueAsync(new GateArgs($"c{i}"), new EnqueueOptions { Queue = "pair" }));
+        }
+
+        await _probe.WaitAsync("c0:started");
+        await _probe.WaitAsync("c1:started");
+        JobInfo? third = await host.Client.GetAsync(ids[2]);
+        _probe.Open("c0");
+        await _probe.WaitAsync("c2:started");
+        _probe.Open("c1");
+        _probe.Open("c2");
+        foreach (JobId id in ids)
+        {
+            (await host.WaitAsync(id)).State.Should().Be(JobState.Succeeded);
+        }
+
+        third!.State.Should().Be(JobState.Enqueued);
+    }
+
+    [Fact]
+    public async Task Queue_Priorities_HigherPriorityRunsFirstThenEnqueueOrder()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe, q => q.AddQueue("ordered", concurrency: 1), start: false);
+        var ids = new List<JobId>
+        {
+            await host.Client.EnqueueAsync(new RecordArgs("low-1"), new EnqueueOptions { Queue = "ordered", Priority = 0 }),
+            await host.Client.EnqueueAsync(new RecordArgs("high"), new EnqueueOptions { Queue = "ordered", Priority = 10 }),
+            await host.Client.EnqueueAsync(new RecordArgs("low-2"), new EnqueueOptions { Queue = "ordered", Priority = 0 }),
+            await host.Client.EnqueueAsync(new RecordArgs("mid"), new EnqueueOptions { Queue = "ordered", Priority = 5 }),
+        };
+
+        await host.StartAsync();
+        foreach (JobId id in ids)
+        {
+            await host.WaitAsync(id);
+        }
+
+        _probe.Events.Should().Equal("high", "mid", "low-1", "low-2");
+    }
+
+    [Fact]
+    public async Task Execute_JobScope_LogsCarryJobIdNameQueueAndAttempt()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe);
+
+        JobId id = await host.Client.EnqueueAsync(new FlakyArgs("scoped", FailTimes: 1));
+        await host.WaitAsync(id);
+
+        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2101 && e.Scope == $"Job {id} (test-flaky) in default, attempt 1");
+    }
+}

@@ -1,0 +1,151 @@
+using JobQueue.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobQueue.Tests.Registration;
+
+public sealed class AddJobQueueTests
+{
+    private sealed class SecondRecordJob : IJob<RecordArgs>
+    {
+        public Task ExecuteAsync(RecordArgs args, JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [JobName("test-record")]
+    private sealed record ClashingNameArgs(int X);
+
+    private sealed class ClashingNameJob : IJob<ClashingNameArgs>
+    {
+        public Task ExecuteAsync(ClashingNameArgs args, JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class NotAJob
+    {
+    }
+
+    private static Action Add(Action<JobQueueBuilder> configure) => () => new ServiceCollection().AddJobQueue(configure);
+
+    [Fact]
+    public void AddJob_SecondHandlerForSameArgsType_ThrowsNamingBoth()
+    {
+        Add(q => q.UseInMemory().AddJob<RecordJob>().AddJob<SecondRecordJob>())
+            .Should().Throw<InvalidOperationException>()
+            .WithMessage($"*{typeof(RecordArgs).FullName}*{typeof(RecordJob).FullName}*{typeof(SecondRecordJob).FullName}*");
+    }
+
+    [Fact]
+    public void AddJob_SameJobNameForTwoArgsTypes_ThrowsNamingTheName()
+    {
+        Add(q => q.UseInMemory().AddJob<RecordJob>().AddJob<ClashingNameJob>())
+            .Should().Throw<InvalidOperationException>().WithMessage("Job name 'test-record'*[JobName*");
+    }
+
+    [Fact]
+    public void AddJob_TypeWithoutJobInterface_Throws()
+    {
+        Add(q => q.UseInMemory().AddJob<NotAJob>())
+            .Should().Throw<ArgumentException>().WithMessage("*implements neither IJob<TArgs> nor IJob<TArgs, TResult>*");
+    }
+
+    [Theory]
+    [InlineData("timeout")]
+    [InlineData("attempts")]
+    [InlineData("queue")]
+    [InlineData("retry")]
+    public void AddJob_InvalidJobOptions_ThrowsNamingTheSettingAndValue(string problem)
+    {
+        Action<JobOptions> configure = problem switch
+        {
+            "timeout" => j => j.Timeout = TimeSpan.FromSeconds(-5),
+            "attempts" => j => j.MaxAttempts = 0,
+            "queue" => j => j.Queue = "",
+            _ => j => j.RetryDelay = TimeSpan.FromSeconds(-1),
+        };
+
+        Add(q => q.UseInMemory().AddJob<RecordJob>(configure))
+            .Should().Throw<ArgumentException>().WithMessage($"AddJob<{nameof(RecordJob)}>: JobOptions.*");
+    }
+
+    [Fact]
+    public void AddQueue_ZeroConcurrency_ThrowsNamingQueueAndValue()
+    {
+        Add(q => q.UseInMemory().AddQueue("tickets", concurrency: 0))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("Queue 'tickets' has concurrency 0*");
+    }
+
+    [Fact]
+    public void AddQueue_EmptyName_Throws()
+    {
+        Add(q => q.UseInMemory().AddQueue(" ", concurrency: 2))
+            .Should().Throw<ArgumentException>().WithMessage("A queue name cannot be empty*");
+    }
+
+    [Fact]
+    public void AddQueue_Twice_Throws()
+    {
+        Add(q => q.UseInMemory().AddQueue("a", 1).AddQueue("a", 2))
+            .Should().Throw<ArgumentException>().WithMessage("Queue 'a' is declared twice*");
+    }
+
+    [Theory]
+    [InlineData("concurrency")]
+    [InlineData("lease")]
+    [InlineData("retention")]
+    [InlineData("grace")]
+    public void Configure_InvalidHostOptions_ThrowsNamingTheSetting(string problem)
+    {
+        Action<JobQueueOptions> configure = problem switch
+        {
+            "concurrency" => o => o.DefaultConcurrency = 0,
+            "lease" => o => o.LeaseDuration = TimeSpan.Zero,
+            "retention" => o => o.Retention = TimeSpan.FromDays(-1),
+            _ => o => o.TimeoutGrace = TimeSpan.FromSeconds(-1),
+        };
+
+        Add(q => q.UseInMemory().Configure(configure))
+            .Should().Throw<ArgumentException>().WithMessage("JobQueueOptions.*");
+    }
+
+    [Fact]
+    public void AddJobQueue_NoStore_ThrowsNamingTheChoices()
+    {
+        Add(q => q.AddJob<RecordJob>()).Should().Throw<InvalidOperationException>().WithMessage("*UseInMemory()*UseSqlite*");
+    }
+
+    [Fact]
+    public void AddJobQueue_TwoStores_Throws()
+    {
+        Add(q => q.UseInMemory().UseInMemory()).Should().Throw<InvalidOperationException>().WithMessage("*choose one store*");
+    }
+
+    [Fact]
+    public void AddJobQueue_CalledTwice_Throws()
+    {
+        var services = new ServiceCollection().AddJobQueue(q => q.UseInMemory());
+
+        Action again = () => services.AddJobQueue(q => q.UseInMemory());
+
+        again.Should().Throw<InvalidOperationException>().WithMessage("AddJobQueue was called twice*");
+    }
+
+    [Fact]
+    public void UseInMemory_ZeroCapacity_Throws()
+    {
+        Add(q => q.UseInMemory(o => o.Capacity = 0)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Capacity is 0*");
+    }
+
+    [Fact]
+    public void AddJobQueue_RunWorkerFalse_RegistersNoHostedService()
+    {
+        var services = new ServiceCollection().AddJobQueue(q => q.UseInMemory().Configure(o => o.RunWorker = false));
+
+        services.Should().NotContain(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+        services.Should().Contain(d => d.ServiceType == typeof(IJobClient));
+    }
+
+    [Fact]
+    public void JobName_WithoutAttribute_IsFullTypeName()
+    {
+        JobQueue.Registration.JobRegistry.NameOf(typeof(UnregisteredArgs)).Should().Be("JobQueue.Tests.Jobs.UnregisteredArgs");
+        JobQueue.Registration.JobRegistry.NameOf(typeof(RecordArgs)).Should().Be("test-record");
+    }
+}
