@@ -1,5 +1,6 @@
 using JobQueue.Postgres.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -23,8 +24,9 @@ public static class PostgresJobQueueBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         NpgsqlConnectionStringBuilder parsed = ConnectionStrings.Parse(connectionString);
         PostgresStorageOptions options = Configure(configure);
+        AddStartup(builder);
         return builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
-            NpgsqlDataSource.Create(parsed), ownsDataSource: true, options, Logger(services)));
+            NpgsqlDataSource.Create(parsed), ownsDataSource: true, options, Logger(services), services.GetService<TimeProvider>()));
     }
 
     /// <summary>
@@ -41,8 +43,9 @@ public static class PostgresJobQueueBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
         PostgresStorageOptions options = Configure(configure);
+        AddStartup(builder);
         return builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
-            dataSource, ownsDataSource: false, options, Logger(services)));
+            dataSource, ownsDataSource: false, options, Logger(services), services.GetService<TimeProvider>()));
     }
 
     private static PostgresStorageOptions Configure(Action<PostgresStorageOptions>? configure)
@@ -52,6 +55,10 @@ public static class PostgresJobQueueBuilderExtensions
         options.Validate();
         return options;
     }
+
+    // Registered before AddJobQueue adds the worker host, so the schema is in place before workers fetch.
+    private static void AddStartup(JobQueueBuilder builder) =>
+        builder.Services.AddSingleton<IHostedService, PostgresSchemaStartup>();
 
     private static ILogger Logger(IServiceProvider services) =>
         services.GetService<ILoggerFactory>()?.CreateLogger("JobQueue.Postgres") ?? NullLogger.Instance;
