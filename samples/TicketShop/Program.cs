@@ -1,0 +1,128 @@
+// TicketShop: a web shop's slow work moved out of the request. Sign-ups enqueue welcome e-mails; an order of
+// 40 seats becomes a batch of GenerateTicket jobs followed by one DispatchTickets job that runs only after every
+// ticket exists. One seat hangs on its first try: the worker times it out, abandons it, and retries it.
+using System.Diagnostics;
+using JobQueue;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TicketShop;
+using TicketShop.Jobs;
+
+const int Seats = 40;
+const string OrderId = "A1001";
+ShopFolders folders = ShopFolders.ForThisRun();
+using var counters = new JobCounters();
+
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSingleton(folders);
+builder.Services.AddJobQueue(q =>
+{
+    q.UseInMemory();
+    q.AddJob<SendWelcomeEmailJob>(j => j.Queue = "emails");
+    q.AddJob<GenerateTicketJob>(j =>
+    {
+        j.Queue = "tickets";
+        j.Timeout = TimeSpan.FromSeconds(1);
+        j.MaxAttempts = 3;
+        j.RetryDelay = TimeSpan.FromMilliseconds(200);
+    });
+    q.AddJob<DispatchTicketsJob>(j => j.Queue = "tickets");
+    q.AddQueue("emails", concurrency: 2);
+    q.AddQueue("tickets", concurrency: 4);
+    q.Configure(o => o.TimeoutGrace = TimeSpan.FromMilliseconds(500));
+});
+
+using IHost host = builder.Build();
+await host.StartAsync();
+IJobClient jobs = host.Services.GetRequiredService<IJobClient>();
+using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+var total = Stopwatch.StartNew();
+
+Console.WriteLine("TicketShop demo: JobQueue with the in-memory store");
+Console.WriteLine($"Output folder: {folders.Root}");
+Console.WriteLine();
+
+// 1. Sign-ups: each request enqueues an e-mail and answers at once.
+(string Email, string Name)[] signUps =
+[
+    ("ada@example.com", "Ada"), ("grace@example.com", "Grace"), ("linus@example.com", "Linus"),
+    ("barbara@example.com", "Barbara"), ("ken@example.com", "Ken"),
+];
+var emailIds = new List<JobId>();
+foreach ((string email, string name) in signUps)
+{
+    var request = Stopwatch.StartNew();
+    JobId id = await jobs.EnqueueAsync(new SendWelcomeEmail(email, name), cancellationToken: deadline.Token);
+    emailIds.Add(id);
+    Console.WriteLine($"POST /signup {email,-20} -> 202 Accepted in {request.Elapsed.TotalMilliseconds,6:0.000} ms (job {id})");
+}
+
+// 2. An order: one child job per seat, then the dispatch job, written atomically as one batch.
+var order = Stopwatch.StartNew();
+BatchId batchId = await jobs.StartBatchAsync(batch =>
+{
+    for (int seat = 1; seat <= Seats; seat++)
+    {
+        batch.Enqueue(new GenerateTicket(OrderId, seat, HangOnFirstTry: seat == 13));
+    }
+
+    batch.OnSuccess(new DispatchTickets(OrderId, Seats));
+}, deadline.Token);
+Console.WriteLine($"POST /orders {Seats} seats          -> 202 Accepted in {order.Elapsed.TotalMilliseconds,6:0.000} ms (batch {batchId})");
+Console.WriteLine();
+
+// 3. Live progress, read by id like a status endpoint would.
+bool interactive = !Console.IsOutputRedirected;
+string last = "";
+BatchInfo batchInfo;
+while (true)
+{
+    batchInfo = (await jobs.GetBatchAsync(batchId, deadline.Token))!;
+    string line = $"tickets {batchInfo.Succeeded,2}/{batchInfo.Total} done | pending {batchInfo.Pending,2} | retries {counters.Retried} | failed {counters.Failed}";
+    if (line != last)
+    {
+        Console.Write(interactive ? $"\r{line}" : $"{line}{Environment.NewLine}");
+        last = line;
+    }
+
+    if (batchInfo.State != BatchState.Running)
+    {
+        break;
+    }
+
+    await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
+}
+
+if (interactive)
+{
+    Console.WriteLine();
+}
+
+// 4. The dispatch job ran once, after every ticket existed; its result is stored with it.
+JobInfo dispatch = await jobs.WaitForCompletionAsync(batchInfo.SuccessJobId!.Value, deadline.Token);
+var emails = new List<JobInfo>();
+foreach (JobId id in emailIds)
+{
+    emails.Add(await jobs.WaitForCompletionAsync(id, deadline.Token));
+}
+
+await host.StopAsync(deadline.Token);
+
+DispatchReceipt? receipt = dispatch.GetResult<DispatchReceipt>();
+int ticketFiles = Directory.GetFiles(folders.Tickets).Length;
+int emailFiles = Directory.GetFiles(folders.Outbox, "*.eml").Length;
+Console.WriteLine();
+Console.WriteLine("Summary");
+Console.WriteLine($"  welcome e-mails     {emails.Count(e => e.State == JobState.Succeeded)}/{signUps.Length} sent ({emailFiles} files in outbox/)");
+Console.WriteLine($"  tickets             {batchInfo.Succeeded}/{Seats} generated ({ticketFiles} files in tickets/), batch {batchInfo.State}");
+Console.WriteLine($"  retries             {counters.Retried} (seat 13 hung on its first try: timed out after 1 s, abandoned, retried)");
+Console.WriteLine($"  failures            {counters.Failed}");
+Console.WriteLine($"  dispatch            {dispatch.State} once, {receipt?.TicketFiles} tickets in {Path.GetFileName(receipt?.Manifest)}");
+Console.WriteLine($"  total time          {total.Elapsed.TotalSeconds:0.00} s");
+
+bool ok = dispatch.State == JobState.Succeeded && receipt?.TicketFiles == Seats && ticketFiles == Seats
+    && emails.All(e => e.State == JobState.Succeeded) && batchInfo.State == BatchState.Succeeded;
+Console.WriteLine(ok ? "All scenarios passed." : "Something went wrong: see above.");
+return ok ? 0 : 1;
