@@ -25,6 +25,7 @@ public static class PostgresJobClientExtensions
         PostgresStorageOptions.ValidateSchema(schema);
         if (transaction.Connection is null)
         {
+            // Npgsql does not always say so here; a completed transaction is then refused at the client's first call.
             throw new InvalidOperationException("The transaction has already committed or rolled back; call InTransaction with an open transaction.");
         }
 

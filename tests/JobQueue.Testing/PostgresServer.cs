@@ -48,17 +48,19 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>One server for the whole test run, started on first use and stopped when the process exits.</summary>
     public static Task<PostgresServer> SharedAsync() => s_shared.Value;
 
-    /// <summary>Starts a new cluster of this test's own (or wraps <see cref="EnvironmentVariable"/>).</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>Starts a new cluster of this test's own, or wraps <see cref="EnvironmentVariable"/> when it is set.</summary>
+    /// <param name="owned">True for tests that stop and restart the server: always a local cluster, never the shared one.</param>
+    public static async Task<PostgresServer> StartAsync(bool owned = false)
     {
         string? existing = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(existing))
+        if (!owned && !string.IsNullOrWhiteSpace(existing))
         {
             return new PostgresServer(existing, root: null, runAs: null, port: 0);
         }
 
         string initdb = FindBinary("initdb");
         FindBinary("pg_ctl");
+        DeleteStaleClusters();
         string? runAs = Environment.UserName == "root" ? "postgres" : null;
         string root = Path.Combine(Path.GetTempPath(), "jobqueue-pg-" + Guid.NewGuid().ToString("N")[..12]);
         if (runAs is null)
@@ -133,12 +135,61 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
+    private void StopAndDeleteNow()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1 || _root is null)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo { FileName = _runAs is null ? FindBinary("pg_ctl") : "runuser", UseShellExecute = false };
+        foreach (string argument in (_runAs is null ? [] : new[] { "-u", _runAs, "--", FindBinary("pg_ctl") })
+            .Concat(["-D", _dataDirectory!, "-m", "immediate", "-w", "stop"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (Process? stop = Process.Start(start))
+        {
+            stop?.WaitForExit(30_000);
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>
+    /// Deletes folders of earlier runs whose server is gone: a test process killed at the end (the test runner
+    /// does not always let ProcessExit finish) leaves its stopped cluster behind. Live clusters are left alone.
+    /// </summary>
+    private static void DeleteStaleClusters()
+    {
+        foreach (string folder in Directory.GetDirectories(Path.GetTempPath(), "jobqueue-pg-*"))
+        {
+            string pidFile = Path.Combine(folder, "data", "postmaster.pid");
+            try
+            {
+                bool alive = File.Exists(pidFile)
+                    && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out int pid)
+                    && Directory.Exists($"/proc/{pid}");
+                if (!alive && Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddMinutes(-1))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run is cleaning up the same folder, or it is not ours to delete: leave it.
+            }
+        }
+    }
+
     private static async Task<PostgresServer> StartSharedAsync()
     {
         PostgresServer server = await StartAsync().ConfigureAwait(false);
 
         // xunit v2 has no assembly fixture: stop the run's server when the test process exits.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // ProcessExit handlers get little time and no async continuations to rely on: stop and delete synchronously.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAndDeleteNow();
         return server;
     }
 

@@ -620,23 +620,28 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     // ------------------------------------------------------------------ plumbing
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a connection: a pooled one, or the caller's. With <paramref name="atomic"/>,
-    /// inside a transaction of its own, or inside a savepoint of the caller's transaction, so a failure undoes
-    /// this call's writes and leaves the caller's transaction usable.
+    /// Runs <paramref name="work"/> on a connection: a pooled one (with <paramref name="atomic"/>, inside a
+    /// transaction of its own), or the caller's, always inside a savepoint of the caller's transaction, so a
+    /// failure undoes this call's writes and leaves the caller's transaction usable.
     /// </summary>
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, bool atomic, CancellationToken cancellationToken)
     {
         if (_transaction is not null)
         {
-            NpgsqlConnection connection = _transaction.Connection ?? throw new InvalidOperationException(
-                "The transaction given to InTransaction has already committed or rolled back; enqueue before committing it.");
-            if (!atomic)
+            NpgsqlConnection connection = _transaction.Connection ?? throw TransactionCompleted();
+
+            // Every call, not only atomic ones, runs in a savepoint: Npgsql refuses SaveAsync on a completed
+            // transaction, where a bare statement would silently autocommit outside the caller's transaction.
+            const string savepoint = "jobqueue_call";
+            try
             {
-                return await work(connection, cancellationToken).ConfigureAwait(false);
+                await _transaction.SaveAsync(savepoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw TransactionCompleted(e);
             }
 
-            const string savepoint = "jobqueue_enqueue";
-            await _transaction.SaveAsync(savepoint, cancellationToken).ConfigureAwait(false);
             try
             {
                 T result = await work(connection, cancellationToken).ConfigureAwait(false);
@@ -717,6 +722,9 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 
     private static NpgsqlParameter TimeArray(string name, IEnumerable<DateTimeOffset> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = values.Select(JobReader.Utc).ToArray() };
+
+    private static InvalidOperationException TransactionCompleted(Exception? inner = null) => new(
+        "The transaction given to InTransaction has already committed or rolled back; use the client before the transaction ends.", inner);
 
     private static InvalidOperationException MissingBatch(BatchId id) => new(
         $"Batch {id} does not exist: a job can join only a batch created in the same request or one that is still stored (a running child adding to its own batch).");
