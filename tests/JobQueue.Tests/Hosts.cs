@@ -1,5 +1,5 @@
 using JobQueue.Testing;
-using JobQueue.Tests.Jobs;
+using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests;
@@ -14,7 +14,7 @@ internal static class Hosts
             {
                 q.UseInMemory();
                 q.Configure(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
-                AddTestJobs(q);
+                q.AddTestJobs();
                 configure?.Invoke(q);
             },
             s =>
@@ -31,16 +31,4 @@ internal static class Hosts
     public static Task PromoteDueJobsAsync(TestHost host, TimeProvider time)
         => host.Services.GetRequiredService<JobQueue.Hosting.WorkerHost>().Maintenance.PromoteAsync(time.GetUtcNow(), CancellationToken.None);
 
-    public static void AddTestJobs(JobQueueBuilder q)
-    {
-        static void Fast(JobOptions j) => j.RetryDelay = TimeSpan.FromMilliseconds(10);
-        q.AddJob<RecordJob>(Fast);
-        q.AddJob<AddJob>(Fast);
-        q.AddJob<FlakyJob>(Fast);
-        q.AddJob<GateJob>(Fast);
-        q.AddJob<SnoozeJob>(Fast);
-        q.AddJob<ChildJob>(Fast);
-        q.AddJob<CallbackJob>(Fast);
-        q.AddJob<ProgressJob>(Fast);
-    }
 }

@@ -1,5 +1,5 @@
 using JobQueue.Testing;
-using JobQueue.Tests.Jobs;
+using JobQueue.Testing.Jobs;
 
 namespace JobQueue.Tests.Batches;
 

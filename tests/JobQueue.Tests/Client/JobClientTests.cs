@@ -1,5 +1,5 @@
 using JobQueue.Testing;
-using JobQueue.Tests.Jobs;
+using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using JobQueue.Testing;
-using JobQueue.Tests.Jobs;
+using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Diagnostics;

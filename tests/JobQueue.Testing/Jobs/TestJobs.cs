@@ -1,6 +1,6 @@
-using JobQueue.Testing;
 
-namespace JobQueue.Tests.Jobs;
+
+namespace JobQueue.Testing.Jobs;
 
 [JobName("test-record")]
 public sealed record RecordArgs(string Name);
