@@ -63,6 +63,8 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 
     internal PostgresSql Sql { get; }
 
+    internal string Schema => _options.Schema;
+
     /// <summary>Creates or upgrades the schema once per store (unless turned off); a failure is retried by the next call.</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -300,15 +302,15 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        HashSet<Guid> extended = await RunAsync(async (connection, ct) =>
+        HashSet<long> extended = await RunAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(Sql.ExtendLeases, connection);
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. leases.Select(l => l.Id.Value)]));
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", [.. leases.Select(l => l.LeaseToken)]));
             command.Parameters.Add(TimeArray("expires_at", leases.Select(l => l.ExpiresAt)));
-            return await ReadIdsAsync(command, ct).ConfigureAwait(false);
+            return await ReadOrdinalsAsync(command, ct).ConfigureAwait(false);
         }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return [.. leases.Select(l => extended.Contains(l.Id.Value))];
+        return Answers(leases.Count, extended);
     }
 
     public async ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken)
@@ -319,7 +321,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        HashSet<Guid> stored = await RunAsync(async (connection, ct) =>
+        HashSet<long> stored = await RunAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(Sql.ReportProgress, connection);
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. reports.Select(r => r.Id.Value)]));
@@ -329,9 +331,9 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             {
                 Value = reports.Select(r => (object?)r.Progress.Message ?? DBNull.Value).ToArray(),
             });
-            return await ReadIdsAsync(command, ct).ConfigureAwait(false);
+            return await ReadOrdinalsAsync(command, ct).ConfigureAwait(false);
         }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return [.. reports.Select(r => stored.Contains(r.Id.Value))];
+        return Answers(reports.Count, stored);
     }
 
     public async ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken)
@@ -342,16 +344,16 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        HashSet<Guid> done = await RunAsync(async (connection, ct) =>
+        HashSet<long> done = await RunAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(Sql.Reschedule, connection);
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. reschedules.Select(r => r.Id.Value)]));
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", [.. reschedules.Select(r => r.LeaseToken)]));
             command.Parameters.Add(TimeArray("run_ats", reschedules.Select(r => r.RunAt)));
             command.Parameters.Add(TimeArray("nows", reschedules.Select(r => r.Now)));
-            return await ReadIdsAsync(command, ct).ConfigureAwait(false);
+            return await ReadOrdinalsAsync(command, ct).ConfigureAwait(false);
         }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return [.. reschedules.Select(r => done.Contains(r.Id.Value))];
+        return Answers(reschedules.Count, done);
     }
 
     public async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
@@ -698,6 +700,22 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 
         return ids;
     }
+
+    private static async Task<HashSet<long>> ReadOrdinalsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ordinals = new HashSet<long>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ordinals.Add(reader.GetInt64(0));
+        }
+
+        return ordinals;
+    }
+
+    /// <summary>Per item, whether its 1-based ordinal (unnest WITH ORDINALITY) came back.</summary>
+    private static bool[] Answers(int count, HashSet<long> applied) =>
+        [.. Enumerable.Range(1, count).Select(ordinal => applied.Contains(ordinal))];
 
     private static async Task<List<StoredJob>> ReadJobsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -150,16 +150,17 @@ internal sealed class PostgresSql
 
         ExtendLeases = $"""
             UPDATE {s}.jobs j SET lease_expires_at = u.expires_at
-            FROM unnest(@ids, @tokens, @expires_at) AS u(id, token, expires_at)
+            -- Items answer by position: one id can appear twice in a call, with a stale and a current token.
+            FROM unnest(@ids, @tokens, @expires_at) WITH ORDINALITY AS u(id, token, expires_at, ordinal)
             WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
-            RETURNING j.id
+            RETURNING u.ordinal
             """;
 
         ReportProgress = $"""
             UPDATE {s}.jobs j SET progress_percent = u.percent, progress_message = u.message
-            FROM unnest(@ids, @tokens, @percents, @messages) AS u(id, token, percent, message)
+            FROM unnest(@ids, @tokens, @percents, @messages) WITH ORDINALITY AS u(id, token, percent, message, ordinal)
             WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
-            RETURNING j.id
+            RETURNING u.ordinal
             """;
 
         Reschedule = $"""
@@ -167,11 +168,11 @@ internal sealed class PostgresSql
                 UPDATE {s}.jobs j
                 -- Giving the lease back does not spend the attempt.
                 SET state = CASE WHEN u.run_at > u.now THEN 0 ELSE 1 END, run_at = u.run_at, attempt = j.attempt - 1, {ClearLease}
-                FROM unnest(@ids, @tokens, @run_ats, @nows) AS u(id, token, run_at, now)
+                FROM unnest(@ids, @tokens, @run_ats, @nows) WITH ORDINALITY AS u(id, token, run_at, now, ordinal)
                 WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
-                RETURNING j.id, j.queue, j.state
+                RETURNING u.ordinal, j.queue, j.state
             )
-            SELECT id, (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) q)
+            SELECT ordinal, (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) q)
             FROM done
             """;
 
