@@ -1,0 +1,558 @@
+using JobQueue.Redis.Resp;
+
+namespace JobQueue.Redis;
+
+/// <summary>
+/// Every Lua script of the store, kept together. Each script is one atomic step on the server: Redis runs a
+/// script to its end before any other command, so a lease, a finish with its batch accounting and callback
+/// release, or a whole enqueue request can never be seen half done.
+/// </summary>
+/// <remarks>
+/// <para>Key layout, all under the prefix P (a hash tag such as "{jobqueue}:" so every key of a deployment
+/// lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID (hash), ready:QUEUE (zset,
+/// score -priority, member "runAt:seq:id" so equal priorities order by run time, then enqueue order),
+/// scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY (holder id),
+/// and the indexes jobs, queue:Q, state:S, qs:Q:S, batchjobs:B (zsets scored by enqueue sequence).</para>
+/// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
+/// zset scores (microseconds) only narrow a range, and each candidate is re-checked against the ticks.</para>
+/// <para>Every script receives KEYS[1] = P.."jobs" so a cluster routes it to the prefix's slot, and builds
+/// its other key names from ARGV[1] = P: the key set of a script depends on data it reads, such as a batch's
+/// callbacks, so it cannot be declared up front.</para>
+/// </remarks>
+internal static class RedisScripts
+{
+    private const string Prelude = """
+        local P = ARGV[1]
+        local function jk(id) return P .. 'job:' .. id end
+        local function isfinal(s) return s == '3' or s == '4' or s == '5' end
+
+        -- Moves a job between the state indexes that queries and statistics read.
+        local function index(id, q, seq, old, new)
+          if old then
+            redis.call('ZREM', P .. 'qs:' .. q .. ':' .. old, id)
+            redis.call('ZREM', P .. 'state:' .. old, id)
+          end
+          redis.call('ZADD', P .. 'qs:' .. q .. ':' .. new, seq, id)
+          redis.call('ZADD', P .. 'state:' .. new, seq, id)
+          redis.call('HSET', jk(id), 's', new)
+        end
+
+        -- One publish per queue per script: subscribers only need to know that work may be there.
+        local woken = {}
+        local function ready(id, q, pr, ra, seq)
+          local m = ra .. ':' .. seq .. ':' .. id
+          redis.call('ZADD', P .. 'ready:' .. q, -tonumber(pr), m)
+          redis.call('HSET', jk(id), 'rm', m, 'ra', ra)
+          if not woken[q] then
+            woken[q] = true
+            redis.call('PUBLISH', P .. 'work', q)
+          end
+        end
+
+        local function unlease(id)
+          redis.call('HDEL', jk(id), 'lt', 'le', 'w')
+          redis.call('ZREM', P .. 'leases', id)
+        end
+
+        local function leased(id, token)
+          local f = redis.call('HMGET', jk(id), 's', 'lt')
+          return f[1] == '2' and f[2] == token
+        end
+
+        -- Due at rt: Scheduled if after now, else Enqueued at once.
+        local function due(id, rt, rus, nowt)
+          local f = redis.call('HMGET', jk(id), 's', 'q', 'seq', 'pr')
+          if rt > nowt then
+            index(id, f[2], f[3], f[1], '0')
+            redis.call('HSET', jk(id), 'ra', rt)
+            redis.call('ZADD', P .. 'scheduled', rus, id)
+          else
+            index(id, f[2], f[3], f[1], '1')
+            ready(id, f[2], f[4], rt, f[3])
+          end
+        end
+
+        local function read(id)
+          local h = redis.call('HGETALL', jk(id))
+          if #h == 0 then return false end
+          return { id, h, redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) }
+        end
+
+        local finish
+
+        local function release(cb, nowt)
+          if cb and redis.call('HGET', jk(cb), 's') == '6' then
+            local f = redis.call('HMGET', jk(cb), 'q', 'seq', 'pr')
+            index(cb, f[1], f[2], '6', '1')
+            ready(cb, f[1], f[3], nowt, f[2])
+          end
+        end
+
+        local function cancelcb(cb, nowt, nowus)
+          if cb and redis.call('HGET', jk(cb), 's') == '6' then
+            finish(cb, '5', nowt, nowus)
+          end
+        end
+
+        local function succeedbatch(bid, sj, fj, nowt, nowus)
+          local bk = P .. 'batch:' .. bid
+          redis.call('HSET', bk, 's', '1', 'fa', nowt)
+          redis.call('ZADD', P .. 'bfinished', nowus, bid)
+          release(sj, nowt)
+          cancelcb(fj, nowt, nowus)
+        end
+
+        -- A child reached a final state: count it; the first failure decides the batch, the last child ends it.
+        local function childdone(bid, ok, nowt, nowus)
+          local bk = P .. 'batch:' .. bid
+          local b = redis.call('HMGET', bk, 's', 'total', 'ok', 'ko', 'sj', 'fj')
+          if not b[1] then return end
+          local st = b[1]
+          local okc = tonumber(b[3])
+          local koc = tonumber(b[4])
+          if ok then
+            okc = okc + 1
+            redis.call('HSET', bk, 'ok', okc)
+          else
+            koc = koc + 1
+            redis.call('HSET', bk, 'ko', koc)
+            if st == '0' then
+              st = '2'
+              redis.call('HSET', bk, 's', '2')
+              release(b[6], nowt)
+              cancelcb(b[5], nowt, nowus)
+            end
+          end
+          if okc + koc >= tonumber(b[2]) then
+            if st == '0' then
+              succeedbatch(bid, b[5], b[6], nowt, nowus)
+            else
+              redis.call('HSET', bk, 'fa', nowt)
+              redis.call('ZADD', P .. 'bfinished', nowus, bid)
+            end
+          end
+        end
+
+        -- A final state with everything that comes with it: lease voided, key freed, waiters told, batch counted.
+        finish = function(id, st, nowt, nowus)
+          local j = jk(id)
+          local f = redis.call('HMGET', j, 's', 'q', 'seq', 'rm', 'ik', 'b', 'child')
+          local old = f[1]
+          if old == '2' then
+            unlease(id)
+          elseif old == '1' then
+            redis.call('ZREM', P .. 'ready:' .. f[2], f[4])
+            redis.call('HDEL', j, 'rm')
+          elseif old == '0' then
+            redis.call('ZREM', P .. 'scheduled', id)
+          end
+          index(id, f[2], f[3], old, st)
+          redis.call('HSET', j, 'fa', nowt)
+          redis.call('ZADD', P .. 'finished', nowus, id)
+          if st ~= '3' and f[5] then
+            local ik = P .. 'idem:' .. f[5]
+            if redis.call('GET', ik) == id then redis.call('DEL', ik) end
+          end
+          redis.call('PUBLISH', P .. 'done', id)
+          if f[6] and f[7] == '1' then childdone(f[6], st == '3', nowt, nowus) end
+        end
+
+        """;
+
+    /// <summary>ARGV: P, nowTicks, nowUs, newBatchId or '', jobCount, then per job the fields of <see cref="EnqueueFields"/>.</summary>
+    public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
+        local nowt, nowus, nb, n = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local F = 14
+        if nb ~= '' and redis.call('EXISTS', P .. 'batch:' .. nb) == 1 then
+          return redis.error_reply('JQ_BATCH_EXISTS Batch ' .. nb .. ' already exists; a new batch needs a new id.')
+        end
+
+        -- Validate everything before writing anything: a request is all or nothing.
+        local created = {}
+        local results = {}
+        local claimed = {}
+        for i = 0, n - 1 do
+          local o = 5 + i * F
+          local kind, id, ik, b = ARGV[o + 1], ARGV[o + 2], ARGV[o + 12], ARGV[o + 13]
+          if kind == 'c' and b ~= '' and b ~= nb then
+            local bs = redis.call('HMGET', P .. 'batch:' .. b, 's', 'fa')
+            if not bs[1] then
+              return redis.error_reply('JQ_NO_BATCH Job ' .. id .. ' names batch ' .. b .. ', which does not exist; a child can only join a batch created in the same request or one that exists already. Nothing was written.')
+            end
+            if bs[2] then
+              return redis.error_reply('JQ_BATCH_FINISHED Job ' .. id .. ' names batch ' .. b .. ', which has already finished; children can only be added while one of its children is pending. Nothing was written.')
+            end
+          end
+          local holder = nil
+          if kind == 'c' and ik ~= '' then
+            holder = claimed[ik]
+            if not holder then
+              local h = redis.call('GET', P .. 'idem:' .. ik)
+              if h then
+                local hs = redis.call('HGET', jk(h), 's')
+                if hs and hs ~= '4' and hs ~= '5' then holder = h end
+              end
+            end
+          end
+          if holder then
+            results[#results + 1] = holder
+            results[#results + 1] = 0
+          else
+            if redis.call('EXISTS', jk(id)) == 1 or created[id] then
+              return redis.error_reply('JQ_JOB_EXISTS Job ' .. id .. ' already exists; every new job needs a new id. Nothing was written.')
+            end
+            if kind == 'c' and ik ~= '' then claimed[ik] = id end
+            created[id] = true
+            results[#results + 1] = id
+            results[#results + 1] = 1
+          end
+        end
+
+        if nb ~= '' then
+          redis.call('HSET', P .. 'batch:' .. nb, 's', '0', 'total', 0, 'ok', 0, 'ko', 0, 'ca', nowt)
+        end
+        local sj, fj = false, false
+        for i = 0, n - 1 do
+          if results[i * 2 + 2] == 1 then
+            local o = 5 + i * F
+            local kind, id, name, q, pr, args, ma, to, rd, ra, rus, ik, b, tp =
+              ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7],
+              ARGV[o + 8], ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12], ARGV[o + 13], ARGV[o + 14]
+            local seq = string.format('%016d', redis.call('INCR', P .. 'seq'))
+            local st
+            if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
+            local j = jk(id)
+            redis.call('HSET', j, 'n', name, 'q', q, 'pr', pr, 'a', args, 'at', 0, 'ma', ma, 'to', to, 'rd', rd,
+              'ra', ra, 'ea', nowt, 'seq', seq)
+            if ik ~= '' then redis.call('HSET', j, 'ik', ik) end
+            if b ~= '' then
+              redis.call('HSET', j, 'b', b)
+              redis.call('ZADD', P .. 'batchjobs:' .. b, seq, id)
+            end
+            if tp ~= '' then redis.call('HSET', j, 'tp', tp) end
+            redis.call('ZADD', P .. 'jobs', seq, id)
+            redis.call('ZADD', P .. 'queue:' .. q, seq, id)
+            redis.call('SADD', P .. 'queues', q)
+            index(id, q, seq, false, st)
+            if st == '1' then
+              ready(id, q, pr, ra, seq)
+            elseif st == '0' then
+              redis.call('ZADD', P .. 'scheduled', rus, id)
+            end
+            if ik ~= '' then
+              -- A callback whose key is held keeps the key as data but does not take it over.
+              local ikk = P .. 'idem:' .. ik
+              local h = redis.call('GET', ikk)
+              local live = false
+              if h and h ~= id then
+                local hs = redis.call('HGET', jk(h), 's')
+                live = hs and hs ~= '4' and hs ~= '5'
+              end
+              if not live then redis.call('SET', ikk, id) end
+            end
+            if kind == 'c' and b ~= '' then
+              redis.call('HSET', j, 'child', '1')
+              redis.call('HINCRBY', P .. 'batch:' .. b, 'total', 1)
+            elseif kind == 's' then
+              sj = id
+              redis.call('HSET', P .. 'batch:' .. nb, 'sj', id)
+            elseif kind == 'f' then
+              fj = id
+              redis.call('HSET', P .. 'batch:' .. nb, 'fj', id)
+            end
+          end
+        end
+        -- A batch of no children has nothing to wait for: it succeeds now, or it would wait forever.
+        if nb ~= '' and redis.call('HGET', P .. 'batch:' .. nb, 'total') == '0' then
+          succeedbatch(nb, sj, fj, nowt, nowus)
+        end
+        return results
+        """);
+
+    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order.</summary>
+    public const int EnqueueFields = 14;
+
+    /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
+    public static readonly RedisScript Fetch = new("fetch", Prelude + """
+        local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+        local key = P .. 'ready:' .. q
+        local r = {}
+        while #r < limit do
+          local popped = redis.call('ZPOPMIN', key)
+          if #popped == 0 then break end
+          local m = popped[1]
+          -- The member is "runAt(19):seq(16):id".
+          local id = string.sub(m, 38)
+          local j = jk(id)
+          local f = redis.call('HMGET', j, 's', 'seq')
+          if f[1] == '1' then
+            index(id, q, f[2], '1', '2')
+            redis.call('HINCRBY', j, 'at', 1)
+            redis.call('HSET', j, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
+            redis.call('HDEL', j, 'rm')
+            redis.call('ZADD', P .. 'leases', leus, id)
+            r[#r + 1] = read(id)
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, then per item id, token, expiryTicks, expiryUs.</summary>
+    public static readonly RedisScript Extend = new("extend", Prelude + """
+        local r = {}
+        for i = 2, #ARGV, 4 do
+          local id = ARGV[i]
+          if leased(id, ARGV[i + 1]) then
+            redis.call('HSET', jk(id), 'le', ARGV[i + 2])
+            redis.call('ZADD', P .. 'leases', ARGV[i + 3], id)
+            r[#r + 1] = 1
+          else
+            r[#r + 1] = 0
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, then per item id, token, hasResult ('1'/'0'), result, nowTicks, nowUs.</summary>
+    public static readonly RedisScript Complete = new("complete", Prelude + """
+        local r = {}
+        for i = 2, #ARGV, 6 do
+          local id = ARGV[i]
+          if leased(id, ARGV[i + 1]) then
+            if ARGV[i + 2] == '1' then redis.call('HSET', jk(id), 'r', ARGV[i + 3]) end
+            finish(id, '3', ARGV[i + 4], ARGV[i + 5])
+            r[#r + 1] = 1
+          else
+            r[#r + 1] = 0
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, then per item id, token, errorJson, hasRetry, retryTicks, retryUs, nowTicks, nowUs.</summary>
+    public static readonly RedisScript Fail = new("fail", Prelude + """
+        local r = {}
+        for i = 2, #ARGV, 8 do
+          local id = ARGV[i]
+          if leased(id, ARGV[i + 1]) then
+            redis.call('RPUSH', P .. 'errors:' .. id, ARGV[i + 2])
+            if ARGV[i + 3] == '1' then
+              unlease(id)
+              due(id, ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
+            else
+              finish(id, '4', ARGV[i + 6], ARGV[i + 7])
+            end
+            r[#r + 1] = 1
+          else
+            r[#r + 1] = 0
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, then per item id, token, runTicks, runUs, nowTicks.</summary>
+    public static readonly RedisScript Reschedule = new("reschedule", Prelude + """
+        local r = {}
+        for i = 2, #ARGV, 5 do
+          local id = ARGV[i]
+          if leased(id, ARGV[i + 1]) then
+            -- The attempt is refunded: a snooze or a lease handed back at shutdown is no failed try.
+            redis.call('HINCRBY', jk(id), 'at', -1)
+            unlease(id)
+            due(id, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+            r[#r + 1] = 1
+          else
+            r[#r + 1] = 0
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, then per item id, token, percent, hasMessage, message.</summary>
+    public static readonly RedisScript Progress = new("progress", Prelude + """
+        local r = {}
+        for i = 2, #ARGV, 5 do
+          local id = ARGV[i]
+          if leased(id, ARGV[i + 1]) then
+            redis.call('HSET', jk(id), 'pp', ARGV[i + 2])
+            if ARGV[i + 3] == '1' then
+              redis.call('HSET', jk(id), 'pm', ARGV[i + 4])
+            else
+              redis.call('HDEL', jk(id), 'pm')
+            end
+            r[#r + 1] = 1
+          else
+            r[#r + 1] = 0
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, nowTicks, nowUs, limit, errorType, errorMessage.</summary>
+    public static readonly RedisScript Rescue = new("rescue", Prelude + """
+        local nowt, nowus, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local r = {}
+        if limit <= 0 then return r end
+        -- Longest-expired first, so a bounded call makes progress on the oldest losses.
+        local ids = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', nowus, 'LIMIT', 0, limit)
+        for _, id in ipairs(ids) do
+          local j = jk(id)
+          local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr')
+          if f[1] ~= '2' then
+            redis.call('ZREM', P .. 'leases', id)
+          elseif f[2] <= nowt then
+            redis.call('RPUSH', P .. 'errors:' .. id, cjson.encode({ t = ARGV[5], m = ARGV[6], a = tonumber(f[3]), at = nowt }))
+            if tonumber(f[3]) < tonumber(f[4]) then
+              unlease(id)
+              index(id, f[5], f[6], '2', '1')
+              ready(id, f[5], f[7], nowt, f[6])
+            else
+              finish(id, '4', nowt, nowus)
+            end
+            r[#r + 1] = id
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, nowTicks, nowUs, limit.</summary>
+    public static readonly RedisScript Promote = new("promote", Prelude + """
+        local nowt, nowus, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+        if limit <= 0 then return 0 end
+        local count = 0
+        local ids = redis.call('ZRANGEBYSCORE', P .. 'scheduled', '-inf', nowus, 'LIMIT', 0, limit)
+        for _, id in ipairs(ids) do
+          local f = redis.call('HMGET', jk(id), 's', 'ra', 'q', 'pr', 'seq')
+          if f[1] ~= '0' then
+            redis.call('ZREM', P .. 'scheduled', id)
+          elseif f[2] <= nowt then
+            redis.call('ZREM', P .. 'scheduled', id)
+            index(id, f[3], f[5], '0', '1')
+            ready(id, f[3], f[4], f[2], f[5])
+            count = count + 1
+          end
+        end
+        return count
+        """);
+
+    /// <summary>ARGV: P, nowTicks, nowUs, ids...; per id 0 not found, 1 already finished, 2 cancelled, 3 cancelled while running.</summary>
+    public static readonly RedisScript Cancel = new("cancel", Prelude + """
+        local nowt, nowus = ARGV[2], ARGV[3]
+        local r = {}
+        for i = 4, #ARGV do
+          local id = ARGV[i]
+          local s = redis.call('HGET', jk(id), 's')
+          if not s then
+            r[#r + 1] = 0
+          elseif isfinal(s) then
+            r[#r + 1] = 1
+          else
+            if s == '2' then r[#r + 1] = 3 else r[#r + 1] = 2 end
+            finish(id, '5', nowt, nowus)
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, ids...; per id the job (id, hash, errors) or null.</summary>
+    public static readonly RedisScript Get = new("get", Prelude + """
+        local r = {}
+        for i = 2, #ARGV do r[#r + 1] = read(ARGV[i]) end
+        return r
+        """);
+
+    /// <summary>ARGV: P, queue or '', state or '', batch or '', offset, limit.</summary>
+    public static readonly RedisScript Query = new("query", Prelude + """
+        local q, s, b, offset, limit = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+        local r = {}
+        if limit <= 0 then return r end
+        -- The narrowest index serves the query; filters it cannot express are checked per job.
+        local key, fq, fs = nil, '', ''
+        if b ~= '' then key, fq, fs = P .. 'batchjobs:' .. b, q, s
+        elseif q ~= '' and s ~= '' then key = P .. 'qs:' .. q .. ':' .. s
+        elseif q ~= '' then key = P .. 'queue:' .. q
+        elseif s ~= '' then key = P .. 'state:' .. s
+        else key = P .. 'jobs' end
+        if fq == '' and fs == '' then
+          for _, id in ipairs(redis.call('ZREVRANGE', key, offset, offset + limit - 1)) do
+            local job = read(id)
+            if job then r[#r + 1] = job end
+          end
+          return r
+        end
+        local skipped, start = 0, 0
+        while #r < limit do
+          local ids = redis.call('ZREVRANGE', key, start, start + 199)
+          if #ids == 0 then break end
+          start = start + #ids
+          for _, id in ipairs(ids) do
+            local f = redis.call('HMGET', jk(id), 'q', 's')
+            if f[1] and (fq == '' or f[1] == fq) and (fs == '' or f[2] == fs) then
+              if skipped < offset then
+                skipped = skipped + 1
+              elseif #r < limit then
+                r[#r + 1] = read(id)
+              end
+            end
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P; per queue with any job: name, then counts of states 0 to 6.</summary>
+    public static readonly RedisScript Statistics = new("statistics", Prelude + """
+        local r = {}
+        for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
+          local counts = {}
+          local any = false
+          for s = 0, 6 do
+            local c = redis.call('ZCARD', P .. 'qs:' .. q .. ':' .. s)
+            counts[#counts + 1] = c
+            if c > 0 then any = true end
+          end
+          if any then
+            r[#r + 1] = q
+            for _, c in ipairs(counts) do r[#r + 1] = c end
+          end
+        end
+        return r
+        """);
+
+    /// <summary>ARGV: P, cutoffTicks, cutoffUs, limit.</summary>
+    public static readonly RedisScript Prune = new("prune", Prelude + """
+        local cutt, cutus, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+        if limit <= 0 then return 0 end
+        local count = 0
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'finished', '-inf', cutus, 'LIMIT', 0, limit)) do
+          local j = jk(id)
+          local f = redis.call('HMGET', j, 'fa', 'q', 's', 'ik', 'b')
+          if not f[1] or not isfinal(f[3]) then
+            redis.call('ZREM', P .. 'finished', id)
+          elseif f[1] < cutt then
+            redis.call('DEL', j, P .. 'errors:' .. id)
+            redis.call('ZREM', P .. 'finished', id)
+            redis.call('ZREM', P .. 'jobs', id)
+            redis.call('ZREM', P .. 'queue:' .. f[2], id)
+            redis.call('ZREM', P .. 'qs:' .. f[2] .. ':' .. f[3], id)
+            redis.call('ZREM', P .. 'state:' .. f[3], id)
+            if f[5] then redis.call('ZREM', P .. 'batchjobs:' .. f[5], id) end
+            if f[4] then
+              local ik = P .. 'idem:' .. f[4]
+              if redis.call('GET', ik) == id then redis.call('DEL', ik) end
+            end
+            if redis.call('ZCARD', P .. 'queue:' .. f[2]) == 0 then redis.call('SREM', P .. 'queues', f[2]) end
+            count = count + 1
+          end
+        end
+        for _, bid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'bfinished', '-inf', cutus, 'LIMIT', 0, limit)) do
+          local fa = redis.call('HGET', P .. 'batch:' .. bid, 'fa')
+          if not fa then
+            redis.call('ZREM', P .. 'bfinished', bid)
+          elseif fa < cutt then
+            redis.call('DEL', P .. 'batch:' .. bid)
+            redis.call('ZREM', P .. 'bfinished', bid)
+          end
+        end
+        return count
+        """);
+}

@@ -1,0 +1,18 @@
+using System.Globalization;
+
+namespace JobQueue.Redis;
+
+/// <summary>How times and numbers are written for the scripts: exact, comparable strings.</summary>
+internal static class RedisValues
+{
+    /// <summary>UTC ticks, zero-padded to 19 digits so Lua's string comparison is numeric comparison.</summary>
+    public static string Ticks(DateTimeOffset value) => value.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>Unix microseconds: a zset score, exact in a double for any date in use.</summary>
+    public static string Score(DateTimeOffset value)
+        => ((value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10).ToString(CultureInfo.InvariantCulture);
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTime(string ticks) => new(long.Parse(ticks, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+}

@@ -1,0 +1,322 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading.Channels;
+
+namespace JobQueue.Redis.Resp;
+
+/// <summary>
+/// One socket to Redis with automatic pipelining: commands from any number of concurrent callers go through
+/// one queue, the writer copies every queued command into the pipe and flushes once, and the reader matches
+/// replies to commands in the order they were written (Redis answers in order on a connection).
+/// </summary>
+/// <remarks>
+/// Any failure (socket error, end of stream, malformed bytes) is final for the connection: framing can no
+/// longer be trusted, so every queued and written command fails with <see cref="RedisConnectionException"/>
+/// and the owner makes a new connection. A connection built with a push handler is a pub/sub connection:
+/// subscribe confirmations and messages go to the handler instead of being matched to commands.
+/// </remarks>
+internal sealed class RespConnection : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly string _endpoint;
+    private readonly TimeSpan _commandTimeout;
+    private readonly Action<RespValue>? _onPush;
+    private readonly Channel<PendingCommand> _outbox = Channel.CreateUnbounded<PendingCommand>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Written commands in write order; only the read loop dequeues, so order is the server's reply order.
+    private readonly ConcurrentQueue<PendingCommand> _written = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _failure;
+    private Task _readLoop = Task.CompletedTask;
+    private Task _writeLoop = Task.CompletedTask;
+
+    internal RespConnection(Stream stream, string endpoint, TimeSpan commandTimeout, Action<RespValue>? onPush)
+    {
+        _stream = stream;
+        _endpoint = endpoint;
+        _commandTimeout = commandTimeout;
+        _onPush = onPush;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    /// <summary>False once the connection failed or was disposed; it never recovers.</summary>
+    public bool IsAlive => Volatile.Read(ref _failure) is null;
+
+    /// <summary>Completes when the connection has failed or was disposed, with the reason.</summary>
+    public Task Closed => _closed.Task;
+
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Connects, authenticates and selects the database, all within the connect timeout.</summary>
+    /// <exception cref="RedisConnectionException">The server is unreachable, too slow, or refused the handshake.</exception>
+    public static async Task<RespConnection> ConnectAsync(RedisConnectionOptions options, Action<RespValue>? onPush, CancellationToken cancellationToken)
+    {
+        string endpoint = $"{options.Host}:{options.Port}";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        RespConnection? connection = null;
+        try
+        {
+            await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.Ssl)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions { TargetHost = options.SslHost ?? options.Host },
+                    timeout.Token).ConfigureAwait(false);
+            }
+
+            connection = new RespConnection(stream, endpoint, options.CommandTimeout, onPush);
+            connection.Start();
+            await connection.HandshakeAsync(options, timeout.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                socket.Dispose();
+            }
+
+            throw exception switch
+            {
+                RedisServerException server => new RedisConnectionException($"Redis at {endpoint} refused the connection handshake: {server.Message}", server),
+                OperationCanceledException or RedisTimeoutException => new RedisConnectionException($"Connecting to Redis at {endpoint} timed out after {options.ConnectTimeout.TotalMilliseconds:0} ms (connectTimeout).", exception),
+                AuthenticationException => new RedisConnectionException($"TLS with Redis at {endpoint} failed: {exception.Message}", exception),
+                RedisConnectionException lost => lost,
+                _ => new RedisConnectionException($"Cannot connect to Redis at {endpoint}: {exception.Message}", exception),
+            };
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the read and write loops over an already open stream (tests use a fake server's stream).</summary>
+    internal void Start()
+    {
+        _writeLoop = Task.Run(WriteLoopAsync);
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>Sends a command and awaits its reply, within the command timeout.</summary>
+    /// <exception cref="RedisServerException">The server answered with an error.</exception>
+    /// <exception cref="RedisConnectionException">The connection failed before the reply came.</exception>
+    /// <exception cref="RedisTimeoutException">No reply within the command timeout.</exception>
+    public async Task<RespValue> ExecuteAsync(RespCommand command, CancellationToken cancellationToken)
+    {
+        var pending = new PendingCommand(command, expectsReply: true);
+        if (!_outbox.Writer.TryWrite(pending))
+        {
+            throw Lost(Volatile.Read(ref _failure));
+        }
+
+        try
+        {
+            return await pending.Reply.WaitAsync(_commandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!pending.Reply.IsCompleted)
+        {
+            // The reply may still come; the read loop then drops it, keeping later replies in order.
+            throw new RedisTimeoutException($"Redis at {_endpoint} did not answer {command.Name} within {_commandTimeout.TotalMilliseconds:0} ms (syncTimeout).");
+        }
+    }
+
+    /// <summary>Sends a command whose answers arrive as pushes (SUBSCRIBE); does not wait.</summary>
+    public void Send(RespCommand command)
+    {
+        if (!_outbox.Writer.TryWrite(new PendingCommand(command, expectsReply: false)))
+        {
+            throw Lost(Volatile.Read(ref _failure));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Fail(new ObjectDisposedException(nameof(RespConnection), $"The connection to {_endpoint} was closed."));
+        await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
+    }
+
+    private async Task HandshakeAsync(RedisConnectionOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Password is not null)
+        {
+            RespCommand auth = options.User is null
+                ? new RespCommand("AUTH").Add(options.Password)
+                : new RespCommand("AUTH").Add(options.User).Add(options.Password);
+            await ExecuteAsync(auth, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Database != 0)
+        {
+            await ExecuteAsync(new RespCommand("SELECT").Add(options.Database), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.ClientName is not null)
+        {
+            await ExecuteAsync(new RespCommand("CLIENT").Add("SETNAME").Add(options.ClientName), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            ChannelReader<PendingCommand> outbox = _outbox.Reader;
+            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
+            {
+                // Everything queued since the last flush goes out in one write: this is the pipelining.
+                while (outbox.TryRead(out PendingCommand? pending))
+                {
+                    if (pending.ExpectsReply)
+                    {
+                        _written.Enqueue(pending);
+                    }
+
+                    pending.Command.WriteTo(_writer);
+                }
+
+                FlushResult flush = await _writer.FlushAsync().ConfigureAwait(false);
+                if (Volatile.Read(ref _failure) is Exception failure)
+                {
+                    // Fail may have drained the queue before this loop added to it.
+                    FailAll(failure);
+                    return;
+                }
+
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    Fail(new RedisConnectionException($"The connection to Redis at {_endpoint} was closed while writing."));
+                    return;
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+        }
+        finally
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await _reader.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                while (RespParser.TryParse(buffer, out RespValue value, out SequencePosition consumed))
+                {
+                    buffer = buffer.Slice(consumed);
+                    Dispatch(value);
+                }
+
+                // Examined to the end: the next read waits for new bytes instead of re-parsing the same ones.
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    throw buffer.IsEmpty
+                        ? new RedisConnectionException($"Redis at {_endpoint} closed the connection.")
+                        : new RespProtocolException($"Redis at {_endpoint} closed the connection in the middle of a reply ({buffer.Length} bytes unparsed).");
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+        }
+        finally
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Dispatch(RespValue value)
+    {
+        if (_onPush is not null && IsPush(value))
+        {
+            _onPush(value);
+            return;
+        }
+
+        if (!_written.TryDequeue(out PendingCommand? pending))
+        {
+            throw new RespProtocolException($"Redis at {_endpoint} sent a reply no command was waiting for: {value}");
+        }
+
+        pending.Complete(value);
+    }
+
+    private static bool IsPush(RespValue value)
+    {
+        if (value.Type != RespType.Array || value.Items.Count < 3 || value.Items[0].Type != RespType.BulkString)
+        {
+            return false;
+        }
+
+        string? kind = value.Items[0].AsString();
+        return kind is "message" or "pmessage" or "subscribe" or "unsubscribe" or "psubscribe" or "punsubscribe";
+    }
+
+    private void Fail(Exception reason)
+    {
+        if (Interlocked.CompareExchange(ref _failure, reason, null) is not null)
+        {
+            return;
+        }
+
+        _outbox.Writer.TryComplete();
+
+        // Closing the stream ends whichever loop is still blocked on it; the pipes are completed so their
+        // buffers go back to the pool.
+        _stream.Dispose();
+        FailAll(reason);
+        _closed.TrySetResult();
+    }
+
+    private void FailAll(Exception reason)
+    {
+        Exception lost = Lost(reason);
+        while (_outbox.Reader.TryRead(out PendingCommand? queued))
+        {
+            queued.Fail(lost);
+        }
+
+        while (_written.TryDequeue(out PendingCommand? written))
+        {
+            written.Fail(lost);
+        }
+    }
+
+    private RedisConnectionException Lost(Exception? reason) => reason switch
+    {
+        ObjectDisposedException => new RedisConnectionException($"The connection to Redis at {_endpoint} was closed.", reason),
+        RespProtocolException => new RedisConnectionException($"Redis at {_endpoint} sent bytes that are not RESP ({reason.Message}); the connection was reset. The command may or may not have run.", reason),
+        _ => new RedisConnectionException($"The connection to Redis at {_endpoint} was lost ({reason?.Message}); the command may or may not have run.", reason),
+    };
+}

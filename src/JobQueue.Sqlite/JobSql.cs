@@ -1,0 +1,219 @@
+namespace JobQueue.Sqlite;
+
+/// <summary>
+/// Every statement on jobs and batches, in one place. States are literals, not parameters, so that SQLite can
+/// match the partial indexes (WHERE state = 1 ...); see SqliteMigrations for their values.
+/// Every write that ends or extends an attempt is guarded by "state = 2 AND lease_token = $token": a stale
+/// worker's write matches no row and changes nothing.
+/// </summary>
+internal static class JobSql
+{
+    /// <summary>The columns StoredJobReader reads, in its ordinal order.</summary>
+    public const string JobColumns = """
+        id, name, queue, state, priority, arguments, attempt, max_attempts, timeout_ticks, retry_delay_ticks,
+        run_at, enqueued_at, started_at, finished_at, result, errors, progress_percent, progress_message,
+        idempotency_key, batch_id, trace_parent, lease_token, lease_expires_at, worker_id, seq
+        """;
+
+    public const string InsertBatch = """
+        INSERT INTO jobqueue_batches (id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at)
+        VALUES ($id, 0, 0, 0, 0, $success_job_id, $failure_job_id, $now);
+        """;
+
+    public const string InsertJob = """
+        INSERT INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+            retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent)
+        VALUES ($id, $name, $queue, $state, $priority, $arguments, $max_attempts, $timeout_ticks,
+            $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent);
+        """;
+
+    /// <summary>The live holder of a key: a job that exists and is neither Failed (4) nor Cancelled (5).</summary>
+    public const string FindLiveIdempotencyKey = """
+        SELECT id FROM jobqueue_jobs WHERE idempotency_key = $key AND state NOT IN (4, 5) LIMIT 1;
+        """;
+
+    /// <summary>
+    /// Counts new children. Only while the batch has a pending child (finished_at IS NULL): once finished, its
+    /// callbacks have been decided, so no row changed means the enqueue must fail.
+    /// </summary>
+    public const string AddBatchChildren = "UPDATE jobqueue_batches SET total = total + $count WHERE id = $id AND finished_at IS NULL;";
+
+    public const string BatchExists = "SELECT count(*) FROM jobqueue_batches WHERE id = $id;";
+
+    /// <summary>
+    /// Leases ready jobs in fetch order. One statement inside BEGIN IMMEDIATE: no other writer can lease the same
+    /// rows. RETURNING's row order is not defined, so the caller sorts the leased jobs again.
+    /// </summary>
+    public const string Fetch = $"""
+        UPDATE jobqueue_jobs
+        SET state = 2, attempt = attempt + 1, started_at = $now,
+            lease_token = $lease_token, lease_expires_at = $lease_expires_at, worker_id = $worker_id
+        WHERE seq IN (
+            SELECT seq FROM jobqueue_jobs
+            WHERE state = 1 AND queue = $queue
+            ORDER BY priority DESC, run_at, seq
+            LIMIT $limit)
+        RETURNING {JobColumns};
+        """;
+
+    public const string ExtendLease = """
+        UPDATE jobqueue_jobs SET lease_expires_at = $expires_at
+        WHERE id = $id AND state = 2 AND lease_token = $lease_token;
+        """;
+
+    public const string ReportProgress = """
+        UPDATE jobqueue_jobs SET progress_percent = $percent, progress_message = $message
+        WHERE id = $id AND state = 2 AND lease_token = $lease_token;
+        """;
+
+    public const string Complete = """
+        UPDATE jobqueue_jobs
+        SET state = 3, result = $result, finished_at = $now,
+            lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE id = $id AND state = 2 AND lease_token = $lease_token
+        RETURNING queue, batch_id, is_batch_callback;
+        """;
+
+    /// <summary>
+    /// Records the attempt's error (json_insert appends at '$[#]', the array's end; "attempt" is the row's value
+    /// before the update) and either schedules the retry (Scheduled 0 if later than now, else Enqueued 1) or
+    /// fails the job for good (4) when there is no retry time.
+    /// </summary>
+    public const string Fail = """
+        UPDATE jobqueue_jobs
+        SET state = CASE WHEN $retry_at IS NULL THEN 4 WHEN $retry_at > $now THEN 0 ELSE 1 END,
+            run_at = COALESCE($retry_at, run_at),
+            finished_at = CASE WHEN $retry_at IS NULL THEN $now END,
+            errors = json_insert(errors, '$[#]', json_object(
+                'type', $error_type, 'message', $error_message, 'stackTrace', $error_stack_trace,
+                'attempt', attempt, 'at', $now)),
+            lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE id = $id AND state = 2 AND lease_token = $lease_token
+        RETURNING state, queue, batch_id, is_batch_callback;
+        """;
+
+    /// <summary>Gives the attempt back (attempt - 1) and makes the job due at $run_at.</summary>
+    public const string Reschedule = """
+        UPDATE jobqueue_jobs
+        SET state = CASE WHEN $run_at > $now THEN 0 ELSE 1 END, run_at = $run_at, attempt = attempt - 1,
+            lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE id = $id AND state = 2 AND lease_token = $lease_token
+        RETURNING state, queue;
+        """;
+
+    /// <summary>
+    /// Rescues expired leases in one statement: the lost attempt's error is recorded, then the job is ready again
+    /// (due now) while attempts remain, or Failed for good. Oldest expiry first, bounded by $limit.
+    /// </summary>
+    public const string RescueExpired = """
+        UPDATE jobqueue_jobs
+        SET state = CASE WHEN attempt < max_attempts THEN 1 ELSE 4 END,
+            run_at = CASE WHEN attempt < max_attempts THEN $now ELSE run_at END,
+            finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE $now END,
+            errors = json_insert(errors, '$[#]', json_object(
+                'type', $error_type, 'message', $error_message, 'stackTrace', NULL,
+                'attempt', attempt, 'at', $now)),
+            lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE seq IN (
+            SELECT seq FROM jobqueue_jobs
+            WHERE state = 2 AND lease_expires_at <= $now
+            ORDER BY lease_expires_at
+            LIMIT $limit)
+        RETURNING id, state, queue, batch_id, is_batch_callback;
+        """;
+
+    public const string PromoteDue = """
+        UPDATE jobqueue_jobs SET state = 1
+        WHERE seq IN (
+            SELECT seq FROM jobqueue_jobs
+            WHERE state = 0 AND run_at <= $now
+            ORDER BY run_at
+            LIMIT $limit)
+        RETURNING queue;
+        """;
+
+    public const string SelectStateForCancel = "SELECT state, batch_id, is_batch_callback FROM jobqueue_jobs WHERE id = $id;";
+
+    /// <summary>Cancels a job that has not finished (Scheduled, Enqueued, Running or Awaiting), voiding its lease.</summary>
+    public const string Cancel = """
+        UPDATE jobqueue_jobs
+        SET state = 5, finished_at = $now, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE id = $id AND state IN (0, 1, 2, 6);
+        """;
+
+    /// <summary>
+    /// Counts a child's success. SET expressions see the row before the update, so "succeeded + 1" is the new
+    /// count; the batch succeeds only from Running (0) with no failure, and is finished when nothing is pending.
+    /// </summary>
+    public const string CountBatchSuccess = """
+        UPDATE jobqueue_batches
+        SET succeeded = succeeded + 1,
+            state = CASE WHEN state = 0 AND failed = 0 AND succeeded + 1 = total THEN 1 ELSE state END,
+            finished_at = CASE WHEN succeeded + 1 + failed = total THEN $now ELSE finished_at END
+        WHERE id = $id
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id;
+        """;
+
+    /// <summary>Counts a child's failure; the first one turns a Running (0) batch Failed (2).</summary>
+    public const string CountBatchFailure = """
+        UPDATE jobqueue_batches
+        SET failed = failed + 1,
+            state = CASE WHEN state = 0 THEN 2 ELSE state END,
+            finished_at = CASE WHEN succeeded + failed + 1 = total THEN $now ELSE finished_at END
+        WHERE id = $id
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id;
+        """;
+
+    /// <summary>Releases a callback, due now. Only from Awaiting (6), so a callback is released at most once.</summary>
+    public const string ReleaseCallback = """
+        UPDATE jobqueue_jobs SET state = 1, run_at = $now
+        WHERE id = $id AND state = 6
+        RETURNING queue;
+        """;
+
+    /// <summary>Cancels the callback that will never be needed; only from Awaiting (6).</summary>
+    public const string CancelCallback = """
+        UPDATE jobqueue_jobs SET state = 5, finished_at = $now
+        WHERE id = $id AND state = 6;
+        """;
+
+    public const string SelectJobById = $"SELECT {JobColumns} FROM jobqueue_jobs WHERE id = $id;";
+
+    public const string SelectStateById = "SELECT state FROM jobqueue_jobs WHERE id = $id;";
+
+    /// <summary>Each filter is skipped when its parameter is NULL; newest enqueued first.</summary>
+    public const string QueryJobs = $"""
+        SELECT {JobColumns} FROM jobqueue_jobs
+        WHERE ($queue IS NULL OR queue = $queue)
+          AND ($state IS NULL OR state = $state)
+          AND ($batch_id IS NULL OR batch_id = $batch_id)
+        ORDER BY seq DESC
+        LIMIT $limit OFFSET $offset;
+        """;
+
+    public const string SelectBatch = """
+        SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at
+        FROM jobqueue_batches WHERE id = $id;
+        """;
+
+    public const string QueueStatistics = "SELECT queue, state, count(*) FROM jobqueue_jobs GROUP BY queue, state ORDER BY queue;";
+
+    /// <summary>Deletes the oldest finished jobs first, bounded by $limit so the write lock is held briefly.</summary>
+    public const string PruneJobs = """
+        DELETE FROM jobqueue_jobs
+        WHERE seq IN (
+            SELECT seq FROM jobqueue_jobs
+            WHERE state IN (3, 4, 5) AND finished_at < $finished_before
+            ORDER BY finished_at
+            LIMIT $limit);
+        """;
+
+    public const string PruneBatches = """
+        DELETE FROM jobqueue_batches
+        WHERE id IN (
+            SELECT id FROM jobqueue_batches
+            WHERE finished_at < $finished_before
+            ORDER BY finished_at
+            LIMIT $limit);
+        """;
+}

@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Sqlite.Migrations;
+
+/// <summary>Brings a database to the latest schema, once, even when several processes start together.</summary>
+internal static class SqliteMigrator
+{
+    /// <summary>Applies the missing migrations in one BEGIN IMMEDIATE transaction.</summary>
+    /// <remarks>
+    /// The write lock is taken before the version is read, so two processes starting together serialize: the
+    /// second waits (busy_timeout), then reads the version the first recorded and applies nothing.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The database is newer than this package.</exception>
+    public static void Migrate(SqliteConnection connection, string dataSource)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, transaction, SqliteMigrations.VersionTableSql);
+        int current = ReadVersion(connection, transaction);
+        ThrowIfNewer(current, dataSource);
+        foreach (SqliteMigration migration in SqliteMigrations.All)
+        {
+            if (migration.Version <= current)
+            {
+                continue;
+            }
+
+            Execute(connection, transaction, migration.Sql);
+            using SqliteCommand record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = SqliteMigrations.RecordVersionSql;
+            record.Parameters.AddWithValue("$version", migration.Version);
+            record.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Checks, without writing, that the database is at the latest version (MigrateOnStart off).</summary>
+    public static void Verify(SqliteConnection connection, string dataSource)
+    {
+        using SqliteCommand exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobqueue_schema_version';";
+        int current = Convert.ToInt32(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0
+            ? 0
+            : ReadVersion(connection, transaction: null);
+        ThrowIfNewer(current, dataSource);
+        if (current < JobQueueSqliteSchema.LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite database '{dataSource}' has JobQueue schema version {current}, but version {JobQueueSqliteSchema.LatestVersion} is needed and SqliteStorageOptions.MigrateOnStart is false. Apply JobQueueSqliteSchema.GetMigrationScript({current}) or set MigrateOnStart to true.");
+        }
+    }
+
+    private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteMigrations.CurrentVersionSql;
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void ThrowIfNewer(int current, string dataSource)
+    {
+        if (current > JobQueueSqliteSchema.LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite database '{dataSource}' has JobQueue schema version {current}, newer than version {JobQueueSqliteSchema.LatestVersion} that this JobQueue.Sqlite knows. Upgrade the JobQueue.Sqlite package.");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

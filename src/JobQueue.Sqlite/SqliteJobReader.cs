@@ -1,0 +1,107 @@
+using JobQueue.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Sqlite;
+
+/// <summary>The reading SPI operations on one connection; several reads in one transaction see one snapshot.</summary>
+internal sealed class SqliteJobReader
+{
+    private readonly SqliteCommands _commands;
+
+    public SqliteJobReader(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        _commands = new SqliteCommands(connection, transaction);
+    }
+
+    public IReadOnlyList<StoredJob?> GetJobs(IReadOnlyList<JobId> ids)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.SelectJobById).WithNull("$id");
+        var jobs = new StoredJob?[ids.Count];
+        for (int i = 0; i < ids.Count; i++)
+        {
+            command.Set("$id", StoredJobReader.Format(ids[i].Value));
+            using SqliteDataReader reader = command.ExecuteReader();
+            jobs[i] = reader.Read() ? StoredJobReader.Read(reader) : null;
+        }
+
+        return jobs;
+    }
+
+    /// <summary>The job's state, or null when it does not exist.</summary>
+    public JobState? GetState(JobId id)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.SelectStateById).With("$id", id);
+        return command.ExecuteScalar() is long state ? (JobState)state : null;
+    }
+
+    public IReadOnlyList<StoredJob> Query(JobQuery query)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.QueryJobs)
+            .With("$queue", query.Queue)
+            .With("$state", query.State is { } state ? (int)state : null)
+            .With("$batch_id", query.BatchId)
+            .With("$limit", query.Limit)
+            .With("$offset", query.Offset);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var jobs = new List<StoredJob>();
+        while (reader.Read())
+        {
+            jobs.Add(StoredJobReader.Read(reader));
+        }
+
+        return jobs;
+    }
+
+    public StoredBatch? GetBatch(BatchId id)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.SelectBatch).With("$id", (BatchId?)id);
+        using SqliteDataReader reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new StoredBatch
+        {
+            Id = id,
+            State = (BatchState)reader.GetInt32(1),
+            Total = reader.GetInt32(2),
+            Succeeded = reader.GetInt32(3),
+            Failed = reader.GetInt32(4),
+            SuccessJobId = reader.IsDBNull(5) ? null : new JobId(Guid.Parse(reader.GetString(5))),
+            FailureJobId = reader.IsDBNull(6) ? null : new JobId(Guid.Parse(reader.GetString(6))),
+            CreatedAt = SqliteTime.FromStored(reader.GetInt64(7)),
+            FinishedAt = StoredJobReader.ReadTime(reader, 8),
+        };
+    }
+
+    public IReadOnlyList<QueueStatistics> GetQueueStatistics()
+    {
+        using SqliteCommand command = _commands.Create(JobSql.QueueStatistics);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            string queue = reader.GetString(0);
+            if (!counts.TryGetValue(queue, out long[]? perState))
+            {
+                perState = new long[7];
+                counts.Add(queue, perState);
+            }
+
+            perState[reader.GetInt32(1)] = reader.GetInt64(2);
+        }
+
+        return counts.Select(pair => new QueueStatistics
+        {
+            Queue = pair.Key,
+            Scheduled = pair.Value[(int)JobState.Scheduled],
+            Enqueued = pair.Value[(int)JobState.Enqueued],
+            Running = pair.Value[(int)JobState.Running],
+            Succeeded = pair.Value[(int)JobState.Succeeded],
+            Failed = pair.Value[(int)JobState.Failed],
+            Cancelled = pair.Value[(int)JobState.Cancelled],
+            Awaiting = pair.Value[(int)JobState.Awaiting],
+        }).ToList();
+    }
+}

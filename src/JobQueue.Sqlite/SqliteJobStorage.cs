@@ -1,0 +1,269 @@
+using JobQueue.Sqlite.Migrations;
+using JobQueue.Sqlite.Signals;
+using JobQueue.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Sqlite;
+
+/// <summary>
+/// The SQLite store: one database file in WAL mode, shared by the processes of one machine.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Writes of this process go one at a time through <see cref="_writeGate"/>: SQLite has a single writer anyway,
+/// and queueing them here costs no busy waits. Each write is one BEGIN IMMEDIATE transaction, which takes the
+/// write lock before reading, so no read-then-write race with another process is possible; a lock held by another
+/// process is waited out (busy_timeout) and retried a bounded number of times (<see cref="SqliteBusyRetry"/>).
+/// Reads run on their own pooled connections, concurrently with the writer (WAL).
+/// </para>
+/// <para>
+/// Wake-ups are in-process: writes made through this instance signal waiters after they commit. Other processes'
+/// writes are seen by the engine's polling.
+/// </para>
+/// </remarks>
+internal sealed class SqliteJobStorage : IJobStorage, IDisposable
+{
+    private readonly SqliteSettings _settings;
+    private readonly SqliteConnectionFactory _connections;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _initGate = new(1, 1);
+    private readonly WorkSignals _work = new();
+    private readonly FinishSignals _finished = new();
+    private volatile bool _initialized;
+
+    public SqliteJobStorage(SqliteSettings settings)
+    {
+        _settings = settings;
+        _connections = new SqliteConnectionFactory(settings);
+    }
+
+    /// <summary>The database file.</summary>
+    public string DataSource => _settings.DataSource;
+
+    public StorageCapabilities Capabilities { get; } = new()
+    {
+        WakeUpSignal = true,
+        FinishSignal = true,
+        TransactionalEnqueue = true,
+        SharedAcrossProcesses = true,
+    };
+
+    public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteAsync(writer => writer.Enqueue(request), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1);
+        return WriteAsync(writer => writer.Fetch(request), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        return WriteAsync(writer => writer.ExtendLeases(leases), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        return WriteAsync(writer => writer.Complete(completions), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        return WriteAsync(writer => writer.Fail(failures), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reschedules);
+        return WriteAsync(writer => writer.Reschedule(reschedules), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return WriteAsync(writer => writer.ReportProgress(reports), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteAsync(writer => writer.RescueExpiredLeases(request), cancellationToken);
+    }
+
+    public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+        => WriteAsync(writer => writer.PromoteDueJobs(now, limit), cancellationToken);
+
+    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return WriteAsync(writer => writer.Cancel(ids, now), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ReadAsync(reader => reader.GetJobs(ids), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync(reader => reader.Query(query), cancellationToken);
+    }
+
+    public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
+        => ReadAsync(reader => reader.GetBatch(id), cancellationToken);
+
+    public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
+        => ReadAsync(reader => reader.GetQueueStatistics(), cancellationToken);
+
+    public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
+        => WriteAsync(writer => writer.Prune(request), cancellationToken);
+
+    public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        await _work.WaitAsync(queue, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
+    {
+        // Registered before the read: a finish committed after the read signals this registration.
+        using FinishSignals.Registration registration = _finished.Register(id);
+        JobState? state = await ReadAsync(reader => reader.GetState(id), cancellationToken).ConfigureAwait(false);
+        if (state is null or JobState.Succeeded or JobState.Failed or JobState.Cancelled)
+        {
+            return;
+        }
+
+        await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the pooled connections, so the file and its -wal and -shm files are released.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_settings.ConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private async ValueTask<T> WriteAsync<T>(Func<SqliteJobWriter, T> operation, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        WriteEffects? effects = null;
+        T result;
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            result = await SqliteBusyRetry.RunAsync(_settings, () =>
+            {
+                using SqliteConnection connection = _connections.Open();
+
+                // deferred: false is BEGIN IMMEDIATE: the write lock is taken before the first read.
+                using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+                var writer = new SqliteJobWriter(connection, transaction);
+                T value = operation(writer);
+                transaction.Commit();
+                effects = writer.Effects;
+                return value;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        Signal(effects!);
+        return result;
+    }
+
+    private async ValueTask<T> ReadAsync<T>(Func<SqliteJobReader, T> operation, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteBusyRetry.RunAsync(_settings, () =>
+        {
+            using SqliteConnection connection = _connections.Open();
+
+            // A deferred transaction: one snapshot for a multi-row read, without taking the write lock.
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+            return operation(new SqliteJobReader(connection, transaction));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Signal(WriteEffects effects)
+    {
+        foreach (string queue in effects.ReadyQueues)
+        {
+            _work.Signal(queue);
+        }
+
+        foreach (JobId id in effects.FinishedJobs)
+        {
+            _finished.Signal(id);
+        }
+    }
+
+    private async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            await SqliteBusyRetry.RunAsync(_settings, () =>
+            {
+                using SqliteConnection connection = _connections.Open();
+                try
+                {
+                    EnableWal(connection);
+                    if (_settings.Options.MigrateOnStart)
+                    {
+                        SqliteMigrator.Migrate(connection, _settings.DataSource);
+                    }
+                    else
+                    {
+                        SqliteMigrator.Verify(connection, _settings.DataSource);
+                    }
+                }
+                catch (SqliteException ex) when (!SqliteBusyRetry.IsBusy(ex))
+                {
+                    throw SqliteConnectionFactory.CannotUse(_settings.DataSource, ex);
+                }
+
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            _initialized = true;
+        }
+        finally
+        {
+            _initGate.Release();
+        }
+    }
+
+    /// <summary>WAL lets readers run beside the one writer; the mode is stored in the file, so this is a no-op after the first time.</summary>
+    private void EnableWal(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        string? mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"The SQLite database '{_settings.DataSource}' could not switch to WAL journal mode (it reports '{mode}'). WAL needs a local file system; network shares are not supported.");
+        }
+    }
+}

@@ -1,0 +1,414 @@
+using JobQueue.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Sqlite;
+
+/// <summary>
+/// The mutating SPI operations, run on one connection inside one write transaction that the caller opens and
+/// commits: the store's own (BEGIN IMMEDIATE) or the application's (transactional enqueue). What waiters must
+/// hear about is collected in <see cref="Effects"/> and signalled by the caller after the commit.
+/// </summary>
+internal sealed class SqliteJobWriter
+{
+    private readonly SqliteCommands _commands;
+    private readonly BatchAccounting _batches;
+
+    public SqliteJobWriter(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        _commands = new SqliteCommands(connection, transaction);
+        _batches = new BatchAccounting(_commands, Effects);
+    }
+
+    public WriteEffects Effects { get; } = new();
+
+    /// <exception cref="InvalidOperationException">A job names a batch that neither this request nor the store holds.</exception>
+    public IReadOnlyList<EnqueueResult> Enqueue(EnqueueRequest request)
+    {
+        if (request.Batch is { } batch)
+        {
+            using SqliteCommand insertBatch = _commands.Create(JobSql.InsertBatch)
+                .With("$id", (BatchId?)batch.Id)
+                .With("$success_job_id", batch.SuccessCallback is { } success ? StoredJobReader.Format(success.Id.Value) : null)
+                .With("$failure_job_id", batch.FailureCallback is { } failure ? StoredJobReader.Format(failure.Id.Value) : null)
+                .With("$now", request.Now);
+            insertBatch.ExecuteNonQuery();
+        }
+
+        // One prepared statement for every row: the SQL is compiled once however many jobs arrive.
+        using SqliteCommand insert = CreatePreparedInsert(request.Now);
+        using SqliteCommand findKey = _commands.Create(JobSql.FindLiveIdempotencyKey).WithNull("$key");
+        findKey.Prepare();
+
+        var results = new EnqueueResult[request.Jobs.Count];
+        var keysInRequest = new Dictionary<string, JobId>(StringComparer.Ordinal);
+        var newChildren = new Dictionary<BatchId, int>();
+        for (int i = 0; i < request.Jobs.Count; i++)
+        {
+            NewJob job = request.Jobs[i];
+            if (job.IdempotencyKey is { } key)
+            {
+                // The first job of the request with a key wins over later ones; a live stored holder wins over both.
+                if (keysInRequest.TryGetValue(key, out JobId earlier))
+                {
+                    results[i] = new EnqueueResult(earlier, Created: false);
+                    continue;
+                }
+
+                findKey.Set("$key", key);
+                if (findKey.ExecuteScalar() is string holder)
+                {
+                    results[i] = new EnqueueResult(new JobId(Guid.Parse(holder)), Created: false);
+                    continue;
+                }
+
+                keysInRequest.Add(key, job.Id);
+            }
+
+            JobState state = job.RunAt > request.Now ? JobState.Scheduled : JobState.Enqueued;
+            Insert(insert, job, state, job.BatchId, isCallback: false);
+            if (job.BatchId is { } batchId)
+            {
+                newChildren[batchId] = newChildren.GetValueOrDefault(batchId) + 1;
+            }
+
+            results[i] = new EnqueueResult(job.Id, Created: true);
+        }
+
+        if (request.Batch is { } created)
+        {
+            foreach (NewJob? callback in (ReadOnlySpan<NewJob?>)[created.SuccessCallback, created.FailureCallback])
+            {
+                if (callback is not null)
+                {
+                    // Callbacks wait, uncounted, until a child's end releases or cancels them (BatchAccounting).
+                    Insert(insert, callback, JobState.Awaiting, created.Id, isCallback: true);
+                }
+            }
+        }
+
+        foreach ((BatchId batchId, int count) in newChildren)
+        {
+            using SqliteCommand addChildren = _commands.Create(JobSql.AddBatchChildren).With("$id", (BatchId?)batchId).With("$count", count);
+            if (addChildren.ExecuteNonQuery() == 0)
+            {
+                // Thrown inside the transaction, so the caller rolls back every row written above.
+                using SqliteCommand exists = _commands.Create(JobSql.BatchExists).With("$id", (BatchId?)batchId);
+                throw new InvalidOperationException(exists.ExecuteScalar() is 0L
+                    ? $"Batch {batchId} does not exist, so no job can be added to it. A job joins a batch created in the same request, or the batch of the running job that adds it. Nothing was written."
+                    : $"Batch {batchId} has already finished, so no job can be added to it; children can only be added while one of its children is pending. Nothing was written.");
+            }
+        }
+
+        return results;
+    }
+
+    public IReadOnlyList<StoredJob> Fetch(FetchRequest request)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.Fetch)
+            .With("$now", request.Now)
+            .With("$lease_token", request.LeaseToken)
+            .With("$lease_expires_at", request.LeaseExpiresAt)
+            .With("$worker_id", request.WorkerId)
+            .With("$queue", request.Queue)
+            .With("$limit", request.Limit);
+        var leased = new List<(StoredJob Job, long Seq)>();
+        using (SqliteDataReader reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                leased.Add((StoredJobReader.Read(reader), reader.GetInt64(StoredJobReader.SeqOrdinal)));
+            }
+        }
+
+        // RETURNING gives rows in no defined order; restore the fetch order.
+        return leased
+            .OrderByDescending(item => item.Job.Priority)
+            .ThenBy(item => item.Job.RunAt)
+            .ThenBy(item => item.Seq)
+            .Select(item => item.Job)
+            .ToList();
+    }
+
+    public IReadOnlyList<bool> ExtendLeases(IReadOnlyList<LeaseExtension> leases)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.ExtendLease).WithNull("$id").WithNull("$lease_token").WithNull("$expires_at");
+        var results = new bool[leases.Count];
+        for (int i = 0; i < leases.Count; i++)
+        {
+            command.Set("$id", StoredJobReader.Format(leases[i].Id.Value));
+            command.Set("$lease_token", StoredJobReader.Format(leases[i].LeaseToken));
+            command.Set("$expires_at", SqliteTime.ToStored(leases[i].ExpiresAt));
+            results[i] = command.ExecuteNonQuery() == 1;
+        }
+
+        return results;
+    }
+
+    public IReadOnlyList<bool> ReportProgress(IReadOnlyList<ProgressReport> reports)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.ReportProgress)
+            .WithNull("$id").WithNull("$lease_token").WithNull("$percent").WithNull("$message");
+        var results = new bool[reports.Count];
+        for (int i = 0; i < reports.Count; i++)
+        {
+            command.Set("$id", StoredJobReader.Format(reports[i].Id.Value));
+            command.Set("$lease_token", StoredJobReader.Format(reports[i].LeaseToken));
+            command.Set("$percent", reports[i].Progress.Percent);
+            command.Set("$message", reports[i].Progress.Message);
+            results[i] = command.ExecuteNonQuery() == 1;
+        }
+
+        return results;
+    }
+
+    public IReadOnlyList<bool> Complete(IReadOnlyList<JobCompletion> completions)
+    {
+        var results = new bool[completions.Count];
+        for (int i = 0; i < completions.Count; i++)
+        {
+            JobCompletion completion = completions[i];
+            using SqliteCommand command = _commands.Create(JobSql.Complete)
+                .With("$id", completion.Id)
+                .With("$lease_token", completion.LeaseToken)
+                .With("$result", completion.Result)
+                .With("$now", completion.Now);
+            Ended? ended = ReadEnded(command, hasState: false);
+            if (ended is null)
+            {
+                continue;
+            }
+
+            results[i] = true;
+            Effects.FinishedJobs.Add(completion.Id);
+            if (ended.ChildOfBatch is { } batchId)
+            {
+                _batches.ChildSucceeded(batchId, completion.Now);
+            }
+        }
+
+        return results;
+    }
+
+    public IReadOnlyList<bool> Fail(IReadOnlyList<JobFailure> failures)
+    {
+        var results = new bool[failures.Count];
+        for (int i = 0; i < failures.Count; i++)
+        {
+            JobFailure failure = failures[i];
+            using SqliteCommand command = _commands.Create(JobSql.Fail)
+                .With("$id", failure.Id)
+                .With("$lease_token", failure.LeaseToken)
+                .With("$retry_at", failure.RetryAt)
+                .With("$now", failure.Now)
+                .With("$error_type", failure.Error.Type)
+                .With("$error_message", failure.Error.Message)
+                .With("$error_stack_trace", failure.Error.StackTrace);
+            Ended? ended = ReadEnded(command, hasState: true);
+            if (ended is null)
+            {
+                continue;
+            }
+
+            results[i] = true;
+            Apply(failure.Id, ended, failure.Now);
+        }
+
+        return results;
+    }
+
+    public IReadOnlyList<bool> Reschedule(IReadOnlyList<JobReschedule> reschedules)
+    {
+        var results = new bool[reschedules.Count];
+        for (int i = 0; i < reschedules.Count; i++)
+        {
+            JobReschedule reschedule = reschedules[i];
+            using SqliteCommand command = _commands.Create(JobSql.Reschedule)
+                .With("$id", reschedule.Id)
+                .With("$lease_token", reschedule.LeaseToken)
+                .With("$run_at", reschedule.RunAt)
+                .With("$now", reschedule.Now);
+            using SqliteDataReader reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                continue;
+            }
+
+            results[i] = true;
+            if (reader.GetInt32(0) == (int)JobState.Enqueued)
+            {
+                Effects.ReadyQueues.Add(reader.GetString(1));
+            }
+        }
+
+        return results;
+    }
+
+    public IReadOnlyList<JobId> RescueExpiredLeases(RescueRequest request)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.RescueExpired)
+            .With("$now", request.Now)
+            .With("$limit", request.Limit)
+            .With("$error_type", request.ErrorType)
+            .With("$error_message", request.ErrorMessage);
+        var rescued = new List<(JobId Id, Ended Ended)>();
+        using (SqliteDataReader reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rescued.Add((new JobId(Guid.Parse(reader.GetString(0))), ReadEnded(reader, firstOrdinal: 1, hasState: true)));
+            }
+        }
+
+        // Batch accounting runs after the reader is closed: it issues statements of its own.
+        foreach ((JobId id, Ended ended) in rescued)
+        {
+            Apply(id, ended, request.Now);
+        }
+
+        return rescued.ConvertAll(item => item.Id);
+    }
+
+    public int PromoteDueJobs(DateTimeOffset now, int limit)
+    {
+        using SqliteCommand command = _commands.Create(JobSql.PromoteDue).With("$now", now).With("$limit", limit);
+        using SqliteDataReader reader = command.ExecuteReader();
+        int promoted = 0;
+        while (reader.Read())
+        {
+            promoted++;
+            Effects.ReadyQueues.Add(reader.GetString(0));
+        }
+
+        return promoted;
+    }
+
+    public IReadOnlyList<CancelOutcome> Cancel(IReadOnlyList<JobId> ids, DateTimeOffset now)
+    {
+        using SqliteCommand select = _commands.Create(JobSql.SelectStateForCancel).WithNull("$id");
+        using SqliteCommand cancel = _commands.Create(JobSql.Cancel).WithNull("$id").With("$now", now);
+        var outcomes = new CancelOutcome[ids.Count];
+        for (int i = 0; i < ids.Count; i++)
+        {
+            string id = StoredJobReader.Format(ids[i].Value);
+            select.Set("$id", id);
+            JobState state;
+            string? childOfBatch;
+            using (SqliteDataReader reader = select.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    outcomes[i] = CancelOutcome.NotFound;
+                    continue;
+                }
+
+                state = (JobState)reader.GetInt32(0);
+                childOfBatch = reader.IsDBNull(1) || reader.GetInt32(2) == 1 ? null : reader.GetString(1);
+            }
+
+            if (state is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
+            {
+                outcomes[i] = CancelOutcome.AlreadyFinished;
+                continue;
+            }
+
+            // The state read above cannot change before this update: the write lock is held since BEGIN IMMEDIATE.
+            cancel.Set("$id", id);
+            cancel.ExecuteNonQuery();
+            outcomes[i] = state == JobState.Running ? CancelOutcome.CancelledWhileRunning : CancelOutcome.Cancelled;
+            Effects.FinishedJobs.Add(ids[i]);
+            if (childOfBatch is not null)
+            {
+                _batches.ChildFailed(childOfBatch, now);
+            }
+        }
+
+        return outcomes;
+    }
+
+    public int Prune(PruneRequest request)
+    {
+        using SqliteCommand jobs = _commands.Create(JobSql.PruneJobs)
+            .With("$finished_before", request.FinishedBefore)
+            .With("$limit", request.Limit);
+        int deleted = jobs.ExecuteNonQuery();
+        using SqliteCommand batches = _commands.Create(JobSql.PruneBatches)
+            .With("$finished_before", request.FinishedBefore)
+            .With("$limit", request.Limit);
+        batches.ExecuteNonQuery();
+        return deleted;
+    }
+
+    private SqliteCommand CreatePreparedInsert(DateTimeOffset now)
+    {
+        SqliteCommand insert = _commands.Create(JobSql.InsertJob);
+        foreach (string name in (ReadOnlySpan<string>)["$id", "$name", "$queue", "$state", "$priority", "$arguments", "$max_attempts",
+            "$timeout_ticks", "$retry_delay_ticks", "$run_at", "$idempotency_key", "$batch_id", "$is_batch_callback", "$trace_parent"])
+        {
+            insert.WithNull(name);
+        }
+
+        insert.With("$now", now);
+        insert.Prepare();
+        return insert;
+    }
+
+    private void Insert(SqliteCommand insert, NewJob job, JobState state, BatchId? batchId, bool isCallback)
+    {
+        insert.Set("$id", StoredJobReader.Format(job.Id.Value));
+        insert.Set("$name", job.Name);
+        insert.Set("$queue", job.Queue);
+        insert.Set("$state", (int)state);
+        insert.Set("$priority", job.Priority);
+        insert.Set("$arguments", job.Arguments);
+        insert.Set("$max_attempts", job.MaxAttempts);
+        insert.Set("$timeout_ticks", job.Timeout.Ticks);
+        insert.Set("$retry_delay_ticks", job.RetryDelay.Ticks);
+        insert.Set("$run_at", SqliteTime.ToStored(job.RunAt));
+        insert.Set("$idempotency_key", isCallback ? null : job.IdempotencyKey);
+        insert.Set("$batch_id", batchId is { } id ? StoredJobReader.Format(id.Value) : null);
+        insert.Set("$is_batch_callback", isCallback ? 1 : 0);
+        insert.Set("$trace_parent", job.TraceParent);
+        insert.ExecuteNonQuery();
+        if (state == JobState.Enqueued)
+        {
+            Effects.ReadyQueues.Add(job.Queue);
+        }
+    }
+
+    /// <summary>Follows up a job that left Running without succeeding: wake its queue, or finish it and count it.</summary>
+    private void Apply(JobId id, Ended ended, DateTimeOffset now)
+    {
+        if (ended.State == JobState.Enqueued)
+        {
+            Effects.ReadyQueues.Add(ended.Queue);
+        }
+        else if (ended.State == JobState.Failed)
+        {
+            Effects.FinishedJobs.Add(id);
+            if (ended.ChildOfBatch is { } batchId)
+            {
+                _batches.ChildFailed(batchId, now);
+            }
+        }
+    }
+
+    private static Ended? ReadEnded(SqliteCommand command, bool hasState)
+    {
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? ReadEnded(reader, firstOrdinal: 0, hasState) : null;
+    }
+
+    /// <summary>Reads "[state,] queue, batch_id, is_batch_callback" from a RETURNING clause.</summary>
+    private static Ended ReadEnded(SqliteDataReader reader, int firstOrdinal, bool hasState)
+    {
+        int at = firstOrdinal;
+        JobState state = hasState ? (JobState)reader.GetInt32(at++) : JobState.Succeeded;
+        string queue = reader.GetString(at++);
+        string? batchId = reader.IsDBNull(at) ? null : reader.GetString(at);
+        bool isCallback = reader.GetInt32(at + 1) == 1;
+        return new Ended(state, queue, isCallback ? null : batchId);
+    }
+
+    /// <summary>A job's new state after an attempt ended, and its batch if it is a counted child.</summary>
+    private sealed record Ended(JobState State, string Queue, string? ChildOfBatch);
+}

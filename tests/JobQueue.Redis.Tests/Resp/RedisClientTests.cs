@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Sockets;
+using JobQueue.Redis.Resp;
+using JobQueue.Testing;
+
+namespace JobQueue.Redis.Tests.Resp;
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisClientTests
+{
+    private readonly RedisFixture _fixture;
+
+    public RedisClientTests(RedisFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SetThenGet_ReturnsValue()
+    {
+        await using RedisClient client = NewClient();
+        string key = "t:" + Guid.NewGuid();
+
+        await client.ExecuteAsync(new RespCommand("SET").Add(key).Add([1, 2, 0, 13]), Deadline.Token());
+        RespValue value = await client.ExecuteAsync(new RespCommand("GET").Add(key), Deadline.Token());
+
+        value.Bytes.Should().Equal(1, 2, 0, 13);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ServerError_ThrowsWithServerMessage()
+    {
+        await using RedisClient client = NewClient();
+
+        Func<Task> act = () => client.ExecuteAsync(new RespCommand("NOSUCHCOMMAND"), Deadline.Token());
+
+        (await act.Should().ThrowAsync<RedisServerException>()).Which.ServerMessage.Should().Contain("unknown command");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ManyConcurrentCallers_EachGetsOwnReply()
+    {
+        await using RedisClient client = NewClient();
+        string key = "t:" + Guid.NewGuid();
+
+        // Thousands of commands in flight at once share one socket; replies must match their callers.
+        Task<RespValue>[] calls = [.. Enumerable.Range(0, 2000).Select(i => client.ExecuteAsync(new RespCommand("ECHO").Add("m" + i), Deadline.Token()))];
+        RespValue[] replies = await Deadline.Within(Task.WhenAll(calls), "2000 pipelined ECHOs");
+
+        replies.Select(r => r.AsString()).Should().Equal(Enumerable.Range(0, 2000).Select(i => "m" + i));
+        _ = key;
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NestedArrayReply_ReadsTree()
+    {
+        await using RedisClient client = NewClient();
+
+        RespValue value = await client.ExecuteAsync(new RespCommand("EVAL").Add("return {1, {'a', false}, 'b'}").Add(0), Deadline.Token());
+
+        value.Items[0].Integer.Should().Be(1);
+        value.Items[1].Items[0].AsString().Should().Be("a");
+        value.Items[1].Items[1].IsNull.Should().BeTrue();
+        value.Items[2].AsString().Should().Be("b");
+    }
+
+    [Fact]
+    public async Task EvalAsync_AfterScriptFlush_ReloadsScript()
+    {
+        await using RedisClient client = NewClient();
+        var script = new RedisScript("test", "return ARGV[1] .. '!' .. '" + Guid.NewGuid() + "'");
+
+        RespValue first = await client.EvalAsync(script, [], new RespCommand().Add("a"), Deadline.Token());
+        await client.ExecuteAsync(new RespCommand("SCRIPT").Add("FLUSH"), Deadline.Token());
+        RespValue second = await client.EvalAsync(script, [], new RespCommand().Add("b"), Deadline.Token());
+
+        first.AsString().Should().StartWith("a!");
+        second.AsString().Should().StartWith("b!");
+    }
+
+    [Fact]
+    public async Task ConnectAsync_SelectsDefaultDatabase()
+    {
+        await using RedisClient client = new(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString + ",defaultDatabase=5"));
+
+        RespValue info = await client.ExecuteAsync(new RespCommand("CLIENT").Add("INFO"), Deadline.Token());
+
+        info.AsString().Should().Contain(" db=5 ");
+    }
+
+    [Fact]
+    public async Task ConnectAsync_AclUserAndPassword_Authenticates()
+    {
+        await using RedisClient admin = NewClient();
+        string user = "u" + Guid.NewGuid().ToString("N");
+        await admin.ExecuteAsync(new RespCommand("ACL").Add("SETUSER").Add(user).Add("on").Add(">pw1").Add("~*").Add("+@all"), Deadline.Token());
+
+        await using RedisClient good = new(RedisConnectionOptions.Parse($"{_fixture.Server.ConnectionString},user={user},password=pw1"));
+        RespValue whoami = await good.ExecuteAsync(new RespCommand("ACL").Add("WHOAMI"), Deadline.Token());
+        await using RedisClient bad = new(RedisConnectionOptions.Parse($"{_fixture.Server.ConnectionString},user={user},password=wrong"));
+        Func<Task> badCall = () => bad.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+
+        whoami.AsString().Should().Be(user);
+        (await badCall.Should().ThrowAsync<RedisConnectionException>()).WithMessage("*handshake*");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NoServer_FailsWithConnectionError()
+    {
+        int port = FreePort();
+        await using RedisClient client = new(RedisConnectionOptions.Parse($"127.0.0.1:{port},connectTimeout=2000"));
+
+        Func<Task> act = () => client.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+
+        (await act.Should().ThrowAsync<RedisConnectionException>()).WithMessage($"*127.0.0.1:{port}*");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ServerSendsGarbage_FailsAndResetsConnection()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task server = Task.Run(async () =>
+        {
+            // First connection answers garbage; the second one answers properly.
+            using (TcpClient first = await listener.AcceptTcpClientAsync())
+            {
+                NetworkStream stream = first.GetStream();
+                await ReadSomeAsync(stream);
+                await stream.WriteAsync("!garbage\r\n"u8.ToArray());
+                await ReadToEndAsync(stream);
+            }
+
+            using TcpClient second = await listener.AcceptTcpClientAsync();
+            NetworkStream next = second.GetStream();
+            await ReadSomeAsync(next);
+            await next.WriteAsync("+PONG\r\n"u8.ToArray());
+            await ReadToEndAsync(next);
+        });
+        await using RedisClient client = new(RedisConnectionOptions.Parse($"127.0.0.1:{port}"));
+
+        Func<Task> first = () => client.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+        (await first.Should().ThrowAsync<RedisConnectionException>()).WithMessage("*not RESP*");
+        RespValue second = await client.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+
+        second.AsString().Should().Be("PONG");
+        await client.DisposeAsync();
+        await Deadline.Within(server, "the fake server to finish");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ServerRestarted_InFlightFailsAndLaterSucceeds()
+    {
+        await using RedisServer server = await RedisServer.StartAsync();
+        if (!server.CanRestart)
+        {
+            return; // An existing server (JOBQUEUE_TEST_REDIS) cannot be restarted by a test.
+        }
+
+        await using RedisClient client = new(RedisConnectionOptions.Parse(server.ConnectionString));
+        await client.ExecuteAsync(new RespCommand("SET").Add("k").Add("before"), Deadline.Token());
+        Task<RespValue> blocked = client.ExecuteAsync(new RespCommand("BLPOP").Add("never").Add(0), CancellationToken.None);
+
+        await server.StopAsync();
+        Func<Task> inFlight = () => blocked;
+        await inFlight.Should().ThrowAsync<RedisConnectionException>();
+        await server.RestartAsync();
+        RespValue value = await RetryUntilConnectedAsync(() => client.ExecuteAsync(new RespCommand("GET").Add("k"), Deadline.Token()));
+
+        value.AsString().Should().Be("before");
+    }
+
+    internal static async Task<T> RetryUntilConnectedAsync<T>(Func<Task<T>> call)
+    {
+        // The client backs off between reconnect attempts; each call either connects or fails fast.
+        using CancellationTokenSource deadline = new(Deadline.Default);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RedisConnectionException) when (!deadline.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private static async Task ReadSomeAsync(NetworkStream stream) => _ = await stream.ReadAsync(new byte[256]);
+
+    private static async Task ReadToEndAsync(NetworkStream stream)
+    {
+        byte[] buffer = new byte[256];
+        try
+        {
+            while (await stream.ReadAsync(buffer) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private RedisClient NewClient() => new(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString));
+}

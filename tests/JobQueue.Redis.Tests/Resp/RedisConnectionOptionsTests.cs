@@ -1,0 +1,84 @@
+using JobQueue.Redis.Resp;
+
+namespace JobQueue.Redis.Tests.Resp;
+
+public sealed class RedisConnectionOptionsTests
+{
+    [Fact]
+    public void Parse_ListForm_ReadsEverySetting()
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse("cache.local:6380,password=p=w,user=app,defaultDatabase=3,ssl=true,sslHost=redis.example,connectTimeout=1500,syncTimeout=700,name=jobs,abortConnect=false");
+
+        options.Host.Should().Be("cache.local");
+        options.Port.Should().Be(6380);
+        options.Password.Should().Be("p=w");
+        options.User.Should().Be("app");
+        options.Database.Should().Be(3);
+        options.Ssl.Should().BeTrue();
+        options.SslHost.Should().Be("redis.example");
+        options.ConnectTimeout.Should().Be(TimeSpan.FromMilliseconds(1500));
+        options.CommandTimeout.Should().Be(TimeSpan.FromMilliseconds(700));
+        options.ClientName.Should().Be("jobs");
+    }
+
+    [Theory]
+    [InlineData("localhost", "localhost", 6379)]
+    [InlineData("[::1]:7000", "::1", 7000)]
+    [InlineData("::1", "::1", 6379)]
+    public void Parse_Endpoint_ReadsHostAndPort(string text, string host, int port)
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse(text);
+
+        options.Host.Should().Be(host);
+        options.Port.Should().Be(port);
+    }
+
+    [Fact]
+    public void Parse_RedissUri_ReadsCredentialsDatabaseAndTls()
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse("rediss://app:s%40cret@redis.example:6390/2");
+
+        options.Host.Should().Be("redis.example");
+        options.Port.Should().Be(6390);
+        options.User.Should().Be("app");
+        options.Password.Should().Be("s@cret");
+        options.Database.Should().Be(2);
+        options.Ssl.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Parse_UriWithPasswordOnly_ReadsPassword()
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse("redis://secret@localhost");
+
+        options.User.Should().BeNull();
+        options.Password.Should().Be("secret");
+        options.Port.Should().Be(6379);
+        options.Ssl.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("host:0", "invalid port")]
+    [InlineData("host:abc", "invalid port")]
+    [InlineData("a:1,b:2", "second endpoint")]
+    [InlineData("host,colour=blue", "'colour' is not a known setting")]
+    [InlineData("host,defaultDatabase=-1", "defaultDatabase=-1")]
+    [InlineData("host,ssl=maybe", "ssl=maybe")]
+    [InlineData("password=x", "names no endpoint")]
+    [InlineData("redis://host/db", "not a database number")]
+    public void Parse_BadInput_ThrowsNamingTheProblem(string text, string problem)
+    {
+        Action parse = () => RedisConnectionOptions.Parse(text);
+
+        parse.Should().Throw<ArgumentException>().WithMessage($"*{problem}*");
+    }
+
+    [Fact]
+    public void Parse_BadInputWithPassword_KeepsPasswordOutOfMessage()
+    {
+        Action parse = () => RedisConnectionOptions.Parse("host,password=hunter2,bogus=1");
+
+        parse.Should().Throw<ArgumentException>().Which.Message.Should().NotContain("hunter2");
+    }
+}

@@ -1,0 +1,15 @@
+namespace JobQueue.Sqlite.Tests.PublicApi;
+
+public sealed class PublicApiTests
+{
+    [Fact]
+    public void PublicApi_MatchesApprovedFile()
+    {
+        string approved = Path.Combine(AppContext.BaseDirectory, "PublicApi", "JobQueue.Sqlite.approved.txt");
+
+        Action verify = () => JobQueue.Testing.PublicApi.Verify(typeof(SqliteStorageOptions).Assembly, approved,
+            "tests/JobQueue.Sqlite.Tests/PublicApi/JobQueue.Sqlite.approved.txt");
+
+        verify.Should().NotThrow();
+    }
+}

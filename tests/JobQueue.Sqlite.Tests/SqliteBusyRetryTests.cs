@@ -1,0 +1,76 @@
+using JobQueue.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Sqlite.Tests;
+
+public sealed class SqliteBusyRetryTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task EnqueueAsync_WriteLockHeldPastAllRetries_ThrowsTimeoutExceptionNamingTheFile()
+    {
+        SqliteJobStorage store = _database.CreateStore(o =>
+        {
+            o.BusyTimeout = TimeSpan.FromMilliseconds(50);
+            o.BusyRetryLimit = 1;
+        });
+        await store.GetQueueStatisticsAsync(CancellationToken.None);
+        using SqliteConnection other = _database.OpenConnection();
+        using SqliteTransaction held = other.BeginTransaction(deferred: false);
+
+        Func<Task> enqueue = async () => await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+
+        (await enqueue.Should().ThrowAsync<TimeoutException>().WithMessage($"*'{_database.FilePath}'*BusyRetryLimit*"))
+            .Which.InnerException.Should().BeOfType<SqliteException>();
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_WriteLockReleasedWhileWaiting_Succeeds()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.GetQueueStatisticsAsync(CancellationToken.None);
+        WriteLockHolder holder = new(_database.OpenConnection());
+
+        // On another thread: the store runs SQLite calls synchronously, so this one would wait out the lock itself.
+        Task<IReadOnlyList<Storage.EnqueueResult>> enqueue = Task.Run(() => store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None).AsTask());
+        holder.Release();
+
+        (await Deadline.Within(enqueue, "the enqueue after the lock was released")).Should().ContainSingle().Which.Created.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task GetJobsAsync_WhileAnotherConnectionWrites_ReadsWithoutWaiting()
+    {
+        SqliteJobStorage store = _database.CreateStore(o => o.BusyRetryLimit = 0);
+        await store.GetQueueStatisticsAsync(CancellationToken.None);
+        using SqliteConnection other = _database.OpenConnection();
+        using SqliteTransaction held = other.BeginTransaction(deferred: false);
+
+        Task<IReadOnlyList<Storage.QueueStatistics>> read = store.GetQueueStatisticsAsync(CancellationToken.None).AsTask();
+
+        (await Deadline.Within(read, "a read beside a writer (WAL)")).Should().BeEmpty();
+    }
+
+    /// <summary>Holds the write lock like another process in a long transaction, until released.</summary>
+    private sealed class WriteLockHolder
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
+
+        public WriteLockHolder(SqliteConnection connection)
+        {
+            _connection = connection;
+            _transaction = connection.BeginTransaction(deferred: false);
+        }
+
+        public void Release()
+        {
+            _transaction.Rollback();
+            _transaction.Dispose();
+            _connection.Dispose();
+        }
+    }
+}

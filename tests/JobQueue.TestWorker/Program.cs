@@ -1,0 +1,40 @@
+// Usage: JobQueue.TestWorker --provider <name> --connection <string> --log <file> [--concurrency N] [--lease-ms N]
+// Runs a worker host until killed or until stdin closes. Prints "ready" once the host has started.
+using JobQueue;
+using JobQueue.TestWorker;
+using JobQueue.Testing.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+Dictionary<string, string> options = Arguments.Parse(args);
+string provider = options["provider"];
+string connection = options["connection"];
+int concurrency = int.Parse(options.GetValueOrDefault("concurrency", "4"), System.Globalization.CultureInfo.InvariantCulture);
+int leaseMs = int.Parse(options.GetValueOrDefault("lease-ms", "2000"), System.Globalization.CultureInfo.InvariantCulture);
+
+HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSingleton(new ExecutionLog(options["log"]));
+builder.Services.AddJobQueue(q =>
+{
+    Providers.Use(q, provider, connection);
+    q.AddJob<CountedJob>(j => j.RetryDelay = TimeSpan.FromMilliseconds(50));
+    q.AddQueue(JobQueueOptions.DefaultQueueName, concurrency);
+    q.Configure(o =>
+    {
+        o.LeaseDuration = TimeSpan.FromMilliseconds(leaseMs);
+        o.RescueInterval = TimeSpan.FromMilliseconds(leaseMs / 4.0);
+        o.PollInterval = TimeSpan.FromMilliseconds(100);
+        o.ShutdownTimeout = TimeSpan.FromSeconds(5);
+    });
+});
+
+using IHost host = builder.Build();
+await host.StartAsync();
+Console.WriteLine("ready");
+
+// The parent test ends the worker by closing stdin (graceful) or by killing the process (a crash).
+await Task.Run(() => Console.In.ReadToEnd());
+await host.StopAsync();
+return 0;

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace JobQueue.Testing;
+
+/// <summary>
+/// A worker host in its own process (tests/JobQueue.TestWorker), so a test can kill it with SIGKILL, as a
+/// crash or an out-of-memory kill would, and prove that no job is lost.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>The process id, as written to the execution log.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Starts a worker on <paramref name="provider"/> and waits until its host has started.</summary>
+    public static async Task<WorkerProcess> StartAsync(string provider, string connection, string logPath, int concurrency = 4, int leaseMilliseconds = 2000)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[]
+        {
+            "exec", WorkerAssemblyPath(), "--provider", provider, "--connection", connection, "--log", logPath,
+            "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--lease-ms", leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the test worker process.");
+        var worker = new WorkerProcess(process);
+        var errors = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        string? line = await Deadline.Within(process.StandardOutput.ReadLineAsync(), "the worker process to start").ConfigureAwait(false);
+        if (line != "ready")
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+            lock (errors)
+            {
+                throw new InvalidOperationException($"The worker process did not start: it printed '{line}'. Errors: {errors}");
+            }
+        }
+
+        // Keep draining stdout so a chatty worker never blocks on a full pipe.
+        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        return worker;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown, no lease given back.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>Stops the worker gracefully by closing its input, and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _process.StandardInput.Close();
+        await Deadline.Within(_process.WaitForExitAsync(), "the worker process to stop").ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await StopAsync().ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>The worker's build output, next to this test assembly's: tests/JobQueue.TestWorker/bin/{configuration}/{tfm}/.</summary>
+    private static string WorkerAssemblyPath()
+    {
+        // .../tests/X.Tests/bin/Release/net10.0/ -> .../tests/JobQueue.TestWorker/bin/Release/net10.0/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string tfm = output.Name;
+        string configuration = output.Parent!.Name;
+        DirectoryInfo tests = output.Parent.Parent!.Parent!.Parent!;
+        string path = Path.Combine(tests.FullName, "JobQueue.TestWorker", "bin", configuration, tfm, "JobQueue.TestWorker.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"The test worker is not built at {path}. Build tests/JobQueue.TestWorker (the test project references it, so a build of the test project builds it).", path);
+    }
+}
