@@ -24,9 +24,9 @@ public static class PostgresJobQueueBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         NpgsqlConnectionStringBuilder parsed = ConnectionStrings.Parse(connectionString);
         PostgresStorageOptions options = Configure(configure);
-        AddStartup(builder);
-        return builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
+        builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
             NpgsqlDataSource.Create(parsed), ownsDataSource: true, options, Logger(services), services.GetService<TimeProvider>()));
+        return AddStartup(builder);
     }
 
     /// <summary>
@@ -43,9 +43,9 @@ public static class PostgresJobQueueBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
         PostgresStorageOptions options = Configure(configure);
-        AddStartup(builder);
-        return builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
+        builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
             dataSource, ownsDataSource: false, options, Logger(services), services.GetService<TimeProvider>()));
+        return AddStartup(builder);
     }
 
     private static PostgresStorageOptions Configure(Action<PostgresStorageOptions>? configure)
@@ -56,9 +56,13 @@ public static class PostgresJobQueueBuilderExtensions
         return options;
     }
 
-    // Registered before AddJobQueue adds the worker host, so the schema is in place before workers fetch.
-    private static void AddStartup(JobQueueBuilder builder) =>
+    // Registered before AddJobQueue adds the worker host (hosted services start in order), so the schema is in
+    // place before workers fetch; after UseStorage, so a rejected second store registers nothing.
+    private static JobQueueBuilder AddStartup(JobQueueBuilder builder)
+    {
         builder.Services.AddSingleton<IHostedService, PostgresSchemaStartup>();
+        return builder;
+    }
 
     private static ILogger Logger(IServiceProvider services) =>
         services.GetService<ILoggerFactory>()?.CreateLogger("JobQueue.Postgres") ?? NullLogger.Instance;

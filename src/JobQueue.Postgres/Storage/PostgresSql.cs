@@ -133,7 +133,10 @@ internal sealed class PostgresSql
                 -- SKIP LOCKED: concurrent fetches take disjoint rows instead of queueing on the same ones. The
                 -- partial index jobs_fetch_idx holds only Enqueued rows, in exactly this order.
                 SELECT id FROM {s}.jobs
-                WHERE state = 1 AND queue = @queue
+                -- run_at <= now: the request's clock may lag the promotion's (a fetch delayed on a busy machine
+                -- after its now was taken); a job due after that now is left for the next fetch, so no job starts
+                -- before its run time.
+                WHERE state = 1 AND queue = @queue AND run_at <= @now
                 ORDER BY priority DESC, run_at, seq
                 LIMIT @limit
                 FOR UPDATE SKIP LOCKED
