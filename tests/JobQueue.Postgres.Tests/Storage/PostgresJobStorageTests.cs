@@ -120,7 +120,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
             """);
         await Storage.EnqueueAsync(Requests.Enqueue(Requests.Job()), CancellationToken.None);
 
-        string plan = await _store.ExplainAsync(_store.Storage.Sql.Fetch, ("queue", "default"), ("limit", 10));
+        string plan = await _store.ExplainAsync(_store.Storage.Sql.Fetch, ("queue", "default"), ("limit", 10), ("now", DateTime.UtcNow));
 
         plan.Should().Contain("jobs_fetch_idx").And.NotContain("Seq Scan");
     }
@@ -213,7 +213,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         batch.FinishedAt.Should().NotBeNull();
         StoredJob callback = (await Storage.GetJobsAsync([onSuccess.Id], CancellationToken.None))[0]!;
         callback.State.Should().Be(JobState.Enqueued);
-        (await Storage.FetchAsync(Requests.Fetch("callbacks", limit: 10), CancellationToken.None)).Should().ContainSingle();
+        (await Storage.FetchAsync(Requests.Fetch("callbacks", limit: 10, now: Requests.Now.AddSeconds(1)), CancellationToken.None)).Should().ContainSingle();
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
             other.RescueExpiredLeasesAsync(request, CancellationToken.None).AsTask());
 
         rescued.SelectMany(r => r).Should().OnlyHaveUniqueItems().And.HaveCount(50);
-        IReadOnlyList<StoredJob> again = await Storage.FetchAsync(Requests.Fetch(limit: 100), CancellationToken.None);
+        IReadOnlyList<StoredJob> again = await Storage.FetchAsync(Requests.Fetch(limit: 100, now: request.Now), CancellationToken.None);
         again.Should().HaveCount(50).And.AllSatisfy(j => { j.Attempt.Should().Be(2); j.Errors.Should().ContainSingle(e => e.Type == "LeaseExpired"); });
     }
 
