@@ -1,6 +1,11 @@
 // TicketShop: a web shop's slow work moved out of the request. Sign-ups enqueue welcome e-mails; an order of
 // 40 seats becomes a batch of GenerateTicket jobs followed by one DispatchTickets job that runs only after every
 // ticket exists. One seat hangs on its first try: the worker times it out, abandons it, and retries it.
+//
+// dotnet run --project samples/TicketShop [-- --in-memory] [-- --keep]
+//   default      jobs in SQLite (samples/TicketShop/data/jobs.db), recreated on every run
+//   --keep       keep data/ from the last run: welcome e-mails already sent are not sent again (idempotency keys)
+//   --in-memory  jobs in memory only
 using System.Diagnostics;
 using JobQueue;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,15 +16,25 @@ using TicketShop.Jobs;
 
 const int Seats = 40;
 const string OrderId = "A1001";
-ShopFolders folders = ShopFolders.ForThisRun();
+bool inMemory = args.Contains("--in-memory");
+bool keep = args.Contains("--keep");
+ShopFolders folders = ShopFolders.ForThisRun(keep);
 using var counters = new JobCounters();
 
-HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+HostApplicationBuilder builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(folders);
 builder.Services.AddJobQueue(q =>
 {
-    q.UseInMemory();
+    if (inMemory)
+    {
+        q.UseInMemory();
+    }
+    else
+    {
+        q.UseSqlite(folders.Database);
+    }
+
     q.AddJob<SendWelcomeEmailJob>(j => j.Queue = "emails");
     q.AddJob<GenerateTicketJob>(j =>
     {
@@ -40,7 +55,9 @@ IJobClient jobs = host.Services.GetRequiredService<IJobClient>();
 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 var total = Stopwatch.StartNew();
 
-Console.WriteLine("TicketShop demo: JobQueue with the in-memory store");
+Console.WriteLine(inMemory
+    ? "TicketShop demo: JobQueue with the in-memory store"
+    : $"TicketShop demo: JobQueue with the SQLite store ({folders.Database}{(keep ? ", kept from the last run" : ", new")})");
 Console.WriteLine($"Output folder: {folders.Root}");
 Console.WriteLine();
 
@@ -54,7 +71,9 @@ var emailIds = new List<JobId>();
 foreach ((string email, string name) in signUps)
 {
     var request = Stopwatch.StartNew();
-    JobId id = await jobs.EnqueueAsync(new SendWelcomeEmail(email, name), cancellationToken: deadline.Token);
+    // The key makes a repeated sign-up (a retried request, or a rerun with --keep) send no second e-mail.
+    JobId id = await jobs.EnqueueAsync(new SendWelcomeEmail(email, name),
+        new EnqueueOptions { IdempotencyKey = $"welcome:{email}" }, deadline.Token);
     emailIds.Add(id);
     Console.WriteLine($"POST /signup {email,-20} -> 202 Accepted in {request.Elapsed.TotalMilliseconds,6:0.000} ms (job {id})");
 }

@@ -1,6 +1,6 @@
 namespace TicketShop;
 
-/// <summary>Where the demo writes: data/ under the sample's folder, recreated on every run.</summary>
+/// <summary>Where the demo writes: data/ under the sample's folder, recreated on every run unless kept.</summary>
 public sealed class ShopFolders
 {
     public ShopFolders(string root)
@@ -16,8 +16,10 @@ public sealed class ShopFolders
 
     public string Tickets { get; }
 
+    public string Database => Path.Combine(Root, "jobs.db");
+
     /// <summary>The sample's own folder when run with dotnet run (found from the build output), else the current folder.</summary>
-    public static ShopFolders ForThisRun()
+    public static ShopFolders ForThisRun(bool keep)
     {
         DirectoryInfo? directory = new(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TicketShop.csproj")))
@@ -26,7 +28,7 @@ public sealed class ShopFolders
         }
 
         string root = Path.Combine(directory?.FullName ?? Directory.GetCurrentDirectory(), "data");
-        if (Directory.Exists(root))
+        if (!keep && Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
         }

@@ -144,6 +144,29 @@ public sealed class InMemoryJobStorageTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_AfterBatchFinishes_CancelledCallbackFreesRoomReleasedOneKeepsIt()
+    {
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions { Capacity = 3, ThrowWhenFull = true });
+        BatchId batchId = BatchId.New();
+        await storage.EnqueueAsync(
+            new EnqueueRequest
+            {
+                Jobs = [Job(batchId: batchId)],
+                Batch = new NewBatch { Id = batchId, SuccessCallback = Job(queue: "callbacks"), FailureCallback = Job(queue: "callbacks") },
+                Now = s_t0,
+            },
+            CancellationToken.None);
+        Func<Task> overflow = () => EnqueueAsync(storage, Job());
+        await overflow.Should().ThrowAsync<QueueFullException>();
+        StoredJob child = (await FetchAsync(storage)).Single();
+
+        await storage.CompleteAsync([new JobCompletion { Id = child.Id, LeaseToken = child.LeaseToken!.Value, Now = s_t0 }], CancellationToken.None);
+
+        (await EnqueueAsync(storage, Job(), Job())).Should().OnlyContain(r => r.Created);
+        await overflow.Should().ThrowAsync<QueueFullException>("the released success callback still takes room");
+    }
+
+    [Fact]
     public async Task WaitForWorkAsync_NoSignal_StaysPendingUntilWork()
     {
         var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
@@ -239,8 +262,12 @@ public sealed class InMemoryJobStorageTests
             new EnqueueRequest { Jobs = [Job(batchId: batchId)], Batch = new NewBatch { Id = batchId }, Now = s_t0 }, CancellationToken.None);
         Func<Task> sameJob = () => EnqueueAsync(storage, Job(), job with { BatchId = null });
 
+        NewJob twice = Job();
+        Func<Task> twiceInRequest = () => EnqueueAsync(storage, twice, Job(), twice);
+
         await sameBatch.Should().ThrowAsync<InvalidOperationException>();
         await sameJob.Should().ThrowAsync<InvalidOperationException>();
+        await twiceInRequest.Should().ThrowAsync<InvalidOperationException>();
         (await storage.GetBatchAsync(batchId, CancellationToken.None))!.Total.Should().Be(1);
         (await storage.GetQueueStatisticsAsync(CancellationToken.None)).Single().Enqueued.Should().Be(1);
     }

@@ -222,4 +222,29 @@ public abstract partial class StorageConformanceTests
 
         (await Storage.PruneAsync(new PruneRequest(At(1_000_000), 100), Ct)).Should().Be(0);
     }
+
+    [Fact]
+    public async Task RescueExpiredLeasesAsync_LastAttemptWithKey_FreesKey()
+    {
+        await EnqueueOneAsync(Job(maxAttempts: 1, key: "k"));
+        await FetchOneAsync(now: At(100), leaseExpiresAt: At(200));
+        await RescueAsync(At(200));
+        NewJob again = Job(key: "k");
+
+        IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(300), again);
+
+        results.Should().Equal(new EnqueueResult(again.Id, Created: true));
+    }
+
+    [Fact]
+    public async Task PruneAsync_ZeroLimit_DeletesNothing()
+    {
+        (BatchId batchId, _, _, _) = await EnqueueBatchAsync(1);
+        await CompleteAsync(await FetchOneAsync(), At(2_000));
+
+        (await Storage.PruneAsync(new PruneRequest(At(1_000_000), 0), Ct)).Should().Be(0);
+
+        (await Storage.GetBatchAsync(batchId, Ct)).Should().NotBeNull();
+        (await StatisticsAsync())!.Succeeded.Should().Be(1);
+    }
 }

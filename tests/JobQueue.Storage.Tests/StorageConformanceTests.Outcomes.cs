@@ -178,6 +178,27 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task FailAsync_ManyItems_OutcomesPerItemInOrder()
+    {
+        await EnqueueAsync(Job(), Job());
+        IReadOnlyList<StoredJob> leased = await FetchAsync(limit: 2);
+
+        IReadOnlyList<bool> results = await Storage.FailAsync(
+            [
+                new JobFailure { Id = leased[0].Id, LeaseToken = leased[0].LeaseToken!.Value, Error = Error(1, At(2_000)), RetryAt = At(9_000), Now = At(2_000) },
+                new JobFailure { Id = leased[1].Id, LeaseToken = Guid.NewGuid(), Error = Error(1, At(2_000)), Now = At(2_000) },
+                new JobFailure { Id = leased[1].Id, LeaseToken = leased[1].LeaseToken!.Value, Error = Error(1, At(2_000)), Now = At(2_000) },
+            ],
+            Ct);
+
+        results.Should().Equal(true, false, true);
+        (await GetRequiredAsync(leased[0].Id)).State.Should().Be(JobState.Scheduled);
+        StoredJob failed = await GetRequiredAsync(leased[1].Id);
+        failed.State.Should().Be(JobState.Failed);
+        failed.Errors.Should().HaveCount(1, "the refused item wrote nothing");
+    }
+
+    [Fact]
     public async Task FailAsync_WrongToken_RefusedAndNothingWritten()
     {
         await EnqueueOneAsync(Job());

@@ -18,7 +18,7 @@ builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetM
 builder.Services.AddSingleton(new ExecutionLog(options["log"]));
 builder.Services.AddJobQueue(q =>
 {
-    Providers.Use(q, provider, connection);
+    Providers.Use(q, provider, connection, options);
     q.AddJob<CountedJob>(j => j.RetryDelay = TimeSpan.FromMilliseconds(50));
     q.AddQueue(JobQueueOptions.DefaultQueueName, concurrency);
     q.Configure(o =>

@@ -13,13 +13,27 @@ public static class KillOneWorkerScenario
         IReadOnlyList<JobInfo> Jobs,
         IReadOnlyDictionary<int, IReadOnlyList<int>> StartsByJob,
         IReadOnlySet<int> FinishedJobs,
-        int KilledProcessId);
+        int KilledProcessId)
+    {
+        /// <summary>Jobs whose handler started more than once.</summary>
+        public IReadOnlyList<int> RunTwice => StartsByJob.Where(p => p.Value.Count > 1).Select(p => p.Key).Order().ToArray();
+
+        /// <summary>Jobs whose lease was rescued (their worker died holding it).</summary>
+        public IReadOnlySet<int> Rescued => Jobs
+            .Select((job, n) => (job, n))
+            .Where(p => p.job.Errors.Any(e => e.Type == "JobQueue.LeaseExpiredException"))
+            .Select(p => p.n)
+            .ToHashSet();
+    }
 
     /// <param name="client">A client on the store (a host with RunWorker = false).</param>
     /// <param name="provider">The provider name the test worker knows.</param>
     /// <param name="connection">The store's connection string.</param>
     /// <param name="jobCount">How many jobs to drain.</param>
-    public static async Task<Result> RunAsync(IJobClient client, string provider, string connection, int jobCount = 300)
+    /// <param name="workerCount">How many worker processes share the store; the first is killed.</param>
+    /// <param name="extra">More options for the workers, such as "prefix" for Redis.</param>
+    public static async Task<Result> RunAsync(IJobClient client, string provider, string connection, int jobCount = 300,
+        int workerCount = 3, IReadOnlyDictionary<string, string>? extra = null)
     {
         string log = Path.Combine(Path.GetTempPath(), $"jobqueue-kill-{Guid.NewGuid():N}.log");
         try
@@ -31,9 +45,9 @@ public static class KillOneWorkerScenario
             var workers = new List<WorkerProcess>();
             try
             {
-                for (int i = 0; i < 3; i++)
+                for (int i = 0; i < workerCount; i++)
                 {
-                    workers.Add(await WorkerProcess.StartAsync(provider, connection, log).ConfigureAwait(false));
+                    workers.Add(await WorkerProcess.StartAsync(provider, connection, log, extra).ConfigureAwait(false));
                 }
 
                 // Kill the first worker once a fifth of the work is done: it is busy, with jobs in flight.
@@ -65,7 +79,10 @@ public static class KillOneWorkerScenario
         }
         finally
         {
-            File.Delete(log);
+            foreach (string file in Directory.GetFiles(Path.GetDirectoryName(log)!, Path.GetFileName(log) + ".*"))
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -73,7 +90,8 @@ public static class KillOneWorkerScenario
     {
         var starts = new Dictionary<int, List<int>>();
         var finished = new HashSet<int>();
-        foreach (string line in File.ReadLines(path))
+        IEnumerable<string> lines = Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*").SelectMany(File.ReadLines);
+        foreach (string line in lines)
         {
             string[] parts = line.Split(' ');
             if (parts.Length != 3)

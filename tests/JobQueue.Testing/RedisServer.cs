@@ -35,10 +35,14 @@ public sealed class RedisServer : IAsyncDisposable
     public bool CanRestart => _folder is not null;
 
     /// <summary>Starts a server (or uses JOBQUEUE_TEST_REDIS) and waits until it answers PING.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="restartable">
+    /// Always start a throwaway server, even when JOBQUEUE_TEST_REDIS is set: a test that restarts the server
+    /// must own it.
+    /// </param>
+    public static async Task<RedisServer> StartAsync(bool restartable = false)
     {
         string? existing = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(existing))
+        if (!restartable && !string.IsNullOrWhiteSpace(existing))
         {
             return new RedisServer(existing, 0, null);
         }

@@ -19,7 +19,14 @@ public sealed class WorkerProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts a worker on <paramref name="provider"/> and waits until its host has started.</summary>
-    public static async Task<WorkerProcess> StartAsync(string provider, string connection, string logPath, int concurrency = 4, int leaseMilliseconds = 2000)
+    /// <param name="provider">The store: "sqlite" or "redis" (see tests/JobQueue.TestWorker/Providers.cs).</param>
+    /// <param name="connection">The store's connection string or path.</param>
+    /// <param name="logPath">The execution log the worker's jobs append to.</param>
+    /// <param name="extra">More options for the worker, such as "prefix" for Redis.</param>
+    /// <param name="concurrency">Jobs the worker runs at once.</param>
+    /// <param name="leaseMilliseconds">The worker's lease duration: a killed worker's jobs come back after it.</param>
+    public static async Task<WorkerProcess> StartAsync(string provider, string connection, string logPath,
+        IReadOnlyDictionary<string, string>? extra = null, int concurrency = 4, int leaseMilliseconds = 2000)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,6 +43,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in extra ?? new Dictionary<string, string>())
+        {
+            start.ArgumentList.Add("--" + name);
+            start.ArgumentList.Add(value);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the test worker process.");

@@ -57,6 +57,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2108, Level = LogLevel.Error, Message = "Job {JobId}: writing the outcome of attempt {Attempt} failed; the job runs again once its lease expires")]
     public static partial void OutcomeWriteFailed(this ILogger logger, JobId jobId, int attempt, Exception error);
 
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Job {JobId}: writing the outcome of attempt {Attempt} failed; retrying in {Delay}")]
+    public static partial void OutcomeWriteRetrying(this ILogger logger, JobId jobId, int attempt, TimeSpan delay, Exception error);
+
     [LoggerMessage(EventId = 2109, Level = LogLevel.Error, Message = "Job {JobId} ({JobName}): an abandoned handler finally failed")]
     public static partial void AbandonedHandlerFailed(this ILogger logger, JobId jobId, string jobName, Exception error);
 

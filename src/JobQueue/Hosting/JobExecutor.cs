@@ -298,9 +298,10 @@ internal sealed class JobExecutor
                 return applied[0];
             }
 #pragma warning disable CA1031 // A store fault is retried, then logged; it never escapes into the worker loop.
-            catch (Exception) when (attempt < 6)
+            catch (Exception ex) when (attempt < 6)
 #pragma warning restore CA1031
             {
+                _logger.OutcomeWriteRetrying(job.Id, job.Attempt, delay, ex);
                 await Task.Delay(delay, _time).ConfigureAwait(false);
                 delay *= 2;
             }

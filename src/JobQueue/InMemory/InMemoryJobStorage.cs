@@ -41,6 +41,11 @@ internal sealed class InMemoryJobStorage : IJobStorage
     private readonly HashSet<InMemoryJob> _running = [];
     private readonly Dictionary<JobId, TaskCompletionSource> _finishWaiters = [];
     private TaskCompletionSource? _roomWaiter;
+
+    // Scratch sets for validating one multi-job request (used only under the lock, cleared after each use):
+    // ids and idempotency keys claimed by earlier jobs of the same request.
+    private HashSet<JobId> _requestIds = [];
+    private Dictionary<string, JobId> _requestKeys = new(StringComparer.Ordinal);
     private long _sequence;
     private int _unfinished;
 
@@ -96,11 +101,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
                 }
 
                 SetStateLocked(job, JobState.Running);
-                job.Attempt++;
-                job.StartedAt = request.Now;
-                job.LeaseToken = request.LeaseToken;
-                job.LeaseExpiresAt = request.LeaseExpiresAt;
-                job.WorkerId = request.WorkerId;
+                job.Lease(request.LeaseToken, request.LeaseExpiresAt, request.WorkerId, request.Now);
                 _running.Add(job);
                 (leased ??= new List<StoredJob>(Math.Min(request.Limit, queue.Ready.Count + 1))).Add(job.ToStored());
             }
@@ -248,7 +249,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             // Longest-expired first, so a bounded call makes progress on the oldest losses.
             expired.Sort(static (a, b) =>
             {
-                int byExpiry = a.LeaseExpiresAt!.Value.CompareTo(b.LeaseExpiresAt!.Value);
+                int byExpiry = a.LeaseExpiresAt.CompareTo(b.LeaseExpiresAt);
                 return byExpiry != 0 ? byExpiry : a.Sequence.CompareTo(b.Sequence);
             });
 
@@ -291,7 +292,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             while (promoted < limit && _scheduled.TryPeek(out InMemoryJob? job, out TimeKey key) && key.UtcTicks <= nowTicks)
             {
                 _scheduled.Dequeue();
-                if (job.State != JobState.Scheduled || job.RunAt.UtcTicks != key.UtcTicks)
+                if (job.State != JobState.Scheduled || job.RunAtUtcTicks != key.UtcTicks)
                 {
                     continue; // left behind by a cancel
                 }
@@ -360,7 +361,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             {
                 if ((query.Queue is null || string.Equals(job.Definition.Queue, query.Queue, StringComparison.Ordinal))
                     && (query.State is null || job.State == query.State)
-                    && (query.BatchId is null || job.BatchId == query.BatchId))
+                    && (query.BatchId is null || job.Batch?.Id == query.BatchId))
                 {
                     matches.Add(job);
                 }
@@ -429,14 +430,17 @@ internal sealed class InMemoryJobStorage : IJobStorage
 
             // Batches are bounded by the same limit, so one call never holds the lock for long.
             List<BatchId>? finishedBatches = null;
-            foreach (InMemoryBatch batch in _batches.Values)
+            if (request.Limit > 0)
             {
-                if (batch.FinishedAt < request.FinishedBefore)
+                foreach (InMemoryBatch batch in _batches.Values)
                 {
-                    (finishedBatches ??= []).Add(batch.Id);
-                    if (finishedBatches.Count >= request.Limit)
+                    if (batch.FinishedAt < request.FinishedBefore)
                     {
-                        break;
+                        (finishedBatches ??= []).Add(batch.Id);
+                        if (finishedBatches.Count == request.Limit)
+                        {
+                            break;
+                        }
                     }
                 }
             }
@@ -518,6 +522,44 @@ internal sealed class InMemoryJobStorage : IJobStorage
     /// </summary>
     private Task? TryEnqueueLocked(EnqueueRequest request, out EnqueueResult[]? results)
     {
+        try
+        {
+            return ValidateAndWriteLocked(request, out results);
+        }
+        finally
+        {
+            if (request.Jobs.Count > 1)
+            {
+                ResetScratchLocked();
+            }
+        }
+    }
+
+    private void ResetScratchLocked()
+    {
+        // A huge request would leave huge scratch tables that every later Clear walks; drop them instead.
+        const int KeepUpTo = 1024;
+        if (_requestIds.Count > KeepUpTo)
+        {
+            _requestIds = [];
+        }
+        else
+        {
+            _requestIds.Clear();
+        }
+
+        if (_requestKeys.Count > KeepUpTo)
+        {
+            _requestKeys = new Dictionary<string, JobId>(StringComparer.Ordinal);
+        }
+        else
+        {
+            _requestKeys.Clear();
+        }
+    }
+
+    private Task? ValidateAndWriteLocked(EnqueueRequest request, out EnqueueResult[]? results)
+    {
         IReadOnlyList<NewJob> jobs = request.Jobs;
         NewBatch? newBatch = request.Batch;
         var outcome = new EnqueueResult[jobs.Count];
@@ -533,8 +575,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             creating += (newBatch.SuccessCallback is null ? 0 : 1) + (newBatch.FailureCallback is null ? 0 : 1);
         }
 
-        // Keys claimed by earlier jobs of this request: the first one wins. Only needed for several jobs.
-        Dictionary<string, JobId>? requestKeys = null;
+        bool several = outcome.Length > 1;
         for (int i = 0; i < outcome.Length; i++)
         {
             NewJob job = jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
@@ -561,20 +602,17 @@ internal sealed class InMemoryJobStorage : IJobStorage
                     continue;
                 }
 
-                if (outcome.Length > 1)
+                // Within one request the first job with a key wins.
+                if (several && !_requestKeys.TryAdd(key, job.Id))
                 {
-                    requestKeys ??= new Dictionary<string, JobId>(StringComparer.Ordinal);
-                    if (!requestKeys.TryAdd(key, job.Id))
-                    {
-                        outcome[i] = new EnqueueResult(requestKeys[key], Created: false);
-                        continue;
-                    }
+                    outcome[i] = new EnqueueResult(_requestKeys[key], Created: false);
+                    continue;
                 }
             }
 
-            if (_jobs.ContainsKey(job.Id))
+            if (_jobs.ContainsKey(job.Id) || (several && !_requestIds.Add(job.Id)))
             {
-                throw new InvalidOperationException($"Job {job.Id} already exists; every new job needs a new id. Nothing was written.");
+                throw new InvalidOperationException($"Job {job.Id} already exists or appears twice in the request; every new job needs a new id. Nothing was written.");
             }
 
             outcome[i] = new EnqueueResult(job.Id, Created: true);
@@ -635,7 +673,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
             }
 
             JobState state = definition.RunAt > now ? JobState.Scheduled : JobState.Enqueued;
-            AddJobLocked(definition, state, now, definition.BatchId, parent);
+            AddJobLocked(definition, state, now, parent, isCallback: false);
         }
 
         if (newBatch is null || createdBatch is null)
@@ -647,12 +685,12 @@ internal sealed class InMemoryJobStorage : IJobStorage
         // to its counts and their own outcome is no batch event.
         if (newBatch.SuccessCallback is NewJob success)
         {
-            createdBatch.SuccessCallback = AddJobLocked(success, JobState.Awaiting, now, newBatch.Id, parentBatch: null);
+            createdBatch.SuccessCallback = AddJobLocked(success, JobState.Awaiting, now, createdBatch, isCallback: true);
         }
 
         if (newBatch.FailureCallback is NewJob failure)
         {
-            createdBatch.FailureCallback = AddJobLocked(failure, JobState.Awaiting, now, newBatch.Id, parentBatch: null);
+            createdBatch.FailureCallback = AddJobLocked(failure, JobState.Awaiting, now, createdBatch, isCallback: true);
         }
 
         if (createdBatch.Total == 0)
@@ -662,10 +700,10 @@ internal sealed class InMemoryJobStorage : IJobStorage
         }
     }
 
-    private InMemoryJob AddJobLocked(NewJob definition, JobState state, DateTimeOffset now, BatchId? batchId, InMemoryBatch? parentBatch)
+    private InMemoryJob AddJobLocked(NewJob definition, JobState state, DateTimeOffset now, InMemoryBatch? batch, bool isCallback)
     {
         InMemoryQueue queue = GetQueueLocked(definition.Queue);
-        var job = new InMemoryJob(definition, queue, ++_sequence, batchId, parentBatch)
+        var job = new InMemoryJob(definition, queue, ++_sequence, batch, isCallback)
         {
             State = state,
             EnqueuedAt = now,
@@ -687,7 +725,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
         }
         else if (state == JobState.Scheduled)
         {
-            _scheduled.Enqueue(job, new TimeKey(job.RunAt.UtcTicks, job.Sequence));
+            _scheduled.Enqueue(job, new TimeKey(job.RunAtUtcTicks, job.Sequence));
         }
 
         return job;
@@ -717,9 +755,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
     private void LeaveRunningLocked(InMemoryJob job)
     {
         _running.Remove(job);
-        job.LeaseToken = null;
-        job.LeaseExpiresAt = null;
-        job.WorkerId = null;
+        job.ClearLease();
     }
 
     /// <summary>Due at <paramref name="runAt"/>: Scheduled if that is after now, else Enqueued at once.</summary>

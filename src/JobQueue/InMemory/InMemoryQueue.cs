@@ -50,7 +50,7 @@ internal sealed class InMemoryQueue
 
     public void Count(JobState state, int delta) => _counts[(int)state] += delta;
 
-    public void Push(InMemoryJob job) => Ready.Enqueue(job, new ReadyKey(job.Definition.Priority, job.RunAt.UtcTicks, job.Sequence));
+    public void Push(InMemoryJob job) => Ready.Enqueue(job, new ReadyKey(job.Definition.Priority, job.RunAtUtcTicks, job.Sequence));
 
     /// <summary>Raises the wake-up signal; never blocks, and the channel runs the woken reader's continuation asynchronously.</summary>
     public void Wake() => Signal.Writer.TryWrite(true);

@@ -12,6 +12,7 @@ namespace JobQueue.Storage;
 /// that token: a run that was abandoned, timed out, cancelled or rescued can never overwrite the outcome of
 /// a newer attempt. Such a refused write returns <c>false</c> for its item; it is not an error.
 /// </para>
+/// <para>Run times: a rescued job and a released batch callback become due at the call's now.</para>
 /// <para>
 /// Each item's state change is one atomic step in the store (a transaction in SQL, a Lua script in Redis, a
 /// lock in memory), including the batch accounting and callback release that come with finishing a child.
@@ -37,8 +38,11 @@ public interface IJobStorage
     /// <see cref="EnqueueResult.Created"/> false. Two jobs of one request with the same key: the first wins.</para>
     /// <para>Batch membership: every job whose <see cref="NewJob.BatchId"/> is set, other than a batch's callbacks,
     /// is a child of that batch and adds one to its total and pending counts, in the same step. The batch must
-    /// be created by this request or exist already (a running child adding children to its own batch);
-    /// otherwise the call throws <see cref="InvalidOperationException"/> and writes nothing.</para>
+    /// be created by this request or exist and not be finished (a running child adding children to its own
+    /// batch); otherwise the call throws <see cref="InvalidOperationException"/> and writes nothing. A batch's
+    /// callbacks belong to it (their <see cref="StoredJob.BatchId"/> is the batch) but add nothing to its counts.
+    /// A new batch without a child that was written (none, or all held by idempotency keys) succeeds at once.</para>
+    /// <para>A job id or batch id that exists already throws <see cref="InvalidOperationException"/>; nothing is written.</para>
     /// <para>Jobs that become Enqueued wake waiters of their queue (<see cref="WaitForWorkAsync"/>).</para>
     /// </remarks>
     ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken);
@@ -64,7 +68,8 @@ public interface IJobStorage
 
     /// <summary>
     /// Records a failed attempt's error on leased jobs (errors accumulate, one per failed attempt). With a
-    /// <see cref="JobFailure.RetryAt"/> the job is due again then (Scheduled, or Enqueued if not after now);
+    /// <see cref="JobFailure.RetryAt"/> the job is due again then (Scheduled, or Enqueued if not after now;
+    /// its run time becomes RetryAt either way);
     /// without one it is Failed for good, and for a batch child, in the same atomic step: counts the failure,
     /// and on the batch's first failure marks the batch Failed, releases its failure callback and cancels its
     /// success callback.
@@ -75,6 +80,7 @@ public interface IJobStorage
     /// <summary>
     /// Gives leased jobs back without spending their attempt (the attempt count goes back down by one) and
     /// makes them due at <see cref="JobReschedule.RunAt"/>: a snooze, or a lease handed back at shutdown.
+    /// <see cref="StoredJob.StartedAt"/> keeps the given-back attempt's start.
     /// </summary>
     /// <returns>Per item, false when the lease is no longer held: nothing was written for it.</returns>
     ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken);
@@ -91,7 +97,10 @@ public interface IJobStorage
     /// <returns>The ids of the rescued jobs.</returns>
     ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Moves up to <paramref name="limit"/> Scheduled jobs that are due (run time not after <paramref name="now"/>) to Enqueued, waking their queues.</summary>
+    /// <summary>
+    /// Moves up to <paramref name="limit"/> Scheduled jobs that are due (run time not after <paramref name="now"/>)
+    /// to Enqueued, keeping their run time, and wakes their queues.
+    /// </summary>
     /// <returns>How many jobs were promoted.</returns>
     ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
@@ -105,7 +114,7 @@ public interface IJobStorage
     /// <summary>Reads jobs by id; per item, null when the job does not exist.</summary>
     ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken);
 
-    /// <summary>Lists jobs that match a filter, newest enqueued first, for dashboards and tests.</summary>
+    /// <summary>Lists jobs that match a filter, newest enqueued first (by enqueue order), for dashboards and tests.</summary>
     ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken);
 
     /// <summary>Reads a batch; null when it does not exist.</summary>
@@ -125,7 +134,9 @@ public interface IJobStorage
     /// <summary>
     /// Completes when work may have arrived in <paramref name="queue"/>; spurious wake-ups are allowed. Called
     /// only when <see cref="StorageCapabilities.WakeUpSignal"/> is true; the engine still polls as a fallback.
-    /// A signal raised while nobody waits must not be lost: the next wait completes at once.
+    /// Work that arrives after a first wait on the queue began must not be missed even if nobody waits at that
+    /// moment: the next wait completes at once. (A store whose signal cannot be kept while nobody listens, such as
+    /// pub/sub, checks for ready work on the first wait after it (re)subscribes.)
     /// </summary>
     ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken);
 

@@ -30,6 +30,6 @@ public sealed record StoredBatch
     /// <summary>When the batch was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When the last child finished.</summary>
+    /// <summary>When the last child finished (a batch that failed early keeps null until its other children end).</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 }

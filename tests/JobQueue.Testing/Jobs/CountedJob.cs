@@ -17,12 +17,14 @@ public sealed class CountedJob(ExecutionLog log) : IJob<Counted>
 }
 
 /// <summary>
-/// One line per event, appended with a single write each: lines from several processes never interleave
-/// within a line, so the test can count executions per job after a process was killed.
+/// One line per event, in a file per process ({path}.{process id}): .NET's append mode seeks to the end
+/// rather than appending atomically, so processes sharing one file could overwrite each other's lines.
+/// The test reads every process's file after the run.
 /// </summary>
 public sealed class ExecutionLog(string path)
 {
     private readonly Lock _lock = new();
+    private readonly string _path = $"{path}.{Environment.ProcessId}";
 
     public void Started(int n) => Append($"start {n} {Environment.ProcessId}\n");
 
@@ -32,7 +34,7 @@ public sealed class ExecutionLog(string path)
     {
         lock (_lock)
         {
-            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line);
             stream.Write(bytes);
         }

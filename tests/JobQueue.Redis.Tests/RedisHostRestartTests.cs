@@ -1,0 +1,34 @@
+using JobQueue.Testing;
+using JobQueue.Testing.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobQueue.Redis.Tests;
+
+public sealed class RedisHostRestartTests
+{
+    [Fact]
+    public async Task WorkerHost_ServerKilledAndRestartedMidRun_ResumesAndEveryJobSucceeds()
+    {
+        await using RedisServer server = await RedisServer.StartAsync(restartable: true);
+        var probe = new Probe();
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseRedis(server.ConnectionString).AddTestJobs().AddQueue(JobQueueOptions.DefaultQueueName, concurrency: 4)
+                .Configure(o => o.PollInterval = TimeSpan.FromMilliseconds(100)),
+            s => s.AddSingleton(probe));
+        IReadOnlyList<JobId> ids = await host.Client.EnqueueManyAsync(Enumerable.Range(0, 200).Select(i => new RecordArgs($"job-{i}")));
+        await probe.WaitAsync("job-20");
+
+        await server.StopAsync();
+        await server.RestartAsync();
+        var finished = new List<JobInfo>();
+        foreach (JobId id in ids)
+        {
+            finished.Add(await host.WaitAsync(id));
+        }
+
+        finished.Should().HaveCount(200).And.OnlyContain(job => job.State == JobState.Succeeded);
+        Enumerable.Range(0, 200).Should().OnlyContain(i => probe.Count($"job-{i}") >= 1);
+        host.Logs.Entries.Should().Contain(e => new[] { 1101, 1102, 2108, 2110 }.Contains(e.EventId.Id),
+            "the host notices the outage and logs it while it backs off");
+    }
+}

@@ -1,0 +1,26 @@
+using JobQueue.Testing;
+using JobQueue.Testing.Jobs;
+
+namespace JobQueue.Redis.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisMultiProcessTests(RedisFixture fixture)
+{
+    [Fact]
+    public async Task ThreeWorkerProcesses_OneKilledMidRun_EveryJobSucceedsAndOnlyInFlightJobsRunTwice()
+    {
+        string prefix = "kill-" + Guid.NewGuid().ToString("N")[..8];
+        await using TestHost client = await TestHost.StartAsync(q => q
+            .UseRedis(fixture.Server.ConnectionString, o => o.KeyPrefix = prefix)
+            .AddJob<CountedJob>()
+            .Configure(o => o.RunWorker = false));
+
+        KillOneWorkerScenario.Result result = await KillOneWorkerScenario.RunAsync(
+            client.Client, "redis", fixture.Server.ConnectionString, jobCount: 300, workerCount: 3,
+            extra: new Dictionary<string, string> { ["prefix"] = prefix });
+
+        Action check = () => KillOneWorkerAssertions.NothingLostDuplicatesOnlyInFlight(result);
+        check.Should().NotThrow();
+        result.Jobs.Should().HaveCount(300);
+    }
+}

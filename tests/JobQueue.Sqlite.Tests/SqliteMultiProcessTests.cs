@@ -1,0 +1,27 @@
+using JobQueue.Testing;
+using JobQueue.Testing.Jobs;
+
+namespace JobQueue.Sqlite.Tests;
+
+public sealed class SqliteMultiProcessTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task TwoWorkerProcesses_OneKilledMidRun_EveryJobSucceedsAndOnlyInFlightJobsRunTwice()
+    {
+        await using TestHost client = await TestHost.StartAsync(q => q
+            .UseSqlite(_database.FilePath)
+            .AddJob<CountedJob>()
+            .Configure(o => o.RunWorker = false));
+
+        KillOneWorkerScenario.Result result = await KillOneWorkerScenario.RunAsync(
+            client.Client, "sqlite", _database.FilePath, jobCount: 200, workerCount: 2);
+
+        Action check = () => KillOneWorkerAssertions.NothingLostDuplicatesOnlyInFlight(result);
+        check.Should().NotThrow();
+        result.Jobs.Should().HaveCount(200);
+    }
+}
