@@ -100,7 +100,7 @@ internal static class MigrationCatalog
             WHERE idempotency_key IS NOT NULL AND state NOT IN (4, 5);
         CREATE INDEX jobs_batch_idx ON {s}.jobs (batch_id) WHERE batch_id IS NOT NULL;
         -- Dashboards list newest first.
-        CREATE INDEX jobs_enqueued_idx ON {s}.jobs (enqueued_at DESC, seq DESC);
+        CREATE INDEX jobs_seq_idx ON {s}.jobs (seq DESC);
         CREATE INDEX batches_finished_idx ON {s}.batches (finished_at) WHERE finished_at IS NOT NULL;
         """;
 }

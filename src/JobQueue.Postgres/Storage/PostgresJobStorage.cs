@@ -97,14 +97,23 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        if (request.Batch is null && request.Jobs.Count == 1)
+        try
         {
-            EnqueueResult one = await RunAsync((c, ct) => EnqueueOneAsync(c, request.Jobs[0], request.Now, ct), atomic: false, cancellationToken)
-                .ConfigureAwait(false);
-            return [one];
-        }
+            if (request.Batch is null && request.Jobs.Count == 1)
+            {
+                EnqueueResult one = await RunAsync((c, ct) => EnqueueOneAsync(c, request.Jobs[0], request.Now, ct), atomic: false, cancellationToken)
+                    .ConfigureAwait(false);
+                return [one];
+            }
 
-        return await RunAsync((c, ct) => EnqueueStagedAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false);
+            return await RunAsync((c, ct) => EnqueueStagedAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "jobs_pkey" or "batches_pkey")
+        {
+            // The statement (or the whole transaction) failed, so nothing was written.
+            throw new InvalidOperationException(
+                $"A {(e.ConstraintName == "jobs_pkey" ? "job" : "batch")} with the same id exists already: ids are made once per job and batch; nothing was written.", e);
+        }
     }
 
     private async Task<EnqueueResult> EnqueueOneAsync(NpgsqlConnection connection, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
@@ -204,6 +213,14 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
                     skipped.Add(ordinal);
                 }
             }
+        }
+
+        if (request.Batch is { } created && !request.Jobs.Where((job, i) => results[i].Created && job.BatchId == created.Id).Any())
+        {
+            await using var finish = new NpgsqlCommand(Sql.FinishEmptyBatch, connection);
+            finish.Parameters.Add(Uuid("batch_id", created.Id.Value));
+            finish.Parameters.Add(Time("now", request.Now));
+            await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (skipped.Count > 0)
@@ -745,7 +762,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         "The transaction given to InTransaction has already committed or rolled back; use the client before the transaction ends.", inner);
 
     private static InvalidOperationException MissingBatch(BatchId id) => new(
-        $"Batch {id} does not exist: a job can join only a batch created in the same request or one that is still stored (a running child adding to its own batch).");
+        $"Batch {id} does not exist or has finished: a job can join only a batch created in the same request, or an unfinished one (a running child adding to its own batch). Nothing was written.");
 
     private static InvalidOperationException HolderVanished(string? key) => new(
         $"The job holding idempotency key '{key}' changed while this enqueue ran; enqueue again.");

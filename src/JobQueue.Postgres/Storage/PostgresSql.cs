@@ -36,9 +36,9 @@ internal sealed class PostgresSql
 
         EnqueueOne = $"""
             WITH batch AS (
-                -- A child added by a running child: its batch must exist. The row lock orders this insert with the
-                -- completions of the batch's other children, so none of them can finish the batch in between.
-                SELECT id FROM {s}.batches WHERE id = @batch_id FOR UPDATE
+                -- A child added by a running child: its batch must exist and not be finished. The row lock orders
+                -- this insert with the completions of the batch's other children, so none can finish it in between.
+                SELECT id FROM {s}.batches WHERE id = @batch_id AND finished_at IS NULL FOR UPDATE
             ), ins AS (
                 INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
                                       retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, trace_parent)
@@ -79,13 +79,16 @@ internal sealed class PostgresSql
             """;
 
         LockExistingBatches = $"""
-            -- Batches that children join but this request does not create must exist; they are locked in id order
+            -- Batches that children join but this request does not create must exist and not be finished; they
+            -- are locked in id order
             -- (so two requests never wait on each other in a cycle) until the transaction ends.
             WITH wanted AS (
                 SELECT DISTINCT batch_id FROM pg_temp.jobqueue_staging
                 WHERE batch_id IS NOT NULL AND NOT is_callback AND batch_id IS DISTINCT FROM @batch_id
             ), locked AS (
-                SELECT b.id FROM {s}.batches b WHERE b.id IN (SELECT batch_id FROM wanted) ORDER BY b.id FOR UPDATE
+                SELECT b.id FROM {s}.batches b
+                WHERE b.id IN (SELECT batch_id FROM wanted) AND b.finished_at IS NULL
+                ORDER BY b.id FOR UPDATE
             )
             SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM locked)
             """;
@@ -116,6 +119,21 @@ internal sealed class PostgresSql
             FROM pg_temp.jobqueue_staging st LEFT JOIN ins ON ins.id = st.id
             WHERE NOT st.is_callback
             ORDER BY st.ordinal
+            """;
+
+        // A new batch none of whose children was written (all held by idempotency keys) has nothing to wait for:
+        // it succeeds at once, in the enqueue's transaction.
+        FinishEmptyBatch = $"""
+            WITH b AS (
+                UPDATE {s}.batches SET state = 1, finished_at = @now
+                WHERE id = @batch_id AND total = 0
+                RETURNING success_job_id, failure_job_id
+            ), released AS (
+                UPDATE {s}.jobs j SET state = 1, run_at = @now FROM b WHERE j.id = b.success_job_id AND j.state = 6 RETURNING j.queue
+            ), dropped AS (
+                UPDATE {s}.jobs j SET state = 5, finished_at = @now FROM b WHERE j.id = b.failure_job_id AND j.state = 6 RETURNING j.id
+            )
+            SELECT (SELECT count({notify}'w:' || queue)) FROM released) + (SELECT count({notify}'f:' || id)) FROM dropped)
             """;
 
         // Runs after InsertStaged in the same transaction, so it also sees holders written by this request.
@@ -281,7 +299,8 @@ internal sealed class PostgresSql
             WHERE (@queue IS NULL OR j.queue = @queue)
               AND (@state IS NULL OR j.state = @state)
               AND (@batch_id IS NULL OR j.batch_id = @batch_id)
-            ORDER BY j.enqueued_at DESC, j.seq DESC
+            -- Enqueue order, newest first: seq, not enqueued_at (many jobs share one enqueue time).
+            ORDER BY j.seq DESC
             OFFSET @offset LIMIT @limit
             """;
 
@@ -309,6 +328,8 @@ internal sealed class PostgresSql
     public string LockExistingBatches { get; }
 
     public string InsertStaged { get; }
+
+    public string FinishEmptyBatch { get; }
 
     public string FindHolders { get; }
 

@@ -82,6 +82,46 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnqueueAsync_DuplicateIdInBulk_ThrowsInvalidOperationAndWritesNothing()
+    {
+        NewJob existing = Requests.Job();
+        await Storage.EnqueueAsync(Requests.Enqueue(existing), CancellationToken.None);
+        NewJob fresh = Requests.Job();
+
+        Func<Task> single = async () => await Storage.EnqueueAsync(Requests.Enqueue(existing with { Queue = "other" }), CancellationToken.None);
+        Func<Task> many = async () => await Storage.EnqueueAsync(Requests.Enqueue(fresh, existing), CancellationToken.None);
+
+        await single.Should().ThrowAsync<InvalidOperationException>().WithMessage("*same id*");
+        await many.Should().ThrowAsync<InvalidOperationException>().WithMessage("*same id*");
+        (await Storage.GetJobsAsync([fresh.Id], CancellationToken.None))[0].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_BatchWhoseChildrenAreAllHeldByKeys_SucceedsAtOnce()
+    {
+        NewJob holder = Requests.Job(key: "only-once");
+        await Storage.EnqueueAsync(Requests.Enqueue(holder), CancellationToken.None);
+        BatchId batchId = new(Guid.NewGuid());
+        NewJob onSuccess = Requests.Job(queue: "callbacks");
+        NewJob onFailure = Requests.Job(queue: "callbacks");
+
+        await Storage.EnqueueAsync(new EnqueueRequest
+        {
+            Jobs = [Requests.Job(key: "only-once", batchId: batchId)],
+            Batch = new NewBatch { Id = batchId, SuccessCallback = onSuccess, FailureCallback = onFailure },
+            Now = Requests.Now,
+        }, CancellationToken.None);
+
+        StoredBatch batch = (await Storage.GetBatchAsync(batchId, CancellationToken.None))!;
+        batch.State.Should().Be(BatchState.Succeeded);
+        batch.Total.Should().Be(0);
+        (await Storage.GetJobsAsync([onSuccess.Id, onFailure.Id], CancellationToken.None)).Select(j => j!.State)
+            .Should().Equal(JobState.Enqueued, JobState.Cancelled);
+        Func<Task> joinFinished = async () => await Storage.EnqueueAsync(Requests.Enqueue(Requests.Job(batchId: batchId)), CancellationToken.None);
+        await joinFinished.Should().ThrowAsync<InvalidOperationException>().WithMessage("*finished*");
+    }
+
+    [Fact]
     public async Task FetchAsync_TwoFetchersAtOnce_NeverLeaseTheSameJob()
     {
         await Storage.EnqueueAsync(Requests.Enqueue([.. Enumerable.Range(0, 200).Select(_ => Requests.Job())]), CancellationToken.None);
