@@ -31,6 +31,12 @@ internal sealed class WriteCoalescer<TItem, TResult>
     /// <remarks>Cancelling stops the wait, not the write: an item already handed over may still be written.</remarks>
     public Task<TResult> WriteAsync(TItem item, CancellationToken cancellationToken)
     {
+        // A caller that gave up before the call hands nothing over, as a store call with its token would.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResult>(cancellationToken);
+        }
+
         var pending = new Pending(item);
         _pending.Writer.TryWrite(pending);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)

@@ -20,6 +20,21 @@ public sealed class WriteCoalescerTests
     }
 
     [Fact]
+    public async Task WriteAsync_TokenAlreadyCancelled_ThrowsAndHandsNothingOver()
+    {
+        var coalescer = new WriteCoalescer<int, int>(items => Record(items, x => x), maxBatch: 100);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Func<Task> gaveUp = () => coalescer.WriteAsync(1, cancelled.Token);
+        int kept = await coalescer.WriteAsync(2, CancellationToken.None);
+
+        await gaveUp.Should().ThrowAsync<OperationCanceledException>();
+        kept.Should().Be(2);
+        _calls.SelectMany(call => call).Should().Equal(2);
+    }
+
+    [Fact]
     public async Task WriteAsync_CallersArriveWhileACallIsInFlight_ShareTheNextCall()
     {
         var firstCallStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
