@@ -5,7 +5,8 @@ root = pathlib.Path(__file__).resolve().parent.parent; res = pathlib.Path(sys.ar
 md = res.read_text()
 def section(title):
     m = re.search(r'^## ' + re.escape(title) + r'.*?\n(.*?)(?=^## |\Z)', md, re.S | re.M)
-    return m.group(1).strip() if m else ''
+    # The plot's image line closes the last table section; a quoted table stands without it.
+    return '\n'.join(l for l in m.group(1).strip().splitlines() if not l.startswith('![')).strip() if m else ''
 header = md.split('## Throughput')[0].strip().splitlines()
 head_lines = [l for l in header if l.startswith('Machine') or l.startswith('Load') or l.startswith('Settings')]
 rel = '../benchmarks/results/' + res.name

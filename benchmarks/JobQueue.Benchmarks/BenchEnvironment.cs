@@ -20,7 +20,7 @@ internal static class BenchEnvironment
     public static bool IsAvailable(Provider provider) => provider switch
     {
         Provider.Redis => Redis is not null,
-        Provider.Postgres => Postgres is not null && BenchHost.Supports(provider),
+        Provider.Postgres => Postgres is not null,
         _ => true,
     };
 

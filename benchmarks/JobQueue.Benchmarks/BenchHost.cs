@@ -76,12 +76,6 @@ internal sealed class BenchHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Whether this build has the provider's package (the PostgreSQL one builds only where its project exists).</summary>
-#if JOBQUEUE_POSTGRES
-    public static bool Supports(Provider provider) => true;
-#else
-    public static bool Supports(Provider provider) => provider is not Provider.Postgres;
-#endif
 
     public Task StartWorkerAsync()
         => _worker?.StartAsync(CancellationToken.None) ?? throw new InvalidOperationException("This host was built without a worker.");
@@ -115,11 +109,9 @@ internal sealed class BenchHost : IAsyncDisposable
             case Provider.Redis:
                 q.UseRedis(BenchEnvironment.Redis ?? throw Missing(provider), o => o.KeyPrefix = "b" + unique);
                 break;
-#if JOBQUEUE_POSTGRES
             case Provider.Postgres:
                 q.UsePostgres(BenchEnvironment.Postgres ?? throw Missing(provider), o => o.Schema = "b" + unique);
                 break;
-#endif
             default:
                 throw Missing(provider);
         }

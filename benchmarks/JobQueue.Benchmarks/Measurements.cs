@@ -105,12 +105,10 @@ internal static class Measurements
                 leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = token, Now = now }).ToList(), CancellationToken.None).ConfigureAwait(false);
         }
 
-#if JOBQUEUE_POSTGRES
         if (host.PostgresSchema is { } schema && count > spiRows)
         {
             await PostgresHistory.CopyFinishedAsync(schema, count - spiRows).ConfigureAwait(false);
         }
-#endif
     }
 
     private static async Task WaitUntilFinishedAsync(IJobStorage storage)

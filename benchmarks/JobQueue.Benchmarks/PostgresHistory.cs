@@ -1,4 +1,3 @@
-#if JOBQUEUE_POSTGRES
 using Npgsql;
 
 namespace JobQueue.Benchmarks;
@@ -34,4 +33,3 @@ internal static class PostgresHistory
         await analyze.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 }
-#endif

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using JobQueue.Redis;
 using JobQueue.Redis.Resp;
 
@@ -12,8 +13,10 @@ public static class RedisJobQueueBuilderExtensions
     /// <c>host:port,password=...,user=...,defaultDatabase=0,ssl=false,connectTimeout=5000,syncTimeout=5000</c>,
     /// or a <c>redis://user:password@host:port/db</c> (<c>rediss://</c> for TLS) URI.
     /// </param>
-    /// <param name="configure">Sets the key prefix.</param>
-    /// <exception cref="ArgumentException">The connection string or the key prefix is invalid.</exception>
+    /// <param name="configure">Sets the key prefix and how the server's TLS certificate is validated.</param>
+    /// <exception cref="ArgumentException">
+    /// The connection string or the key prefix is invalid, or a TLS setting is given for a connection string without TLS.
+    /// </exception>
     public static JobQueueBuilder UseRedis(this JobQueueBuilder builder, string connectionString, Action<RedisStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -23,7 +26,37 @@ public static class RedisJobQueueBuilderExtensions
         var options = new RedisStorageOptions();
         configure?.Invoke(options);
         RedisJobStorage.ValidatePrefix(options.KeyPrefix);
+        connection = WithCertificateValidation(connection, options);
         return builder.UseStorage("Redis", sp => new RedisJobStorage(
             new RedisClient(connection, (TimeProvider?)sp.GetService(typeof(TimeProvider))), options, ownsClient: true));
+    }
+
+    private static RedisConnectionOptions WithCertificateValidation(RedisConnectionOptions connection, RedisStorageOptions options)
+    {
+        if (options.TrustedCertificateAuthority is null && options.CertificateValidation is null)
+        {
+            return connection;
+        }
+
+        if (!connection.Ssl)
+        {
+            // Silently connecting in plain text would ignore the one setting that says TLS is expected.
+            string setting = options.TrustedCertificateAuthority is not null
+                ? nameof(RedisStorageOptions.TrustedCertificateAuthority)
+                : nameof(RedisStorageOptions.CertificateValidation);
+            throw new ArgumentException(
+                $"RedisStorageOptions.{setting} is set, but the connection string does not use TLS; add ssl=true or use a rediss:// URI.",
+                "configure");
+        }
+
+        return connection with
+        {
+            // A copy of our own: the caller's instance may be disposed once configuration is done, and the
+            // client uses the certificate on every reconnect for the life of the host.
+            TrustedCertificateAuthority = options.TrustedCertificateAuthority is { } authority
+                ? X509CertificateLoader.LoadCertificate(authority.RawData)
+                : null,
+            CertificateValidation = options.CertificateValidation,
+        };
     }
 }

@@ -24,4 +24,19 @@ public sealed class SqliteMultiProcessTests : IDisposable
         check.Should().NotThrow();
         result.Jobs.Should().HaveCount(200);
     }
+
+    [Fact]
+    public async Task ThreeWorkerProcesses_TwoThousandChildBatch_ReleasesSuccessCallbackOnce()
+    {
+        await using TestHost client = await TestHost.StartAsync(q => q
+            .UseSqlite(_database.FilePath)
+            .AddJob<CountedJob>()
+            .Configure(o => o.RunWorker = false));
+
+        BatchAcrossProcessesScenario.Result result = await BatchAcrossProcessesScenario.RunAsync(client.Client, "sqlite", _database.FilePath);
+
+        Action check = () => BatchAcrossProcessesAssertions.CallbackOnceAfterEveryChild(result);
+        check.Should().NotThrow();
+        result.Children.Should().HaveCount(2000);
+    }
 }

@@ -7,6 +7,9 @@ internal static class Providers
     {
         switch (provider)
         {
+            case "postgres":
+                q.UsePostgres(connection, o => o.Schema = options.GetValueOrDefault("schema", PostgresStorageOptions.DefaultSchema));
+                break;
             case "sqlite":
                 q.UseSqlite(connection);
                 break;
@@ -14,7 +17,7 @@ internal static class Providers
                 q.UseRedis(connection, o => o.KeyPrefix = options.GetValueOrDefault("prefix", "jobqueue"));
                 break;
             default:
-                throw new ArgumentException($"Unknown provider '{provider}': expected sqlite or redis.");
+                throw new ArgumentException($"Unknown provider '{provider}': expected postgres, sqlite or redis.");
         }
     }
 }

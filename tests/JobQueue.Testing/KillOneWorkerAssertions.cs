@@ -34,12 +34,12 @@ public static class KillOneWorkerAssertions
         {
             int startedInKilled = result.StartsByJob.Count(p => p.Value.Contains(result.KilledProcessId));
             string errorTypes = string.Join(", ", result.Jobs.SelectMany(j => j.Errors).Select(e => e.Type).Distinct());
-            problems.Add($"no job was rescued: the killed worker (started {startedInKilled} jobs) had nothing in flight, so the test proved nothing; error types seen: [{errorTypes}]");
+            problems.Add($"no job was rescued: the killed worker (started {startedInKilled} jobs) had nothing in flight, so the test proved nothing; error types seen: [{errorTypes}]; at the kill: {result.StateAtKill}");
         }
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Kill-one-worker scenario failed:\n" + string.Join("\n", problems));
+            throw new InvalidOperationException("Kill-one-worker scenario failed:\n" + string.Join("\n", problems) + "\nWorker logs:\n" + result.WorkerOutput);
         }
     }
 }

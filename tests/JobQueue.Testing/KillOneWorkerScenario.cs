@@ -14,7 +14,9 @@ public static class KillOneWorkerScenario
         IReadOnlyList<JobInfo> Jobs,
         IReadOnlyDictionary<int, IReadOnlyList<int>> StartsByJob,
         IReadOnlySet<int> FinishedJobs,
-        int KilledProcessId)
+        int KilledProcessId,
+        string StateAtKill,
+        string WorkerOutput)
     {
         /// <summary>Jobs whose handler started more than once.</summary>
         public IReadOnlyList<int> RunTwice => StartsByJob.Where(p => p.Value.Count > 1).Select(p => p.Key).Order().ToArray();
@@ -40,8 +42,11 @@ public static class KillOneWorkerScenario
         string log = Path.Combine(Path.GetTempPath(), $"jobqueue-kill-{Guid.NewGuid():N}.log");
         try
         {
+            // The first fifth runs freely; the rest hold their slots until the gate opens, so when the kill comes
+            // every worker is busy, and the killed one surely has jobs in flight.
+            int free = jobCount / 5;
             IReadOnlyList<JobId> ids = await client.EnqueueManyAsync(
-                Enumerable.Range(0, jobCount).Select(n => new Counted(n, WorkMilliseconds: 60)),
+                Enumerable.Range(0, jobCount).Select(n => new Counted(n, WorkMilliseconds: 20, Gated: n >= free)),
                 new EnqueueOptions { MaxAttempts = 5 }).ConfigureAwait(false);
 
             var workers = new List<WorkerProcess>();
@@ -52,15 +57,17 @@ public static class KillOneWorkerScenario
                     workers.Add(await WorkerProcess.StartAsync(provider, connection, log, extra).ConfigureAwait(false));
                 }
 
-                // Once a fifth of the work is done, kill the worker holding the most leases: it has jobs in
-                // flight, so the kill proves that they are rescued and that nothing else runs twice.
                 using (var deadline = new CancellationTokenSource(Deadline.Default))
                 {
-                    await client.WaitForCompletionAsync(ids[jobCount / 5], deadline.Token).ConfigureAwait(false);
+                    foreach (JobId id in ids.Take(free))
+                    {
+                        await client.WaitForCompletionAsync(id, deadline.Token).ConfigureAwait(false);
+                    }
                 }
 
-                WorkerProcess victim = await BusiestAsync(storage, workers).ConfigureAwait(false);
+                (WorkerProcess victim, string stateAtKill) = await BusiestAsync(storage, workers).ConfigureAwait(false);
                 victim.Kill();
+                await File.WriteAllTextAsync(ExecutionLog.GatePath(log), "open").ConfigureAwait(false);
                 var jobs = new List<JobInfo>(jobCount);
                 using (var deadline = new CancellationTokenSource(Deadline.Default * 2))
                 {
@@ -70,8 +77,8 @@ public static class KillOneWorkerScenario
                     }
                 }
 
-                (Dictionary<int, IReadOnlyList<int>> starts, HashSet<int> finished) = ReadLog(log);
-                return new Result(jobs, starts, finished, victim.Id);
+                (IReadOnlyDictionary<int, IReadOnlyList<int>> starts, IReadOnlySet<int> finished) = ExecutionLog.ReadAll(log);
+                return new Result(jobs, starts, finished, victim.Id, stateAtKill, WorkerProcess.DescribeOutput(workers));
             }
             finally
             {
@@ -83,51 +90,33 @@ public static class KillOneWorkerScenario
         }
         finally
         {
-            foreach (string file in Directory.GetFiles(Path.GetDirectoryName(log)!, Path.GetFileName(log) + ".*"))
-            {
-                File.Delete(file);
-            }
+            ExecutionLog.DeleteAll(log);
         }
     }
 
-    private static async Task<WorkerProcess> BusiestAsync(IJobStorage storage, List<WorkerProcess> workers)
+    /// <summary>Waits until every worker holds a gated job, then names the one holding the most leases.</summary>
+    private static async Task<(WorkerProcess Victim, string StateAtKill)> BusiestAsync(IJobStorage storage, List<WorkerProcess> workers)
     {
-        IReadOnlyList<StoredJob> running = await storage.QueryJobsAsync(new JobQuery { State = JobState.Running, Limit = 1000 }, CancellationToken.None)
-            .ConfigureAwait(false);
-
-        // A worker id reads "{machine}/{process id}/{random}".
-        var leases = running
-            .Select(job => job.WorkerId?.Split('/') is [_, string pid, _] ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : 0)
-            .GroupBy(pid => pid)
-            .ToDictionary(group => group.Key, group => group.Count());
-        return workers.MaxBy(worker => leases.GetValueOrDefault(worker.Id))!;
-    }
-
-    private static (Dictionary<int, IReadOnlyList<int>> Starts, HashSet<int> Finished) ReadLog(string path)
-    {
-        var starts = new Dictionary<int, List<int>>();
-        var finished = new HashSet<int>();
-        IEnumerable<string> lines = Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*").SelectMany(File.ReadLines);
-        foreach (string line in lines)
+        using var deadline = new CancellationTokenSource(Deadline.Default);
+        while (true)
         {
-            string[] parts = line.Split(' ');
-            if (parts.Length != 3)
+            IReadOnlyList<StoredJob> running = await storage.QueryJobsAsync(new JobQuery { State = JobState.Running, Limit = 1000 }, deadline.Token)
+                .ConfigureAwait(false);
+
+            // A worker id reads "{machine}/{process id}/{random}".
+            Dictionary<int, int> leases = running
+                .Select(job => job.WorkerId?.Split('/') is [_, string pid, _] ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : 0)
+                .GroupBy(pid => pid)
+                .ToDictionary(group => group.Key, group => group.Count());
+            if (workers.All(worker => leases.GetValueOrDefault(worker.Id) > 0))
             {
-                continue; // a line cut by the kill
+                IReadOnlyList<QueueStatistics> queues = await storage.GetQueueStatisticsAsync(deadline.Token).ConfigureAwait(false);
+                string state = $"leases by process: [{string.Join(", ", leases.Select(p => $"{p.Key}: {p.Value}"))}]; queues: {string.Join("; ", queues)}";
+                return (workers.MaxBy(worker => leases.GetValueOrDefault(worker.Id))!, state);
             }
 
-            int n = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-            int pid = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
-            if (parts[0] == "start")
-            {
-                (starts.TryGetValue(n, out List<int>? list) ? list : starts[n] = []).Add(pid);
-            }
-            else
-            {
-                finished.Add(n);
-            }
+            // The gated jobs hold their slots, so this state comes and stays; the store is read again shortly.
+            await Task.Delay(20, deadline.Token).ConfigureAwait(false);
         }
-
-        return (starts.ToDictionary(p => p.Key, p => (IReadOnlyList<int>)p.Value), finished);
     }
 }

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace JobQueue.Testing;
 
 /// <summary>
 /// A throwaway redis-server on a free loopback port in a temp folder, with appendonly on so a restart keeps
 /// acknowledged writes. Set JOBQUEUE_TEST_REDIS to a connection string to use an existing server instead
-/// (then <see cref="CanRestart"/> is false).
+/// (then <see cref="CanRestart"/> is false). <see cref="StartTlsAsync"/> starts one that speaks only TLS.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -18,15 +20,22 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string? _folder;
     private Process? _process;
 
-    private RedisServer(string connectionString, int port, string? folder)
+    private RedisServer(string connectionString, int port, string? folder, TestCertificates? certificates = null)
     {
         ConnectionString = connectionString;
         Port = port;
         _folder = folder;
+        Certificates = certificates;
     }
 
-    /// <summary>A connection string for the server: "127.0.0.1:PORT" for a throwaway one.</summary>
+    /// <summary>
+    /// A connection string for the server: "127.0.0.1:PORT" for a throwaway one, "127.0.0.1:PORT,ssl=true"
+    /// for a TLS one.
+    /// </summary>
     public string ConnectionString { get; }
+
+    /// <summary>The CA and server certificate of a server from <see cref="StartTlsAsync"/>; null otherwise.</summary>
+    public TestCertificates? Certificates { get; }
 
     /// <summary>The server's port.</summary>
     public int Port { get; }
@@ -52,6 +61,30 @@ public sealed class RedisServer : IAsyncDisposable
         int port = FreePort();
         var server = new RedisServer("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), port, folder);
         await server.StartProcessAsync().ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>
+    /// Starts a throwaway server that speaks only TLS (no plain-text port), with a server certificate for
+    /// 127.0.0.1 and localhost from a throwaway CA, and waits until it answers PING over TLS. Clients need not
+    /// present a certificate. JOBQUEUE_TEST_REDIS is ignored: the test must own the certificates.
+    /// </summary>
+    public static async Task<RedisServer> StartTlsAsync()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "jobqueue-redis-" + Guid.NewGuid().ToString("N"));
+        TestCertificates certificates = TestCertificates.Create(folder);
+        int port = FreePort();
+        var server = new RedisServer("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + ",ssl=true", port, folder, certificates);
+        try
+        {
+            await server.StartProcessAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return server;
     }
 
@@ -86,6 +119,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+        Certificates?.Dispose();
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -120,11 +154,16 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[]
-        {
-            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _folder!,
+        string port = Port.ToString(CultureInfo.InvariantCulture);
+        string[] listen = Certificates is null
+            ? ["--port", port]
+            : ["--port", "0", "--tls-port", port, "--tls-cert-file", Certificates.CertificateFile, "--tls-key-file", Certificates.KeyFile,
+                "--tls-ca-cert-file", Certificates.AuthorityFile, "--tls-auth-clients", "no"];
+        foreach (string argument in listen.Concat(
+        [
+            "--bind", "127.0.0.1", "--dir", _folder!,
             "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no",
-        })
+        ]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -165,7 +204,9 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, Port, deadline.Token).ConfigureAwait(false);
-                NetworkStream stream = client.GetStream();
+                await using Stream stream = Certificates is null
+                    ? client.GetStream()
+                    : await AuthenticateAsync(client.GetStream(), deadline.Token).ConfigureAwait(false);
                 await stream.WriteAsync("PING\r\n"u8.ToArray(), deadline.Token).ConfigureAwait(false);
                 int read = await stream.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
                 if (read >= 5 && buffer[0] == (byte)'+')
@@ -184,6 +225,29 @@ public sealed class RedisServer : IAsyncDisposable
 
             // Polling a process that offers no readiness signal: the wait is short and bounded by the deadline.
             await Task.Delay(20, deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// TLS for the readiness probe, trusting the server's own CA. An AuthenticationException is not retried:
+    /// a certificate the probe rejects will not improve, and the message says what is wrong.
+    /// </summary>
+    private async Task<Stream> AuthenticateAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(Certificates!.Authority);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions { TargetHost = "127.0.0.1", CertificateChainPolicy = policy },
+                cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 }

@@ -8,15 +8,22 @@ namespace JobQueue.Testing;
 /// </summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
+    private const int KeptOutputLines = 200;
+
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private WorkerProcess(Process process)
     {
         _process = process;
+        Id = process.Id;
     }
 
     /// <summary>The process id, as written to the execution log.</summary>
-    public int Id => _process.Id;
+    public int Id { get; }
+
+    /// <summary>The last lines the worker logged (warnings and errors), for a failing test's message.</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>Starts a worker on <paramref name="provider"/> and waits until its host has started.</summary>
     /// <param name="provider">The store: "sqlite" or "redis" (see tests/JobQueue.TestWorker/Providers.cs).</param>
@@ -24,9 +31,12 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <param name="logPath">The execution log the worker's jobs append to.</param>
     /// <param name="extra">More options for the worker, such as "prefix" for Redis.</param>
     /// <param name="concurrency">Jobs the worker runs at once.</param>
-    /// <param name="leaseMilliseconds">The worker's lease duration: a killed worker's jobs come back after it.</param>
+    /// <param name="leaseMilliseconds">
+    /// The worker's lease duration: a killed worker's jobs come back after it. Long enough that a live worker on a
+    /// loaded 2-core machine (the whole suite runs at once) always renews in time.
+    /// </param>
     public static async Task<WorkerProcess> StartAsync(string provider, string connection, string logPath,
-        IReadOnlyDictionary<string, string>? extra = null, int concurrency = 4, int leaseMilliseconds = 2000)
+        IReadOnlyDictionary<string, string>? extra = null, int concurrency = 4, int leaseMilliseconds = 4000)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -72,9 +82,24 @@ public sealed class WorkerProcess : IAsyncDisposable
             }
         }
 
-        // Keep draining stdout so a chatty worker never blocks on a full pipe.
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        // Keep draining stdout so a chatty worker never blocks on a full pipe; the last lines explain a failure.
+        _ = worker.KeepOutputAsync();
         return worker;
+    }
+
+    /// <summary>What the workers logged, one block per process.</summary>
+    public static string DescribeOutput(IEnumerable<WorkerProcess> workers) => string.Join("\n", workers.Select(worker =>
+        $"worker {worker.Id}:" + (worker.Output.Count == 0 ? " (nothing logged)" : "\n  " + string.Join("\n  ", worker.Output))));
+
+    private async Task KeepOutputAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            _output.Enqueue(line);
+            while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))
+            {
+            }
+        }
     }
 
     /// <summary>Kills the process at once (SIGKILL): no shutdown, no lease given back.</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 
 namespace JobQueue.Redis.Resp;
 
@@ -25,6 +27,15 @@ internal sealed record RedisConnectionOptions
 
     /// <summary>The name the server's certificate must carry; defaults to <see cref="Host"/>.</summary>
     public string? SslHost { get; init; }
+
+    /// <summary>
+    /// The only CA the server's certificate may chain to; null uses the system's trust store. Not part of
+    /// the connection string (a certificate is not text): set from <c>RedisStorageOptions</c>.
+    /// </summary>
+    public X509Certificate2? TrustedCertificateAuthority { get; init; }
+
+    /// <summary>The user's final say on the server's certificate; null accepts it when validation found no error.</summary>
+    public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -139,6 +150,13 @@ internal sealed record RedisConnectionOptions
         if (host is null)
         {
             throw Bad(text, "it names no endpoint; start it with host:port, such as 127.0.0.1:6379");
+        }
+
+        if (options.SslHost is not null && !options.Ssl)
+        {
+            // sslHost only means something for TLS; accepting it alone would connect in plain text to a
+            // server the user expects to verify.
+            throw Bad(text, $"sslHost={options.SslHost} is set but TLS is off; add ssl=true, or remove sslHost");
         }
 
         return options with { Host = host, Port = port };

@@ -62,18 +62,22 @@ internal sealed class RespConnection : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         RespConnection? connection = null;
+        ServerCertificateCheck? certificateCheck = null;
+        bool tlsPending = false;
         try
         {
             await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            stream = new NetworkStream(socket, ownsSocket: true);
             if (options.Ssl)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
-                await ssl.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions { TargetHost = options.SslHost ?? options.Host },
-                    timeout.Token).ConfigureAwait(false);
+                certificateCheck = new ServerCertificateCheck(options);
+                tlsPending = true;
+                await ssl.AuthenticateAsClientAsync(certificateCheck.CreateAuthenticationOptions(), timeout.Token).ConfigureAwait(false);
+                tlsPending = false;
             }
 
             connection = new RespConnection(stream, endpoint, options.CommandTimeout, onPush);
@@ -83,34 +87,46 @@ internal sealed class RespConnection : IAsyncDisposable
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                socket.Dispose();
-            }
-
+            await DisposeFailedAsync(connection, stream, socket).ConfigureAwait(false);
             throw exception switch
             {
                 RedisServerException server => new RedisConnectionException($"Redis at {endpoint} refused the connection handshake: {server.Message}", server),
+                // A plain-text port reads the TLS hello as the start of a command and never answers, so the
+                // handshake runs into the timeout; saying so points at the likely cause, the wrong port.
+                OperationCanceledException when tlsPending => new RedisConnectionException($"TLS with Redis at {endpoint} failed: the server did not answer the TLS handshake within {options.ConnectTimeout.TotalMilliseconds:0} ms (connectTimeout). Check that {endpoint} is the server's tls-port, not its plain-text port.", exception),
                 OperationCanceledException or RedisTimeoutException => new RedisConnectionException($"Connecting to Redis at {endpoint} timed out after {options.ConnectTimeout.TotalMilliseconds:0} ms (connectTimeout).", exception),
-                AuthenticationException => new RedisConnectionException($"TLS with Redis at {endpoint} failed: {exception.Message}", exception),
+                AuthenticationException authentication when certificateCheck is not null => new RedisConnectionException(certificateCheck.DescribeFailure(endpoint, authentication), exception),
+
+                // A server that closes on a TLS hello (or a proxy in between) surfaces as an IOException from
+                // SslStream rather than an AuthenticationException.
+                IOException when tlsPending => new RedisConnectionException($"TLS with Redis at {endpoint} failed: the connection broke during the TLS handshake ({exception.Message}). Check that {endpoint} is the server's tls-port, not its plain-text port.", exception),
                 RedisConnectionException lost => lost,
                 _ => new RedisConnectionException($"Cannot connect to Redis at {endpoint}: {exception.Message}", exception),
             };
         }
         catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            socket.Dispose();
+            await DisposeFailedAsync(connection, stream, socket).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Releases what a failed connect opened: the connection owns the stream, the stream (an SslStream over a
+    /// NetworkStream once TLS began) owns the socket, and the socket alone exists before the TCP connect.
+    /// </summary>
+    private static async ValueTask DisposeFailedAsync(RespConnection? connection, Stream? stream, Socket socket)
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (stream is not null)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        socket.Dispose();
     }
 
     /// <summary>Starts the read and write loops over an already open stream (tests use a fake server's stream).</summary>
@@ -218,7 +234,10 @@ internal sealed class RespConnection : IAsyncDisposable
         }
         finally
         {
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            // The loop only ends once the connection failed, and Fail has disposed the stream: completing with
+            // the failure returns the buffers without the final flush, which would write to the disposed
+            // stream (SslStream throws ObjectDisposedException) and fault DisposeAsync.
+            await _writer.CompleteAsync(Volatile.Read(ref _failure)).ConfigureAwait(false);
         }
     }
 

@@ -14,15 +14,18 @@ internal enum StopReason
     LeaseLost = 2,
 }
 
-/// <summary>One attempt running in this host: its lease and the token source its handler watches.</summary>
+/// <summary>
+/// One attempt held by this host, from its start until its outcome is written: its lease and the token source its
+/// handler watches. The lease is renewed for the whole span, so a slow outcome write cannot let it expire.
+/// </summary>
 internal sealed class ActiveJob
 {
     private int _stopReason;
+    private volatile bool _writingOutcome;
 
-    public ActiveJob(StoredJob job, CancellationTokenSource cancellation)
+    public ActiveJob(StoredJob job)
     {
         Job = job;
-        Cancellation = cancellation;
     }
 
     public StoredJob Job { get; }
@@ -31,9 +34,18 @@ internal sealed class ActiveJob
 
     public Guid LeaseToken => Job.LeaseToken ?? Guid.Empty;
 
-    public CancellationTokenSource Cancellation { get; }
+    /// <summary>Fires on <see cref="Stop"/>; the handler's token is linked to it.</summary>
+    public CancellationTokenSource Cancellation { get; } = new();
 
     public StopReason StopReason => (StopReason)Volatile.Read(ref _stopReason);
+
+    /// <summary>
+    /// The handler has ended and its outcome is being written. A renewal refused from now on only means that the
+    /// write landed first (the store clears the lease with it), so it is no sign of a lost lease.
+    /// </summary>
+    public bool WritingOutcome => _writingOutcome;
+
+    public void BeginOutcomeWrite() => _writingOutcome = true;
 
     /// <summary>Records the first reason and fires the handler's token.</summary>
     public void Stop(StopReason reason)

@@ -64,30 +64,41 @@ internal sealed class JobExecutor
         _logger.JobStarted(job.Id, job.Name, job.Attempt);
         long started = _time.GetTimestamp();
 
-        AttemptOutcome outcome;
+        // Held (and its lease renewed) until the outcome is written, not just while the handler runs.
+        var active = new ActiveJob(job);
+        _running.Add(active);
         try
         {
-            outcome = await RunAttemptAsync(job, shutdownToken).ConfigureAwait(false);
-        }
+            AttemptOutcome outcome;
+            try
+            {
+                outcome = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
+            }
 #pragma warning disable CA1031 // The engine's own faults must not escape into the worker loop either; they fail the attempt.
-        catch (Exception ex)
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            outcome = AttemptOutcome.Failure(ex);
-        }
+            {
+                outcome = AttemptOutcome.Failure(ex);
+            }
 
-        TimeSpan duration = _time.GetElapsedTime(started);
-        _diagnostics.Duration.Record(duration.TotalMilliseconds, tags);
-        activity?.SetTag("jobqueue.outcome", outcome.Kind.ToString());
-        if (outcome.Error is not null)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, outcome.Error.Message);
-        }
+            TimeSpan duration = _time.GetElapsedTime(started);
+            _diagnostics.Duration.Record(duration.TotalMilliseconds, tags);
+            activity?.SetTag("jobqueue.outcome", outcome.Kind.ToString());
+            if (outcome.Error is not null)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, outcome.Error.Message);
+            }
 
-        await WriteOutcomeAsync(job, outcome, duration, tags).ConfigureAwait(false);
+            active.BeginOutcomeWrite();
+            await WriteOutcomeAsync(job, outcome, duration, tags).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.Remove(active);
+        }
     }
 
-    private async Task<AttemptOutcome> RunAttemptAsync(StoredJob job, CancellationToken shutdownToken)
+    private async Task<AttemptOutcome> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
     {
         if (!_registry.TryGet(job.Name, out JobRegistration? registration))
         {
@@ -108,12 +119,10 @@ internal sealed class JobExecutor
         }
 
         var timeout = new CancellationTokenSource(job.Timeout, _time);
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdownToken);
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdownToken, active.Cancellation.Token);
         var abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        var active = new ActiveJob(job, cancellation);
         AsyncServiceScope scope = _services.CreateAsyncScope();
         bool abandoned = false;
-        _running.Add(active);
         try
         {
             // Once the handler's token fires, it has TimeoutGrace to stop before the attempt is abandoned.
@@ -150,7 +159,6 @@ internal sealed class JobExecutor
         }
         finally
         {
-            _running.Remove(active);
             if (!abandoned)
             {
                 await scope.DisposeAsync().ConfigureAwait(false);

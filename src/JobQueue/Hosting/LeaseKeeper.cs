@@ -77,7 +77,7 @@ internal sealed class LeaseKeeper
 
         for (int i = 0; i < active.Length; i++)
         {
-            if (!held[i])
+            if (!held[i] && !active[i].WritingOutcome)
             {
                 _logger.LeaseLost(active[i].Id);
                 active[i].Stop(StopReason.LeaseLost);

@@ -28,14 +28,10 @@ internal sealed class WriteCoalescer<TItem, TResult>
     }
 
     /// <summary>Writes <paramref name="item"/>, in a call of its own or shared with concurrent writes.</summary>
-    /// <remarks>
-    /// A token cancelled before the call writes nothing. Cancelling later stops the wait, not the write: an item
-    /// already handed over may still be written.
-    /// </remarks>
+    /// <remarks>Cancelling stops the wait, not the write: an item already handed over may still be written.</remarks>
     public Task<TResult> WriteAsync(TItem item, CancellationToken cancellationToken)
     {
-        // A caller that gave up before the call hands nothing over, as an uncoalesced store call would; otherwise
-        // the outcome raced the drain (a write that finished first hid the cancellation).
+        // A caller that gave up before the call hands nothing over, as a store call with its token would.
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<TResult>(cancellationToken);

@@ -46,6 +46,31 @@ public sealed class RedisConnectionOptionsTests
         options.Ssl.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("redis.example:6380,ssl=true", true)]
+    [InlineData("redis.example:6380,ssl=True,sslHost=redis.internal", true)]
+    [InlineData("rediss://redis.example:6380", true)]
+    [InlineData("REDISS://redis.example", true)]
+    [InlineData("redis.example:6380,ssl=false", false)]
+    [InlineData("redis.example:6380", false)]
+    [InlineData("redis://redis.example:6380", false)]
+    public void Parse_TlsSetting_TurnsTlsOnOnlyWhenAsked(string text, bool ssl)
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse(text);
+
+        options.Ssl.Should().Be(ssl);
+        options.Host.Should().Be("redis.example");
+    }
+
+    [Fact]
+    public void Parse_RedissUriWithoutPort_UsesDefaultPortAndHostAsCertificateName()
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse("rediss://redis.example");
+
+        options.Port.Should().Be(RedisConnectionOptions.DefaultPort);
+        options.SslHost.Should().BeNull("the certificate is checked against the host connected to");
+    }
+
     [Fact]
     public void Parse_UriWithPasswordOnly_ReadsPassword()
     {
@@ -65,6 +90,8 @@ public sealed class RedisConnectionOptionsTests
     [InlineData("host,colour=blue", "'colour' is not a known setting")]
     [InlineData("host,defaultDatabase=-1", "defaultDatabase=-1")]
     [InlineData("host,ssl=maybe", "ssl=maybe")]
+    [InlineData("host,sslHost=redis.example", "sslHost=redis.example is set but TLS is off; add ssl=true")]
+    [InlineData("host,ssl=false,sslHost=redis.example", "sslHost=redis.example is set but TLS is off; add ssl=true")]
     [InlineData("password=x", "names no endpoint")]
     [InlineData("redis://host/db", "not a database number")]
     public void Parse_BadInput_ThrowsNamingTheProblem(string text, string problem)

@@ -12,43 +12,9 @@ public sealed class CoalescedWritesTests
     private readonly Probe _probe = new();
 
     /// <summary>The in-memory store claiming the capability the network stores have.</summary>
-    private sealed class CoalescingStorage(IJobStorage inner) : IJobStorage
+    private sealed class CoalescingStorage(IJobStorage inner) : DelegatingStorage(inner)
     {
-        public StorageCapabilities Capabilities { get; } = inner.Capabilities with { CoalesceWrites = true };
-
-        public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken) => inner.EnqueueAsync(request, cancellationToken);
-
-        public ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => inner.FetchAsync(request, cancellationToken);
-
-        public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken) => inner.ExtendLeasesAsync(leases, cancellationToken);
-
-        public ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) => inner.CompleteAsync(completions, cancellationToken);
-
-        public ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken) => inner.FailAsync(failures, cancellationToken);
-
-        public ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken) => inner.RescheduleAsync(reschedules, cancellationToken);
-
-        public ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken) => inner.ReportProgressAsync(reports, cancellationToken);
-
-        public ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken) => inner.RescueExpiredLeasesAsync(request, cancellationToken);
-
-        public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => inner.PromoteDueJobsAsync(now, limit, cancellationToken);
-
-        public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken) => inner.CancelAsync(ids, now, cancellationToken);
-
-        public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken) => inner.GetJobsAsync(ids, cancellationToken);
-
-        public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken) => inner.QueryJobsAsync(query, cancellationToken);
-
-        public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken) => inner.GetBatchAsync(id, cancellationToken);
-
-        public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken) => inner.GetQueueStatisticsAsync(cancellationToken);
-
-        public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken) => inner.PruneAsync(request, cancellationToken);
-
-        public ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken) => inner.WaitForWorkAsync(queue, cancellationToken);
-
-        public ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken) => inner.WaitForFinishAsync(id, cancellationToken);
+        public override StorageCapabilities Capabilities { get; } = inner.Capabilities with { CoalesceWrites = true };
     }
 
     private Task<TestHost> StartAsync(bool start = true) => TestHost.StartAsync(

@@ -20,18 +20,18 @@ public sealed class WriteCoalescerTests
     }
 
     [Fact]
-    public async Task WriteAsync_TokenCancelledBeforeTheCall_ThrowsAndWritesNothing()
+    public async Task WriteAsync_TokenAlreadyCancelled_ThrowsAndHandsNothingOver()
     {
         var coalescer = new WriteCoalescer<int, int>(items => Record(items, x => x), maxBatch: 100);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        Func<Task> act = () => coalescer.WriteAsync(1, cancelled.Token);
+        Func<Task> gaveUp = () => coalescer.WriteAsync(1, cancelled.Token);
         int kept = await coalescer.WriteAsync(2, CancellationToken.None);
 
-        await act.Should().ThrowAsync<OperationCanceledException>();
+        await gaveUp.Should().ThrowAsync<OperationCanceledException>();
         kept.Should().Be(2);
-        _calls.SelectMany(c => c).Should().Equal(2);
+        _calls.SelectMany(call => call).Should().Equal(2);
     }
 
     [Fact]

@@ -1,0 +1,427 @@
+namespace JobQueue.Postgres.Storage;
+
+/// <summary>
+/// Every statement of the store, built once for one schema. Identifiers (the schema and the notification
+/// channel) are spliced in after validation; every value is a parameter.
+/// </summary>
+/// <remarks>
+/// <para>Job states are the <see cref="JobState"/> numbers: 0 Scheduled, 1 Enqueued, 2 Running, 3 Succeeded,
+/// 4 Failed, 5 Cancelled, 6 Awaiting. Batch states: 0 Running, 1 Succeeded, 2 Failed.</para>
+/// <para>Each state change of one job, with its batch accounting and callback release, is ONE statement: a
+/// statement is atomic on its own, and in READ COMMITTED an UPDATE that waits for a row lock re-reads the newest
+/// committed row before applying its SET. That is what makes <c>succeeded = succeeded + 1</c> on the batch row
+/// exact under any number of concurrent children, and the RETURNING of that UPDATE tells exactly one of them
+/// that it finished the batch.</para>
+/// <para>Notifications (pg_notify) are sent inside the same statement, so they are delivered at commit and
+/// never for a change that rolled back. Payloads: "w:&lt;queue&gt;" (work may be ready), "f:&lt;job id&gt;" (a job finished).</para>
+/// </remarks>
+internal sealed class PostgresSql
+{
+    /// <summary>Columns read into a <see cref="Storage.JobReader"/>, in its order, from a jobs row aliased <c>j</c>.</summary>
+    private const string JobColumns =
+        "j.id, j.name, j.queue, j.state, j.priority, j.arguments, j.attempt, j.max_attempts, j.timeout_ticks, " +
+        "j.retry_delay_ticks, j.run_at, j.enqueued_at, j.started_at, j.finished_at, j.result, j.errors::text, " +
+        "j.progress_percent, j.progress_message, j.idempotency_key, j.batch_id, j.trace_parent, j.lease_token, " +
+        "j.lease_expires_at, j.worker_id, j.seq";
+
+    private const string ClearLease = "lease_token = NULL, lease_expires_at = NULL, worker_id = NULL";
+
+    public PostgresSql(string schema)
+    {
+        string s = schema;
+        Channel = schema + "_events";
+        string notify = $"pg_notify('{Channel}', ";
+
+        // ---------------------------------------------------------------- enqueue
+
+        EnqueueOne = $"""
+            WITH batch AS (
+                -- A child added by a running child: its batch must exist and not be finished. The row lock orders
+                -- this insert with the completions of the batch's other children, so none can finish it in between.
+                SELECT id FROM {s}.batches WHERE id = @batch_id AND finished_at IS NULL FOR UPDATE
+            ), ins AS (
+                INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+                                      retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, trace_parent)
+                SELECT @id, @name, @queue, CASE WHEN @run_at > @now THEN 0 ELSE 1 END, @priority, @arguments,
+                       @max_attempts, @timeout_ticks, @retry_delay_ticks, @run_at, @now, @idempotency_key, @batch_id, @trace_parent
+                WHERE @batch_id IS NULL OR EXISTS (SELECT 1 FROM batch)
+                -- A live holder of the key (the unique partial index) makes this a no-op instead of an error.
+                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL AND state NOT IN (4, 5) DO NOTHING
+                RETURNING id, queue, state, batch_id
+            ), counted AS (
+                UPDATE {s}.batches b SET total = b.total + 1 FROM ins WHERE b.id = ins.batch_id RETURNING b.id
+            )
+            SELECT (SELECT id FROM ins),
+                   -- The statement's snapshot predates the insert, so this finds only an earlier holder of the key.
+                   (SELECT h.id FROM {s}.jobs h WHERE h.idempotency_key = @idempotency_key AND h.state NOT IN (4, 5) LIMIT 1),
+                   @batch_id IS NULL OR EXISTS (SELECT 1 FROM batch),
+                   (SELECT count(*) FROM counted) + (SELECT count({notify}'w:' || queue)) FROM ins WHERE state = 1)
+            """;
+
+        // ON COMMIT DROP: the table lives for this transaction only (the caller's, for a transactional enqueue),
+        // and never outlives it on a pooled connection.
+        CreateStaging = """
+            DROP TABLE IF EXISTS pg_temp.jobqueue_staging;
+            CREATE TEMP TABLE jobqueue_staging (
+                ordinal integer NOT NULL, id uuid NOT NULL, name text NOT NULL, queue text NOT NULL, priority integer NOT NULL,
+                arguments bytea NOT NULL, max_attempts integer NOT NULL, timeout_ticks bigint NOT NULL,
+                retry_delay_ticks bigint NOT NULL, run_at timestamptz NOT NULL, idempotency_key text, batch_id uuid,
+                is_callback boolean NOT NULL, trace_parent text
+            ) ON COMMIT DROP
+            """;
+
+        CopyStaging = "COPY pg_temp.jobqueue_staging (ordinal, id, name, queue, priority, arguments, max_attempts, " +
+            "timeout_ticks, retry_delay_ticks, run_at, idempotency_key, batch_id, is_callback, trace_parent) FROM STDIN (FORMAT BINARY)";
+
+        InsertBatch = $"""
+            INSERT INTO {s}.batches (id, created_at, success_job_id, failure_job_id)
+            VALUES (@batch_id, @now, @success_job_id, @failure_job_id)
+            """;
+
+        LockExistingBatches = $"""
+            -- Batches that children join but this request does not create must exist and not be finished; they
+            -- are locked in id order
+            -- (so two requests never wait on each other in a cycle) until the transaction ends.
+            WITH wanted AS (
+                SELECT DISTINCT batch_id FROM pg_temp.jobqueue_staging
+                WHERE batch_id IS NOT NULL AND NOT is_callback AND batch_id IS DISTINCT FROM @batch_id
+            ), locked AS (
+                SELECT b.id FROM {s}.batches b
+                WHERE b.id IN (SELECT batch_id FROM wanted) AND b.finished_at IS NULL
+                ORDER BY b.id FOR UPDATE
+            )
+            SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM locked)
+            """;
+
+        InsertStaged = $"""
+            WITH ins AS (
+                INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+                                      retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_callback, trace_parent)
+                SELECT id, name, queue, CASE WHEN is_callback THEN 6 WHEN run_at > @now THEN 0 ELSE 1 END, priority,
+                       arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, @now, idempotency_key,
+                       batch_id, is_callback, trace_parent
+                FROM pg_temp.jobqueue_staging
+                -- Rows are inserted in request order: seq (the enqueue order) follows it, and of two rows with the
+                -- same idempotency key the first is inserted and the second meets the conflict.
+                ORDER BY ordinal
+                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL AND state NOT IN (4, 5) DO NOTHING
+                RETURNING id, queue, state, batch_id, is_callback
+            ), counted AS (
+                -- Only children actually written count: a child that met a live idempotency key adds nothing.
+                UPDATE {s}.batches b SET total = b.total + c.n
+                FROM (SELECT batch_id, count(*) AS n FROM ins WHERE batch_id IS NOT NULL AND NOT is_callback GROUP BY batch_id) c
+                WHERE b.id = c.batch_id
+                RETURNING b.id
+            ), woken AS (
+                SELECT {notify}'w:' || queue) FROM (SELECT DISTINCT queue FROM ins WHERE state = 1) q
+            )
+            SELECT st.ordinal, ins.id IS NOT NULL, (SELECT count(*) FROM counted) + (SELECT count(*) FROM woken)
+            FROM pg_temp.jobqueue_staging st LEFT JOIN ins ON ins.id = st.id
+            WHERE NOT st.is_callback
+            ORDER BY st.ordinal
+            """;
+
+        // A new batch none of whose children was written (all held by idempotency keys) has nothing to wait for:
+        // it succeeds at once, in the enqueue's transaction.
+        FinishEmptyBatch = $"""
+            WITH b AS (
+                UPDATE {s}.batches SET state = 1, finished_at = @now
+                WHERE id = @batch_id AND total = 0
+                RETURNING success_job_id, failure_job_id
+            ), released AS (
+                UPDATE {s}.jobs j SET state = 1, run_at = @now FROM b WHERE j.id = b.success_job_id AND j.state = 6 RETURNING j.queue
+            ), dropped AS (
+                UPDATE {s}.jobs j SET state = 5, finished_at = @now FROM b WHERE j.id = b.failure_job_id AND j.state = 6 RETURNING j.id
+            )
+            SELECT (SELECT count({notify}'w:' || queue)) FROM released) + (SELECT count({notify}'f:' || id)) FROM dropped)
+            """;
+
+        // Runs after InsertStaged in the same transaction, so it also sees holders written by this request.
+        FindHolders = $"""
+            SELECT st.ordinal, h.id
+            FROM pg_temp.jobqueue_staging st
+            JOIN {s}.jobs h ON h.idempotency_key = st.idempotency_key AND h.state NOT IN (4, 5)
+            WHERE st.ordinal = ANY(@ordinals)
+            """;
+
+        // ---------------------------------------------------------------- fetch
+
+        Fetch = $"""
+            WITH picked AS (
+                -- SKIP LOCKED: concurrent fetches take disjoint rows instead of queueing on the same ones. The
+                -- partial index jobs_fetch_idx holds only Enqueued rows, in exactly this order.
+                SELECT id FROM {s}.jobs
+                -- run_at <= now: the request's clock may lag the promotion's (a fetch delayed on a busy machine
+                -- after its now was taken); a job due after that now is left for the next fetch, so no job starts
+                -- before its run time.
+                WHERE state = 1 AND queue = @queue AND run_at <= @now
+                ORDER BY priority DESC, run_at, seq
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE {s}.jobs j
+            SET state = 2, attempt = j.attempt + 1, started_at = @now,
+                lease_token = @lease_token, lease_expires_at = @lease_expires_at, worker_id = @worker_id
+            FROM picked
+            WHERE j.id = picked.id
+            RETURNING {JobColumns}
+            """;
+
+        // ---------------------------------------------------------------- attempts
+
+        ExtendLeases = $"""
+            UPDATE {s}.jobs j SET lease_expires_at = u.expires_at
+            -- Items answer by position: one id can appear twice in a call, with a stale and a current token.
+            FROM unnest(@ids, @tokens, @expires_at) WITH ORDINALITY AS u(id, token, expires_at, ordinal)
+            WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
+            RETURNING u.ordinal
+            """;
+
+        ReportProgress = $"""
+            UPDATE {s}.jobs j SET progress_percent = u.percent, progress_message = u.message
+            FROM unnest(@ids, @tokens, @percents, @messages) WITH ORDINALITY AS u(id, token, percent, message, ordinal)
+            WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
+            RETURNING u.ordinal
+            """;
+
+        Reschedule = $"""
+            WITH done AS (
+                UPDATE {s}.jobs j
+                -- Giving the lease back does not spend the attempt.
+                SET state = CASE WHEN u.run_at > u.now THEN 0 ELSE 1 END, run_at = u.run_at, attempt = j.attempt - 1, {ClearLease}
+                FROM unnest(@ids, @tokens, @run_ats, @nows) WITH ORDINALITY AS u(id, token, run_at, now, ordinal)
+                WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
+                RETURNING u.ordinal, j.queue, j.state
+            )
+            SELECT ordinal, (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) q)
+            FROM done
+            """;
+
+        Complete = $"""
+            WITH ended AS (
+                UPDATE {s}.jobs
+                SET state = 3, result = @result, finished_at = @now, {ClearLease}
+                WHERE id = @id AND state = 2 AND lease_token = @lease_token
+                RETURNING id, queue, state, batch_id, is_callback
+            ){SuccessAccounting(s)}
+            SELECT (SELECT count(*) FROM ended), {Notifications(notify)}
+            """;
+
+        Fail = $"""
+            WITH ended AS (
+                UPDATE {s}.jobs
+                SET errors = errors || @error,
+                    -- No retry time: failed for good. A retry time not after now: due at once.
+                    state = CASE WHEN @retry_at IS NULL THEN 4 WHEN @retry_at > @now THEN 0 ELSE 1 END,
+                    run_at = COALESCE(@retry_at, run_at),
+                    finished_at = CASE WHEN @retry_at IS NULL THEN @now END,
+                    {ClearLease}
+                WHERE id = @id AND state = 2 AND lease_token = @lease_token
+                RETURNING id, queue, state, batch_id, is_callback
+            ){FailureAccounting(s)}
+            SELECT (SELECT count(*) FROM ended), {Notifications(notify)}
+            """;
+
+        // ---------------------------------------------------------------- maintenance
+
+        ExpiredLeases = $"""
+            SELECT id FROM {s}.jobs WHERE state = 2 AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit
+            """;
+
+        // One job per statement: its batch row is the only other row it locks, so rescuers on many hosts never
+        // deadlock on batch rows taken in different orders.
+        RescueOne = $"""
+            WITH ended AS (
+                UPDATE {s}.jobs
+                SET errors = errors || jsonb_build_array(jsonb_build_object(
+                        'type', @error_type, 'message', @error_message, 'attempt', attempt, 'at', @now)),
+                    state = CASE WHEN attempt < max_attempts THEN 1 ELSE 4 END,
+                    run_at = CASE WHEN attempt < max_attempts THEN @now ELSE run_at END,
+                    finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE @now END,
+                    {ClearLease}
+                -- Re-checked here: the lease may have been extended, or the job finished, since it was listed.
+                WHERE id = @id AND state = 2 AND lease_expires_at <= @now
+                RETURNING id, queue, state, batch_id, is_callback
+            ){FailureAccounting(s)}
+            SELECT (SELECT count(*) FROM ended), {Notifications(notify)}
+            """;
+
+        Promote = $"""
+            WITH due AS (
+                SELECT id FROM {s}.jobs WHERE state = 0 AND run_at <= @now ORDER BY run_at LIMIT @limit FOR UPDATE SKIP LOCKED
+            ), promoted AS (
+                UPDATE {s}.jobs j SET state = 1 FROM due WHERE j.id = due.id RETURNING j.queue
+            )
+            SELECT (SELECT count(*) FROM promoted),
+                   (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM promoted) q)
+            """;
+
+        CancelOne = $"""
+            WITH target AS (
+                -- FOR UPDATE reads the newest committed state, which decides the outcome.
+                SELECT id, state FROM {s}.jobs WHERE id = @id FOR UPDATE
+            ), ended AS (
+                UPDATE {s}.jobs j SET state = 5, finished_at = @now, {ClearLease}
+                FROM target t
+                WHERE j.id = t.id AND t.state IN (0, 1, 2, 6)
+                RETURNING j.id, j.queue, j.state, j.batch_id, j.is_callback, t.state AS previous
+            ){FailureAccounting(s)}
+            SELECT (SELECT previous FROM ended), (SELECT state FROM target), {Notifications(notify)}
+            """;
+
+        PruneJobs = $"""
+            WITH doomed AS (
+                -- Bounded and SKIP LOCKED: each call is a short transaction that never waits on another pruner.
+                SELECT id FROM {s}.jobs
+                WHERE state IN (3, 4, 5) AND finished_at < @before
+                ORDER BY finished_at
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED
+            ), deleted AS (
+                DELETE FROM {s}.jobs j USING doomed WHERE j.id = doomed.id RETURNING 1
+            )
+            SELECT count(*) FROM deleted
+            """;
+
+        PruneBatches = $"""
+            WITH doomed AS (
+                SELECT id FROM {s}.batches WHERE finished_at < @before ORDER BY finished_at LIMIT @limit FOR UPDATE SKIP LOCKED
+            )
+            DELETE FROM {s}.batches b USING doomed WHERE b.id = doomed.id
+            """;
+
+        // ---------------------------------------------------------------- reads
+
+        GetJobs = $"SELECT {JobColumns} FROM {s}.jobs j WHERE j.id = ANY(@ids)";
+
+        QueryJobs = $"""
+            SELECT {JobColumns} FROM {s}.jobs j
+            WHERE (@queue IS NULL OR j.queue = @queue)
+              AND (@state IS NULL OR j.state = @state)
+              AND (@batch_id IS NULL OR j.batch_id = @batch_id)
+            -- Enqueue order, newest first: seq, not enqueued_at (many jobs share one enqueue time).
+            ORDER BY j.seq DESC
+            OFFSET @offset LIMIT @limit
+            """;
+
+        GetBatch = $"""
+            SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at
+            FROM {s}.batches WHERE id = @id
+            """;
+
+        QueueStatistics = $"SELECT queue, state, count(*) FROM {s}.jobs GROUP BY queue, state ORDER BY queue";
+
+        ReadJobState = $"SELECT state FROM {s}.jobs WHERE id = @id";
+    }
+
+    /// <summary>The LISTEN/NOTIFY channel of this schema.</summary>
+    public string Channel { get; }
+
+    public string EnqueueOne { get; }
+
+    public string CreateStaging { get; }
+
+    public string CopyStaging { get; }
+
+    public string InsertBatch { get; }
+
+    public string LockExistingBatches { get; }
+
+    public string InsertStaged { get; }
+
+    public string FinishEmptyBatch { get; }
+
+    public string FindHolders { get; }
+
+    public string Fetch { get; }
+
+    public string ExtendLeases { get; }
+
+    public string ReportProgress { get; }
+
+    public string Reschedule { get; }
+
+    public string Complete { get; }
+
+    public string Fail { get; }
+
+    public string ExpiredLeases { get; }
+
+    public string RescueOne { get; }
+
+    public string Promote { get; }
+
+    public string CancelOne { get; }
+
+    public string PruneJobs { get; }
+
+    public string PruneBatches { get; }
+
+    public string GetJobs { get; }
+
+    public string QueryJobs { get; }
+
+    public string GetBatch { get; }
+
+    public string QueueStatistics { get; }
+
+    public string ReadJobState { get; }
+
+    /// <summary>
+    /// The batch accounting of a child that succeeded (rows of <c>ended</c> in state 3): counts it, and the child
+    /// that makes every child a success marks the batch Succeeded, releases its success callback (due now) and
+    /// cancels its failure callback.
+    /// </summary>
+    private static string SuccessAccounting(string s) => $"""
+        , counted AS (
+            UPDATE {s}.batches b
+            SET succeeded = b.succeeded + 1,
+                -- State 0 means no child failed, so reaching the total is success.
+                state = CASE WHEN b.state = 0 AND b.succeeded + 1 = b.total THEN 1 ELSE b.state END,
+                finished_at = CASE WHEN b.succeeded + 1 + b.failed >= b.total THEN @now ELSE b.finished_at END
+            FROM ended e
+            WHERE b.id = e.batch_id AND e.state = 3 AND NOT e.is_callback
+            -- RETURNING shows the row after this update: true for exactly the child that finished the batch.
+            RETURNING b.success_job_id AS release_id, b.failure_job_id AS drop_id,
+                      b.state = 1 AND b.succeeded = b.total AS decided
+        ){Callbacks(s)}
+        """;
+
+    /// <summary>
+    /// The batch accounting of a child that failed for good or was cancelled (rows of <c>ended</c> in state 4 or
+    /// 5): counts it, and the batch's first failure marks it Failed, releases its failure callback and cancels its
+    /// success callback.
+    /// </summary>
+    private static string FailureAccounting(string s) => $"""
+        , counted AS (
+            UPDATE {s}.batches b
+            SET failed = b.failed + 1,
+                state = CASE WHEN b.state = 0 THEN 2 ELSE b.state END,
+                finished_at = CASE WHEN b.succeeded + b.failed + 1 >= b.total THEN @now ELSE b.finished_at END
+            FROM ended e
+            WHERE b.id = e.batch_id AND e.state IN (4, 5) AND NOT e.is_callback
+            RETURNING b.failure_job_id AS release_id, b.success_job_id AS drop_id, b.failed = 1 AS decided
+        ){Callbacks(s)}
+        """;
+
+    private static string Callbacks(string s) => $"""
+        , released AS (
+            -- state = 6 is re-checked on the newest row: a callback the user cancelled meanwhile stays cancelled.
+            UPDATE {s}.jobs j SET state = 1, run_at = @now
+            FROM counted c WHERE c.decided AND j.id = c.release_id AND j.state = 6
+            RETURNING j.queue
+        ), dropped AS (
+            UPDATE {s}.jobs j SET state = 5, finished_at = @now
+            FROM counted c WHERE c.decided AND j.id = c.drop_id AND j.state = 6
+            RETURNING j.id
+        )
+        """;
+
+    /// <summary>Scalar subqueries, so they always run: finished jobs, jobs due again, released and dropped callbacks.</summary>
+    private static string Notifications(string notify) => $"""
+        (SELECT count({notify}'f:' || id)) FROM ended WHERE state IN (3, 4, 5))
+          + (SELECT count({notify}'w:' || queue)) FROM ended WHERE state = 1)
+          + (SELECT count({notify}'w:' || queue)) FROM released)
+          + (SELECT count({notify}'f:' || id)) FROM dropped)
+        """;
+}
