@@ -70,7 +70,8 @@ internal static class Report
         {
             double? value = r.Figure(row.Key);
             double? raw = r.RawLimit(row.RawKey);
-            md.AppendLine(s_en, $"| {row.Provider} | {row.Scenario} | {Rate(value)} | {row.RawName} | {Rate(raw)} | {Ratio(value, raw)} |");
+            string rawName = row.RawKey == "pg.copy" && r.RawLimit("pg.copy.rows") is { } rows ? $"COPY of {rows.ToString("N0", s_en)} rows" : row.RawName;
+            md.AppendLine(s_en, $"| {row.Provider} | {row.Scenario} | {Rate(value)} | {rawName} | {Rate(raw)} | {Ratio(value, raw)} |");
         }
 
         md.AppendLine();
