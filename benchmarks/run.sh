@@ -156,6 +156,8 @@ set ylabel "operations per second (log)"
 set xtics rotate by -40 scale 0
 set grid ytics
 set key top right
+set rmargin 12
+set bmargin 9
 set datafile separator "\t"
 plot "$WORK/plot.dat" using 2:xtic(1) title "JobQueue", "" using 3 title "raw limit"
 GNUPLOT
