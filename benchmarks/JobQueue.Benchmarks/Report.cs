@@ -138,9 +138,12 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("## Targets (issue 6)");
         md.AppendLine();
+        List<Target> targets = Targets(r).ToList();
+        md.AppendLine(s_en, $"{targets.Count(t => t.Verdict == "**met**")} met, {targets.Count(t => t.Verdict == "**missed**")} missed, {targets.Count(t => t.Verdict == "not measured")} not measured.");
+        md.AppendLine();
         md.AppendLine("| provider | measure | target | measured | verdict |");
         md.AppendLine("|---|---|---|---|---|");
-        foreach (Target t in Targets(r))
+        foreach (Target t in targets)
         {
             md.AppendLine(s_en, $"| {t.Provider} | {t.Measure} | {t.Goal} | {t.Measured} | {t.Verdict} |");
         }
