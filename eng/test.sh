@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The README's test command: installs what a fresh machine lacks, then runs every test project once.
-# Tests start their own throwaway PostgreSQL and Redis servers on free loopback ports; set
-# JOBQUEUE_TEST_POSTGRES / JOBQUEUE_TEST_REDIS (connection strings) to use existing servers instead.
+# Tests start their own throwaway PostgreSQL and Redis servers (and a three-node Redis Cluster) on free
+# loopback ports; set JOBQUEUE_TEST_POSTGRES / JOBQUEUE_TEST_REDIS (connection strings) to use existing servers instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# redis-cli builds the throwaway Redis Cluster (redis-cli --cluster create); redis-server usually brings it.
+if command -v redis-server >/dev/null 2>&1 && ! command -v redis-cli >/dev/null 2>&1; then
+  missing+=(redis-tools)
+fi
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi

@@ -11,7 +11,9 @@ public static class RedisJobQueueBuilderExtensions
     /// <param name="builder">The JobQueue builder.</param>
     /// <param name="connectionString">
     /// <c>host:port,password=...,user=...,defaultDatabase=0,ssl=false,connectTimeout=5000,syncTimeout=5000</c>,
-    /// or a <c>redis://user:password@host:port/db</c> (<c>rediss://</c> for TLS) URI.
+    /// or a <c>redis://user:password@host:port/db</c> (<c>rediss://</c> for TLS) URI. Several endpoints
+    /// (<c>host1:port1,host2:port2,...</c>) are tried in order at connect; on Redis Cluster the client follows
+    /// MOVED and ASK redirects to the node that owns the key prefix's slot.
     /// </param>
     /// <param name="configure">Sets the key prefix and how the server's TLS certificate is validated.</param>
     /// <exception cref="ArgumentException">

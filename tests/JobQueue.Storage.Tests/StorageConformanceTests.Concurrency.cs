@@ -133,4 +133,71 @@ public abstract partial class StorageConformanceTests
             (await GetRequiredAsync(leased[i].Id)).State.Should().Be(completed[i] ? JobState.Succeeded : JobState.Enqueued);
         }
     }
+
+    [Fact]
+    public async Task CompleteAsync_ManyItemsPerCall_OutcomesPerItemAndEachBatchReleasedOnce()
+    {
+        (BatchId first, _, NewJob firstSuccess, _) = await EnqueueBatchAsync(2);
+        (BatchId second, _, NewJob secondSuccess, _) = await EnqueueBatchAsync(2);
+        IReadOnlyList<StoredJob> leased = await FetchAsync(limit: 4);
+        leased.Should().HaveCount(4);
+
+        IReadOnlyList<bool> results = await Storage.CompleteAsync(
+            [
+                new JobCompletion { Id = leased[0].Id, LeaseToken = leased[0].LeaseToken!.Value, Now = At(2_000) },
+                new JobCompletion { Id = leased[2].Id, LeaseToken = Guid.NewGuid(), Now = At(2_000) },
+                new JobCompletion { Id = leased[2].Id, LeaseToken = leased[2].LeaseToken!.Value, Now = At(2_000) },
+                new JobCompletion { Id = leased[1].Id, LeaseToken = leased[1].LeaseToken!.Value, Now = At(2_000) },
+                new JobCompletion { Id = leased[3].Id, LeaseToken = leased[3].LeaseToken!.Value, Now = At(2_000) },
+            ],
+            Ct);
+
+        results.Should().Equal(true, false, true, true, true);
+        foreach (BatchId batchId in new[] { first, second })
+        {
+            StoredBatch batch = await GetBatchRequiredAsync(batchId);
+            batch.State.Should().Be(BatchState.Succeeded);
+            batch.Succeeded.Should().Be(2, "the refused item counted nothing");
+        }
+
+        (await FetchAsync("callbacks", limit: 10, now: At(3_000))).Select(j => j.Id)
+            .Should().BeEquivalentTo([firstSuccess.Id, secondSuccess.Id]);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ConcurrentCallsTakingBatchesInOppositeOrders_AllCompleteAndEachBatchReleasedOnce()
+    {
+        // Stores that write a call's items together hold each batch row until the call ends: two calls that
+        // take the same batches in opposite orders must still both finish, with every item answered once.
+        const int rounds = 20;
+        var pairs = new List<(BatchId A, BatchId B, NewJob SuccessA, NewJob SuccessB)>();
+        for (int round = 0; round < rounds; round++)
+        {
+            (BatchId a, _, NewJob successA, _) = await EnqueueBatchAsync(2);
+            (BatchId b, _, NewJob successB, _) = await EnqueueBatchAsync(2);
+            pairs.Add((a, b, successA, successB));
+        }
+
+        IReadOnlyList<StoredJob> leased = await FetchAsync(limit: rounds * 4);
+        leased.Should().HaveCount(rounds * 4);
+        ILookup<BatchId?, StoredJob> byBatch = leased.ToLookup(job => job.BatchId);
+
+        static JobCompletion Completion(StoredJob job) => new() { Id = job.Id, LeaseToken = job.LeaseToken!.Value, Now = At(2_000) };
+        Task<IReadOnlyList<bool>>[] calls = pairs.SelectMany(pair => new[]
+        {
+            Task.Run(async () => await Storage.CompleteAsync([Completion(byBatch[pair.A].First()), Completion(byBatch[pair.B].First())], Ct)),
+            Task.Run(async () => await Storage.CompleteAsync([Completion(byBatch[pair.B].Last()), Completion(byBatch[pair.A].Last())], Ct)),
+        }).ToArray();
+        IReadOnlyList<bool>[] results = await Task.WhenAll(calls);
+
+        results.SelectMany(r => r).Should().HaveCount(rounds * 4).And.AllSatisfy(written => written.Should().BeTrue());
+        foreach ((BatchId a, BatchId b, _, _) in pairs)
+        {
+            (await GetBatchRequiredAsync(a)).State.Should().Be(BatchState.Succeeded);
+            (await GetBatchRequiredAsync(b)).State.Should().Be(BatchState.Succeeded);
+        }
+
+        (await FetchAsync("callbacks", limit: rounds * 4, now: At(3_000))).Select(j => j.Id)
+            .Should().BeEquivalentTo(pairs.SelectMany(pair => new[] { pair.SuccessA.Id, pair.SuccessB.Id }));
+    }
 }

@@ -379,46 +379,83 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        return await RunAsync(async (connection, ct) =>
-        {
-            // One statement per job: each is atomic with its batch accounting, and locks at most one batch row,
-            // so concurrent callers never deadlock on batch rows taken in different orders.
-            var results = new bool[completions.Count];
-            for (int i = 0; i < completions.Count; i++)
+        return await RunAsync(
+            (connection, ct) => ExecuteEachAsync(connection, Sql.Complete, completions, static (parameters, completion) =>
             {
-                JobCompletion completion = completions[i];
-                await using var command = new NpgsqlCommand(Sql.Complete, connection);
-                command.Parameters.Add(Uuid("id", completion.Id.Value));
-                command.Parameters.Add(Uuid("lease_token", completion.LeaseToken));
-                command.Parameters.Add(new NpgsqlParameter("result", NpgsqlDbType.Bytea) { Value = (object?)completion.Result ?? DBNull.Value });
-                command.Parameters.Add(Time("now", completion.Now));
-                results[i] = await ScalarLongAsync(command, ct).ConfigureAwait(false) > 0;
-            }
-
-            return (IReadOnlyList<bool>)results;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+                parameters.Add(Uuid("id", completion.Id.Value));
+                parameters.Add(Uuid("lease_token", completion.LeaseToken));
+                parameters.Add(new NpgsqlParameter("result", NpgsqlDbType.Bytea) { Value = (object?)completion.Result ?? DBNull.Value });
+                parameters.Add(Time("now", completion.Now));
+            }, ct),
+            atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failures);
-        return await RunAsync(async (connection, ct) =>
-        {
-            var results = new bool[failures.Count];
-            for (int i = 0; i < failures.Count; i++)
+        return await RunAsync(
+            (connection, ct) => ExecuteEachAsync(connection, Sql.Fail, failures, static (parameters, failure) =>
             {
-                JobFailure failure = failures[i];
-                await using var command = new NpgsqlCommand(Sql.Fail, connection);
-                command.Parameters.Add(Uuid("id", failure.Id.Value));
-                command.Parameters.Add(Uuid("lease_token", failure.LeaseToken));
-                command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = JobReader.ErrorJson(failure.Error) });
-                command.Parameters.Add(Time("retry_at", failure.RetryAt));
-                command.Parameters.Add(Time("now", failure.Now));
-                results[i] = await ScalarLongAsync(command, ct).ConfigureAwait(false) > 0;
+                parameters.Add(Uuid("id", failure.Id.Value));
+                parameters.Add(Uuid("lease_token", failure.LeaseToken));
+                parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = JobReader.ErrorJson(failure.Error) });
+                parameters.Add(Time("retry_at", failure.RetryAt));
+                parameters.Add(Time("now", failure.Now));
+            }, ct),
+            atomic: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per item; each run answers whether it changed its job (first column of its
+    /// row). On a pooled connection the runs go out as one batch: one round trip and one commit, which is what makes
+    /// coalesced completions cheap. Each statement locks at most one batch row, but a batch holds its locks until
+    /// it commits, so two batches may deadlock on two batch rows; the server then aborts one, which, like any error,
+    /// rolls the whole batch back, and its items are run again one by one, each in its own transaction.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> ExecuteEachAsync<TItem>(NpgsqlConnection connection, string sql, IReadOnlyList<TItem> items,
+        Action<NpgsqlParameterCollection, TItem> bind, CancellationToken cancellationToken)
+    {
+        var results = new bool[items.Count];
+        if (items.Count > 1 && _transaction is null)
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (TItem item in items)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                bind(command.Parameters, item);
+                batch.BatchCommands.Add(command);
             }
 
-            return (IReadOnlyList<bool>)results;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                for (int i = 0; i < items.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    results[i] = reader.GetInt64(0) > 0;
+                }
+
+                return results;
+            }
+            catch (PostgresException)
+            {
+                // Nothing of the batch was kept: run the items one by one, so each gets its own outcome or error.
+            }
+        }
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            bind(command.Parameters, items[i]);
+            results[i] = await ScalarLongAsync(command, cancellationToken).ConfigureAwait(false) > 0;
+        }
+
+        return results;
     }
 
     // ------------------------------------------------------------------ maintenance
@@ -584,6 +621,9 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
+
+        // A pending signal would otherwise complete the wait even for a caller that already gave up.
+        cancellationToken.ThrowIfCancellationRequested();
         if (_listener is null)
         {
             return;

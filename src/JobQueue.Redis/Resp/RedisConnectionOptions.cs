@@ -6,16 +6,29 @@ namespace JobQueue.Redis.Resp;
 
 /// <summary>
 /// Where and how to connect, parsed from the StackExchange.Redis style
-/// <c>host:port,password=...,user=...,defaultDatabase=0,ssl=false,connectTimeout=5000,syncTimeout=5000</c>
+/// <c>host:port[,host2:port2...],password=...,user=...,defaultDatabase=0,ssl=false,connectTimeout=5000,syncTimeout=5000</c>
 /// or from a <c>redis://user:password@host:port/db</c> or <c>rediss://</c> URI.
 /// </summary>
+/// <remarks>
+/// <see cref="Host"/> and <see cref="Port"/> are the server one connection goes to; <see cref="Endpoints"/> are
+/// every address the connection string names, tried in order at connect (Redis Cluster seed nodes, say).
+/// </remarks>
 internal sealed record RedisConnectionOptions
 {
     public const int DefaultPort = 6379;
 
+    private readonly IReadOnlyList<RedisEndpoint>? _endpoints;
+
     public required string Host { get; init; }
 
     public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Every endpoint of the connection string, in its order; defaults to <see cref="Host"/>:<see cref="Port"/> alone.</summary>
+    public IReadOnlyList<RedisEndpoint> Endpoints
+    {
+        get => _endpoints ?? [new RedisEndpoint(Host, Port)];
+        init => _endpoints = value;
+    }
 
     public string? User { get; init; }
 
@@ -104,8 +117,7 @@ internal sealed record RedisConnectionOptions
 
     private static RedisConnectionOptions ParseList(string text)
     {
-        string? host = null;
-        int port = DefaultPort;
+        var endpoints = new List<RedisEndpoint>();
         var options = new RedisConnectionOptions { Host = string.Empty };
         foreach (string rawPart in text.Split(','))
         {
@@ -118,12 +130,10 @@ internal sealed record RedisConnectionOptions
             int equals = part.IndexOf('=', StringComparison.Ordinal);
             if (equals < 0)
             {
-                if (host is not null)
-                {
-                    throw Bad(text, $"it names a second endpoint '{part}'; JobQueue.Redis connects to one server (use the primary's address)");
-                }
-
-                (host, port) = ParseEndpoint(text, part);
+                // Several endpoints are seeds: the client connects to the first that answers and follows
+                // Redis Cluster redirects from there, so they need not be the primary.
+                (string host, int port) = ParseEndpoint(text, part);
+                endpoints.Add(new RedisEndpoint(host, port));
                 continue;
             }
 
@@ -147,7 +157,7 @@ internal sealed record RedisConnectionOptions
             };
         }
 
-        if (host is null)
+        if (endpoints.Count == 0)
         {
             throw Bad(text, "it names no endpoint; start it with host:port, such as 127.0.0.1:6379");
         }
@@ -159,7 +169,7 @@ internal sealed record RedisConnectionOptions
             throw Bad(text, $"sslHost={options.SslHost} is set but TLS is off; add ssl=true, or remove sslHost");
         }
 
-        return options with { Host = host, Port = port };
+        return options with { Host = endpoints[0].Host, Port = endpoints[0].Port, Endpoints = endpoints.Distinct().ToArray() };
     }
 
     private static (string Host, int Port) ParseEndpoint(string text, string endpoint)

@@ -36,15 +36,19 @@ internal sealed class RespConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
 
-    internal RespConnection(Stream stream, string endpoint, TimeSpan commandTimeout, Action<RespValue>? onPush)
+    internal RespConnection(Stream stream, RedisEndpoint endpoint, TimeSpan commandTimeout, Action<RespValue>? onPush)
     {
         _stream = stream;
-        _endpoint = endpoint;
+        Endpoint = endpoint;
+        _endpoint = endpoint.ToString();
         _commandTimeout = commandTimeout;
         _onPush = onPush;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
+
+    /// <summary>The server this connection goes to.</summary>
+    public RedisEndpoint Endpoint { get; }
 
     /// <summary>False once the connection failed or was disposed; it never recovers.</summary>
     public bool IsAlive => Volatile.Read(ref _failure) is null;
@@ -58,7 +62,8 @@ internal sealed class RespConnection : IAsyncDisposable
     /// <exception cref="RedisConnectionException">The server is unreachable, too slow, or refused the handshake.</exception>
     public static async Task<RespConnection> ConnectAsync(RedisConnectionOptions options, Action<RespValue>? onPush, CancellationToken cancellationToken)
     {
-        string endpoint = $"{options.Host}:{options.Port}";
+        var address = new RedisEndpoint(options.Host, options.Port);
+        string endpoint = address.ToString();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -80,7 +85,7 @@ internal sealed class RespConnection : IAsyncDisposable
                 tlsPending = false;
             }
 
-            connection = new RespConnection(stream, endpoint, options.CommandTimeout, onPush);
+            connection = new RespConnection(stream, address, options.CommandTimeout, onPush);
             connection.Start();
             await connection.HandshakeAsync(options, timeout.Token).ConfigureAwait(false);
             return connection;

@@ -5,6 +5,14 @@ namespace JobQueue.Redis.Resp;
 /// is lost. Messages published while it is not subscribed are lost (pub/sub keeps nothing), so every
 /// (re)subscription raises <c>onSubscribed</c>: the owner treats it as "anything may have happened".
 /// </summary>
+/// <remarks>
+/// Redis Cluster: the subscription stays on whichever node it was made on (the node the client was on, else
+/// the first endpoint that answered) and does not follow the client's MOVED redirects. Classic PUBLISH and
+/// SUBSCRIBE are broadcast over the cluster bus to every node, so a message published by a script on the
+/// slot's owner reaches a subscriber on any node; moving would only open a gap in which messages are lost.
+/// Sharded pub/sub (SSUBSCRIBE) would tie it to the slot's owner and is not used for that reason. A lost
+/// subscription reconnects to the node the client is on by then.
+/// </remarks>
 internal sealed class RespSubscriber : IAsyncDisposable
 {
     private readonly RedisClient _client;

@@ -34,6 +34,25 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
+    public void Parse_SeveralEndpoints_KeepsThemInOrderAndConnectsToFirst()
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse("10.0.0.1:7000, 10.0.0.2:7001,password=x,[::1]:7002,10.0.0.1:7000");
+
+        options.Endpoints.Should().Equal(new RedisEndpoint("10.0.0.1", 7000), new RedisEndpoint("10.0.0.2", 7001), new RedisEndpoint("::1", 7002));
+        options.Host.Should().Be("10.0.0.1");
+        options.Port.Should().Be(7000);
+        options.Password.Should().Be("x");
+    }
+
+    [Fact]
+    public void Parse_Uri_HasOneEndpoint()
+    {
+        RedisConnectionOptions options = RedisConnectionOptions.Parse("redis://cache:6390");
+
+        options.Endpoints.Should().Equal(new RedisEndpoint("cache", 6390));
+    }
+
+    [Fact]
     public void Parse_RedissUri_ReadsCredentialsDatabaseAndTls()
     {
         RedisConnectionOptions options = RedisConnectionOptions.Parse("rediss://app:s%40cret@redis.example:6390/2");
@@ -86,7 +105,6 @@ public sealed class RedisConnectionOptionsTests
     [InlineData("", "empty")]
     [InlineData("host:0", "invalid port")]
     [InlineData("host:abc", "invalid port")]
-    [InlineData("a:1,b:2", "second endpoint")]
     [InlineData("host,colour=blue", "'colour' is not a known setting")]
     [InlineData("host,defaultDatabase=-1", "defaultDatabase=-1")]
     [InlineData("host,ssl=maybe", "ssl=maybe")]

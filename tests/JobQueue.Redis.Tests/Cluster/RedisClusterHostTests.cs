@@ -1,0 +1,96 @@
+using System.Text;
+using JobQueue.Redis.Resp;
+using JobQueue.Storage;
+using JobQueue.Testing;
+using JobQueue.Testing.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobQueue.Redis.Tests.Cluster;
+
+/// <summary>The Redis store on a real Redis Cluster, entered through a node that does not own the deployment's slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterHostTests
+{
+    private readonly RedisClusterFixture _fixture;
+
+    public RedisClusterHostTests(RedisClusterFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    [Fact]
+    public async Task WorkerHost_PointedAtNodeNotOwningSlot_RunsJobAndBatchWithCallback()
+    {
+        (string prefix, _, _, int other) = await _fixture.NewPrefixAsync(Deadline.Token());
+        var probe = new Probe();
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseRedis(RedisCluster.Endpoint(other), o => o.KeyPrefix = prefix).AddTestJobs(),
+            s => s.AddSingleton(probe));
+
+        JobInfo job = await host.WaitAsync(await host.Client.EnqueueAsync(new AddArgs(2, 3)));
+        BatchId batchId = await host.Client.StartBatchAsync(b =>
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                b.Enqueue(new ChildArgs($"c{i}"));
+            }
+
+            b.OnSuccess(new CallbackArgs("dispatch"));
+        });
+        await probe.WaitAsync("dispatch");
+        BatchInfo? batch = await host.Client.GetBatchAsync(batchId);
+        JobInfo callback = await host.WaitAsync(batch!.SuccessJobId!.Value);
+
+        job.State.Should().Be(JobState.Succeeded);
+        job.GetResult<Sum>().Should().Be(new Sum(5));
+        probe.Count("child").Should().Be(20);
+        probe.Events.Should().Contain("dispatch:succeeded=20:failed=0:pending=0");
+        batch.State.Should().Be(BatchState.Succeeded);
+        callback.State.Should().Be(JobState.Succeeded);
+    }
+
+    [Fact]
+    public async Task WorkerHost_FirstEndpointUnreachable_RunsJobThroughNextNode()
+    {
+        (string prefix, _, _, int other) = await _fixture.NewPrefixAsync(Deadline.Token());
+        string connectionString = $"{RedisCluster.UnreachableEndpoint()},{RedisCluster.Endpoint(other)},connectTimeout=2000";
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseRedis(connectionString, o => o.KeyPrefix = prefix).AddTestJobs(),
+            s => s.AddSingleton(new Probe()));
+
+        JobInfo job = await host.WaitAsync(await host.Client.EnqueueAsync(new AddArgs(4, 5)));
+
+        job.State.Should().Be(JobState.Succeeded);
+        job.GetResult<Sum>().Should().Be(new Sum(9));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_SubscribedOnNodeNotOwningSlot_WakesOnEnqueue()
+    {
+        (string prefix, _, int owner, int other) = await _fixture.NewPrefixAsync(Deadline.Token());
+        await using var worker = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(RedisCluster.Endpoint(other))), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+        await using var producer = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(RedisCluster.Endpoint(owner))), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+
+        // The worker subscribes before its first keyed command, so on the node it was given. Its first wait
+        // returns at once (a new subscription wakes every waiter); the second can only end by a message. The
+        // enqueue's PUBLISH runs in a script on the owner and reaches the worker because cluster pub/sub is
+        // broadcast to every node.
+        await Deadline.Within(worker.WaitForWorkAsync("default", Deadline.Token()).AsTask(), "the wake-up of a new subscription");
+        Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = DateTimeOffset.UnixEpoch }, Deadline.Token());
+
+        await Deadline.Within(wait, "the wake-up published on another cluster node");
+    }
+
+    private static NewJob Job() => new()
+    {
+        Id = JobId.New(),
+        Name = "test-job",
+        Queue = "default",
+        Arguments = Encoding.UTF8.GetBytes("{}"),
+        MaxAttempts = 3,
+        Timeout = TimeSpan.FromSeconds(30),
+        RetryDelay = TimeSpan.FromSeconds(1),
+        RunAt = DateTimeOffset.UnixEpoch,
+    };
+}

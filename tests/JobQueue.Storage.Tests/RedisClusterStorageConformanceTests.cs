@@ -1,0 +1,18 @@
+namespace JobQueue.Storage.Tests;
+
+/// <summary>The conformance suite on a real Redis Cluster, entered through a node that usually does not own the store's slot.</summary>
+[Collection(RedisClusterStorageCollection.Name)]
+public sealed class RedisClusterStorageConformanceTests : StorageConformanceTests
+{
+    private readonly RedisClusterStorageFixture _fixture;
+
+    public RedisClusterStorageConformanceTests(RedisClusterStorageFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    protected override Task<IJobStorage> CreateStorageAsync() => Task.FromResult(_fixture.CreateStorage());
+
+    // SCAN + DEL on the node the client ended on, which owns the prefix's slot after its first keyed command.
+    protected override Task DisposeStorageAsync(IJobStorage storage) => RedisStorageFixture.DisposeStorageAsync(storage);
+}
