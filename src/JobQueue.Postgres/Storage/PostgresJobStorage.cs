@@ -293,15 +293,31 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         return await RunAsync(async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(Sql.Fetch, connection);
-            command.Parameters.Add(Text("queue", request.Queue));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
-            command.Parameters.Add(Time("now", request.Now));
-            command.Parameters.Add(Uuid("lease_token", request.LeaseToken));
-            command.Parameters.Add(Time("lease_expires_at", request.LeaseExpiresAt));
-            command.Parameters.Add(Text("worker_id", request.WorkerId));
+            // A lease is committed without waiting for the disk (on a pooled connection; a caller's transaction
+            // keeps its own setting). A server crash can then forget a lease from its last moments, which only
+            // makes the job ready again: at-least-once already allows that, and the later durable completion
+            // flushes the lease with it. Enqueues and outcomes always wait for the disk.
+            await using var batch = new NpgsqlBatch(connection);
+            if (_transaction is null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.CommitWithoutWaitingForDisk));
+            }
+
+            var fetch = new NpgsqlBatchCommand(Sql.Fetch);
+            fetch.Parameters.Add(Text("queue", request.Queue));
+            fetch.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
+            fetch.Parameters.Add(Time("now", request.Now));
+            fetch.Parameters.Add(Uuid("lease_token", request.LeaseToken));
+            fetch.Parameters.Add(Time("lease_expires_at", request.LeaseExpiresAt));
+            fetch.Parameters.Add(Text("worker_id", request.WorkerId));
+            batch.BatchCommands.Add(fetch);
             var leased = new List<(StoredJob Job, long Sequence)>(request.Limit);
-            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (_transaction is null)
+            {
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+            }
+
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 StoredJob job = JobReader.Read(reader, out long sequence);

@@ -146,6 +146,9 @@ internal sealed class PostgresSql
 
         // ---------------------------------------------------------------- fetch
 
+        // Applies to the current transaction only (is_local = true).
+        CommitWithoutWaitingForDisk = "SELECT set_config('synchronous_commit', 'off', true)";
+
         Fetch = $"""
             WITH picked AS (
                 -- SKIP LOCKED: concurrent fetches take disjoint rows instead of queueing on the same ones. The
@@ -336,6 +339,8 @@ internal sealed class PostgresSql
     public string Fetch { get; }
 
     public string ExtendLeases { get; }
+
+    public string CommitWithoutWaitingForDisk { get; }
 
     public string ReportProgress { get; }
 
