@@ -143,20 +143,24 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     {
         // Registered before the read: a finish committed after the read signals this registration.
         using FinishSignals.Registration registration = _finished.Register(id);
-        JobState? state = await ReadAsync(reader => reader.GetState(id), cancellationToken).ConfigureAwait(false);
-        if (state is null or JobState.Succeeded or JobState.Failed or JobState.Cancelled)
+        while (true)
         {
-            return;
-        }
+            JobState? state = await ReadAsync(reader => reader.GetState(id), cancellationToken).ConfigureAwait(false);
+            if (state is null or JobState.Succeeded or JobState.Failed or JobState.Cancelled)
+            {
+                return;
+            }
 
-        // The signal covers finishes written by this process; a worker in another process on the same file is
-        // noticed by returning after a short while, so the caller reads the job again.
-        try
-        {
-            await registration.Finished.WaitAsync(OtherProcessFinishCheck, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
+            // The signal covers finishes written by this process; one written by a worker in another process on
+            // the same file is noticed by reading the job again after a short while.
+            try
+            {
+                await registration.Finished.WaitAsync(OtherProcessFinishCheck, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+            }
         }
     }
 
