@@ -53,7 +53,8 @@ internal sealed class JobExecutor
 
     /// <param name="job">A job leased by this host.</param>
     /// <param name="shutdownToken">Fires when the host stops waiting for running jobs at shutdown.</param>
-    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken)
+    /// <param name="handlerEnded">Called once the handler has ended (or was abandoned), before the outcome is written.</param>
+    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, Action? handlerEnded = null)
     {
         Debug.Assert(job.State == JobState.Running && job.LeaseToken is not null, "Only leased jobs are executed.");
         using IDisposable? logScope = _logger.BeginScope(new JobLogScope(job));
@@ -90,6 +91,7 @@ internal sealed class JobExecutor
             }
 
             active.BeginOutcomeWrite();
+            handlerEnded?.Invoke();
             await WriteOutcomeAsync(job, outcome, duration, tags).ConfigureAwait(false);
         }
         finally

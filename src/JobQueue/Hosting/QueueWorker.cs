@@ -105,13 +105,25 @@ internal sealed class QueueWorker
 
     private async Task RunAndReleaseAsync(StoredJob job, CancellationToken shutdownJobs)
     {
+        // The slot bounds running handlers, so it is freed as soon as the handler ends: the outcome write (a
+        // round trip and a commit on a network store) then overlaps the next job instead of holding a slot.
+        // The job keeps its lease until the write lands (see JobExecutor).
+        int released = 0;
+        void Release()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                _slots.Release();
+            }
+        }
+
         try
         {
-            await _executor.ExecuteAsync(job, shutdownJobs).ConfigureAwait(false);
+            await _executor.ExecuteAsync(job, shutdownJobs, Release).ConfigureAwait(false);
         }
         finally
         {
-            _slots.Release();
+            Release();
         }
     }
 

@@ -62,4 +62,49 @@ public sealed class LeaseRenewalTests
         job.GetResult<Sum>()!.Value.Should().Be(5);
         host.Logs.Entries.Should().NotContain(e => e.EventId.Id == 1103, "a renewal refused because the write landed first is no lost lease");
     }
+
+    /// <summary>Holds the first completion written until the test lets it through.</summary>
+    private sealed class HeldFirstCompletionStorage(IJobStorage inner) : DelegatingStorage(inner)
+    {
+        private int _calls;
+
+        public TaskCompletionSource FirstWriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseFirstWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                FirstWriteStarted.TrySetResult();
+                await Deadline.Within(ReleaseFirstWrite.Task, "the test to release the first completion");
+            }
+
+            return await base.CompleteAsync(completions, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Execute_OutcomeWriteInFlight_FreesTheSlotForTheNextJobAndKeepsTheLease()
+    {
+        var storage = new HeldFirstCompletionStorage(new InMemoryJobStorage(new InMemoryStorageOptions()));
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseStorage("HeldCompletion", _ => storage)
+                .AddTestJobs()
+                .AddQueue("single", concurrency: 1)
+                .Configure(o => o.LeaseDuration = TimeSpan.FromMilliseconds(300)),
+            s => s.AddSingleton(_probe));
+
+        JobId first = await host.Client.EnqueueAsync(new RecordArgs("first"), new EnqueueOptions { Queue = "single" });
+        await Deadline.Within(storage.FirstWriteStarted.Task, "the first job's outcome write");
+        JobId second = await host.Client.EnqueueAsync(new RecordArgs("second"), new EnqueueOptions { Queue = "single" });
+
+        // The queue runs one handler at a time, yet the second job starts while the first one's write is held.
+        await _probe.WaitAsync("second");
+        storage.ReleaseFirstWrite.TrySetResult();
+
+        (await host.WaitAsync(first)).State.Should().Be(JobState.Succeeded);
+        (await host.WaitAsync(second)).State.Should().Be(JobState.Succeeded);
+        _probe.Count("first").Should().Be(1, "the held job kept its lease, so it was not rescued and run again");
+    }
 }
