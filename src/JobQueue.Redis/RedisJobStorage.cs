@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using JobQueue.Redis.Resp;
+using JobQueue.Signals;
 using JobQueue.Storage;
 
 namespace JobQueue.Redis;
@@ -30,8 +31,11 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     private readonly string _workChannel;
     private readonly string _doneChannel;
     private readonly RespSubscriber _subscriber;
-    private readonly ConcurrentDictionary<string, RedisSignal> _queues = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<JobId, TaskCompletionSource> _finishWaiters = new();
+    private readonly WorkSignals _work = new();
+    private readonly FinishWaiters _finishWaiters = new();
+
+    // Per queue, the subscriber epoch in which its backlog was last checked; see WaitForWorkAsync.
+    private readonly ConcurrentDictionary<string, long> _checkedEpochs = new(StringComparer.Ordinal);
 
     public RedisJobStorage(RedisClient client, RedisStorageOptions options, bool ownsClient)
     {
@@ -322,15 +326,17 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        RedisSignal signal = _queues.GetOrAdd(queue, static _ => new RedisSignal());
+
+        // Known before the subscription completes, so the wake-up of a new subscription reaches this queue.
+        _work.Track(queue);
         await _subscriber.WaitSubscribedAsync(cancellationToken).ConfigureAwait(false);
 
         // Enqueues before the subscription (or during a reconnect) published to nobody. The first wait of
         // each subscription epoch therefore looks at the queue itself: ready work completes it at once.
         long epoch = _subscriber.Epoch;
-        if (signal.CheckedEpoch != epoch)
+        if (_checkedEpochs.GetValueOrDefault(queue, -1) != epoch)
         {
-            signal.CheckedEpoch = epoch;
+            _checkedEpochs[queue] = epoch;
             RespValue ready = await _client.ExecuteAsync(new RespCommand("ZCARD").Add(_prefix + "ready:" + queue), cancellationToken).ConfigureAwait(false);
             if (ready.AsInt64() > 0)
             {
@@ -338,7 +344,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             }
         }
 
-        await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _work.WaitAsync(queue, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
@@ -346,19 +352,14 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         await _subscriber.WaitSubscribedAsync(cancellationToken).ConfigureAwait(false);
 
         // Registered before the state is read: a finish published after the read completes the waiter.
-        TaskCompletionSource waiter = _finishWaiters.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        using FinishWaiters.Registration registration = _finishWaiters.Register(id);
         RespValue state = await _client.ExecuteAsync(new RespCommand("HGET").Add(_prefix + "job:" + id).Add("s"), cancellationToken).ConfigureAwait(false);
         if (state.IsNull || (JobState)state.AsInt64() is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
         {
-            if (_finishWaiters.TryRemove(new KeyValuePair<JobId, TaskCompletionSource>(id, waiter)))
-            {
-                waiter.TrySetResult();
-            }
-
             return;
         }
 
-        await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -419,32 +420,18 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         if (channel == _workChannel)
         {
-            if (_queues.TryGetValue(Encoding.UTF8.GetString(payload), out RedisSignal? signal))
-            {
-                signal.Set();
-            }
+            _work.Set(Encoding.UTF8.GetString(payload));
         }
-        else if (channel == _doneChannel && JobId.TryParse(Encoding.UTF8.GetString(payload), out JobId id)
-            && _finishWaiters.TryRemove(id, out TaskCompletionSource? waiter))
+        else if (channel == _doneChannel && JobId.TryParse(Encoding.UTF8.GetString(payload), out JobId id))
         {
-            waiter.TrySetResult();
+            _finishWaiters.Finished(id);
         }
     }
 
     private void OnSubscribed()
     {
         // Messages published while unsubscribed are gone: wake everyone, each re-checks (spurious wake-ups are allowed).
-        foreach (RedisSignal signal in _queues.Values)
-        {
-            signal.Set();
-        }
-
-        foreach (JobId id in _finishWaiters.Keys)
-        {
-            if (_finishWaiters.TryRemove(id, out TaskCompletionSource? waiter))
-            {
-                waiter.TrySetResult();
-            }
-        }
+        _work.SetAll();
+        _finishWaiters.All();
     }
 }

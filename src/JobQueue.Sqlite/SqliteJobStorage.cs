@@ -1,5 +1,5 @@
 using JobQueue.Sqlite.Migrations;
-using JobQueue.Sqlite.Signals;
+using JobQueue.Signals;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -28,7 +28,7 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly WorkSignals _work = new();
-    private readonly FinishSignals _finished = new();
+    private readonly FinishWaiters _finished = new();
     private volatile bool _initialized;
 
     /// <summary>How often a wait for a job's finish reads the file again, for finishes written by other processes.</summary>
@@ -142,7 +142,7 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
     {
         // Registered before the read: a finish committed after the read signals this registration.
-        using FinishSignals.Registration registration = _finished.Register(id);
+        using FinishWaiters.Registration registration = _finished.Register(id);
         while (true)
         {
             JobState? state = await ReadAsync(reader => reader.GetState(id), cancellationToken).ConfigureAwait(false);
@@ -218,12 +218,12 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     {
         foreach (string queue in effects.ReadyQueues)
         {
-            _work.Signal(queue);
+            _work.Set(queue);
         }
 
         foreach (JobId id in effects.FinishedJobs)
         {
-            _finished.Signal(id);
+            _finished.Finished(id);
         }
     }
 

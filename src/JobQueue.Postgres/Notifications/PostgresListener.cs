@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using JobQueue.Signals;
 using Npgsql;
 
 namespace JobQueue.Postgres.Notifications;
@@ -19,7 +19,8 @@ internal sealed class PostgresListener : IAsyncDisposable
     private readonly PostgresStorageOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, WorkSignal> _work = new(StringComparer.Ordinal);
+    // Signals start set: notifications sent before this process listened are unknown.
+    private readonly WorkSignals _work = new(startSet: true);
     private readonly FinishWaiters _finish = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -48,11 +49,9 @@ internal sealed class PostgresListener : IAsyncDisposable
     }
 
     public Task WaitForWorkAsync(string queue, CancellationToken cancellationToken) =>
-        _work.GetOrAdd(queue, static _ => new WorkSignal()).WaitAsync(cancellationToken);
+        _work.WaitAsync(queue, cancellationToken);
 
-    public Task RegisterFinish(Guid id) => _finish.Register(id);
-
-    public void UnregisterFinish(Guid id, Task registered) => _finish.Unregister(id, registered);
+    public FinishWaiters.Registration RegisterFinish(JobId id) => _finish.Register(id);
 
     public async ValueTask DisposeAsync()
     {
@@ -136,20 +135,17 @@ internal sealed class PostgresListener : IAsyncDisposable
         string payload = e.Payload;
         if (payload.StartsWith("w:", StringComparison.Ordinal))
         {
-            _work.GetOrAdd(payload[2..], static _ => new WorkSignal()).Set();
+            _work.Set(payload[2..]);
         }
         else if (payload.StartsWith("f:", StringComparison.Ordinal) && Guid.TryParse(payload.AsSpan(2), out Guid id))
         {
-            _finish.Finished(id);
+            _finish.Finished(new JobId(id));
         }
     }
 
     private void WakeEveryone()
     {
-        foreach (WorkSignal signal in _work.Values)
-        {
-            signal.Set();
-        }
+        _work.SetAll();
 
         _finish.All();
     }

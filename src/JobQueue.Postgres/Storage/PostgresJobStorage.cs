@@ -1,5 +1,6 @@
 using JobQueue.Postgres.Migrations;
 using JobQueue.Postgres.Notifications;
+using JobQueue.Signals;
 using JobQueue.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -659,27 +660,20 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         await _listener.EnsureListeningAsync(cancellationToken).ConfigureAwait(false);
 
         // Registered before the state is read: a finish between the read and the wait is still seen.
-        Task finished = _listener.RegisterFinish(id.Value);
-        try
+        using FinishWaiters.Registration registration = _listener.RegisterFinish(id);
+        short? state = await RunAsync(async (connection, ct) =>
         {
-            short? state = await RunAsync(async (connection, ct) =>
-            {
-                await using var command = new NpgsqlCommand(Sql.ReadJobState, connection);
-                command.Parameters.Add(Uuid("id", id.Value));
-                object? value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-                return value is short s ? s : (short?)null;
-            }, atomic: false, cancellationToken).ConfigureAwait(false);
-            if (state is null or (short)JobState.Succeeded or (short)JobState.Failed or (short)JobState.Cancelled)
-            {
-                return;
-            }
+            await using var command = new NpgsqlCommand(Sql.ReadJobState, connection);
+            command.Parameters.Add(Uuid("id", id.Value));
+            object? value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return value is short s ? s : (short?)null;
+        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        if (state is null or (short)JobState.Succeeded or (short)JobState.Failed or (short)JobState.Cancelled)
+        {
+            return;
+        }
 
-            await finished.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _listener.UnregisterFinish(id.Value, finished);
-        }
+        await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

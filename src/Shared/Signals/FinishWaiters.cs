@@ -1,17 +1,18 @@
-namespace JobQueue.Sqlite.Signals;
+namespace JobQueue.Signals;
 
 /// <summary>
-/// Wake-ups for callers waiting on a job to finish. A waiter registers before it reads the job's state, so a
-/// finish committed after that read always finds the registration and wakes it.
+/// Callers waiting for jobs to finish, by job id, shared by the providers as linked source (src/Shared). A waiter
+/// registers before it reads the job's state, so a finish signalled after that read always finds the
+/// registration; an entry lives while anyone waits for it, so a wait that gives up leaves nothing behind.
 /// </summary>
-internal sealed class FinishSignals
+internal sealed class FinishWaiters
 {
-    private readonly Lock _lock = new();
+    private readonly Lock _gate = new();
     private readonly Dictionary<JobId, Entry> _waiting = [];
 
     public Registration Register(JobId id)
     {
-        lock (_lock)
+        lock (_gate)
         {
             if (!_waiting.TryGetValue(id, out Entry? entry))
             {
@@ -24,24 +25,37 @@ internal sealed class FinishSignals
         }
     }
 
-    public void Signal(JobId id)
+    public void Finished(JobId id)
     {
         Entry? entry;
-        lock (_lock)
+        lock (_gate)
         {
-            if (_waiting.Remove(id, out entry))
-            {
-                // Later registrations get a fresh entry; these waiters are all answered below.
-                entry.Count = 0;
-            }
+            // Later registrations get a fresh entry; these waiters are all answered below.
+            _waiting.Remove(id, out entry);
         }
 
         entry?.Finished.TrySetResult();
     }
 
+    /// <summary>Wakes every waiter: after a lost connection any finish may have been missed, so all read again.</summary>
+    public void All()
+    {
+        Entry[] entries;
+        lock (_gate)
+        {
+            entries = [.. _waiting.Values];
+            _waiting.Clear();
+        }
+
+        foreach (Entry entry in entries)
+        {
+            entry.Finished.TrySetResult();
+        }
+    }
+
     private void Unregister(JobId id, Entry entry)
     {
-        lock (_lock)
+        lock (_gate)
         {
             if (--entry.Count == 0 && _waiting.TryGetValue(id, out Entry? current) && current == entry)
             {
@@ -60,12 +74,12 @@ internal sealed class FinishSignals
     /// <summary>One waiter's interest in a job; dispose it when done waiting, whether or not it fired.</summary>
     public sealed class Registration : IDisposable
     {
-        private readonly FinishSignals _owner;
+        private readonly FinishWaiters _owner;
         private readonly JobId _id;
         private readonly Entry _entry;
         private bool _disposed;
 
-        internal Registration(FinishSignals owner, JobId id, Entry entry)
+        internal Registration(FinishWaiters owner, JobId id, Entry entry)
         {
             _owner = owner;
             _id = id;

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace JobQueue.Signals;
+
+/// <summary>
+/// Per-queue wake-ups for the workers of this process, shared by the providers as linked source (src/Shared).
+/// A signal is sticky: raised while nobody waits, it completes the next wait at once, so work announced between
+/// a fetch and the following wait is never slept through; raised while tasks wait, it completes all of them.
+/// </summary>
+internal sealed class WorkSignals
+{
+    private readonly ConcurrentDictionary<string, WorkSignal> _queues = new(StringComparer.Ordinal);
+    private readonly bool _startSet;
+
+    /// <param name="startSet">
+    /// Whether a queue's first wait completes at once: for a store that cannot know what was announced before it
+    /// started listening, one spurious wake-up is the price of never missing work.
+    /// </param>
+    public WorkSignals(bool startSet = false)
+    {
+        _startSet = startSet;
+    }
+
+    public void Set(string queue) => Get(queue).Set();
+
+    /// <summary>Makes the queue known without raising it, so that a later <see cref="SetAll"/> reaches it.</summary>
+    public void Track(string queue) => Get(queue);
+
+    /// <summary>Wakes every queue: after a lost connection any announcement may have been missed.</summary>
+    public void SetAll()
+    {
+        foreach (WorkSignal signal in _queues.Values)
+        {
+            signal.Set();
+        }
+    }
+
+    public Task WaitAsync(string queue, CancellationToken cancellationToken) => Get(queue).WaitAsync(cancellationToken);
+
+    private WorkSignal Get(string queue) => _queues.GetOrAdd(queue, static (_, startSet) => new WorkSignal(startSet), _startSet);
+
+    private sealed class WorkSignal(bool set)
+    {
+        private readonly Lock _gate = new();
+        private bool _set = set;
+        private TaskCompletionSource? _waiters;
+
+        public void Set()
+        {
+            TaskCompletionSource? waiters;
+            lock (_gate)
+            {
+                waiters = _waiters;
+                _waiters = null;
+                _set = waiters is null;
+            }
+
+            waiters?.TrySetResult();
+        }
+
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                if (_set)
+                {
+                    _set = false;
+                    return Task.CompletedTask;
+                }
+
+                _waiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _waiters.Task.WaitAsync(cancellationToken);
+            }
+        }
+    }
+}
