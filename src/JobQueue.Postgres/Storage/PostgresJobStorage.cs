@@ -638,9 +638,6 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
-
-        // A pending signal would otherwise complete the wait even for a caller that already gave up.
-        cancellationToken.ThrowIfCancellationRequested();
         if (_listener is null)
         {
             return;

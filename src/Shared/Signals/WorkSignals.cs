@@ -60,6 +60,12 @@ internal sealed class WorkSignals
 
         public Task WaitAsync(CancellationToken cancellationToken)
         {
+            // A caller that already gave up gets its cancellation, not a pending signal (which stays for the next).
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return Task.FromCanceled(cancellationToken);
+            }
+
             lock (_gate)
             {
                 if (_set)
