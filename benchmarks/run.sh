@@ -2,6 +2,8 @@
 # Runs the JobQueue benchmarks beside each store's raw limit and writes results/<date>.md and results/<date>.png.
 #   benchmarks/run.sh            full run (under 30 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke check with small counts (under 5 minutes); not for quoting
+#   JOBQUEUE_BENCH_ONLY=redis benchmarks/run.sh --quick    one store only (inmemory, sqlite, redis, postgres;
+#                                comma-separated); its results file is then partial, so do not quote it
 # Starts a throwaway redis-server and PostgreSQL cluster on free loopback ports in a temp folder (as the test
 # fixtures do) and stops them at the end. A missing binary skips that provider with a message naming the package.
 set -euo pipefail
@@ -12,6 +14,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RESULTS="$HERE/results"
 STAMP="$(date -u +%Y-%m-%d)"
 [[ $QUICK == 1 ]] && STAMP="$STAMP-quick"
+[[ -n "${JOBQUEUE_BENCH_ONLY:-}" ]] && STAMP="$STAMP-only-${JOBQUEUE_BENCH_ONLY//,/-}"
 WORK="$(mktemp -d /tmp/jobqueue-bench.XXXXXX)"
 chmod 755 "$WORK"
 RAW="$WORK/raw.tsv"
@@ -23,6 +26,7 @@ export JOBQUEUE_BENCH_NPROC="$(nproc)"
 export JOBQUEUE_BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ../src 2>/dev/null || echo ' (uncommitted changes)')"
 
+selected() { [[ -z "${JOBQUEUE_BENCH_ONLY:-}" || ",${JOBQUEUE_BENCH_ONLY,,}," == *",$1,"* ]]; }
 log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -48,7 +52,9 @@ dotnet build "$HERE/JobQueue.Benchmarks/JobQueue.Benchmarks.csproj" -c Release -
 
 # Redis: AOF with fsync every second (Redis's own recommended durable setting), the same server for the raw
 # limit and for JobQueue, so the ratio compares like with like.
-if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
+if ! selected redis; then
+  log "Redis not selected (JOBQUEUE_BENCH_ONLY=$JOBQUEUE_BENCH_ONLY)"
+elif command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
   REDIS_PORT="$(free_port)"
   mkdir -p "$WORK/redis"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' --appendonly yes \
@@ -78,7 +84,9 @@ fi
 # durable queue must pay for durable commits, and pgbench on the same cluster pays the same.
 PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
 [[ -x "$PG_BIN/initdb" ]] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-if [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pgbench" ]]; then
+if ! selected postgres; then
+  log "PostgreSQL not selected (JOBQUEUE_BENCH_ONLY=$JOBQUEUE_BENCH_ONLY)"
+elif [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pgbench" ]]; then
   # initdb and postgres refuse to run as root: then they run as the package's postgres user.
   if [[ "$(id -u)" == 0 ]]; then PG_AS=(runuser -u postgres --); else PG_AS=(); fi
   PG_PORT="$(free_port)"

@@ -17,7 +17,15 @@ internal static class BenchEnvironment
 
     public static bool Quick => Read("JOBQUEUE_BENCH_QUICK") == "1";
 
-    public static bool IsAvailable(Provider provider) => provider switch
+    /// <summary>
+    /// JOBQUEUE_BENCH_ONLY (comma-separated provider names, e.g. "redis" or "inmemory,sqlite") limits a run to
+    /// those stores, for measuring one provider before and after a change; unset means every store.
+    /// </summary>
+    public static bool IsSelected(Provider provider)
+        => Read("JOBQUEUE_BENCH_ONLY") is not { } only
+            || only.Split(',', StringSplitOptions.TrimEntries).Contains(provider.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    public static bool IsAvailable(Provider provider) => IsSelected(provider) && provider switch
     {
         Provider.Redis => Redis is not null,
         Provider.Postgres => Postgres is not null,

@@ -29,12 +29,19 @@ Job baseJob = Job.Default
     .WithWarmupCount(quick ? 1 : 2)
     .WithIterationCount(quick ? 3 : 10)
     .WithUnrollFactor(1);
-Run<RawChannelBenchmarks>(baseJob.WithInvocationCount(quick ? 4 : 16), results);
-CopyRaw("RawChannelBenchmarks.WriteThenRead", "channel.write_read", results);
-CopyRaw("RawChannelBenchmarks.ProducerConsumer", "channel.producer_consumer", results);
-Run<InMemoryEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 8 : 32), results);
-Run<InMemoryProcessingBenchmarks>(baseJob.WithInvocationCount(1), results);
-Run<DurableEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 2 : 4), results);
+if (BenchEnvironment.IsAvailable(Provider.InMemory))
+{
+    Run<RawChannelBenchmarks>(baseJob.WithInvocationCount(quick ? 4 : 16), results);
+    CopyRaw("RawChannelBenchmarks.WriteThenRead", "channel.write_read", results);
+    CopyRaw("RawChannelBenchmarks.ProducerConsumer", "channel.producer_consumer", results);
+    Run<InMemoryEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 8 : 32), results);
+    Run<InMemoryProcessingBenchmarks>(baseJob.WithInvocationCount(1), results);
+}
+
+if (BenchEnvironment.DurableProviders().Any())
+{
+    Run<DurableEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 2 : 4), results);
+}
 
 int drainJobs = BenchEnvironment.ReadInt("JOBQUEUE_BENCH_DRAIN_JOBS", quick ? 2_000 : 50_000);
 int historyRows = BenchEnvironment.ReadInt("JOBQUEUE_BENCH_HISTORY_ROWS", quick ? 20_000 : 1_000_000);
@@ -45,7 +52,7 @@ results.Settings["history rows"] = historyRows;
 results.Settings["history drain jobs"] = historyJobs;
 results.Settings["latency samples"] = latencySamples;
 
-var singles = new[] { Provider.InMemory }.Concat(BenchEnvironment.DurableProviders()).ToList();
+var singles = new[] { Provider.InMemory }.Where(BenchEnvironment.IsAvailable).Concat(BenchEnvironment.DurableProviders()).ToList();
 foreach (Provider provider in singles)
 {
     // A small warm-up drain first: JIT, connection pools and the store's first pages are not the subject.
@@ -73,9 +80,12 @@ foreach (Provider provider in BenchEnvironment.DurableProviders().Where(p => p i
     Console.WriteLine($"# {provider} history: empty {empty.JobsPerSecond:F0} jobs/s, {historyRows} finished rows {full.JobsPerSecond:F0} jobs/s");
 }
 
-(double sqliteOne, double sqliteBulk) = RawSqlite.Measure(quick ? 500 : 3_000, quick ? 20_000 : 200_000);
-results.Raw["sqlite.insert.one"] = sqliteOne;
-results.Raw["sqlite.insert.bulk"] = sqliteBulk;
+if (BenchEnvironment.IsAvailable(Provider.Sqlite))
+{
+    (double sqliteOne, double sqliteBulk) = RawSqlite.Measure(quick ? 500 : 3_000, quick ? 20_000 : 200_000);
+    results.Raw["sqlite.insert.one"] = sqliteOne;
+    results.Raw["sqlite.insert.bulk"] = sqliteBulk;
+}
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
 await File.WriteAllTextAsync(outPath, Report.Markdown(results, quick, Path.GetFileName(Path.ChangeExtension(outPath, ".png"))));
