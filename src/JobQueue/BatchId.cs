@@ -10,7 +10,7 @@ namespace JobQueue;
 public readonly record struct BatchId(Guid Value) : ISpanFormattable
 {
     /// <summary>Creates a new, time-ordered id.</summary>
-    public static BatchId New() => new(Guid.CreateVersion7());
+    public static BatchId New() => new(RandomGuids.NewVersion7());
 
     /// <summary>Parses the canonical "D" form written by <see cref="ToString()"/>.</summary>
     /// <exception cref="FormatException"><paramref name="value"/> is not a Guid.</exception>

@@ -10,7 +10,7 @@ namespace JobQueue;
 public readonly record struct JobId(Guid Value) : ISpanFormattable
 {
     /// <summary>Creates a new, time-ordered id.</summary>
-    public static JobId New() => new(Guid.CreateVersion7());
+    public static JobId New() => new(RandomGuids.NewVersion7());
 
     /// <summary>Parses the canonical "D" form written by <see cref="ToString()"/>.</summary>
     /// <exception cref="FormatException"><paramref name="value"/> is not a Guid.</exception>

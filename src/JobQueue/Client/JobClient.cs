@@ -63,7 +63,7 @@ internal sealed class JobClient : IJobClient
     {
         ArgumentNullException.ThrowIfNull(build);
         DateTimeOffset now = _time.GetUtcNow();
-        var builder = new BatchBuilder(_factory, new BatchId(Guid.CreateVersion7()), now);
+        var builder = new BatchBuilder(_factory, BatchId.New(), now);
         using Activity? activity = JobQueueDiagnostics.ActivitySource.StartActivity("batch start", ActivityKind.Producer);
         activity?.SetTag("jobqueue.batch.id", builder.Id.ToString());
         build(builder);
@@ -209,6 +209,12 @@ internal sealed class JobClient : IJobClient
 
     private static Activity? StartEnqueueActivity(string jobName)
     {
+        // Checked first so that, with no tracer listening, an enqueue pays neither for the span name nor the call.
+        if (!JobQueueDiagnostics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
         Activity? activity = JobQueueDiagnostics.ActivitySource.StartActivity($"enqueue {jobName}", ActivityKind.Producer);
         activity?.SetTag("jobqueue.job.name", jobName);
         return activity;

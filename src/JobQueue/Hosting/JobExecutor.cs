@@ -53,8 +53,8 @@ internal sealed class JobExecutor
 
     /// <param name="job">A job leased by this host.</param>
     /// <param name="shutdownToken">Fires when the host stops waiting for running jobs at shutdown.</param>
-    /// <param name="handlerEnded">Called once the handler has ended (or was abandoned), before the outcome is written.</param>
-    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, Action? handlerEnded = null)
+    /// <param name="slot">Released once the handler has ended (or was abandoned), before the outcome is written.</param>
+    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, SemaphoreSlim? slot = null)
     {
         Debug.Assert(job.State == JobState.Running && job.LeaseToken is not null, "Only leased jobs are executed.");
         using IDisposable? logScope = _logger.BeginScope(new JobLogScope(job));
@@ -68,12 +68,14 @@ internal sealed class JobExecutor
         // Held (and its lease renewed) until the outcome is written, not just while the handler runs.
         var active = new ActiveJob(job);
         _running.Add(active);
+        bool slotReleased = false;
+        bool abandoned = false;
         try
         {
             AttemptOutcome outcome;
             try
             {
-                outcome = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
+                (outcome, abandoned) = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The engine's own faults must not escape into the worker loop either; they fail the attempt.
             catch (Exception ex)
@@ -90,24 +92,37 @@ internal sealed class JobExecutor
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Error.Message);
             }
 
+            // The slot bounds running handlers, so it is freed as soon as the handler ends: the outcome write (a
+            // round trip and a commit on a network store) then overlaps the next job instead of holding a slot.
             active.BeginOutcomeWrite();
-            handlerEnded?.Invoke();
+            slotReleased = true;
+            slot?.Release();
             await WriteOutcomeAsync(job, outcome, duration, tags).ConfigureAwait(false);
         }
         finally
         {
             _running.Remove(active);
+            if (!slotReleased)
+            {
+                slot?.Release();
+            }
+
+            // An abandoned handler may still watch the token: its clean-up disposes the source when it ends.
+            if (!abandoned)
+            {
+                active.Cancellation.Dispose();
+            }
         }
     }
 
-    private async Task<AttemptOutcome> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
+    private async Task<(AttemptOutcome Outcome, bool Abandoned)> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
     {
         if (!_registry.TryGet(job.Name, out JobRegistration? registration))
         {
             // Retried rather than failed at once: in a rolling deployment another host may know the job.
-            return AttemptOutcome.Failure(new InvalidOperationException(
+            return (AttemptOutcome.Failure(new InvalidOperationException(
                 $"No handler is registered for job '{job.Name}' in this host. Call AddJob<T>() for the job that handles it, " +
-                "or check its [JobName] if it was renamed."));
+                "or check its [JobName] if it was renamed.")), false);
         }
 
         object args;
@@ -117,122 +132,101 @@ internal sealed class JobExecutor
         }
         catch (JobArgumentsException ex)
         {
-            return AttemptOutcome.PermanentFailure(ex);
+            return (AttemptOutcome.PermanentFailure(ex), false);
         }
 
-        var timeout = new CancellationTokenSource(job.Timeout, _time);
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdownToken, active.Cancellation.Token);
-        var abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         AsyncServiceScope scope = _services.CreateAsyncScope();
-        bool abandoned = false;
+        var context = new JobContext(job, _client, _storage, _factory, _time);
+        var handler = new HandlerRun(registration.Invoker, scope.ServiceProvider, args, context, _options.SerializerOptions,
+            active.Cancellation.Token, _time, _options.TimeoutGrace);
+        active.Arm(job.Timeout, _time, shutdownToken);
+        active.Watch(handler);
+        byte[]? result;
         try
         {
-            // Once the handler's token fires, it has TimeoutGrace to stop before the attempt is abandoned.
-            using CancellationTokenRegistration startGrace = cancellation.Token.UnsafeRegister(
-                static state => ((Action)state!)(), (Action)(() => StartGrace(abandon)));
-            var context = new JobContext(job, _client, _storage, _factory, _time);
-
-            // Task.Run: a handler that blocks synchronously before its first await must not hold this loop.
-            Task<byte[]?> handler = Task.Run(
-                () => registration.Invoker.InvokeAsync(scope.ServiceProvider, args, context, _options.SerializerOptions, cancellation.Token),
-                CancellationToken.None);
-            try
-            {
-                byte[]? result = await handler.WaitAsync(abandon.Token).ConfigureAwait(false);
-                return context.SnoozeDelay is { } delay ? AttemptOutcome.Snooze(delay) : AttemptOutcome.Success(result);
-            }
-            catch (OperationCanceledException) when (abandon.IsCancellationRequested && !handler.IsCompleted)
-            {
-                abandoned = true;
-                ObserveAbandoned(job, handler, scope, [timeout, cancellation, abandon]);
-                return Classify(job, active, timeout, shutdownToken, error: null, abandoned: true);
-            }
+            result = await handler.Start().ConfigureAwait(false);
+        }
+        catch (HandlerAbandonedException)
+        {
+            active.Disarm();
+            ObserveAbandoned(job, handler, scope, active.Cancellation);
+            return (Classify(job, active, error: null, abandoned: true), true);
+        }
 #pragma warning disable CA1031 // Whatever a handler throws is recorded on the job.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                if (cancellation.IsCancellationRequested)
-                {
-                    return Classify(job, active, timeout, shutdownToken, ex, abandoned: false);
-                }
-
-                return ex is PermanentJobFailureException ? AttemptOutcome.PermanentFailure(ex) : AttemptOutcome.Failure(ex);
-            }
-        }
-        finally
         {
-            if (!abandoned)
+            await EndAttemptAsync(active, handler, scope).ConfigureAwait(false);
+            if (active.Cancellation.IsCancellationRequested)
             {
-                await scope.DisposeAsync().ConfigureAwait(false);
-                abandon.Dispose();
-                cancellation.Dispose();
-                timeout.Dispose();
+                return (Classify(job, active, ex, abandoned: false), false);
             }
+
+            return (ex is PermanentJobFailureException ? AttemptOutcome.PermanentFailure(ex) : AttemptOutcome.Failure(ex), false);
         }
+
+        await EndAttemptAsync(active, handler, scope).ConfigureAwait(false);
+        return (context.SnoozeDelay is { } delay ? AttemptOutcome.Snooze(delay) : AttemptOutcome.Success(result), false);
     }
 
-    private void StartGrace(CancellationTokenSource abandon)
+    /// <summary>The handler ended in time: its timers stop and its scope is disposed.</summary>
+    private static ValueTask EndAttemptAsync(ActiveJob active, HandlerRun handler, AsyncServiceScope scope)
     {
-        try
-        {
-            abandon.CancelAfter(_options.TimeoutGrace);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt already ended.
-        }
+        active.Disarm();
+        handler.EndGrace();
+        return scope.DisposeAsync();
     }
 
-    /// <summary>Decides what a fired token means: cancelled or lease lost first, then timeout, then shutdown.</summary>
-    private AttemptOutcome Classify(StoredJob job, ActiveJob active, CancellationTokenSource timeout, CancellationToken shutdownToken,
-        Exception? error, bool abandoned)
+    /// <summary>Turns the first reason the handler's token fired into the attempt's outcome.</summary>
+    private AttemptOutcome Classify(StoredJob job, ActiveJob active, Exception? error, bool abandoned)
     {
-        if (active.StopReason != StopReason.None)
+        switch (active.StopReason)
         {
-            return AttemptOutcome.Stopped();
-        }
+            case StopReason.Cancelled:
+            case StopReason.LeaseLost:
+                return AttemptOutcome.Stopped();
 
-        if (timeout.IsCancellationRequested)
-        {
-            if (abandoned)
-            {
+            case StopReason.TimedOut when abandoned:
                 _logger.JobAbandoned(job.Id, job.Name, job.Timeout, _options.TimeoutGrace);
                 return AttemptOutcome.Failure(new TimeoutException(
                     $"Job '{job.Name}' exceeded its timeout of {job.Timeout} and ignored cancellation; it was abandoned after a grace of {_options.TimeoutGrace}."));
-            }
 
-            return AttemptOutcome.Failure(new TimeoutException($"Job '{job.Name}' exceeded its timeout of {job.Timeout}.", error));
+            case StopReason.TimedOut:
+                return AttemptOutcome.Failure(new TimeoutException($"Job '{job.Name}' exceeded its timeout of {job.Timeout}.", error));
+
+            case StopReason.ShutDown:
+                return AttemptOutcome.ShutDown();
+
+            default:
+                // The token fired for none of our reasons: treat what the handler threw as an ordinary failure.
+                return AttemptOutcome.Failure(error ?? new OperationCanceledException("The job's token fired for an unknown reason."));
         }
-
-        if (shutdownToken.IsCancellationRequested)
-        {
-            return AttemptOutcome.ShutDown();
-        }
-
-        // The token fired for none of our reasons: treat what the handler threw as an ordinary failure.
-        return AttemptOutcome.Failure(error ?? new OperationCanceledException("The job's token fired for an unknown reason."));
     }
 
-    /// <summary>The abandoned handler keeps running; its scope and tokens are released, and its fault logged, when it ends.</summary>
-    private void ObserveAbandoned(StoredJob job, Task handler, AsyncServiceScope scope, CancellationTokenSource[] sources)
+    /// <summary>The abandoned handler keeps running; its scope and token source are released, and its fault logged, when it ends.</summary>
+    private void ObserveAbandoned(StoredJob job, HandlerRun handler, AsyncServiceScope scope, CancellationTokenSource cancellation)
     {
-        _ = handler.ContinueWith(
-            async finished =>
+        handler.WhenAbandonedHandlerEnds(finished =>
+        {
+            if (finished?.Exception is { } error && error.InnerException is not OperationCanceledException)
             {
-                if (finished.Exception is { } error && error.InnerException is not OperationCanceledException)
-                {
-                    _logger.AbandonedHandlerFailed(job.Id, job.Name, error.InnerException ?? error);
-                }
+                _logger.AbandonedHandlerFailed(job.Id, job.Name, error.InnerException ?? error);
+            }
 
-                await scope.DisposeAsync().ConfigureAwait(false);
-                foreach (CancellationTokenSource source in sources)
-                {
-                    source.Dispose();
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+            _ = DisposeLaterAsync(scope, cancellation);
+        });
+    }
+
+    private static async Task DisposeLaterAsync(AsyncServiceScope scope, CancellationTokenSource cancellation)
+    {
+        try
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            cancellation.Dispose();
+        }
     }
 
     private async Task WriteOutcomeAsync(StoredJob job, AttemptOutcome outcome, TimeSpan duration, TagList tags)
@@ -349,6 +343,12 @@ internal sealed class JobExecutor
 
     private static Activity? StartActivity(StoredJob job)
     {
+        // With no tracer listening, skip parsing the parent and building the span name for every job.
+        if (!JobQueueDiagnostics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
         ActivityContext parent = default;
         if (job.TraceParent is { } traceParent)
         {

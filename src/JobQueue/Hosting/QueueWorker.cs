@@ -63,7 +63,7 @@ internal sealed class QueueWorker
                         Queue = _queue,
                         Limit = free,
                         Now = now,
-                        LeaseToken = Guid.NewGuid(),
+                        LeaseToken = RandomGuids.NewVersion4(),
                         LeaseExpiresAt = now + _options.LeaseDuration,
                         WorkerId = _workerId,
                     },
@@ -93,37 +93,14 @@ internal sealed class QueueWorker
 
             foreach (StoredJob job in jobs)
             {
-                _track(RunAndReleaseAsync(job, shutdownJobs));
+                // The executor frees the slot when the handler ends, before the outcome write (see JobExecutor).
+                _track(_executor.ExecuteAsync(job, shutdownJobs, _slots));
             }
 
             if (jobs.Count == 0)
             {
                 await WaitForWorkAsync(stopFetching).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async Task RunAndReleaseAsync(StoredJob job, CancellationToken shutdownJobs)
-    {
-        // The slot bounds running handlers, so it is freed as soon as the handler ends: the outcome write (a
-        // round trip and a commit on a network store) then overlaps the next job instead of holding a slot.
-        // The job keeps its lease until the write lands (see JobExecutor).
-        int released = 0;
-        void Release()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                _slots.Release();
-            }
-        }
-
-        try
-        {
-            await _executor.ExecuteAsync(job, shutdownJobs, Release).ConfigureAwait(false);
-        }
-        finally
-        {
-            Release();
         }
     }
 

@@ -1,5 +1,6 @@
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Tests.Hosting;
@@ -122,6 +123,30 @@ public sealed class WorkerHostTests
         host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2103 && e.Level == LogLevel.Warning);
         _probe.Open("hung");
         await _probe.WaitAsync("hung:done");
+    }
+
+    [Fact]
+    public async Task Execute_AbandonedHandler_ItsScopeIsDisposedOnlyOnceTheHandlerEnds()
+    {
+        await using TestHost host = await Hosts.StartAsync(
+            _probe,
+            q =>
+            {
+                q.AddJob<ScopedGateJob>();
+                q.Configure(o => o.TimeoutGrace = TimeSpan.FromMilliseconds(100));
+            },
+            s => s.AddScoped<ScopedResource>());
+
+        JobId hung = await host.Client.EnqueueAsync(new ScopedGateArgs("held"),
+            new EnqueueOptions { Timeout = TimeSpan.FromMilliseconds(200), MaxAttempts = 1 });
+        JobInfo info = await host.WaitAsync(hung);
+
+        info.State.Should().Be(JobState.Failed);
+        info.Error!.Message.Should().Contain("abandoned");
+        _probe.Count("held:disposed").Should().Be(0, "the abandoned handler still runs and still uses its scope");
+        _probe.Open("held");
+        await _probe.WaitAsync("held:done");
+        await _probe.WaitAsync("held:disposed");
     }
 
     [Fact]
@@ -275,5 +300,27 @@ public sealed class WorkerHostTests
         await host.WaitAsync(id);
 
         host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2101 && e.Scope == $"Job {id} (test-flaky) in default, attempt 1");
+    }
+}
+
+[JobName("test-scoped-gate")]
+public sealed record ScopedGateArgs(string Name);
+
+/// <summary>A scoped service that records its disposal as "{Name}:disposed".</summary>
+public sealed class ScopedResource(Probe probe) : IDisposable
+{
+    public string? Name { get; set; }
+
+    public void Dispose() => probe.Record($"{Name}:disposed");
+}
+
+/// <summary>Holds a scoped resource, ignores cancellation, and waits for gate Name.</summary>
+public sealed class ScopedGateJob(Probe probe, ScopedResource resource) : IJob<ScopedGateArgs>
+{
+    public async Task ExecuteAsync(ScopedGateArgs args, JobContext context, CancellationToken cancellationToken)
+    {
+        resource.Name = args.Name;
+        await probe.GateAsync(args.Name, CancellationToken.None);
+        probe.Record($"{args.Name}:done");
     }
 }
