@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Registration;
@@ -54,14 +55,13 @@ internal sealed class JobExecutor
     /// <param name="job">A job leased by this host.</param>
     /// <param name="shutdownToken">Fires when the host stops waiting for running jobs at shutdown.</param>
     /// <param name="slot">Released once the handler has ended (or was abandoned), before the outcome is written.</param>
-    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, SemaphoreSlim? slot = null)
+    public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, QueueSlots? slot = null)
     {
         Debug.Assert(job.State == JobState.Running && job.LeaseToken is not null, "Only leased jobs are executed.");
         using IDisposable? logScope = _logger.BeginScope(new JobLogScope(job));
         using Activity? activity = StartActivity(job);
-        var tags = new TagList { { "jobqueue.job.name", job.Name }, { "jobqueue.queue", job.Queue } };
-        _diagnostics.Started.Add(1, tags);
-        _diagnostics.QueueWait.Record(Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), tags);
+        Count(_diagnostics.Started, job);
+        Record(_diagnostics.QueueWait, Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), job);
         _logger.JobStarted(job.Id, job.Name, job.Attempt);
         long started = _time.GetTimestamp();
 
@@ -85,7 +85,7 @@ internal sealed class JobExecutor
             }
 
             TimeSpan duration = _time.GetElapsedTime(started);
-            _diagnostics.Duration.Record(duration.TotalMilliseconds, tags);
+            Record(_diagnostics.Duration, duration.TotalMilliseconds, job);
             activity?.SetTag("jobqueue.outcome", outcome.Kind.ToString());
             if (outcome.Error is not null)
             {
@@ -97,7 +97,7 @@ internal sealed class JobExecutor
             active.BeginOutcomeWrite();
             slotReleased = true;
             slot?.Release();
-            await WriteOutcomeAsync(job, outcome, duration, tags).ConfigureAwait(false);
+            await WriteOutcomeAsync(job, outcome, duration).ConfigureAwait(false);
         }
         finally
         {
@@ -229,7 +229,7 @@ internal sealed class JobExecutor
         }
     }
 
-    private async Task WriteOutcomeAsync(StoredJob job, AttemptOutcome outcome, TimeSpan duration, TagList tags)
+    private async ValueTask WriteOutcomeAsync(StoredJob job, AttemptOutcome outcome, TimeSpan duration)
     {
         DateTimeOffset now = _time.GetUtcNow();
         Guid token = job.LeaseToken!.Value;
@@ -237,9 +237,9 @@ internal sealed class JobExecutor
         {
             case AttemptOutcomeKind.Succeeded:
                 var completion = new JobCompletion { Id = job.Id, LeaseToken = token, Result = outcome.Result, Now = now };
-                if (await WriteAsync(job, () => CompleteAsync(completion)).ConfigureAwait(false))
+                if (await WriteAsync(job, completion).ConfigureAwait(false))
                 {
-                    _diagnostics.Succeeded.Add(1, tags);
+                    Count(_diagnostics.Succeeded, job);
                     _logger.JobSucceeded(job.Id, job.Name, duration);
                 }
 
@@ -247,7 +247,7 @@ internal sealed class JobExecutor
 
             case AttemptOutcomeKind.Snoozed:
                 DateTimeOffset snoozeUntil = now + outcome.SnoozeDelay;
-                if (await WriteAsync(job, () => _storage.RescheduleAsync([new JobReschedule(job.Id, token, snoozeUntil, now)], default)).ConfigureAwait(false))
+                if (await WriteAsync(job, new JobReschedule(job.Id, token, snoozeUntil, now)).ConfigureAwait(false))
                 {
                     _logger.JobSnoozed(job.Id, job.Name, snoozeUntil);
                 }
@@ -260,16 +260,16 @@ internal sealed class JobExecutor
                 bool retry = outcome.Kind == AttemptOutcomeKind.Failed && job.Attempt < job.MaxAttempts;
                 DateTimeOffset? retryAt = retry ? now + _retryPolicy.DelayAfter(job.Attempt, job.RetryDelay) : null;
                 var failure = new JobFailure { Id = job.Id, LeaseToken = token, Error = ToJobError(error, job.Attempt, now), RetryAt = retryAt, Now = now };
-                if (await WriteAsync(job, () => _storage.FailAsync([failure], default)).ConfigureAwait(false))
+                if (await WriteAsync(job, failure).ConfigureAwait(false))
                 {
                     if (retryAt is { } at)
                     {
-                        _diagnostics.Retried.Add(1, tags);
+                        Count(_diagnostics.Retried, job);
                         _logger.RetryScheduled(job.Id, job.Name, job.Attempt, at, error);
                     }
                     else
                     {
-                        _diagnostics.Failed.Add(1, tags);
+                        Count(_diagnostics.Failed, job);
                         _logger.JobFailed(job.Id, job.Name, job.Attempt, job.MaxAttempts, error);
                     }
                 }
@@ -277,7 +277,7 @@ internal sealed class JobExecutor
                 break;
 
             case AttemptOutcomeKind.ShutDown:
-                if (await WriteAsync(job, () => _storage.RescheduleAsync([new JobReschedule(job.Id, token, now, now)], default)).ConfigureAwait(false))
+                if (await WriteAsync(job, new JobReschedule(job.Id, token, now, now)).ConfigureAwait(false))
                 {
                     _logger.JobGivenBack(job.Id, job.Name);
                 }
@@ -290,23 +290,19 @@ internal sealed class JobExecutor
         }
     }
 
-    private async ValueTask<IReadOnlyList<bool>> CompleteAsync(JobCompletion completion)
-        => _completions is null
-            ? await _storage.CompleteAsync([completion], CancellationToken.None).ConfigureAwait(false)
-            : [await _completions.WriteAsync(completion, CancellationToken.None).ConfigureAwait(false)];
-
     /// <summary>
-    /// Writes an outcome, retrying a failing store a few times. If the store stays unreachable the outcome is
-    /// dropped: the lease then expires and the job runs again (at-least-once), which is all a store outage allows.
+    /// Writes an outcome (a <see cref="JobCompletion"/>, <see cref="JobFailure"/> or <see cref="JobReschedule"/>),
+    /// retrying a failing store a few times. If the store stays unreachable the outcome is dropped: the lease then
+    /// expires and the job runs again (at-least-once), which is all a store outage allows.
     /// </summary>
-    private async Task<bool> WriteAsync(StoredJob job, Func<ValueTask<IReadOnlyList<bool>>> write)
+    private async ValueTask<bool> WriteAsync(StoredJob job, object write)
     {
         TimeSpan delay = TimeSpan.FromMilliseconds(100);
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                IReadOnlyList<bool> applied = await write().ConfigureAwait(false);
+                IReadOnlyList<bool> applied = await SendAsync(write).ConfigureAwait(false);
                 if (!applied[0])
                 {
                     _logger.OutcomeRefused(job.Id, job.Attempt);
@@ -331,6 +327,37 @@ internal sealed class JobExecutor
             }
         }
     }
+
+    private ValueTask<IReadOnlyList<bool>> SendAsync(object write) => write switch
+    {
+        JobCompletion completion when _completions is not null => CoalescedCompleteAsync(completion),
+        JobCompletion completion => _storage.CompleteAsync([completion], CancellationToken.None),
+        JobFailure failure => _storage.FailAsync([failure], CancellationToken.None),
+        JobReschedule reschedule => _storage.RescheduleAsync([reschedule], CancellationToken.None),
+        _ => throw new UnreachableException($"No store write for a {write.GetType().Name}."),
+    };
+
+    private async ValueTask<IReadOnlyList<bool>> CoalescedCompleteAsync(JobCompletion completion)
+        => [await _completions!.WriteAsync(completion, CancellationToken.None).ConfigureAwait(false)];
+
+    /// <summary>Adds one to a per-job counter; the tags are only built when something listens.</summary>
+    private static void Count(Counter<long> counter, StoredJob job)
+    {
+        if (counter.Enabled)
+        {
+            counter.Add(1, Tags(job));
+        }
+    }
+
+    private static void Record(Histogram<double> histogram, double milliseconds, StoredJob job)
+    {
+        if (histogram.Enabled)
+        {
+            histogram.Record(milliseconds, Tags(job));
+        }
+    }
+
+    private static TagList Tags(StoredJob job) => new() { { "jobqueue.job.name", job.Name }, { "jobqueue.queue", job.Queue } };
 
     internal static JobError ToJobError(Exception error, int attempt, DateTimeOffset at) => new()
     {

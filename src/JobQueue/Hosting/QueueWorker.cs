@@ -14,28 +14,26 @@ internal sealed class QueueWorker
 
     private readonly string _queue;
     private readonly int _concurrency;
-    private readonly SemaphoreSlim _slots;
+    private readonly QueueSlots _slots;
     private readonly IJobStorage _storage;
     private readonly JobExecutor _executor;
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly string _workerId;
     private readonly ILogger _logger;
-    private readonly Action<Task> _track;
 
     public QueueWorker(string queue, int concurrency, IJobStorage storage, JobExecutor executor, JobQueueOptions options, TimeProvider time,
-        string workerId, ILogger logger, Action<Task> track)
+        string workerId, ILogger logger)
     {
         _queue = queue;
         _concurrency = concurrency;
-        _slots = new SemaphoreSlim(concurrency, concurrency);
+        _slots = new QueueSlots(concurrency);
         _storage = storage;
         _executor = executor;
         _options = options;
         _time = time;
         _workerId = workerId;
         _logger = logger;
-        _track = track;
     }
 
     /// <param name="stopFetching">Fires at shutdown: no new job is leased after it.</param>
@@ -44,14 +42,11 @@ internal sealed class QueueWorker
     {
         int limit = Math.Min(_concurrency, _options.FetchBatchSize);
         TimeSpan backoff = TimeSpan.Zero;
+        using CancellationTokenRegistration closeSlots = stopFetching.UnsafeRegister(static state => ((QueueSlots)state!).Close(), _slots);
         while (!stopFetching.IsCancellationRequested)
         {
-            await _slots.WaitAsync(stopFetching).ConfigureAwait(false);
-            int free = 1;
-            while (free < limit && _slots.Wait(0))
-            {
-                free++;
-            }
+            await _slots.TakeAsync().ConfigureAwait(false);
+            int free = 1 + _slots.TakeUpTo(limit - 1);
 
             IReadOnlyList<StoredJob> jobs;
             try
@@ -91,10 +86,11 @@ internal sealed class QueueWorker
                 _slots.Release(free - jobs.Count);
             }
 
-            foreach (StoredJob job in jobs)
+            for (int i = 0; i < jobs.Count; i++)
             {
-                // The executor frees the slot when the handler ends, before the outcome write (see JobExecutor).
-                _track(_executor.ExecuteAsync(job, shutdownJobs, _slots));
+                // The executor frees the slot when the handler ends, before the outcome write, and never throws;
+                // the host's drain at shutdown waits for it through RunningJobs.
+                _ = _executor.ExecuteAsync(jobs[i], shutdownJobs, _slots);
             }
 
             if (jobs.Count == 0)

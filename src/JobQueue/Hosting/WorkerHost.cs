@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using JobQueue.Diagnostics;
 using JobQueue.Storage;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +19,6 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<Task, byte> _executions = new();
     private readonly CancellationTokenSource _stopFetching = new();
     private readonly CancellationTokenSource _shutdownJobs = new();
     private readonly CancellationTokenSource _stopBackground = new();
@@ -59,7 +57,7 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
 
         foreach ((string queue, int concurrency) in _plan.Queues)
         {
-            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, _logger, Track);
+            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, _logger);
             _loops.Add(Task.Run(() => worker.RunAsync(_stopFetching.Token, _shutdownJobs.Token), CancellationToken.None));
         }
 
@@ -82,14 +80,14 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
         await WaitQuietlyAsync(Task.WhenAll(_loops), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
 
         // Drain: running jobs get ShutdownTimeout to finish (less if the host's own stop token fires first).
-        Task drained = Task.WhenAll(_executions.Keys);
+        Task drained = _running.WhenEmptyAsync();
         if (!await WaitQuietlyAsync(drained, _options.ShutdownTimeout, cancellationToken).ConfigureAwait(false))
         {
             _logger.ShutdownCancellingJobs(_running.Count);
             await _shutdownJobs.CancelAsync().ConfigureAwait(false);
 
             // Cancelled handlers give their leases back; those that ignore the token are abandoned after the grace.
-            await WaitQuietlyAsync(Task.WhenAll(_executions.Keys), _options.TimeoutGrace + TimeSpan.FromSeconds(5), CancellationToken.None)
+            await WaitQuietlyAsync(_running.WhenEmptyAsync(), _options.TimeoutGrace + TimeSpan.FromSeconds(5), CancellationToken.None)
                 .ConfigureAwait(false);
         }
 
@@ -108,14 +106,6 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
         _stopFetching.Dispose();
         _shutdownJobs.Dispose();
         _stopBackground.Dispose();
-    }
-
-    private void Track(Task execution)
-    {
-        _executions.TryAdd(execution, 0);
-        _ = execution.ContinueWith(
-            static (finished, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(finished, out _),
-            _executions, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Waits for <paramref name="task"/> up to a timeout or a token; returns whether it finished. Never throws.</summary>

@@ -1,0 +1,109 @@
+using System.Threading.Tasks.Sources;
+
+namespace JobQueue.Hosting;
+
+/// <summary>
+/// The free slots of one queue: the executor frees one when a handler ends, and the queue's fetch loop (the only
+/// waiter) takes them. A SemaphoreSlim did the same, but allocated a waiter, a task and a cancellation promise
+/// each time the loop had to wait, which under load is once per job; this reuses one wait for the loop's life.
+/// </summary>
+internal sealed class QueueSlots : IValueTaskSource
+{
+    private readonly Lock _lock = new();
+    private ManualResetValueTaskSourceCore<bool> _wait;
+    private int _free;
+    private bool _waiting;
+    private bool _closed;
+
+    public QueueSlots(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        _free = count;
+    }
+
+    /// <summary>Takes one slot, waiting until one is freed.</summary>
+    /// <exception cref="OperationCanceledException">The slots were closed (the loop is stopping).</exception>
+    /// <remarks>One caller at a time: the queue's fetch loop.</remarks>
+    public ValueTask TakeAsync()
+    {
+        lock (_lock)
+        {
+            if (_waiting)
+            {
+                throw new InvalidOperationException("Only one caller may wait for a queue's slots at a time.");
+            }
+
+            if (_closed)
+            {
+                throw new OperationCanceledException("The queue's fetch loop is stopping.");
+            }
+
+            if (_free > 0)
+            {
+                _free--;
+                return ValueTask.CompletedTask;
+            }
+
+            _wait.Reset();
+            _waiting = true;
+            return new ValueTask(this, _wait.Version);
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="max"/> more slots without waiting; returns how many it took.</summary>
+    public int TakeUpTo(int max)
+    {
+        lock (_lock)
+        {
+            int taken = Math.Min(max, _free);
+            _free -= taken;
+            return taken;
+        }
+    }
+
+    /// <summary>Frees slots; a waiting loop is handed the first one and resumes on this thread.</summary>
+    public void Release(int count = 1)
+    {
+        bool wake = false;
+        lock (_lock)
+        {
+            if (_waiting && count > 0)
+            {
+                _waiting = false;
+                wake = true;
+                count--;
+            }
+
+            _free += count;
+        }
+
+        if (wake)
+        {
+            _wait.SetResult(true);
+        }
+    }
+
+    /// <summary>Stops the loop: a pending or later <see cref="TakeAsync"/> throws OperationCanceledException.</summary>
+    public void Close()
+    {
+        bool wake;
+        lock (_lock)
+        {
+            _closed = true;
+            wake = _waiting;
+            _waiting = false;
+        }
+
+        if (wake)
+        {
+            _wait.SetException(new OperationCanceledException("The queue's fetch loop is stopping."));
+        }
+    }
+
+    void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _wait.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _wait.OnCompleted(continuation, state, token, flags);
+}
