@@ -41,7 +41,13 @@ internal sealed class WriteCoalescer<TItem, TResult>
         _pending.Writer.TryWrite(pending);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            _ = Task.Run(DrainAsync, CancellationToken.None);
+            // The writer that finds no drain running starts one on its own thread, so a lone write pays no
+            // thread-pool hop before its round trip. The drain's later batches must not carry this caller's
+            // execution context (its trace, its async locals) into other callers' writes.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = DrainAsync();
+            }
         }
 
         return cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
@@ -50,6 +56,11 @@ internal sealed class WriteCoalescer<TItem, TResult>
     private async Task DrainAsync()
     {
         var batch = new List<Pending>(_maxBatch);
+
+        // True while the drain still runs synchronously on the writer that started it (a store that completes
+        // synchronously, such as SQLite, never leaves it). That writer is released after one batch: a steady
+        // stream of other writers must not keep it draining for them.
+        bool onStartingThread = true;
         while (true)
         {
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out Pending? next))
@@ -71,8 +82,19 @@ internal sealed class WriteCoalescer<TItem, TResult>
                 return;
             }
 
-            await WriteBatchAsync(batch).ConfigureAwait(false);
+            Task written = WriteBatchAsync(batch);
+            if (!written.IsCompleted)
+            {
+                onStartingThread = false;
+            }
+
+            await written.ConfigureAwait(false);
             batch.Clear();
+            if (onStartingThread && _pending.Reader.TryPeek(out _))
+            {
+                onStartingThread = false;
+                await Task.Yield();
+            }
         }
     }
 

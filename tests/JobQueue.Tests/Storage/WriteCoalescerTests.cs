@@ -20,6 +20,47 @@ public sealed class WriteCoalescerTests
     }
 
     [Fact]
+    public async Task WriteAsync_LoneCallerAndSynchronousStore_IsWrittenBeforeTheCallReturns()
+    {
+        var coalescer = new WriteCoalescer<int, int>(items => Record(items, x => x * 2), maxBatch: 100);
+
+        Task<int> write = coalescer.WriteAsync(21, CancellationToken.None);
+
+        write.IsCompletedSuccessfully.Should().BeTrue("the first writer drains on its own thread, with no hop to the thread pool");
+        (await write).Should().Be(42);
+    }
+
+    [Fact]
+    public async Task WriteAsync_LaterBatch_DoesNotCarryTheStartingWritersAsyncLocals()
+    {
+        var callerValue = new AsyncLocal<string?>();
+        var seen = new ConcurrentQueue<string?>();
+        var releaseFirstCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coalescer = new WriteCoalescer<int, int>(
+            async items =>
+            {
+                seen.Enqueue(callerValue.Value);
+                if (seen.Count == 1)
+                {
+                    // As every store does: the rest of the write runs on the thread pool, not the caller's context.
+                    await releaseFirstCall.Task.ConfigureAwait(false);
+                }
+
+                return await Record(items, x => x).ConfigureAwait(false);
+            },
+            maxBatch: 100);
+
+        callerValue.Value = "first writer";
+        Task<int> first = coalescer.WriteAsync(1, CancellationToken.None);
+        callerValue.Value = "second writer";
+        Task<int> second = coalescer.WriteAsync(2, CancellationToken.None);
+        releaseFirstCall.SetResult();
+        await Deadline.Within(Task.WhenAll(first, second), "both writes");
+
+        seen.Should().Equal("first writer", null);
+    }
+
+    [Fact]
     public async Task WriteAsync_TokenAlreadyCancelled_ThrowsAndHandsNothingOver()
     {
         var coalescer = new WriteCoalescer<int, int>(items => Record(items, x => x), maxBatch: 100);
