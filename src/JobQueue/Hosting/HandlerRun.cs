@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Tasks.Sources;
 using JobQueue.Registration;
 
 namespace JobQueue.Hosting;
@@ -9,12 +10,14 @@ namespace JobQueue.Hosting;
 /// abandoned and awaiting it throws <see cref="HandlerAbandonedException"/> while the handler runs on.
 /// </summary>
 /// <remarks>
-/// One object per attempt stands in for what Task.Run, Task.WaitAsync and a second timer-backed token source
-/// cost before: three to four allocations on every job's path. The grace timer exists only once the attempt
-/// was stopped.
+/// One object per attempt, itself the awaited value task, stands in for what Task.Run, Task.WaitAsync and a
+/// second timer-backed token source cost before: four to five allocations on every job's path. The grace timer
+/// exists only once the attempt was stopped.
 /// </remarks>
-internal sealed class HandlerRun : TaskCompletionSource<byte[]?>, IThreadPoolWorkItem
+internal sealed class HandlerRun : IValueTaskSource<byte[]?>, IThreadPoolWorkItem
 {
+    private ManualResetValueTaskSourceCore<byte[]?> _outcome;
+    private int _completed;
     private readonly JobInvoker _invoker;
     private readonly IServiceProvider _services;
     private readonly object _args;
@@ -31,11 +34,8 @@ internal sealed class HandlerRun : TaskCompletionSource<byte[]?>, IThreadPoolWor
     private int _cleanupParties;
     private Action<Task<byte[]?>?>? _cleanup;
 
-    /// <remarks>No continuation runs inline on the thread that completes the run: not on a timer thread that
-    /// abandons it, nor inside the handler's own completion.</remarks>
     public HandlerRun(JobInvoker invoker, IServiceProvider services, object args, JobContext context, JsonSerializerOptions serializerOptions,
         CancellationToken cancellationToken, TimeProvider time, TimeSpan grace)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _invoker = invoker;
         _services = services;
@@ -47,17 +47,21 @@ internal sealed class HandlerRun : TaskCompletionSource<byte[]?>, IThreadPoolWor
         _grace = grace;
     }
 
+    /// <summary>True once the attempt has an outcome: the handler's, or abandonment.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed) != 0;
+
     /// <summary>Queues the handler; a handler that blocks before its first await holds a pool thread, not the caller.</summary>
-    public Task<byte[]?> Start()
+    /// <remarks>Awaited once, by the executor.</remarks>
+    public ValueTask<byte[]?> Start()
     {
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        return Task;
+        return new ValueTask<byte[]?>(this, _outcome.Version);
     }
 
     /// <summary>The attempt was stopped: the handler now has the grace period to end.</summary>
     public void StartGrace()
     {
-        if (Task.IsCompleted || Volatile.Read(ref _graceTimer) is not null)
+        if (IsCompleted || Volatile.Read(ref _graceTimer) is not null)
         {
             return;
         }
@@ -87,7 +91,7 @@ internal sealed class HandlerRun : TaskCompletionSource<byte[]?>, IThreadPoolWor
 
     void IThreadPoolWorkItem.Execute()
     {
-        if (Task.IsCompleted)
+        if (IsCompleted)
         {
             // Abandoned before a pool thread was free: the attempt is over, so the handler never starts.
             HandlerEnded();
@@ -103,7 +107,7 @@ internal sealed class HandlerRun : TaskCompletionSource<byte[]?>, IThreadPoolWor
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            handler = System.Threading.Tasks.Task.FromException<byte[]?>(ex);
+            handler = Task.FromException<byte[]?>(ex);
         }
 
         Volatile.Write(ref _handler, handler);
@@ -121,22 +125,52 @@ internal sealed class HandlerRun : TaskCompletionSource<byte[]?>, IThreadPoolWor
 
     private void Complete(Task<byte[]?> handler)
     {
+        byte[]? result = null;
+        Exception? error = null;
         try
         {
             // GetResult throws exactly what awaiting the handler would: its exception, or its cancellation.
-            TrySetResult(handler.GetAwaiter().GetResult());
+            result = handler.GetAwaiter().GetResult();
         }
 #pragma warning disable CA1031 // Handed to the engine, which records it on the job.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            TrySetException(ex);
+            error = ex;
         }
 
+        // The executor resumes on this thread, as it would awaiting the handler's own task.
+        TryComplete(result, error, continueHere: true);
         HandlerEnded();
     }
 
-    private void Abandon() => TrySetException(new HandlerAbandonedException());
+    // A timer thread must not run the executor's outcome write: it resumes on the thread pool instead.
+    private void Abandon() => TryComplete(null, new HandlerAbandonedException(), continueHere: false);
+
+    private void TryComplete(byte[]? result, Exception? error, bool continueHere)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) != 0)
+        {
+            return;
+        }
+
+        _outcome.RunContinuationsAsynchronously = !continueHere;
+        if (error is null)
+        {
+            _outcome.SetResult(result);
+        }
+        else
+        {
+            _outcome.SetException(error);
+        }
+    }
+
+    byte[]? IValueTaskSource<byte[]?>.GetResult(short token) => _outcome.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<byte[]?>.GetStatus(short token) => _outcome.GetStatus(token);
+
+    void IValueTaskSource<byte[]?>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _outcome.OnCompleted(continuation, state, token, flags);
 
     private void HandlerEnded()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Registration;
@@ -115,7 +116,9 @@ internal sealed class JobExecutor
         }
     }
 
-    private async Task<(AttemptOutcome Outcome, bool Abandoned)> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
+    // Pooled: every job awaits exactly one of these, so reusing the state machine box saves an allocation per job.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(AttemptOutcome Outcome, bool Abandoned)> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
     {
         if (!_registry.TryGet(job.Name, out JobRegistration? registration))
         {
