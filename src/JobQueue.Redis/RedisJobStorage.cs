@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -422,9 +423,20 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         {
             _work.Set(Encoding.UTF8.GetString(payload));
         }
-        else if (channel == _doneChannel && JobId.TryParse(Encoding.UTF8.GetString(payload), out JobId id))
+        else if (channel == _doneChannel)
         {
-            _finishWaiters.Finished(id);
+            // One message per script names every job it finished, separated by commas (see RedisScripts).
+            ReadOnlySpan<byte> rest = payload;
+            while (!rest.IsEmpty)
+            {
+                int comma = rest.IndexOf((byte)',');
+                ReadOnlySpan<byte> one = comma < 0 ? rest : rest[..comma];
+                rest = comma < 0 ? [] : rest[(comma + 1)..];
+                if (Utf8Parser.TryParse(one, out Guid guid, out int used, 'D') && used == one.Length)
+                {
+                    _finishWaiters.Finished(new JobId(guid));
+                }
+            }
         }
     }
 
