@@ -85,10 +85,13 @@ internal static class RedisScripts
           zset(P .. 'state:' .. new, id, seq)
         end
 
+        -- A job's member in its queue's ready set; the hash does not keep it (ra and seq give it back), since
+        -- a value over 64 bytes would make Redis store every job hash as a hashtable instead of a listpack.
+        local function rmember(id, ra, seq) return ra .. ':' .. seq .. ':' .. id end
+
         local function ready(id, q, pr, ra, seq)
-          local m = ra .. ':' .. seq .. ':' .. id
-          zset(P .. 'ready:' .. q, m, -tonumber(pr))
-          redis.call('HSET', jk(id), 's', '1', 'rm', m, 'ra', ra)
+          zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
+          redis.call('HSET', jk(id), 's', '1', 'ra', ra)
           wake(q)
         end
 
@@ -99,7 +102,7 @@ internal static class RedisScripts
 
         -- What finish() needs, and the lease token (8) for the callers that check it first.
         local function fields(id)
-          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'rm', 'ik', 'b', 'child', 'lt')
+          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt')
         end
 
         local function leased(id, token)
@@ -191,8 +194,7 @@ internal static class RedisScripts
             redis.call('HDEL', j, 'lt', 'le', 'w')
             zset(P .. 'leases', id, false)
           elseif old == '1' then
-            zset(P .. 'ready:' .. f[2], f[4], false)
-            redis.call('HDEL', j, 'rm')
+            zset(P .. 'ready:' .. f[2], rmember(id, f[4], f[3]), false)
           elseif old == '0' then
             zset(P .. 'scheduled', id, false)
           end
@@ -305,9 +307,7 @@ internal static class RedisScripts
               end
             end
             if st == '1' then
-              local m = ra .. ':' .. seq .. ':' .. id
-              h[#h + 1] = 'rm'; h[#h + 1] = m
-              zset(P .. 'ready:' .. q, m, -tonumber(pr))
+              zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
               wake(q)
             elseif st == '0' then
               zset(P .. 'scheduled', id, rus)
@@ -373,11 +373,10 @@ internal static class RedisScripts
               local at = tonumber(f.at) + 1
               index(id, q, f.seq, '1', '2')
               redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-              redis.call('HDEL', j, 'rm')
               zset(P .. 'leases', id, leus)
 
               -- The reply is the hash as it is now, built from the read above instead of read again.
-              f.s, f.at, f.sa, f.lt, f.le, f.w, f.rm = '2', tostring(at), nowt, token, let, worker, nil
+              f.s, f.at, f.sa, f.lt, f.le, f.w = '2', tostring(at), nowt, token, let, worker
               local now = {}
               for k, v in pairs(f) do
                 now[#now + 1] = k
