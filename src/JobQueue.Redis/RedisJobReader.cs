@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +10,14 @@ namespace JobQueue.Redis;
 /// <summary>Turns the scripts' replies back into SPI records, and errors into the JSON the scripts store.</summary>
 internal static class RedisJobReader
 {
+    // The job hash fields ReadJob uses, by position in the array it fills (see JobField).
+    private const int JobFieldCount = 22;
+
     /// <summary>Reads { id, HGETALL, errors } as built by the scripts' read(); null for a missing job.</summary>
+    /// <remarks>
+    /// Fields are matched on their UTF-8 names and converted straight from the reply's bytes: a fetch reads
+    /// every leased job this way, so no dictionary or per-field string is built on the way.
+    /// </remarks>
     public static StoredJob? ReadJob(RespValue value)
     {
         if (value.IsNull)
@@ -18,48 +26,84 @@ internal static class RedisJobReader
         }
 
         IReadOnlyList<RespValue> parts = value.Items;
-        var fields = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var fields = new byte[]?[JobFieldCount];
         IReadOnlyList<RespValue> hash = parts[1].Items;
         for (int i = 0; i + 1 < hash.Count; i += 2)
         {
-            fields[hash[i].AsString()!] = hash[i + 1].Bytes;
+            int field = JobField(hash[i].Bytes);
+            if (field >= 0)
+            {
+                fields[field] = hash[i + 1].Bytes;
+            }
         }
 
         IReadOnlyList<RespValue> errorItems = parts[2].Items;
-        var errors = new JobError[errorItems.Count];
+        JobError[] errors = errorItems.Count == 0 ? [] : new JobError[errorItems.Count];
         for (int i = 0; i < errors.Length; i++)
         {
             errors[i] = ReadError(errorItems[i].Bytes);
         }
 
-        string? percent = Text(fields, "pp");
+        string? percent = Text(fields[14]);
         return new StoredJob
         {
             Id = JobId.Parse(parts[0].AsString()!),
-            Name = Text(fields, "n") ?? string.Empty,
-            Queue = Text(fields, "q") ?? string.Empty,
-            State = (JobState)Int(fields, "s"),
-            Priority = Int(fields, "pr"),
-            Arguments = fields.GetValueOrDefault("a") ?? [],
-            Attempt = Int(fields, "at"),
-            MaxAttempts = Int(fields, "ma"),
-            Timeout = TimeSpan.FromTicks(Long(fields, "to")),
-            RetryDelay = TimeSpan.FromTicks(Long(fields, "rd")),
-            RunAt = Time(fields, "ra") ?? default,
-            EnqueuedAt = Time(fields, "ea") ?? default,
-            StartedAt = Time(fields, "sa"),
-            FinishedAt = Time(fields, "fa"),
-            Result = fields.GetValueOrDefault("r"),
+            Name = Text(fields[0]) ?? string.Empty,
+            Queue = Text(fields[1]) ?? string.Empty,
+            State = (JobState)Int(fields[2]),
+            Priority = Int(fields[3]),
+            Arguments = fields[4] ?? [],
+            Attempt = Int(fields[5]),
+            MaxAttempts = Int(fields[6]),
+            Timeout = TimeSpan.FromTicks(Long(fields[7])),
+            RetryDelay = TimeSpan.FromTicks(Long(fields[8])),
+            RunAt = Time(fields[9]) ?? default,
+            EnqueuedAt = Time(fields[10]) ?? default,
+            StartedAt = Time(fields[11]),
+            FinishedAt = Time(fields[12]),
+            Result = fields[13],
             Errors = errors,
-            Progress = percent is null ? null : new JobProgress(double.Parse(percent, CultureInfo.InvariantCulture), Text(fields, "pm")),
-            IdempotencyKey = Text(fields, "ik"),
-            BatchId = Text(fields, "b") is string batch ? new BatchId(Guid.Parse(batch)) : null,
-            TraceParent = Text(fields, "tp"),
-            LeaseToken = Text(fields, "lt") is string token ? Guid.Parse(token) : null,
-            LeaseExpiresAt = Time(fields, "le"),
-            WorkerId = Text(fields, "w"),
+            Progress = percent is null ? null : new JobProgress(double.Parse(percent, CultureInfo.InvariantCulture), Text(fields[15])),
+            IdempotencyKey = Text(fields[16]),
+            BatchId = fields[17] is byte[] batch ? new BatchId(ParseGuid(batch)) : null,
+            TraceParent = Text(fields[18]),
+            LeaseToken = fields[19] is byte[] token ? ParseGuid(token) : null,
+            LeaseExpiresAt = Time(fields[20]),
+            WorkerId = Text(fields[21]),
         };
     }
+
+    /// <summary>The position of a job hash field in ReadJob's array, or -1 for a field it does not use (seq, child).</summary>
+    private static int JobField(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        1 => name[0] switch
+        {
+            (byte)'n' => 0,
+            (byte)'q' => 1,
+            (byte)'s' => 2,
+            (byte)'a' => 4,
+            (byte)'r' => 13,
+            (byte)'b' => 17,
+            (byte)'w' => 21,
+            _ => -1,
+        },
+        2 when name.SequenceEqual("pr"u8) => 3,
+        2 when name.SequenceEqual("at"u8) => 5,
+        2 when name.SequenceEqual("ma"u8) => 6,
+        2 when name.SequenceEqual("to"u8) => 7,
+        2 when name.SequenceEqual("rd"u8) => 8,
+        2 when name.SequenceEqual("ra"u8) => 9,
+        2 when name.SequenceEqual("ea"u8) => 10,
+        2 when name.SequenceEqual("sa"u8) => 11,
+        2 when name.SequenceEqual("fa"u8) => 12,
+        2 when name.SequenceEqual("pp"u8) => 14,
+        2 when name.SequenceEqual("pm"u8) => 15,
+        2 when name.SequenceEqual("ik"u8) => 16,
+        2 when name.SequenceEqual("tp"u8) => 18,
+        2 when name.SequenceEqual("lt"u8) => 19,
+        2 when name.SequenceEqual("le"u8) => 20,
+        _ => -1,
+    };
 
     public static StoredBatch? ReadBatch(BatchId id, RespValue hash)
     {
@@ -124,6 +168,30 @@ internal static class RedisJobReader
             At = root.TryGetProperty("at", out JsonElement at) && at.GetString() is string ticks ? RedisValues.ParseTime(ticks) : default,
         };
     }
+
+    private static string? Text(byte[]? bytes) => bytes is null ? null : Encoding.UTF8.GetString(bytes);
+
+    private static long Long(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return 0;
+        }
+
+        return Utf8Parser.TryParse(bytes, out long value, out int used) && used == bytes.Length
+            ? value
+            : throw new FormatException($"A job field holds '{Encoding.UTF8.GetString(bytes)}' where a number was expected.");
+    }
+
+    private static int Int(byte[]? bytes) => checked((int)Long(bytes));
+
+    /// <summary>UTC ticks as the scripts store them (<see cref="RedisValues.Ticks"/>).</summary>
+    private static DateTimeOffset? Time(byte[]? bytes) => bytes is null ? null : new DateTimeOffset(Long(bytes), TimeSpan.Zero);
+
+    private static Guid ParseGuid(byte[] bytes)
+        => Utf8Parser.TryParse(bytes, out Guid value, out int used, 'D') && used == bytes.Length
+            ? value
+            : throw new FormatException($"A job field holds '{Encoding.UTF8.GetString(bytes)}' where a Guid was expected.");
 
     private static string? Text(Dictionary<string, byte[]> fields, string name)
         => fields.TryGetValue(name, out byte[]? bytes) ? Encoding.UTF8.GetString(bytes) : null;

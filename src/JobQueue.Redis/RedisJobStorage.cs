@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -70,8 +71,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         // The whole request is one script call, so it is one round trip however many jobs it holds, and
         // all or nothing: the script validates every job before it writes any.
         var args = Arguments()
-            .Add(RedisValues.Ticks(request.Now))
-            .Add(RedisValues.Score(request.Now))
+            .AddTicks(request.Now)
+            .AddScore(request.Now)
             .Add(request.Batch?.Id.ToString() ?? string.Empty);
         int count = request.Jobs.Count + (request.Batch?.SuccessCallback is null ? 0 : 1) + (request.Batch?.FailureCallback is null ? 0 : 1);
         args.Add(count);
@@ -133,7 +134,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         RespCommand args = Arguments();
         foreach (LeaseExtension lease in leases)
         {
-            args.Add(lease.Id.ToString()).Add(lease.LeaseToken.ToString("D")).Add(RedisValues.Ticks(lease.ExpiresAt)).Add(RedisValues.Score(lease.ExpiresAt));
+            args.Add(lease.Id.Value).Add(lease.LeaseToken).AddTicks(lease.ExpiresAt).AddScore(lease.ExpiresAt);
         }
 
         return RunPerItemAsync(RedisScripts.Extend, leases.Count, args, cancellationToken);
@@ -145,12 +146,12 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         RespCommand args = Arguments();
         foreach (JobCompletion completion in completions)
         {
-            args.Add(completion.Id.ToString())
-                .Add(completion.LeaseToken.ToString("D"))
+            args.Add(completion.Id.Value)
+                .Add(completion.LeaseToken)
                 .Add(completion.Result is null ? "0" : "1")
                 .Add(completion.Result ?? [])
-                .Add(RedisValues.Ticks(completion.Now))
-                .Add(RedisValues.Score(completion.Now));
+                .AddTicks(completion.Now)
+                .AddScore(completion.Now);
         }
 
         return RunPerItemAsync(RedisScripts.Complete, completions.Count, args, cancellationToken);
@@ -385,7 +386,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(job.Arguments);
         args.Add(kind)
-            .Add(job.Id.ToString())
+            .Add(job.Id.Value)
             .Add(job.Name)
             .Add(job.Queue)
             .Add(job.Priority)
@@ -393,8 +394,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             .Add(job.MaxAttempts)
             .Add(job.Timeout.Ticks)
             .Add(job.RetryDelay.Ticks)
-            .Add(RedisValues.Ticks(job.RunAt))
-            .Add(RedisValues.Score(job.RunAt))
+            .AddTicks(job.RunAt)
+            .AddScore(job.RunAt)
             .Add(job.IdempotencyKey ?? string.Empty)
             .Add(job.BatchId?.ToString() ?? string.Empty)
             .Add(job.TraceParent ?? string.Empty);
@@ -422,9 +423,20 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         {
             _work.Set(Encoding.UTF8.GetString(payload));
         }
-        else if (channel == _doneChannel && JobId.TryParse(Encoding.UTF8.GetString(payload), out JobId id))
+        else if (channel == _doneChannel)
         {
-            _finishWaiters.Finished(id);
+            // One message per script names every job it finished, separated by commas (see RedisScripts).
+            ReadOnlySpan<byte> rest = payload;
+            while (!rest.IsEmpty)
+            {
+                int comma = rest.IndexOf((byte)',');
+                ReadOnlySpan<byte> one = comma < 0 ? rest : rest[..comma];
+                rest = comma < 0 ? [] : rest[(comma + 1)..];
+                if (Utf8Parser.TryParse(one, out Guid guid, out int used, 'D') && used == one.Length)
+                {
+                    _finishWaiters.Finished(new JobId(guid));
+                }
+            }
         }
     }
 

@@ -26,32 +26,83 @@ internal static class RedisScripts
         local function jk(id) return P .. 'job:' .. id end
         local function isfinal(s) return s == '3' or s == '4' or s == '5' end
 
-        -- Moves a job between the state indexes that queries and statistics read.
-        local function index(id, q, seq, old, new)
-          if old then
-            redis.call('ZREM', P .. 'qs:' .. q .. ':' .. old, id)
-            redis.call('ZREM', P .. 'state:' .. old, id)
+        -- Sorted-set writes are collected and sent by flush() at the end of the script, many members per ZADD or
+        -- ZREM: one call per member was most of a bulk request's cost on the server (and in its AOF). Only the
+        -- last write of a member counts, exactly as if each had been applied at once, and no script reads a
+        -- sorted set after writing it through zset(), so deferring them changes nothing a script can see.
+        local zpend, zkeys = {}, {}
+        local function zset(key, member, score)
+          local t = zpend[key]
+          if not t then
+            t = {}
+            zpend[key] = t
+            zkeys[#zkeys + 1] = key
           end
-          redis.call('ZADD', P .. 'qs:' .. q .. ':' .. new, seq, id)
-          redis.call('ZADD', P .. 'state:' .. new, seq, id)
-          redis.call('HSET', jk(id), 's', new)
+          t[member] = score
         end
+
+        -- Finished job ids, published together by flush(): one message per script instead of one per job.
+        local done = {}
 
         -- One publish per queue per script: subscribers only need to know that work may be there.
         local woken = {}
-        local function ready(id, q, pr, ra, seq)
-          local m = ra .. ':' .. seq .. ':' .. id
-          redis.call('ZADD', P .. 'ready:' .. q, -tonumber(pr), m)
-          redis.call('HSET', jk(id), 'rm', m, 'ra', ra)
+        local function wake(q)
           if not woken[q] then
             woken[q] = true
             redis.call('PUBLISH', P .. 'work', q)
           end
         end
 
+        -- unpack() is bounded by Lua's C stack (8000 values): large writes go in chunks.
+        local function flush()
+          for _, key in ipairs(zkeys) do
+            local adds, rems = {}, {}
+            for m, score in pairs(zpend[key]) do
+              if score then
+                adds[#adds + 1] = score
+                adds[#adds + 1] = m
+              else
+                rems[#rems + 1] = m
+              end
+            end
+            for i = 1, #rems, 1000 do redis.call('ZREM', key, unpack(rems, i, math.min(i + 999, #rems))) end
+            for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
+          end
+          zpend, zkeys = {}, {}
+          if #done > 0 then
+            redis.call('PUBLISH', P .. 'done', table.concat(done, ','))
+            done = {}
+          end
+        end
+
+        -- Moves a job between the state indexes that queries and statistics read; the caller sets the hash's 's'.
+        local function index(id, q, seq, old, new)
+          if old then
+            zset(P .. 'qs:' .. q .. ':' .. old, id, false)
+            zset(P .. 'state:' .. old, id, false)
+          end
+          zset(P .. 'qs:' .. q .. ':' .. new, id, seq)
+          zset(P .. 'state:' .. new, id, seq)
+        end
+
+        -- A job's member in its queue's ready set; the hash does not keep it (ra and seq give it back), since
+        -- a value over 64 bytes would make Redis store every job hash as a hashtable instead of a listpack.
+        local function rmember(id, ra, seq) return ra .. ':' .. seq .. ':' .. id end
+
+        local function ready(id, q, pr, ra, seq)
+          zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
+          redis.call('HSET', jk(id), 's', '1', 'ra', ra)
+          wake(q)
+        end
+
         local function unlease(id)
           redis.call('HDEL', jk(id), 'lt', 'le', 'w')
-          redis.call('ZREM', P .. 'leases', id)
+          zset(P .. 'leases', id, false)
+        end
+
+        -- What finish() needs, and the lease token (8) for the callers that check it first.
+        local function fields(id)
+          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt')
         end
 
         local function leased(id, token)
@@ -64,8 +115,8 @@ internal static class RedisScripts
           local f = redis.call('HMGET', jk(id), 's', 'q', 'seq', 'pr')
           if rt > nowt then
             index(id, f[2], f[3], f[1], '0')
-            redis.call('HSET', jk(id), 'ra', rt)
-            redis.call('ZADD', P .. 'scheduled', rus, id)
+            redis.call('HSET', jk(id), 's', '0', 'ra', rt)
+            zset(P .. 'scheduled', id, rus)
           else
             index(id, f[2], f[3], f[1], '1')
             ready(id, f[2], f[4], rt, f[3])
@@ -97,7 +148,7 @@ internal static class RedisScripts
         local function succeedbatch(bid, sj, fj, nowt, nowus)
           local bk = P .. 'batch:' .. bid
           redis.call('HSET', bk, 's', '1', 'fa', nowt)
-          redis.call('ZADD', P .. 'bfinished', nowus, bid)
+          zset(P .. 'bfinished', bid, nowus)
           release(sj, nowt)
           cancelcb(fj, nowt, nowus)
         end
@@ -128,32 +179,33 @@ internal static class RedisScripts
               succeedbatch(bid, b[5], b[6], nowt, nowus)
             else
               redis.call('HSET', bk, 'fa', nowt)
-              redis.call('ZADD', P .. 'bfinished', nowus, bid)
+              zset(P .. 'bfinished', bid, nowus)
             end
           end
         end
 
         -- A final state with everything that comes with it: lease voided, key freed, waiters told, batch counted.
-        finish = function(id, st, nowt, nowus)
+        -- f is fields(id) when the caller already read it.
+        finish = function(id, st, nowt, nowus, f)
           local j = jk(id)
-          local f = redis.call('HMGET', j, 's', 'q', 'seq', 'rm', 'ik', 'b', 'child')
+          f = f or fields(id)
           local old = f[1]
           if old == '2' then
-            unlease(id)
+            redis.call('HDEL', j, 'lt', 'le', 'w')
+            zset(P .. 'leases', id, false)
           elseif old == '1' then
-            redis.call('ZREM', P .. 'ready:' .. f[2], f[4])
-            redis.call('HDEL', j, 'rm')
+            zset(P .. 'ready:' .. f[2], rmember(id, f[4], f[3]), false)
           elseif old == '0' then
-            redis.call('ZREM', P .. 'scheduled', id)
+            zset(P .. 'scheduled', id, false)
           end
           index(id, f[2], f[3], old, st)
-          redis.call('HSET', j, 'fa', nowt)
-          redis.call('ZADD', P .. 'finished', nowus, id)
+          redis.call('HSET', j, 's', st, 'fa', nowt)
+          zset(P .. 'finished', id, nowus)
           if st ~= '3' and f[5] then
             local ik = P .. 'idem:' .. f[5]
             if redis.call('GET', ik) == id then redis.call('DEL', ik) end
           end
-          redis.call('PUBLISH', P .. 'done', id)
+          done[#done + 1] = id
           if f[6] and f[7] == '1' then childdone(f[6], st == '3', nowt, nowus) end
         end
 
@@ -171,6 +223,7 @@ internal static class RedisScripts
         local created = {}
         local results = {}
         local claimed = {}
+        local newkeys = {}
         for i = 0, n - 1 do
           local o = 5 + i * F
           local kind, id, ik, b = ARGV[o + 1], ARGV[o + 2], ARGV[o + 12], ARGV[o + 13]
@@ -198,19 +251,37 @@ internal static class RedisScripts
             results[#results + 1] = holder
             results[#results + 1] = 0
           else
-            if redis.call('EXISTS', jk(id)) == 1 or created[id] then
+            if created[id] then
               return redis.error_reply('JQ_JOB_EXISTS Job ' .. id .. ' already exists; every new job needs a new id. Nothing was written.')
             end
             if kind == 'c' and ik ~= '' then claimed[ik] = id end
             created[id] = true
+            newkeys[#newkeys + 1] = jk(id)
             results[#results + 1] = id
             results[#results + 1] = 1
+          end
+        end
+
+        -- Whether any new id is taken, in one EXISTS per 1000 keys; the slow search for which one only runs on error.
+        for i = 1, #newkeys, 1000 do
+          if redis.call('EXISTS', unpack(newkeys, i, math.min(i + 999, #newkeys))) > 0 then
+            for k = i, math.min(i + 999, #newkeys) do
+              if redis.call('EXISTS', newkeys[k]) == 1 then
+                return redis.error_reply('JQ_JOB_EXISTS Job ' .. string.sub(newkeys[k], #P + 5) .. ' already exists; every new job needs a new id. Nothing was written.')
+              end
+            end
           end
         end
 
         if nb ~= '' then
           redis.call('HSET', P .. 'batch:' .. nb, 's', '0', 'total', 0, 'ok', 0, 'ko', 0, 'ca', nowt)
         end
+
+        -- Enqueue order: the new jobs take the next #newkeys sequence numbers, in request order.
+        local nextseq = 0
+        if #newkeys > 0 then nextseq = redis.call('INCRBY', P .. 'seq', #newkeys) - #newkeys end
+        local queues = {}
+        local children = {}
         local sj, fj = false, false
         for i = 0, n - 1 do
           if results[i * 2 + 2] == 1 then
@@ -218,42 +289,49 @@ internal static class RedisScripts
             local kind, id, name, q, pr, args, ma, to, rd, ra, rus, ik, b, tp =
               ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7],
               ARGV[o + 8], ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12], ARGV[o + 13], ARGV[o + 14]
-            local seq = string.format('%016d', redis.call('INCR', P .. 'seq'))
+            nextseq = nextseq + 1
+            local seq = string.format('%016d', nextseq)
             local st
             if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
             local j = jk(id)
-            redis.call('HSET', j, 'n', name, 'q', q, 'pr', pr, 'a', args, 'at', 0, 'ma', ma, 'to', to, 'rd', rd,
-              'ra', ra, 'ea', nowt, 'seq', seq)
-            if ik ~= '' then redis.call('HSET', j, 'ik', ik) end
+            local h = { 'n', name, 'q', q, 'pr', pr, 'a', args, 'at', 0, 'ma', ma, 'to', to, 'rd', rd,
+              'ra', ra, 'ea', nowt, 'seq', seq, 's', st }
+            if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
+            if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
             if b ~= '' then
-              redis.call('HSET', j, 'b', b)
-              redis.call('ZADD', P .. 'batchjobs:' .. b, seq, id)
+              h[#h + 1] = 'b'; h[#h + 1] = b
+              zset(P .. 'batchjobs:' .. b, id, seq)
+              if kind == 'c' then
+                h[#h + 1] = 'child'; h[#h + 1] = '1'
+                children[b] = (children[b] or 0) + 1
+              end
             end
-            if tp ~= '' then redis.call('HSET', j, 'tp', tp) end
-            redis.call('ZADD', P .. 'jobs', seq, id)
-            redis.call('ZADD', P .. 'queue:' .. q, seq, id)
-            redis.call('SADD', P .. 'queues', q)
-            index(id, q, seq, false, st)
             if st == '1' then
-              ready(id, q, pr, ra, seq)
+              zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
+              wake(q)
             elseif st == '0' then
-              redis.call('ZADD', P .. 'scheduled', rus, id)
+              zset(P .. 'scheduled', id, rus)
+            end
+            redis.call('HSET', j, unpack(h))
+            zset(P .. 'jobs', id, seq)
+            zset(P .. 'queue:' .. q, id, seq)
+            index(id, q, seq, false, st)
+            if not queues[q] then
+              queues[q] = true
+              redis.call('SADD', P .. 'queues', q)
             end
             if ik ~= '' then
               -- A callback whose key is held keeps the key as data but does not take it over.
               local ikk = P .. 'idem:' .. ik
-              local h = redis.call('GET', ikk)
+              local holder = redis.call('GET', ikk)
               local live = false
-              if h and h ~= id then
-                local hs = redis.call('HGET', jk(h), 's')
+              if holder and holder ~= id then
+                local hs = redis.call('HGET', jk(holder), 's')
                 live = hs and hs ~= '4' and hs ~= '5'
               end
               if not live then redis.call('SET', ikk, id) end
             end
-            if kind == 'c' and b ~= '' then
-              redis.call('HSET', j, 'child', '1')
-              redis.call('HINCRBY', P .. 'batch:' .. b, 'total', 1)
-            elseif kind == 's' then
+            if kind == 's' then
               sj = id
               redis.call('HSET', P .. 'batch:' .. nb, 'sj', id)
             elseif kind == 'f' then
@@ -262,10 +340,14 @@ internal static class RedisScripts
             end
           end
         end
+        for b, count in pairs(children) do
+          redis.call('HINCRBY', P .. 'batch:' .. b, 'total', count)
+        end
         -- A batch of no children has nothing to wait for: it succeeds now, or it would wait forever.
         if nb ~= '' and redis.call('HGET', P .. 'batch:' .. nb, 'total') == '0' then
           succeedbatch(nb, sj, fj, nowt, nowus)
         end
+        flush()
         return results
         """);
 
@@ -278,22 +360,37 @@ internal static class RedisScripts
         local key = P .. 'ready:' .. q
         local r = {}
         while #r < limit do
-          local popped = redis.call('ZPOPMIN', key)
+          local popped = redis.call('ZPOPMIN', key, limit - #r)
           if #popped == 0 then break end
-          local m = popped[1]
-          -- The member is "runAt(19):seq(16):id".
-          local id = string.sub(m, 38)
-          local j = jk(id)
-          local f = redis.call('HMGET', j, 's', 'seq')
-          if f[1] == '1' then
-            index(id, q, f[2], '1', '2')
-            redis.call('HINCRBY', j, 'at', 1)
-            redis.call('HSET', j, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-            redis.call('HDEL', j, 'rm')
-            redis.call('ZADD', P .. 'leases', leus, id)
-            r[#r + 1] = read(id)
+          for p = 1, #popped, 2 do
+            -- The member is "runAt(19):seq(16):id".
+            local id = string.sub(popped[p], 38)
+            local j = jk(id)
+            local h = redis.call('HGETALL', j)
+            local f = {}
+            for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
+            if f.s == '1' then
+              local at = tonumber(f.at) + 1
+              index(id, q, f.seq, '1', '2')
+              redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
+              zset(P .. 'leases', id, leus)
+
+              -- The reply is the hash as it is now, built from the read above instead of read again.
+              f.s, f.at, f.sa, f.lt, f.le, f.w = '2', tostring(at), nowt, token, let, worker
+              local now = {}
+              for k, v in pairs(f) do
+                now[#now + 1] = k
+                now[#now + 1] = v
+              end
+
+              -- Errors are only written when an attempt ends without success, so a first attempt has none.
+              local errors = {}
+              if at > 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
+              r[#r + 1] = { id, now, errors }
+            end
           end
         end
+        flush()
         return r
         """);
 
@@ -304,12 +401,13 @@ internal static class RedisScripts
           local id = ARGV[i]
           if leased(id, ARGV[i + 1]) then
             redis.call('HSET', jk(id), 'le', ARGV[i + 2])
-            redis.call('ZADD', P .. 'leases', ARGV[i + 3], id)
+            zset(P .. 'leases', id, ARGV[i + 3])
             r[#r + 1] = 1
           else
             r[#r + 1] = 0
           end
         end
+        flush()
         return r
         """);
 
@@ -318,14 +416,16 @@ internal static class RedisScripts
         local r = {}
         for i = 2, #ARGV, 6 do
           local id = ARGV[i]
-          if leased(id, ARGV[i + 1]) then
+          local f = fields(id)
+          if f[1] == '2' and f[8] == ARGV[i + 1] then
             if ARGV[i + 2] == '1' then redis.call('HSET', jk(id), 'r', ARGV[i + 3]) end
-            finish(id, '3', ARGV[i + 4], ARGV[i + 5])
+            finish(id, '3', ARGV[i + 4], ARGV[i + 5], f)
             r[#r + 1] = 1
           else
             r[#r + 1] = 0
           end
         end
+        flush()
         return r
         """);
 
@@ -347,6 +447,7 @@ internal static class RedisScripts
             r[#r + 1] = 0
           end
         end
+        flush()
         return r
         """);
 
@@ -365,6 +466,7 @@ internal static class RedisScripts
             r[#r + 1] = 0
           end
         end
+        flush()
         return r
         """);
 
@@ -399,7 +501,7 @@ internal static class RedisScripts
           local j = jk(id)
           local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr')
           if f[1] ~= '2' then
-            redis.call('ZREM', P .. 'leases', id)
+            zset(P .. 'leases', id, false)
           elseif f[2] <= nowt then
             redis.call('RPUSH', P .. 'errors:' .. id, cjson.encode({ t = ARGV[5], m = ARGV[6], a = tonumber(f[3]), at = nowt }))
             if tonumber(f[3]) < tonumber(f[4]) then
@@ -412,6 +514,7 @@ internal static class RedisScripts
             r[#r + 1] = id
           end
         end
+        flush()
         return r
         """);
 
@@ -424,14 +527,15 @@ internal static class RedisScripts
         for _, id in ipairs(ids) do
           local f = redis.call('HMGET', jk(id), 's', 'ra', 'q', 'pr', 'seq')
           if f[1] ~= '0' then
-            redis.call('ZREM', P .. 'scheduled', id)
+            zset(P .. 'scheduled', id, false)
           elseif f[2] <= nowt then
-            redis.call('ZREM', P .. 'scheduled', id)
+            zset(P .. 'scheduled', id, false)
             index(id, f[3], f[5], '0', '1')
             ready(id, f[3], f[4], f[2], f[5])
             count = count + 1
           end
         end
+        flush()
         return count
         """);
 
@@ -451,6 +555,7 @@ internal static class RedisScripts
             finish(id, '5', nowt, nowus)
           end
         end
+        flush()
         return r
         """);
 

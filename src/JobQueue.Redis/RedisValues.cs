@@ -1,4 +1,5 @@
 using System.Globalization;
+using JobQueue.Redis.Resp;
 
 namespace JobQueue.Redis;
 
@@ -13,6 +14,13 @@ internal static class RedisValues
         => ((value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10).ToString(CultureInfo.InvariantCulture);
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Appends <see cref="Ticks"/> of <paramref name="value"/> without an intermediate string.</summary>
+    public static RespCommand AddTicks(this RespCommand command, DateTimeOffset value) => command.AddPadded(value.UtcTicks, 19);
+
+    /// <summary>Appends <see cref="Score"/> of <paramref name="value"/> without an intermediate string.</summary>
+    public static RespCommand AddScore(this RespCommand command, DateTimeOffset value)
+        => command.Add((value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
 
     public static DateTimeOffset ParseTime(string ticks) => new(long.Parse(ticks, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
 }

@@ -63,6 +63,95 @@ public sealed class RedisJobStorageTests
         await Deadline.Within(wait, "the wake-up published by another process's enqueue");
     }
 
+    [Fact]
+    public async Task EnqueueAsync_SmallJob_HashIsStoredCompactly()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob job = Job();
+
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        RespValue encoding = await storage.Client.ExecuteAsync(new RespCommand("OBJECT").Add("ENCODING").Add(storage.Prefix + "job:" + job.Id), Deadline.Token());
+
+        // A job hash with no value over 64 bytes is a listpack: a fraction of a hashtable's memory and work.
+        encoding.AsString().Should().Be("listpack");
+    }
+
+    [Fact]
+    public async Task Storage_RequestsLargerThanOneScriptChunk_EnqueueLeaseAndCompleteEveryJobInOrder()
+    {
+        await using RedisJobStorage storage = NewStorage();
+
+        // Over 1,000 jobs: the scripts write sorted sets and check ids in chunks of 1,000 members.
+        NewJob[] jobs = [.. Enumerable.Range(0, 2_500).Select(_ => Job())];
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        FetchRequest fetch = Fetch(3_000);
+        IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
+        IReadOnlyList<bool> completed = await storage.CompleteAsync(
+            [.. leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = fetch.LeaseToken, Now = s_t0.AddSeconds(1) })], Deadline.Token());
+        IReadOnlyList<QueueStatistics> statistics = await storage.GetQueueStatisticsAsync(Deadline.Token());
+
+        leased.Select(j => j.Id).Should().Equal(jobs.Select(j => j.Id));
+        leased.Should().OnlyContain(j => j.State == JobState.Running && j.Attempt == 1 && j.Errors.Count == 0 && j.LeaseToken == fetch.LeaseToken);
+        completed.Should().HaveCount(2_500).And.OnlyContain(ok => ok);
+        statistics.Should().ContainSingle(q => q.Queue == "default").Which.Succeeded.Should().Be(2_500);
+        statistics.Single(q => q.Queue == "default").Running.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_IdTakenInLargeRequest_WritesNothing()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob taken = Job();
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [taken], Now = s_t0 }, Deadline.Token());
+        NewJob[] jobs = [.. Enumerable.Range(0, 1_500).Select(_ => Job())];
+        jobs[1_200] = taken with { };
+
+        Func<Task> act = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token()).AsTask();
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{taken.Id}*already exists*");
+        (await storage.GetJobsAsync([jobs[0].Id, jobs[1_499].Id], Deadline.Token())).Should().OnlyContain(j => j == null);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_SeveralJobsInOneCall_WakesEveryFinishWaiter()
+    {
+        string prefix = "f" + Guid.NewGuid().ToString("N");
+        await using RedisJobStorage worker = NewStorage(prefix);
+        await using RedisJobStorage watcher = NewStorage(prefix);
+        NewJob[] jobs = [.. Enumerable.Range(0, 5).Select(_ => Job())];
+        await worker.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        FetchRequest fetch = Fetch(5);
+        IReadOnlyList<StoredJob> leased = await worker.FetchAsync(fetch, Deadline.Token());
+
+        // The waits register before the completion; one published message names all five jobs.
+        Task[] waits = [.. jobs.Select(j => watcher.WaitForFinishAsync(j.Id, Deadline.Token()).AsTask())];
+        await worker.CompleteAsync([.. leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = fetch.LeaseToken, Now = s_t0 })], Deadline.Token());
+
+        await Deadline.Within(Task.WhenAll(waits), "the finish signal of each job completed in one call");
+    }
+
+    [Fact]
+    public async Task FetchAsync_RetriedJob_ReturnsEarlierAttemptsErrors()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob job = Job();
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        FetchRequest first = Fetch(1);
+        await storage.FetchAsync(first, Deadline.Token());
+        var error = new JobError { Type = "Boom", Message = "first attempt", Attempt = 1, At = s_t0 };
+        await storage.FailAsync([new JobFailure { Id = job.Id, LeaseToken = first.LeaseToken, Error = error, RetryAt = s_t0, Now = s_t0 }], Deadline.Token());
+
+        IReadOnlyList<StoredJob> second = await storage.FetchAsync(Fetch(1), Deadline.Token());
+
+        second.Should().ContainSingle().Which.Attempt.Should().Be(2);
+        second[0].Errors.Should().ContainSingle().Which.Message.Should().Be("first attempt");
+    }
+
+    private RedisJobStorage NewStorage(string? prefix = null) => new(
+        new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)),
+        new RedisStorageOptions { KeyPrefix = prefix ?? "p" + Guid.NewGuid().ToString("N") },
+        ownsClient: true);
+
     private static FetchRequest Fetch(int limit) => new()
     {
         Queue = "default",

@@ -6,11 +6,15 @@ internal sealed class PendingCommand
     // Continuations run asynchronously so a caller's code never runs on (and stalls) the read loop.
     private readonly TaskCompletionSource<RespValue> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PendingCommand(RespCommand command, bool expectsReply)
+    public PendingCommand(RespCommand command, bool expectsReply, long deadline)
     {
         Command = command;
         ExpectsReply = expectsReply;
+        Deadline = deadline;
     }
+
+    /// <summary>When the caller stops waiting, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
+    public long Deadline { get; }
 
     public RespCommand Command { get; }
 

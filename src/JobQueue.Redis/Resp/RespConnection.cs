@@ -4,14 +4,14 @@ using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Threading.Channels;
 
 namespace JobQueue.Redis.Resp;
 
 /// <summary>
-/// One socket to Redis with automatic pipelining: commands from any number of concurrent callers go through
-/// one queue, the writer copies every queued command into the pipe and flushes once, and the reader matches
-/// replies to commands in the order they were written (Redis answers in order on a connection).
+/// One socket to Redis with automatic pipelining: commands from any number of concurrent callers are copied
+/// into one buffer, whichever caller finds no write in progress sends everything buffered in one socket write,
+/// and the reader matches replies to commands in the order they were written (Redis answers in order on a
+/// connection).
 /// </summary>
 /// <remarks>
 /// Any failure (socket error, end of stream, malformed bytes) is final for the connection: framing can no
@@ -22,19 +22,31 @@ namespace JobQueue.Redis.Resp;
 internal sealed class RespConnection : IAsyncDisposable
 {
     private readonly Stream _stream;
+    private const int InitialBufferSize = 4096;
+
+    // A buffer grown past this by a large bulk write is dropped after use rather than kept for the connection's life.
+    private const int RetainedBufferSize = 1024 * 1024;
+
     private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
     private readonly string _endpoint;
     private readonly TimeSpan _commandTimeout;
     private readonly Action<RespValue>? _onPush;
-    private readonly Channel<PendingCommand> _outbox = Channel.CreateUnbounded<PendingCommand>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Guards _buffered, _sending and the order of _written: a command's bytes and its place in the reply
+    // order are taken together, so replies match callers however many threads write at once.
+    private readonly Lock _writeLock = new();
+
+    // Commands encoded but not yet handed to the socket, and the buffer the sending caller is writing out.
+    private ArrayBufferWriter<byte> _buffered = new(InitialBufferSize);
+    private ArrayBufferWriter<byte> _sendBuffer = new(InitialBufferSize);
+    private bool _sending;
 
     // Written commands in write order; only the read loop dequeues, so order is the server's reply order.
     private readonly ConcurrentQueue<PendingCommand> _written = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ITimer _timeoutSweep;
     private Exception? _failure;
     private Task _readLoop = Task.CompletedTask;
-    private Task _writeLoop = Task.CompletedTask;
 
     internal RespConnection(Stream stream, RedisEndpoint endpoint, TimeSpan commandTimeout, Action<RespValue>? onPush)
     {
@@ -44,7 +56,11 @@ internal sealed class RespConnection : IAsyncDisposable
         _commandTimeout = commandTimeout;
         _onPush = onPush;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+
+        // One timer per connection instead of one per command: replies come in order, so the sweep only looks
+        // at the oldest unanswered commands. A command times out between syncTimeout and syncTimeout + period.
+        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(commandTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        _timeoutSweep = TimeProvider.System.CreateTimer(static state => ((RespConnection)state!).FailTimedOut(), this, period, period);
     }
 
     /// <summary>The server this connection goes to.</summary>
@@ -134,10 +150,9 @@ internal sealed class RespConnection : IAsyncDisposable
         socket.Dispose();
     }
 
-    /// <summary>Starts the read and write loops over an already open stream (tests use a fake server's stream).</summary>
+    /// <summary>Starts the read loop over an already open stream (tests use a fake server's stream).</summary>
     internal void Start()
     {
-        _writeLoop = Task.Run(WriteLoopAsync);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -145,38 +160,23 @@ internal sealed class RespConnection : IAsyncDisposable
     /// <exception cref="RedisServerException">The server answered with an error.</exception>
     /// <exception cref="RedisConnectionException">The connection failed before the reply came.</exception>
     /// <exception cref="RedisTimeoutException">No reply within the command timeout.</exception>
-    public async Task<RespValue> ExecuteAsync(RespCommand command, CancellationToken cancellationToken)
+    public Task<RespValue> ExecuteAsync(RespCommand command, CancellationToken cancellationToken)
     {
-        var pending = new PendingCommand(command, expectsReply: true);
-        if (!_outbox.Writer.TryWrite(pending))
-        {
-            throw Lost(Volatile.Read(ref _failure));
-        }
+        var pending = new PendingCommand(command, expectsReply: true, Environment.TickCount64 + (long)_commandTimeout.TotalMilliseconds);
+        Enqueue(pending);
 
-        try
-        {
-            return await pending.Reply.WaitAsync(_commandTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (!pending.Reply.IsCompleted)
-        {
-            // The reply may still come; the read loop then drops it, keeping later replies in order.
-            throw new RedisTimeoutException($"Redis at {_endpoint} did not answer {command.Name} within {_commandTimeout.TotalMilliseconds:0} ms (syncTimeout).");
-        }
+        // Cancelling stops the wait only: the command may already be on the wire, and its reply still has to
+        // be read (and dropped) to keep later replies in order.
+        return cancellationToken.CanBeCanceled ? pending.Reply.WaitAsync(cancellationToken) : pending.Reply;
     }
 
     /// <summary>Sends a command whose answers arrive as pushes (SUBSCRIBE); does not wait.</summary>
-    public void Send(RespCommand command)
-    {
-        if (!_outbox.Writer.TryWrite(new PendingCommand(command, expectsReply: false)))
-        {
-            throw Lost(Volatile.Read(ref _failure));
-        }
-    }
+    public void Send(RespCommand command) => Enqueue(new PendingCommand(command, expectsReply: false, long.MaxValue));
 
     public async ValueTask DisposeAsync()
     {
         Fail(new ObjectDisposedException(nameof(RespConnection), $"The connection to {_endpoint} was closed."));
-        await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
+        await _readLoop.ConfigureAwait(false);
     }
 
     private async Task HandshakeAsync(RedisConnectionOptions options, CancellationToken cancellationToken)
@@ -200,49 +200,90 @@ internal sealed class RespConnection : IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Buffers the command and, unless another caller is already sending, sends the buffer. The send starts on
+    /// the caller's thread: a lone caller's command goes out at once, with no hand-over to another thread, while
+    /// commands that arrive during a socket write pile up and leave together in the next one.
+    /// </summary>
+    private void Enqueue(PendingCommand pending)
+    {
+        bool send;
+        lock (_writeLock)
+        {
+            if (_failure is Exception failure)
+            {
+                throw Lost(failure);
+            }
+
+            if (pending.ExpectsReply)
+            {
+                _written.Enqueue(pending);
+            }
+
+            pending.Command.WriteTo(_buffered);
+            send = !_sending;
+            _sending = true;
+        }
+
+        if (send)
+        {
+            // Not awaited: the caller awaits its reply, and a socket write that completes at once (the usual
+            // case) has then already happened on this thread. A failed write fails the connection, not the caller.
+            _ = SendLoopAsync();
+        }
+    }
+
+    private async Task SendLoopAsync()
     {
         try
         {
-            ChannelReader<PendingCommand> outbox = _outbox.Reader;
-            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
+            for (int round = 0; ; round++)
             {
-                // Everything queued since the last flush goes out in one write: this is the pipelining.
-                while (outbox.TryRead(out PendingCommand? pending))
+                ArrayBufferWriter<byte> batch;
+                lock (_writeLock)
                 {
-                    if (pending.ExpectsReply)
+                    if (_buffered.WrittenCount == 0 || _failure is not null)
                     {
-                        _written.Enqueue(pending);
+                        _sending = false;
+                        return;
                     }
 
-                    pending.Command.WriteTo(_writer);
+                    // Swap buffers: callers keep appending to the other one while this one is on the wire.
+                    batch = _buffered;
+                    _buffered = _sendBuffer;
+                    _sendBuffer = batch;
                 }
 
-                FlushResult flush = await _writer.FlushAsync().ConfigureAwait(false);
-                if (Volatile.Read(ref _failure) is Exception failure)
+                if (round > 0)
                 {
-                    // Fail may have drained the queue before this loop added to it.
-                    FailAll(failure);
-                    return;
+                    // Commands that piled up during the first write are not the caller's to send: the caller
+                    // that started this loop goes back to awaiting its own reply.
+                    await Task.Yield();
                 }
 
-                if (flush.IsCompleted || flush.IsCanceled)
+                await _stream.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
+                await _stream.FlushAsync().ConfigureAwait(false);
+                if (batch.Capacity > RetainedBufferSize)
                 {
-                    Fail(new RedisConnectionException($"The connection to Redis at {_endpoint} was closed while writing."));
-                    return;
+                    lock (_writeLock)
+                    {
+                        _sendBuffer = new ArrayBufferWriter<byte>(InitialBufferSize);
+                    }
+                }
+                else
+                {
+                    batch.ResetWrittenCount();
                 }
             }
         }
         catch (Exception exception)
         {
+            lock (_writeLock)
+            {
+                _sending = false;
+            }
+
             Fail(exception);
-        }
-        finally
-        {
-            // The loop only ends once the connection failed, and Fail has disposed the stream: completing with
-            // the failure returns the buffers without the final flush, which would write to the disposed
-            // stream (SslStream throws ObjectDisposedException) and fault DisposeAsync.
-            await _writer.CompleteAsync(Volatile.Read(ref _failure)).ConfigureAwait(false);
         }
     }
 
@@ -309,15 +350,20 @@ internal sealed class RespConnection : IAsyncDisposable
 
     private void Fail(Exception reason)
     {
-        if (Interlocked.CompareExchange(ref _failure, reason, null) is not null)
+        // Set under the write lock, so no command joins _written after FailAll has drained it.
+        lock (_writeLock)
         {
-            return;
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _failure, reason);
         }
 
-        _outbox.Writer.TryComplete();
+        _timeoutSweep.Dispose();
 
-        // Closing the stream ends whichever loop is still blocked on it; the pipes are completed so their
-        // buffers go back to the pool.
+        // Closing the stream ends the read loop and any socket write in progress.
         _stream.Dispose();
         FailAll(reason);
         _closed.TrySetResult();
@@ -326,14 +372,28 @@ internal sealed class RespConnection : IAsyncDisposable
     private void FailAll(Exception reason)
     {
         Exception lost = Lost(reason);
-        while (_outbox.Reader.TryRead(out PendingCommand? queued))
-        {
-            queued.Fail(lost);
-        }
-
         while (_written.TryDequeue(out PendingCommand? written))
         {
             written.Fail(lost);
+        }
+    }
+
+    /// <summary>
+    /// Fails the commands whose reply is overdue. They stay in the reply order (the read loop drops their late
+    /// replies), so only the caller's wait ends, as it did when each command had its own timer.
+    /// </summary>
+    private void FailTimedOut()
+    {
+        long now = Environment.TickCount64;
+        foreach (PendingCommand pending in _written)
+        {
+            // Written in order with one timeout, so deadlines only grow along the queue.
+            if (pending.Deadline > now)
+            {
+                return;
+            }
+
+            pending.Fail(new RedisTimeoutException($"Redis at {_endpoint} did not answer {pending.Command.Name} within {_commandTimeout.TotalMilliseconds:0} ms (syncTimeout)."));
         }
     }
 

@@ -8,9 +8,10 @@ namespace JobQueue.Redis.Resp;
 /// or more (the next replies) than one reply.
 /// </summary>
 /// <remarks>
-/// A partial reply is re-parsed from its start when more bytes arrive instead of keeping a resumable state
-/// machine: replies here are small (job hashes, script results), and the pipe only calls back after new
-/// bytes, so the simple approach costs little and cannot get its state wrong.
+/// A partial reply is looked at again from its start when more bytes arrive instead of keeping a resumable
+/// state machine, which cannot get its state wrong. So that a large reply (a bulk enqueue's thousands of ids
+/// arrive in many socket reads) is not built again on every read, a first pass only walks the lengths and
+/// allocates nothing; values are built once, when the whole reply is there.
 /// Every length is bounded, so a malformed or hostile stream fails fast instead of allocating without limit
 /// or waiting forever for a reply that can never complete.
 /// </remarks>
@@ -33,7 +34,15 @@ internal static class RespParser
     /// <exception cref="RespProtocolException">The bytes are not RESP2.</exception>
     public static bool TryParse(ReadOnlySequence<byte> buffer, out RespValue value, out SequencePosition consumed)
     {
-        var reader = new SequenceReader<byte>(buffer);
+        var scan = new SequenceReader<byte>(buffer);
+        if (!TrySkip(ref scan, 0))
+        {
+            value = RespValue.Null;
+            consumed = buffer.Start;
+            return false;
+        }
+
+        var reader = new SequenceReader<byte>(buffer.Slice(0, scan.Position));
         if (TryRead(ref reader, 0, out RespValue? parsed))
         {
             value = parsed;
@@ -44,6 +53,86 @@ internal static class RespParser
         value = RespValue.Null;
         consumed = buffer.Start;
         return false;
+    }
+
+    /// <summary>
+    /// Walks one reply without building it: true once all of its bytes are in the buffer. Throws on the same
+    /// malformed input as <see cref="TryRead"/>, so a hostile length fails here before anything is allocated.
+    /// </summary>
+    private static bool TrySkip(ref SequenceReader<byte> reader, int depth)
+    {
+        if (!reader.TryRead(out byte prefix))
+        {
+            return false;
+        }
+
+        switch (prefix)
+        {
+            case (byte)'+':
+            case (byte)'-':
+                return TryReadLine(ref reader, out _);
+
+            case (byte)':':
+                return TryReadNumber(ref reader, out _);
+
+            case (byte)'$':
+                if (!TryReadNumber(ref reader, out long length))
+                {
+                    return false;
+                }
+
+                if (length == -1)
+                {
+                    return true;
+                }
+
+                if (length is < 0 or > MaxBulkLength)
+                {
+                    throw new RespProtocolException($"Invalid bulk string length {length}.");
+                }
+
+                if (reader.Remaining < length + 2)
+                {
+                    return false;
+                }
+
+                reader.Advance(length + 2);
+                return true;
+
+            case (byte)'*':
+                if (!TryReadNumber(ref reader, out long count))
+                {
+                    return false;
+                }
+
+                if (count == -1)
+                {
+                    return true;
+                }
+
+                if (count is < 0 or > MaxArrayLength)
+                {
+                    throw new RespProtocolException($"Invalid array length {count}.");
+                }
+
+                if (depth >= MaxDepth)
+                {
+                    throw new RespProtocolException($"Arrays nested deeper than {MaxDepth} levels.");
+                }
+
+                for (long i = 0; i < count; i++)
+                {
+                    if (!TrySkip(ref reader, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+
+            default:
+                throw new RespProtocolException($"Unexpected RESP type byte 0x{prefix:X2} ('{(char)prefix}'); expected one of + - : $ *.");
+        }
     }
 
     private static bool TryRead(ref SequenceReader<byte> reader, int depth, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RespValue? value)

@@ -52,6 +52,54 @@ public sealed class RedisClientTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_CallersOnManyThreadsWithLargeValues_EachGetsOwnReply()
+    {
+        await using RedisClient client = NewClient();
+
+        // Callers on many threads append while another caller's buffer is on the wire; sizes up to 256 KB make
+        // socket writes that do not complete at once, so the buffers really are swapped under load.
+        Task<string?[]>[] callers = [.. Enumerable.Range(0, 16).Select(t => Task.Run(async () =>
+        {
+            var replies = new string?[40];
+            for (int i = 0; i < replies.Length; i++)
+            {
+                RespValue reply = await client.ExecuteAsync(new RespCommand("ECHO").Add(Payload(t, i)), Deadline.Token());
+                replies[i] = reply.AsString();
+            }
+
+            return replies;
+        }))];
+        string?[][] all = await Deadline.Within(Task.WhenAll(callers), "ECHOs from 16 threads");
+
+        for (int t = 0; t < all.Length; t++)
+        {
+            all[t].Should().Equal(Enumerable.Range(0, 40).Select(i => Payload(t, i)));
+        }
+
+        static string Payload(int thread, int index) => $"{thread}:{index}:" + new string('x', index % 8 == 0 ? 256 * 1024 : index * 10);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ServerNeverAnswers_ThrowsTimeout()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task server = Task.Run(async () =>
+        {
+            using TcpClient connection = await listener.AcceptTcpClientAsync();
+            await ReadToEndAsync(connection.GetStream());
+        });
+        await using RedisClient client = new(RedisConnectionOptions.Parse($"127.0.0.1:{port},syncTimeout=200"));
+
+        Func<Task> act = () => client.ExecuteAsync(new RespCommand("PING"), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<RedisTimeoutException>()).WithMessage("*PING*syncTimeout*");
+        await client.DisposeAsync();
+        await Deadline.Within(server, "the fake server to see the connection close");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_NestedArrayReply_ReadsTree()
     {
         await using RedisClient client = NewClient();
