@@ -17,6 +17,10 @@ internal sealed class WriteCoalescer<TItem, TResult>
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TItem>, ValueTask<IReadOnlyList<TResult>>> _write;
     private readonly int _maxBatch;
+
+    // Reused by every drain: only the writer holding _draining fills it. A new list per drain cost a lone
+    // writer an array of _maxBatch slots (8 KB at a thousand) on every call.
+    private readonly List<Pending> _batch = [];
     private int _draining;
 
     /// <param name="write">The bulk write; results come back in item order.</param>
@@ -55,7 +59,7 @@ internal sealed class WriteCoalescer<TItem, TResult>
 
     private async Task DrainAsync()
     {
-        var batch = new List<Pending>(_maxBatch);
+        List<Pending> batch = _batch;
 
         // True while the drain still runs synchronously on the writer that started it (a store that completes
         // synchronously, such as SQLite, never leaves it). That writer is released after one batch: a steady
