@@ -15,6 +15,10 @@ internal sealed class QueueSlots : IValueTaskSource
     private bool _waiting;
     private bool _closed;
 
+    // While the loop gathers (see GatherAsync): how many free slots end the wait, and the timer that ends it anyway.
+    private int _gatherTarget;
+    private ITimer? _gatherTimer;
+
     public QueueSlots(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -50,6 +54,40 @@ internal sealed class QueueSlots : IValueTaskSource
         }
     }
 
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> slots are free or <paramref name="window"/> has passed,
+    /// whichever comes first, taking none: the loop then takes what is free with <see cref="TakeUpTo"/>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The slots were closed (the loop is stopping).</exception>
+    public ValueTask GatherAsync(int count, TimeSpan window, TimeProvider time)
+    {
+        lock (_lock)
+        {
+            if (_waiting)
+            {
+                throw new InvalidOperationException("Only one caller may wait for a queue's slots at a time.");
+            }
+
+            if (_closed)
+            {
+                throw new OperationCanceledException("The queue's fetch loop is stopping.");
+            }
+
+            if (_free >= count)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _wait.Reset();
+            _waiting = true;
+            _gatherTarget = count;
+
+            // Created under the lock: its callback takes the lock too, so it cannot end this wait before it exists.
+            _gatherTimer = time.CreateTimer(static state => ((QueueSlots)state!).EndGather(), this, window, Timeout.InfiniteTimeSpan);
+            return new ValueTask(this, _wait.Version);
+        }
+    }
+
     /// <summary>Takes up to <paramref name="max"/> more slots without waiting; returns how many it took.</summary>
     public int TakeUpTo(int max)
     {
@@ -65,18 +103,32 @@ internal sealed class QueueSlots : IValueTaskSource
     public void Release(int count = 1)
     {
         bool wake = false;
+        ITimer? gatherTimer = null;
         lock (_lock)
         {
-            if (_waiting && count > 0)
+            if (_waiting && _gatherTarget > 0)
             {
-                _waiting = false;
-                wake = true;
-                count--;
+                _free += count;
+                if (_free >= _gatherTarget)
+                {
+                    wake = true;
+                    gatherTimer = StopWaitingLocked();
+                }
             }
+            else
+            {
+                if (_waiting && count > 0)
+                {
+                    StopWaitingLocked();
+                    wake = true;
+                    count--;
+                }
 
-            _free += count;
+                _free += count;
+            }
         }
 
+        gatherTimer?.Dispose();
         if (wake)
         {
             _wait.SetResult(true);
@@ -87,17 +139,45 @@ internal sealed class QueueSlots : IValueTaskSource
     public void Close()
     {
         bool wake;
+        ITimer? gatherTimer;
         lock (_lock)
         {
             _closed = true;
             wake = _waiting;
-            _waiting = false;
+            gatherTimer = StopWaitingLocked();
         }
 
+        gatherTimer?.Dispose();
         if (wake)
         {
             _wait.SetException(new OperationCanceledException("The queue's fetch loop is stopping."));
         }
+    }
+
+    private void EndGather()
+    {
+        ITimer? gatherTimer;
+        lock (_lock)
+        {
+            if (!_waiting || _gatherTarget == 0)
+            {
+                return; // a late tick of a gather that already ended
+            }
+
+            gatherTimer = StopWaitingLocked();
+        }
+
+        gatherTimer?.Dispose();
+        _wait.SetResult(true);
+    }
+
+    private ITimer? StopWaitingLocked()
+    {
+        ITimer? gatherTimer = _gatherTimer;
+        _waiting = false;
+        _gatherTarget = 0;
+        _gatherTimer = null;
+        return gatherTimer;
     }
 
     void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);
