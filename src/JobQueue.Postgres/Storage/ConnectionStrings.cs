@@ -43,16 +43,16 @@ internal static class ConnectionStrings
     /// Settings for a data source the store owns (made from a connection string), unless the string sets them:
     /// the store runs a few statements again and again on short-lived pooled connections.
     /// </summary>
+    /// <returns><paramref name="builder"/>, changed in place.</returns>
     public static NpgsqlConnectionStringBuilder WithStoreDefaults(NpgsqlConnectionStringBuilder builder)
     {
         // Npgsql's builder answers ContainsKey for every keyword it knows; a plain builder tells what the user wrote.
         var written = new DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
-        var tuned = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
 
-        // Prepared on each physical connection after its second use: no parse and plan per call.
+        // Prepared on each physical connection after a few uses: no parse and plan per call.
         if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
         {
-            tuned.MaxAutoPrepare = 32;
+            builder.MaxAutoPrepare = 32;
         }
 
         // Only the store uses these connections, and it leaves no session state behind (temporary tables are
@@ -60,9 +60,9 @@ internal static class ConnectionStrings
         // (DISCARD ALL, which also drops every prepared statement) is pure cost.
         if (!written.ContainsKey("No Reset On Close") && !written.ContainsKey("NoResetOnClose"))
         {
-            tuned.NoResetOnClose = true;
+            builder.NoResetOnClose = true;
         }
 
-        return tuned;
+        return builder;
     }
 }

@@ -33,12 +33,13 @@ public sealed class ConnectionStringTests
     [Fact]
     public void WithStoreDefaults_NothingSet_PreparesStatementsAndSkipsTheReset()
     {
-        NpgsqlConnectionStringBuilder tuned = ConnectionStrings.WithStoreDefaults(ConnectionStrings.Parse("Host=db;Database=app"));
+        NpgsqlConnectionStringBuilder tuned = ConnectionStrings.WithStoreDefaults(ConnectionStrings.Parse("Host=db;Database=app;Password=secret"));
 
         tuned.MaxAutoPrepare.Should().BeGreaterThan(0);
         tuned.NoResetOnClose.Should().BeTrue();
         tuned.Host.Should().Be("db");
         tuned.Database.Should().Be("app");
+        tuned.Password.Should().Be("secret");
     }
 
     [Fact]
