@@ -25,7 +25,7 @@ public static class PostgresJobQueueBuilderExtensions
         NpgsqlConnectionStringBuilder parsed = ConnectionStrings.Parse(connectionString);
         PostgresStorageOptions options = Configure(configure);
         builder.UseStorage("PostgreSQL", services => new PostgresJobStorage(
-            NpgsqlDataSource.Create(parsed), ownsDataSource: true, options, Logger(services), services.GetService<TimeProvider>()));
+            NpgsqlDataSource.Create(ConnectionStrings.WithStoreDefaults(parsed)), ownsDataSource: true, options, Logger(services), services.GetService<TimeProvider>()));
         return AddStartup(builder);
     }
 

@@ -50,11 +50,27 @@ internal sealed class PostgresTestStore : IAsyncDisposable
     }
 
     /// <summary>The plan of a store statement; parameters not given are null.</summary>
-    public async Task<string> ExplainAsync(string sql, params (string Name, object Value)[] parameters)
+    public Task<string> ExplainAsync(string sql, params (string Name, object Value)[] parameters) =>
+        ExplainCoreAsync(sql, generic: false, parameters);
+
+    /// <summary>
+    /// The plan a prepared statement settles on after its first executions: one made without the parameters'
+    /// values (array sizes, queue names), which is what auto-prepared store statements run with.
+    /// </summary>
+    public Task<string> ExplainGenericAsync(string sql, params (string Name, object Value)[] parameters) =>
+        ExplainCoreAsync(sql, generic: true, parameters);
+
+    private async Task<string> ExplainCoreAsync(string sql, bool generic, (string Name, object Value)[] parameters)
     {
         // Inside a transaction that is rolled back: EXPLAIN of an UPDATE plans it without running it, but be safe.
         await using NpgsqlConnection connection = await DataSource.OpenConnectionAsync();
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync();
+        if (generic)
+        {
+            await using var mode = new NpgsqlCommand("SET LOCAL plan_cache_mode = force_generic_plan", connection, transaction);
+            await mode.ExecuteNonQueryAsync();
+        }
+
         await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection, transaction);
         foreach ((string name, object value) in parameters)
         {

@@ -137,9 +137,17 @@ internal sealed class PostgresListener : IAsyncDisposable
         {
             _work.Set(payload[2..]);
         }
-        else if (payload.StartsWith("f:", StringComparison.Ordinal) && Guid.TryParse(payload.AsSpan(2), out Guid id))
+        else if (payload.StartsWith("f:", StringComparison.Ordinal))
         {
-            _finish.Finished(new JobId(id));
+            // A comma-separated list: a call that finishes many jobs sends one notification for them.
+            ReadOnlySpan<char> ids = payload.AsSpan(2);
+            foreach (Range range in ids.Split(','))
+            {
+                if (Guid.TryParse(ids[range], out Guid id))
+                {
+                    _finish.Finished(new JobId(id));
+                }
+            }
         }
     }
 

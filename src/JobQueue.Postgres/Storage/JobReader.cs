@@ -68,6 +68,12 @@ internal static class JobReader
 
     private static JobError[] Errors(string json)
     {
+        // Most rows read (every fetched job on its first attempt) have no error yet: skip the parser for them.
+        if (json == "[]")
+        {
+            return [];
+        }
+
         StoredError[] stored = JsonSerializer.Deserialize(json, StoredErrorJsonContext.Default.StoredErrorArray) ?? [];
         return Array.ConvertAll(stored, e => new JobError
         {

@@ -18,6 +18,10 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     // conflict, but the same statement cannot see the holder. Asking again (with a new snapshot) finds it.
     private const int IdempotencyRetries = 5;
 
+    // From this many plain jobs on, COPY (three round trips, but the cheapest rows: measured about twice the rate of
+    // the one-statement INSERT from arrays at 1,000 jobs, and slower at 100) is used.
+    private const int CopyThreshold = 256;
+
     private static readonly StorageCapabilities s_pooled = new()
     {
         WakeUpSignal = true,
@@ -103,6 +107,13 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 
         try
         {
+            if (request.Batch is null && IsPlain(request.Jobs))
+            {
+                return request.Jobs.Count >= CopyThreshold
+                    ? await RunAsync((c, ct) => EnqueueCopyAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false)
+                    : await RunAsync((c, ct) => EnqueuePlainAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+            }
+
             if (request.Batch is null && request.Jobs.Count == 1)
             {
                 EnqueueResult one = await RunAsync((c, ct) => EnqueueOneAsync(c, request.Jobs[0], request.Now, ct), atomic: false, cancellationToken)
@@ -118,6 +129,119 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             throw new InvalidOperationException(
                 $"A {(e.ConstraintName == "jobs_pkey" ? "job" : "batch")} with the same id exists already: ids are made once per job and batch; nothing was written.", e);
         }
+    }
+
+    /// <summary>No job needs an idempotency check or batch accounting: the jobs can go in as one plain INSERT.</summary>
+    private static bool IsPlain(IReadOnlyList<NewJob> jobs)
+    {
+        foreach (NewJob job in jobs)
+        {
+            if (job.IdempotencyKey is not null || job.BatchId is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<IReadOnlyList<EnqueueResult>> EnqueuePlainAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<NewJob> jobs = request.Jobs;
+        int count = jobs.Count;
+        var ids = new Guid[count];
+        var names = new string[count];
+        var queues = new string[count];
+        var priorities = new int[count];
+        var arguments = new byte[count][];
+        var maxAttempts = new int[count];
+        var timeouts = new long[count];
+        var retryDelays = new long[count];
+        var runAts = new DateTime[count];
+        var traceParents = new string?[count];
+        var results = new EnqueueResult[count];
+        for (int i = 0; i < count; i++)
+        {
+            NewJob job = jobs[i];
+            ids[i] = job.Id.Value;
+            names[i] = job.Name;
+            queues[i] = job.Queue;
+            priorities[i] = job.Priority;
+            arguments[i] = job.Arguments;
+            maxAttempts[i] = job.MaxAttempts;
+            timeouts[i] = job.Timeout.Ticks;
+            retryDelays[i] = job.RetryDelay.Ticks;
+            runAts[i] = JobReader.Utc(job.RunAt);
+            traceParents[i] = job.TraceParent;
+            results[i] = new EnqueueResult(job.Id, Created: true);
+        }
+
+        await using var command = new NpgsqlCommand(Sql.EnqueuePlain, connection);
+        NpgsqlParameterCollection p = command.Parameters;
+        p.Add(new NpgsqlParameter<Guid[]>("ids", ids));
+        p.Add(new NpgsqlParameter<string[]>("names", names));
+        p.Add(new NpgsqlParameter<string[]>("queues", queues));
+        p.Add(new NpgsqlParameter<int[]>("priorities", priorities));
+        p.Add(new NpgsqlParameter<byte[][]>("arguments", arguments) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        p.Add(new NpgsqlParameter<int[]>("max_attempts", maxAttempts));
+        p.Add(new NpgsqlParameter<long[]>("timeout_ticks", timeouts));
+        p.Add(new NpgsqlParameter<long[]>("retry_delay_ticks", retryDelays));
+        p.Add(new NpgsqlParameter<DateTime[]>("run_ats", runAts) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<string?[]>("trace_parents", traceParents) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(Time("now", request.Now));
+
+        // One statement: it writes every job or (a duplicate id) none.
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// Many plain jobs: binary COPY straight into the jobs table, the wake-ups sent first in the same transaction
+    /// (a notification is delivered at commit, and dropped with a rollback).
+    /// </summary>
+    private async Task<IReadOnlyList<EnqueueResult>> EnqueueCopyAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        var results = new EnqueueResult[request.Jobs.Count];
+        var due = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < results.Length; i++)
+        {
+            NewJob job = request.Jobs[i];
+            results[i] = new EnqueueResult(job.Id, Created: true);
+            if (job.RunAt <= request.Now)
+            {
+                due.Add(job.Queue);
+            }
+        }
+
+        if (due.Count > 0)
+        {
+            await using var wake = new NpgsqlCommand(Sql.WakeQueues, connection);
+            wake.Parameters.Add(new NpgsqlParameter<string[]>("queues", [.. due]));
+            await wake.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        DateTime now = JobReader.Utc(request.Now);
+        await using NpgsqlBinaryImporter writer = await connection.BeginBinaryImportAsync(Sql.CopyJobs, cancellationToken).ConfigureAwait(false);
+        foreach (NewJob job in request.Jobs)
+        {
+            await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.Id.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.Name, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.Queue, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.RunAt > request.Now ? (short)JobState.Scheduled : (short)JobState.Enqueued, NpgsqlDbType.Smallint, cancellationToken)
+                .ConfigureAwait(false);
+            await writer.WriteAsync(job.Priority, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.Arguments, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.MaxAttempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.Timeout.Ticks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(job.RetryDelay.Ticks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(JobReader.Utc(job.RunAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(writer, job.TraceParent, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return results;
     }
 
     private async Task<EnqueueResult> EnqueueOneAsync(NpgsqlConnection connection, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
@@ -396,15 +520,58 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        return await RunAsync(
-            (connection, ct) => ExecuteEachAsync(connection, Sql.Complete, completions, static (parameters, completion) =>
+        if (completions.Count == 0)
+        {
+            return [];
+        }
+
+        return await RunAsync(async (connection, ct) =>
+        {
+            try
             {
-                parameters.Add(Uuid("id", completion.Id.Value));
-                parameters.Add(Uuid("lease_token", completion.LeaseToken));
-                parameters.Add(new NpgsqlParameter("result", NpgsqlDbType.Bytea) { Value = (object?)completion.Result ?? DBNull.Value });
-                parameters.Add(Time("now", completion.Now));
-            }, ct),
-            atomic: false, cancellationToken).ConfigureAwait(false);
+                return Answers(completions.Count, await CompleteManyAsync(connection, completions, ct).ConfigureAwait(false));
+            }
+            catch (PostgresException) when (completions.Count > 1 && _transaction is null)
+            {
+                // One statement locks the batch rows of all its children in no set order, so two calls can deadlock
+                // on two batch rows; the server then aborts one, which writes nothing. Its items are written one by
+                // one, each in its own transaction, so each gets its own outcome or error.
+            }
+
+            var results = new bool[completions.Count];
+            for (int i = 0; i < completions.Count; i++)
+            {
+                results[i] = (await CompleteManyAsync(connection, [completions[i]], ct).ConfigureAwait(false)).Count > 0;
+            }
+
+            return (IReadOnlyList<bool>)results;
+        }, atomic: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes every item in one statement (one round trip, one commit); returns the 1-based ordinals applied.</summary>
+    private async Task<HashSet<long>> CompleteManyAsync(NpgsqlConnection connection, IReadOnlyList<JobCompletion> completions,
+        CancellationToken cancellationToken)
+    {
+        int count = completions.Count;
+        var ids = new Guid[count];
+        var tokens = new Guid[count];
+        var results = new byte[]?[count];
+        var nows = new DateTime[count];
+        for (int i = 0; i < count; i++)
+        {
+            JobCompletion completion = completions[i];
+            ids[i] = completion.Id.Value;
+            tokens[i] = completion.LeaseToken;
+            results[i] = completion.Result;
+            nows[i] = JobReader.Utc(completion.Now);
+        }
+
+        await using var command = new NpgsqlCommand(Sql.CompleteMany, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", ids));
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", tokens));
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("results", results) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("nows", nows) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        return await ReadOrdinalsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)

@@ -13,7 +13,8 @@ namespace JobQueue.Postgres.Storage;
 /// exact under any number of concurrent children, and the RETURNING of that UPDATE tells exactly one of them
 /// that it finished the batch.</para>
 /// <para>Notifications (pg_notify) are sent inside the same statement, so they are delivered at commit and
-/// never for a change that rolled back. Payloads: "w:&lt;queue&gt;" (work may be ready), "f:&lt;job id&gt;" (a job finished).</para>
+/// never for a change that rolled back. Payloads: "w:&lt;queue&gt;" (work may be ready), "f:&lt;job id&gt;[,&lt;job id&gt;...]" (jobs finished; one
+/// notification carries many ids, because every listening host receives every notification).</para>
 /// </remarks>
 internal sealed class PostgresSql
 {
@@ -25,6 +26,17 @@ internal sealed class PostgresSql
         "j.lease_expires_at, j.worker_id, j.seq";
 
     private const string ClearLease = "lease_token = NULL, lease_expires_at = NULL, worker_id = NULL";
+
+    /// <summary>
+    /// "Running", for statements that find their jobs by id from an array: written so that it does not match the
+    /// partial index jobs_running_idx. A prepared statement's generic plan guesses that few jobs run and would scan
+    /// that index for every call, through the dead entries every finished lease leaves in it (many thousands during
+    /// a drain), instead of one primary-key lookup per item.
+    /// </summary>
+    private const string IsRunning = "j.state + 0 = 2";
+
+    /// <summary>Job ids per finish notification: 37 bytes each with its comma, under the 8000-byte payload limit.</summary>
+    public const int FinishIdsPerNotification = 200;
 
     public PostgresSql(string schema)
     {
@@ -57,6 +69,31 @@ internal sealed class PostgresSql
                    @batch_id IS NULL OR EXISTS (SELECT 1 FROM batch),
                    (SELECT count(*) FROM counted) + (SELECT count({notify}'w:' || queue)) FROM ins WHERE state = 1)
             """;
+
+        // The common enqueue (no idempotency key, no batch): one statement for any number of jobs, so a lone job
+        // and a coalesced group each cost one round trip and one commit. Arrays are bound in binary, one per column.
+        EnqueuePlain = $"""
+            WITH ins AS (
+                INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+                                      retry_delay_ticks, run_at, enqueued_at, trace_parent)
+                SELECT u.id, u.name, u.queue, CASE WHEN u.run_at > @now THEN 0 ELSE 1 END, u.priority, u.arguments,
+                       u.max_attempts, u.timeout_ticks, u.retry_delay_ticks, u.run_at, @now, u.trace_parent
+                FROM unnest(@ids, @names, @queues, @priorities, @arguments, @max_attempts, @timeout_ticks,
+                            @retry_delay_ticks, @run_ats, @trace_parents)
+                     WITH ORDINALITY AS u(id, name, queue, priority, arguments, max_attempts, timeout_ticks,
+                                          retry_delay_ticks, run_at, trace_parent, ordinal)
+                -- seq (the enqueue order) follows the request order.
+                ORDER BY u.ordinal
+                RETURNING queue, state
+            )
+            -- One wake-up per queue, not per job.
+            SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM ins WHERE state = 1) q
+            """;
+
+        CopyJobs = $"COPY {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks, " +
+            "retry_delay_ticks, run_at, enqueued_at, trace_parent) FROM STDIN (FORMAT BINARY)";
+
+        WakeQueues = $"SELECT count({notify}'w:' || q)) FROM unnest(@queues) AS q";
 
         // ON COMMIT DROP: the table lives for this transaction only (the caller's, for a transactional enqueue),
         // and never outlives it on a pooled connection.
@@ -176,14 +213,14 @@ internal sealed class PostgresSql
             UPDATE {s}.jobs j SET lease_expires_at = u.expires_at
             -- Items answer by position: one id can appear twice in a call, with a stale and a current token.
             FROM unnest(@ids, @tokens, @expires_at) WITH ORDINALITY AS u(id, token, expires_at, ordinal)
-            WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
+            WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
             RETURNING u.ordinal
             """;
 
         ReportProgress = $"""
             UPDATE {s}.jobs j SET progress_percent = u.percent, progress_message = u.message
             FROM unnest(@ids, @tokens, @percents, @messages) WITH ORDINALITY AS u(id, token, percent, message, ordinal)
-            WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
+            WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
             RETURNING u.ordinal
             """;
 
@@ -193,21 +230,49 @@ internal sealed class PostgresSql
                 -- Giving the lease back does not spend the attempt.
                 SET state = CASE WHEN u.run_at > u.now THEN 0 ELSE 1 END, run_at = u.run_at, attempt = j.attempt - 1, {ClearLease}
                 FROM unnest(@ids, @tokens, @run_ats, @nows) WITH ORDINALITY AS u(id, token, run_at, now, ordinal)
-                WHERE j.id = u.id AND j.state = 2 AND j.lease_token = u.token
+                WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
                 RETURNING u.ordinal, j.queue, j.state
             )
             SELECT ordinal, (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) q)
             FROM done
             """;
 
-        Complete = $"""
+        // Every completion of a call in one statement. Children of one batch are counted together (an UPDATE ... FROM
+        // changes a batch row once, however many joined rows match it), so the batch accounting is per batch row,
+        // not per child: the update that brings succeeded to total is the one that decides the batch.
+        CompleteMany = $"""
             WITH ended AS (
-                UPDATE {s}.jobs
-                SET state = 3, result = @result, finished_at = @now, {ClearLease}
-                WHERE id = @id AND state = 2 AND lease_token = @lease_token
-                RETURNING id, queue, state, batch_id, is_callback
-            ){SuccessAccounting(s)}
-            SELECT (SELECT count(*) FROM ended), {Notifications(notify)}
+                UPDATE {s}.jobs j
+                SET state = 3, result = u.result, finished_at = u.now, {ClearLease}
+                -- Items answer by position: one id can appear twice in a call, with a stale and a current token.
+                FROM unnest(@ids, @tokens, @results, @nows) WITH ORDINALITY AS u(id, token, result, now, ordinal)
+                WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
+                RETURNING u.ordinal, j.id, j.batch_id, j.is_callback, u.now
+            ), counted AS (
+                UPDATE {s}.batches b
+                SET succeeded = b.succeeded + c.n,
+                    -- State 0 means no child failed, so reaching the total is success.
+                    state = CASE WHEN b.state = 0 AND b.succeeded + c.n = b.total THEN 1 ELSE b.state END,
+                    finished_at = CASE WHEN b.succeeded + c.n + b.failed >= b.total THEN c.now ELSE b.finished_at END
+                FROM (SELECT batch_id, count(*)::integer AS n, max(now) AS now FROM ended
+                      WHERE batch_id IS NOT NULL AND NOT is_callback GROUP BY batch_id) c
+                WHERE b.id = c.batch_id
+                -- RETURNING shows the row after this update: true for exactly the update that finished the batch.
+                RETURNING b.success_job_id AS release_id, b.failure_job_id AS drop_id,
+                          b.state = 1 AND b.succeeded = b.total AS decided, c.now
+            ){Callbacks(s, "c.now")}, finished AS (
+                SELECT id FROM ended UNION ALL SELECT id FROM dropped
+            ), woken AS (
+                -- One finish notification per {FinishIdsPerNotification} jobs (a payload stays under the 8000-byte limit),
+                -- not one per job: every listening host receives each one.
+                SELECT {notify}'f:' || string_agg(id::text, ',')) FROM (
+                    SELECT id, (row_number() OVER () - 1) / {FinishIdsPerNotification} AS chunk FROM finished) f
+                GROUP BY chunk
+                UNION ALL
+                SELECT {notify}'w:' || queue) FROM (SELECT DISTINCT queue FROM released) q
+            )
+            -- An uncorrelated scalar subquery runs once, with the first row (with none, nothing finished to notify).
+            SELECT ordinal, (SELECT count(*) FROM woken) FROM ended
             """;
 
         Fail = $"""
@@ -322,6 +387,12 @@ internal sealed class PostgresSql
 
     public string EnqueueOne { get; }
 
+    public string EnqueuePlain { get; }
+
+    public string CopyJobs { get; }
+
+    public string WakeQueues { get; }
+
     public string CreateStaging { get; }
 
     public string CopyStaging { get; }
@@ -346,7 +417,7 @@ internal sealed class PostgresSql
 
     public string Reschedule { get; }
 
-    public string Complete { get; }
+    public string CompleteMany { get; }
 
     public string Fail { get; }
 
@@ -373,26 +444,6 @@ internal sealed class PostgresSql
     public string ReadJobState { get; }
 
     /// <summary>
-    /// The batch accounting of a child that succeeded (rows of <c>ended</c> in state 3): counts it, and the child
-    /// that makes every child a success marks the batch Succeeded, releases its success callback (due now) and
-    /// cancels its failure callback.
-    /// </summary>
-    private static string SuccessAccounting(string s) => $"""
-        , counted AS (
-            UPDATE {s}.batches b
-            SET succeeded = b.succeeded + 1,
-                -- State 0 means no child failed, so reaching the total is success.
-                state = CASE WHEN b.state = 0 AND b.succeeded + 1 = b.total THEN 1 ELSE b.state END,
-                finished_at = CASE WHEN b.succeeded + 1 + b.failed >= b.total THEN @now ELSE b.finished_at END
-            FROM ended e
-            WHERE b.id = e.batch_id AND e.state = 3 AND NOT e.is_callback
-            -- RETURNING shows the row after this update: true for exactly the child that finished the batch.
-            RETURNING b.success_job_id AS release_id, b.failure_job_id AS drop_id,
-                      b.state = 1 AND b.succeeded = b.total AS decided
-        ){Callbacks(s)}
-        """;
-
-    /// <summary>
     /// The batch accounting of a child that failed for good or was cancelled (rows of <c>ended</c> in state 4 or
     /// 5): counts it, and the batch's first failure marks it Failed, releases its failure callback and cancels its
     /// success callback.
@@ -406,17 +457,19 @@ internal sealed class PostgresSql
             FROM ended e
             WHERE b.id = e.batch_id AND e.state IN (4, 5) AND NOT e.is_callback
             RETURNING b.failure_job_id AS release_id, b.success_job_id AS drop_id, b.failed = 1 AS decided
-        ){Callbacks(s)}
+        ){Callbacks(s, "@now")}
         """;
 
-    private static string Callbacks(string s) => $"""
+    /// <param name="s">The schema.</param>
+    /// <param name="now">The time the callbacks are released or dropped at: a parameter, or a column of <c>counted</c>.</param>
+    private static string Callbacks(string s, string now) => $"""
         , released AS (
             -- state = 6 is re-checked on the newest row: a callback the user cancelled meanwhile stays cancelled.
-            UPDATE {s}.jobs j SET state = 1, run_at = @now
+            UPDATE {s}.jobs j SET state = 1, run_at = {now}
             FROM counted c WHERE c.decided AND j.id = c.release_id AND j.state = 6
             RETURNING j.queue
         ), dropped AS (
-            UPDATE {s}.jobs j SET state = 5, finished_at = @now
+            UPDATE {s}.jobs j SET state = 5, finished_at = {now}
             FROM counted c WHERE c.decided AND j.id = c.drop_id AND j.state = 6
             RETURNING j.id
         )

@@ -1,4 +1,6 @@
+using JobQueue.Postgres.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace JobQueue.Postgres.Tests.Storage;
 
@@ -26,5 +28,27 @@ public sealed class ConnectionStringTests
         Action act = () => services.AddJobQueue(q => q.UsePostgres("Host=localhost", o => o.Schema = "Bad-Name").AddJob<PingJob>());
 
         act.Should().Throw<ArgumentException>().WithMessage("*PostgresStorageOptions.Schema*Bad-Name*");
+    }
+
+    [Fact]
+    public void WithStoreDefaults_NothingSet_PreparesStatementsAndSkipsTheReset()
+    {
+        NpgsqlConnectionStringBuilder tuned = ConnectionStrings.WithStoreDefaults(ConnectionStrings.Parse("Host=db;Database=app;Password=secret"));
+
+        tuned.MaxAutoPrepare.Should().BeGreaterThan(0);
+        tuned.NoResetOnClose.Should().BeTrue();
+        tuned.Host.Should().Be("db");
+        tuned.Database.Should().Be("app");
+        tuned.Password.Should().Be("secret");
+    }
+
+    [Fact]
+    public void WithStoreDefaults_SetByTheUser_KeepsTheUsersValues()
+    {
+        NpgsqlConnectionStringBuilder tuned = ConnectionStrings.WithStoreDefaults(
+            ConnectionStrings.Parse("Host=db;Max Auto Prepare=0;No Reset On Close=false"));
+
+        tuned.MaxAutoPrepare.Should().Be(0);
+        tuned.NoResetOnClose.Should().BeFalse();
     }
 }

@@ -68,6 +68,50 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnqueueAsync_ManyPlainJobs_StoresEachInRequestOrderWithItsState()
+    {
+        // Enough jobs for the direct COPY path; scheduled and due jobs, with and without a trace parent, mixed.
+        NewJob[] jobs = [.. Enumerable.Range(0, 600).Select(i => Requests.Job(priority: 0, runAt: i % 3 == 0 ? Requests.Now.AddMinutes(5) : null)
+            with { TraceParent = i % 2 == 0 ? "00-trace-" + i : null })];
+
+        IReadOnlyList<EnqueueResult> results = await Storage.EnqueueAsync(Requests.Enqueue(jobs), CancellationToken.None);
+
+        results.Should().Equal(jobs.Select(j => new EnqueueResult(j.Id, true)));
+        IReadOnlyList<StoredJob?> stored = await Storage.GetJobsAsync([.. jobs.Select(j => j.Id)], CancellationToken.None);
+        stored.Select(j => j!.State).Should().Equal(jobs.Select(j => j.RunAt > Requests.Now ? JobState.Scheduled : JobState.Enqueued));
+        stored.Select(j => j!.TraceParent).Should().Equal(jobs.Select(j => j.TraceParent));
+        stored.Should().AllSatisfy(j => { j!.EnqueuedAt.Should().Be(Requests.Now); j.Arguments.Should().Equal(jobs[0].Arguments); });
+        IReadOnlyList<StoredJob> fetched = await Storage.FetchAsync(Requests.Fetch(limit: 1000), CancellationToken.None);
+        fetched.Select(j => j.Id).Should().Equal(jobs.Where(j => j.RunAt <= Requests.Now).Select(j => j.Id));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(600)]
+    public async Task EnqueueAsync_ManyPlainJobs_WakeTheirQueueOnce(int count)
+    {
+        await Storage.WaitForWorkAsync("plain", CancellationToken.None); // the first wait may wake spuriously
+        Task woken = Storage.WaitForWorkAsync("plain", Deadline.Token()).AsTask();
+
+        await Storage.EnqueueAsync(Requests.Enqueue([.. Enumerable.Range(0, count).Select(_ => Requests.Job(queue: "plain"))]), CancellationToken.None);
+
+        await Deadline.Within(woken, "the enqueue's wake-up");
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_DuplicateIdInManyPlainJobs_ThrowsInvalidOperationAndWritesNothing()
+    {
+        NewJob existing = Requests.Job();
+        await Storage.EnqueueAsync(Requests.Enqueue(existing), CancellationToken.None);
+        NewJob[] fresh = [.. Enumerable.Range(0, 600).Select(_ => Requests.Job())];
+
+        Func<Task> many = async () => await Storage.EnqueueAsync(Requests.Enqueue([.. fresh, existing]), CancellationToken.None);
+
+        await many.Should().ThrowAsync<InvalidOperationException>().WithMessage("*same id*");
+        (await Storage.GetJobsAsync([.. fresh.Select(j => j.Id)], CancellationToken.None)).Should().AllSatisfy(j => j.Should().BeNull());
+    }
+
+    [Fact]
     public async Task EnqueueAsync_ChildOfMissingBatch_ThrowsAndWritesNothing()
     {
         NewJob orphan = Requests.Job(batchId: new BatchId(Guid.NewGuid()));
@@ -166,6 +210,25 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAsync_GenericPlanWithFewRunningJobs_FindsEachJobByPrimaryKey()
+    {
+        // Statistics that say almost nothing runs (as after a quiet night) tempt a generic plan to scan the running
+        // jobs' partial index, dead entries and all, on every call.
+        await _store.ScalarAsync("""
+            INSERT INTO {s}.jobs (id, name, queue, state, arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, enqueued_at, finished_at)
+            SELECT gen_random_uuid(), 'done', 'default', 3, '\x7b7d', 1, 1, 1, now(), now(), now() FROM generate_series(1, 100000);
+            ANALYZE {s}.jobs;
+            SELECT 1
+            """);
+
+        string plan = await _store.ExplainGenericAsync(_store.Storage.Sql.CompleteMany,
+            ("ids", new[] { Guid.NewGuid() }), ("tokens", new[] { Guid.NewGuid() }), ("results", new byte[]?[] { null }),
+            ("nows", new[] { DateTime.UtcNow }));
+
+        plan.Should().Contain("jobs_pkey").And.NotContain("jobs_running_idx");
+    }
+
+    [Fact]
     public async Task CompleteAsync_StaleLeaseToken_IsRefused()
     {
         NewJob job = Requests.Job();
@@ -181,6 +244,81 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         done.State.Should().Be(JobState.Succeeded);
         done.Result.Should().Equal("42"u8.ToArray());
         done.LeaseToken.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ManyInOneCall_AnswersEachItemByPosition()
+    {
+        NewJob[] jobs = [.. Enumerable.Range(0, 4).Select(_ => Requests.Job())];
+        await Storage.EnqueueAsync(Requests.Enqueue(jobs), CancellationToken.None);
+        IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Requests.Fetch(limit: 3), CancellationToken.None);
+        JobCompletion stale = Requests.Completion(leased[1]) with { LeaseToken = Guid.NewGuid() };
+        JobCompletion notLeased = new() { Id = jobs[3].Id, LeaseToken = Guid.NewGuid(), Now = Requests.Now };
+
+        IReadOnlyList<bool> applied = await Storage.CompleteAsync(
+            [Requests.Completion(leased[0]) with { Result = "1"u8.ToArray() }, stale, notLeased, Requests.Completion(leased[2]), Requests.Completion(leased[1])],
+            CancellationToken.None);
+
+        applied.Should().Equal(true, false, false, true, true);
+        IReadOnlyList<StoredJob?> stored = await Storage.GetJobsAsync([.. jobs.Select(j => j.Id)], CancellationToken.None);
+        stored.Select(j => j!.State).Should().Equal(JobState.Succeeded, JobState.Succeeded, JobState.Succeeded, JobState.Enqueued);
+        stored[0]!.Result.Should().Equal("1"u8.ToArray());
+        stored[1]!.Result.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task CompleteAsync_EveryChildOfTwoBatchesInOneCall_DecidesEachBatchOnce()
+    {
+        BatchId first = new(Guid.NewGuid());
+        BatchId second = new(Guid.NewGuid());
+        NewJob firstDone = Requests.Job(queue: "callbacks");
+        NewJob firstFailed = Requests.Job(queue: "callbacks");
+        NewJob secondDone = Requests.Job(queue: "callbacks");
+        await Storage.EnqueueAsync(new EnqueueRequest
+        {
+            Jobs = [.. Enumerable.Range(0, 3).Select(_ => Requests.Job(batchId: first))],
+            Batch = new NewBatch { Id = first, SuccessCallback = firstDone, FailureCallback = firstFailed },
+            Now = Requests.Now,
+        }, CancellationToken.None);
+        await Storage.EnqueueAsync(new EnqueueRequest
+        {
+            Jobs = [.. Enumerable.Range(0, 3).Select(_ => Requests.Job(batchId: second))],
+            Batch = new NewBatch { Id = second, SuccessCallback = secondDone },
+            Now = Requests.Now,
+        }, CancellationToken.None);
+        IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Requests.Fetch(limit: 10), CancellationToken.None);
+
+        // All of the first batch, and two of the three children of the second.
+        IReadOnlyList<bool> applied = await Storage.CompleteAsync(
+            [.. leased.Where(j => j.BatchId == first || j.Id != leased.Last(l => l.BatchId == second).Id).Select(Requests.Completion)],
+            CancellationToken.None);
+
+        applied.Should().HaveCount(5).And.AllSatisfy(a => a.Should().BeTrue());
+        StoredBatch firstBatch = (await Storage.GetBatchAsync(first, CancellationToken.None))!;
+        firstBatch.State.Should().Be(BatchState.Succeeded);
+        firstBatch.Succeeded.Should().Be(3);
+        firstBatch.FinishedAt.Should().Be(Requests.Now.AddSeconds(1));
+        StoredBatch secondBatch = (await Storage.GetBatchAsync(second, CancellationToken.None))!;
+        secondBatch.State.Should().Be(BatchState.Running);
+        secondBatch.Succeeded.Should().Be(2);
+        secondBatch.FinishedAt.Should().BeNull();
+        (await Storage.GetJobsAsync([firstDone.Id, firstFailed.Id, secondDone.Id], CancellationToken.None)).Select(j => j!.State)
+            .Should().Equal(JobState.Enqueued, JobState.Cancelled, JobState.Awaiting);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ManyInOneCall_SignalsEachWaitingFinish()
+    {
+        NewJob[] jobs = [.. Enumerable.Range(0, 250).Select(_ => Requests.Job())];
+        await Storage.EnqueueAsync(Requests.Enqueue(jobs), CancellationToken.None);
+        IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Requests.Fetch(limit: 250), CancellationToken.None);
+        await using var other = _store.OtherHost();
+
+        // More ids than one notification carries, waited for from another host; the first and last of the call.
+        Task[] waits = [.. new[] { jobs[0], jobs[^1] }.Select(j => other.WaitForFinishAsync(j.Id, Deadline.Token()).AsTask())];
+        await Storage.CompleteAsync([.. leased.Select(Requests.Completion)], CancellationToken.None);
+
+        await Deadline.Within(Task.WhenAll(waits), "the finish signals of one completion call");
     }
 
     [Fact]
