@@ -39,8 +39,6 @@ internal sealed class SqliteJobWriter
                 .ExecuteNonQuery();
         }
 
-        // One compiled statement for every row, rebound per job.
-        SqliteCommand insert = _commands.Get(JobSql.InsertJob).With("$now", request.Now);
 
         // Fetched only for a job with a key: most requests have none and never run it.
         SqliteCommand? findKey = null;
@@ -71,7 +69,7 @@ internal sealed class SqliteJobWriter
             }
 
             JobState state = job.RunAt > request.Now ? JobState.Scheduled : JobState.Enqueued;
-            Insert(insert, job, state, job.BatchId, isCallback: false);
+            Insert(job, state, job.BatchId, isCallback: false, request.Now);
             if (job.BatchId is { } batchId)
             {
                 newChildren[batchId] = newChildren.GetValueOrDefault(batchId) + 1;
@@ -87,7 +85,7 @@ internal sealed class SqliteJobWriter
                 if (callback is not null)
                 {
                     // Callbacks wait, uncounted, until a child's end releases or cancels them (BatchAccounting).
-                    Insert(insert, callback, JobState.Awaiting, created.Id, isCallback: true);
+                    Insert(callback, JobState.Awaiting, created.Id, isCallback: true, request.Now);
                 }
             }
         }
@@ -347,23 +345,34 @@ internal sealed class SqliteJobWriter
         return deleted;
     }
 
-    private void Insert(SqliteCommand insert, NewJob job, JobState state, BatchId? batchId, bool isCallback)
+    /// <summary>Inserts one job with one compiled statement, rebound per job however many jobs the request has.</summary>
+    private void Insert(NewJob job, JobState state, BatchId? batchId, bool isCallback, DateTimeOffset now)
     {
-        insert.With("$id", StoredJobReader.Format(job.Id.Value));
-        insert.With("$name", job.Name);
-        insert.With("$queue", job.Queue);
-        insert.With("$state", (int)state);
-        insert.With("$priority", job.Priority);
-        insert.With("$arguments", job.Arguments);
-        insert.With("$max_attempts", job.MaxAttempts);
-        insert.With("$timeout_ticks", job.Timeout.Ticks);
-        insert.With("$retry_delay_ticks", job.RetryDelay.Ticks);
-        insert.With("$run_at", SqliteTime.ToStored(job.RunAt));
-        insert.With("$idempotency_key", isCallback ? null : job.IdempotencyKey);
-        insert.With("$batch_id", batchId is { } id ? StoredJobReader.Format(id.Value) : null);
-        insert.With("$is_batch_callback", isCallback ? 1 : 0);
-        insert.With("$trace_parent", job.TraceParent);
-        insert.ExecuteNonQuery();
+        if (_commands.JobInsert is { } byPosition)
+        {
+            byPosition.Execute(job, state, batchId, isCallback, now);
+        }
+        else
+        {
+            _commands.Get(JobSql.InsertJob)
+                .With("$id", job.Id)
+                .With("$name", job.Name)
+                .With("$queue", job.Queue)
+                .With("$state", (int)state)
+                .With("$priority", job.Priority)
+                .With("$arguments", job.Arguments)
+                .With("$max_attempts", job.MaxAttempts)
+                .With("$timeout_ticks", job.Timeout.Ticks)
+                .With("$retry_delay_ticks", job.RetryDelay.Ticks)
+                .With("$run_at", job.RunAt)
+                .With("$now", now)
+                .With("$idempotency_key", isCallback ? null : job.IdempotencyKey)
+                .With("$batch_id", batchId)
+                .With("$is_batch_callback", isCallback ? 1 : 0)
+                .With("$trace_parent", job.TraceParent)
+                .ExecuteNonQuery();
+        }
+
         if (state == JobState.Enqueued)
         {
             Effects.ReadyQueues.Add(job.Queue);

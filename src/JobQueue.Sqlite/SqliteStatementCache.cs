@@ -16,10 +16,18 @@ internal sealed class SqliteStatementCache : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly bool _writeLockHeld;
+    private JobInsertStatement? _jobInsert;
 
-    public SqliteStatementCache(SqliteConnection connection)
+    /// <param name="connection">The open connection the commands run on.</param>
+    /// <param name="writeLockHeld">
+    /// True when every transaction on the connection is BEGIN IMMEDIATE (the store's own write connection): no
+    /// statement in it can find the database busy, so statements that do not retry on busy may be used.
+    /// </param>
+    public SqliteStatementCache(SqliteConnection connection, bool writeLockHeld)
     {
         _connection = connection;
+        _writeLockHeld = writeLockHeld;
     }
 
     /// <summary>The transaction the commands run in; set before each use of the cache.</summary>
@@ -40,9 +48,19 @@ internal sealed class SqliteStatementCache : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// The job insert bound by position, compiled at first use and kept; null unless the write lock is held. It
+    /// steps SQLite directly, without Microsoft.Data.Sqlite's retry of a busy statement, so it serves only the
+    /// store's BEGIN IMMEDIATE transactions, never an application's transaction that may still have to wait for
+    /// the lock.
+    /// </summary>
+    public JobInsertStatement? JobInsert => _writeLockHeld ? _jobInsert ??= new JobInsertStatement(_connection) : null;
+
     /// <summary>Finalizes the compiled statements; the connection stays open for its owner to close.</summary>
     public void Dispose()
     {
+        _jobInsert?.Dispose();
+        _jobInsert = null;
         foreach (SqliteCommand command in _commands.Values)
         {
             command.Dispose();

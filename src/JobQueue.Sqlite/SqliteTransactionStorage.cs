@@ -80,7 +80,7 @@ internal sealed class SqliteTransactionStorage : IJobStorage
         try
         {
             // Compiled statements last for this call only: the connection is the application's, not the store's.
-            using var statements = new SqliteStatementCache(connection) { Transaction = _transaction };
+            using var statements = new SqliteStatementCache(connection, writeLockHeld: false) { Transaction = _transaction };
             return ValueTask.FromResult(operation(new SqliteJobWriter(statements)));
         }
         catch (SqliteException ex) when (IsMissingSchema(ex))

@@ -19,7 +19,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private SqliteWriteConnection(SqliteConnection connection)
     {
         _connection = connection;
-        _statements = new SqliteStatementCache(connection);
+        _statements = new SqliteStatementCache(connection, writeLockHeld: true);
     }
 
     /// <exception cref="InvalidOperationException">The file cannot be opened; the message names it.</exception>

@@ -321,6 +321,28 @@ public sealed class SqliteJobStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task EnqueueAsync_NonAsciiTextAndEmptyValues_RoundTripExactly()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob job = TestJobs.New(queue: "düsseldorf-✉", idempotencyKey: "") with
+        {
+            Name = "envoi-reçu-📦",
+            Arguments = [],
+            TraceParent = new string('x', 1000),
+        };
+
+        await store.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
+
+        // Inserts bind text as UTF-8 by position: multi-byte characters, an empty string and long text must come back as given.
+        StoredJob stored = (await store.GetJobsAsync([job.Id], CancellationToken.None))[0]!;
+        stored.Name.Should().Be(job.Name);
+        stored.Queue.Should().Be(job.Queue);
+        stored.IdempotencyKey.Should().Be(string.Empty);
+        stored.Arguments.Should().BeEmpty();
+        stored.TraceParent.Should().Be(job.TraceParent);
+    }
+
+    [Fact]
     public async Task FailAsync_FailureForGoodAfterARetriedOne_FailsOnlyTheSecondJob()
     {
         SqliteJobStorage store = _database.CreateStore();
