@@ -32,8 +32,8 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     private readonly FinishWaiters _finished = new();
     private volatile bool _initialized;
 
-    // Opened by the first write and kept; used only under _writeGate. Replaced after a failed write, so a
-    // connection left in an unknown state by an I/O error is not used again.
+    // Opened by the first write and kept; used only under _writeGate. Closed after a failed write, which rolls
+    // back what that write left open, and opened again by the next write.
     private SqliteWriteConnection? _writeConnection;
     private volatile bool _disposed;
 

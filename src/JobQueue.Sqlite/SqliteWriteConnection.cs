@@ -23,20 +23,24 @@ internal sealed class SqliteWriteConnection : IDisposable
     }
 
     /// <exception cref="InvalidOperationException">The file cannot be opened; the message names it.</exception>
-    public static SqliteWriteConnection Open(SqliteConnectionFactory connections) => new(connections.Open());
+    public static SqliteWriteConnection Open(SqliteConnectionFactory connections) => new(connections.OpenUnpooled());
 
     /// <summary>
     /// Runs <paramref name="operation"/> in one BEGIN IMMEDIATE transaction and commits it; what the commit made
-    /// ready or finished is returned in <paramref name="effects"/>, for the caller to signal. A throw rolls back.
+    /// ready or finished is returned in <paramref name="effects"/>, for the caller to signal.
     /// </summary>
+    /// <remarks>
+    /// BEGIN IMMEDIATE takes the write lock before the first read. BEGIN and COMMIT are kept compiled like every
+    /// other statement (a SqliteTransaction compiles both again on every write), so the commands run without a
+    /// SqliteTransaction. A throw leaves the transaction open: the caller must dispose this connection then, and
+    /// closing it (it is never pooled) rolls the transaction back.
+    /// </remarks>
     public T Write<T>(Func<SqliteJobWriter, T> operation, out WriteEffects effects)
     {
-        // deferred: false is BEGIN IMMEDIATE: the write lock is taken before the first read.
-        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
-        _statements.Transaction = transaction;
+        _statements.Get("BEGIN IMMEDIATE;").ExecuteNonQuery();
         var writer = new SqliteJobWriter(_statements);
         T value = operation(writer);
-        transaction.Commit();
+        _statements.Get("COMMIT;").ExecuteNonQuery();
         effects = writer.Effects;
         return value;
     }

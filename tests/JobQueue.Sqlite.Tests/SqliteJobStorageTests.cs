@@ -374,6 +374,22 @@ public sealed class SqliteJobStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task EnqueueAsync_AfterAWriteThatFailed_AnotherStoreOnTheFileWritesAtOnce()
+    {
+        SqliteJobStorage failing = _database.CreateStore();
+        SqliteJobStorage other = _database.CreateStore(o => { o.BusyTimeout = TimeSpan.FromMilliseconds(50); o.BusyRetryLimit = 0; });
+        await other.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+        Func<Task> orphan = async () => await failing.EnqueueAsync(TestJobs.Request(TestJobs.New(batchId: BatchId.New())), CancellationToken.None);
+        await orphan.Should().ThrowAsync<InvalidOperationException>();
+        NewJob job = TestJobs.New();
+
+        // The failed write's transaction must be rolled back, not left holding the file's write lock.
+        await other.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
+
+        (await failing.GetJobsAsync([job.Id], CancellationToken.None))[0].Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task Dispose_AfterWritesAndReads_ClosesEveryConnection()
     {
         SqliteJobStorage store = _database.CreateStore();
