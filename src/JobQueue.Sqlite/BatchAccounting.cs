@@ -8,10 +8,10 @@ namespace JobQueue.Sqlite;
 /// </summary>
 internal sealed class BatchAccounting
 {
-    private readonly SqliteCommands _commands;
+    private readonly SqliteStatementCache _commands;
     private readonly WriteEffects _effects;
 
-    public BatchAccounting(SqliteCommands commands, WriteEffects effects)
+    public BatchAccounting(SqliteStatementCache commands, WriteEffects effects)
     {
         _commands = commands;
         _effects = effects;
@@ -43,7 +43,7 @@ internal sealed class BatchAccounting
 
     private BatchCounts? Count(string sql, string batchId, DateTimeOffset now)
     {
-        using SqliteCommand command = _commands.Create(sql).With("$id", batchId).With("$now", now);
+        SqliteCommand command = _commands.Get(sql).With("$id", batchId).With("$now", now);
         using SqliteDataReader reader = command.ExecuteReader();
 
         // No row: the batch was pruned (a child finishing after its batch aged out); nothing left to count.
@@ -60,7 +60,7 @@ internal sealed class BatchAccounting
             return;
         }
 
-        using SqliteCommand command = _commands.Create(JobSql.ReleaseCallback).With("$id", callbackId).With("$now", now);
+        SqliteCommand command = _commands.Get(JobSql.ReleaseCallback).With("$id", callbackId).With("$now", now);
         if (command.ExecuteScalar() is string queue)
         {
             _effects.ReadyQueues.Add(queue);
@@ -74,7 +74,7 @@ internal sealed class BatchAccounting
             return;
         }
 
-        using SqliteCommand command = _commands.Create(JobSql.CancelCallback).With("$id", callbackId).With("$now", now);
+        SqliteCommand command = _commands.Get(JobSql.CancelCallback).With("$id", callbackId).With("$now", now);
         if (command.ExecuteNonQuery() == 1)
         {
             _effects.FinishedJobs.Add(new JobId(Guid.Parse(callbackId)));

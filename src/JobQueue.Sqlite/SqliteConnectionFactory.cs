@@ -8,10 +8,12 @@ internal sealed class SqliteConnectionFactory
 {
     private readonly SqliteSettings _settings;
     private readonly string _pragmas;
+    private readonly string _unpooledConnectionString;
 
     public SqliteConnectionFactory(SqliteSettings settings)
     {
         _settings = settings;
+        _unpooledConnectionString = new SqliteConnectionStringBuilder(settings.ConnectionString) { Pooling = false }.ToString();
 
         // Per connection, so set on every open (a pooled connection keeps them, and setting them again is cheap):
         // busy_timeout makes SQLite wait for another writer instead of failing at once; synchronous=NORMAL is
@@ -22,9 +24,18 @@ internal sealed class SqliteConnectionFactory
     }
 
     /// <exception cref="InvalidOperationException">The file cannot be opened; the message names it and the likely fix.</exception>
-    public SqliteConnection Open()
+    public SqliteConnection Open() => Open(_settings.ConnectionString);
+
+    /// <summary>
+    /// Opens a connection of its own, outside the pool: closing it closes the file handle, and with it rolls back a
+    /// transaction left open (a pooled connection would go back to the pool with it).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file cannot be opened; the message names it and the likely fix.</exception>
+    public SqliteConnection OpenUnpooled() => Open(_unpooledConnectionString);
+
+    private SqliteConnection Open(string connectionString)
     {
-        var connection = new SqliteConnection(_settings.ConnectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();

@@ -10,8 +10,9 @@ namespace JobQueue.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Writes of this process go one at a time through <see cref="_writeGate"/>: SQLite has a single writer anyway,
-/// and queueing them here costs no busy waits. Each write is one BEGIN IMMEDIATE transaction, which takes the
+/// Writes of this process go one at a time through <see cref="_writeGate"/>, on one connection kept open with its
+/// compiled statements (<see cref="SqliteWriteConnection"/>): SQLite has a single writer anyway, and queueing them
+/// here costs no busy waits. Each write is one BEGIN IMMEDIATE transaction, which takes the
 /// write lock before reading, so no read-then-write race with another process is possible; a lock held by another
 /// process is waited out (busy_timeout) and retried a bounded number of times (<see cref="SqliteBusyRetry"/>).
 /// Reads run on their own pooled connections, concurrently with the writer (WAL).
@@ -30,6 +31,11 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     private readonly WorkSignals _work = new();
     private readonly FinishWaiters _finished = new();
     private volatile bool _initialized;
+
+    // Opened by the first write and kept; used only under _writeGate. Closed after a failed write, which rolls
+    // back what that write left open, and opened again by the next write.
+    private SqliteWriteConnection? _writeConnection;
+    private volatile bool _disposed;
 
     /// <summary>How often a wait for a job's finish reads the file again, for finishes written by other processes.</summary>
     private static readonly TimeSpan OtherProcessFinishCheck = TimeSpan.FromMilliseconds(200);
@@ -164,9 +170,22 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
         }
     }
 
-    /// <summary>Closes the pooled connections, so the file and its -wal and -shm files are released.</summary>
+    /// <summary>Closes the write connection and the pooled ones, so the file and its -wal and -shm files are released.</summary>
     public void Dispose()
     {
+        // Waits for a write in flight to finish: the write connection is not closed under it.
+        _writeGate.Wait();
+        try
+        {
+            _disposed = true;
+            _writeConnection?.Dispose();
+            _writeConnection = null;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
         using var connection = new SqliteConnection(_settings.ConnectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -179,17 +198,20 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             result = await SqliteBusyRetry.RunAsync(_settings, () =>
             {
-                using SqliteConnection connection = _connections.Open();
-
-                // deferred: false is BEGIN IMMEDIATE: the write lock is taken before the first read.
-                using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-                var writer = new SqliteJobWriter(connection, transaction);
-                T value = operation(writer);
-                transaction.Commit();
-                effects = writer.Effects;
-                return value;
+                SqliteWriteConnection connection = _writeConnection ??= SqliteWriteConnection.Open(_connections);
+                try
+                {
+                    return connection.Write(operation, out effects);
+                }
+                catch
+                {
+                    _writeConnection = null;
+                    connection.Dispose();
+                    throw;
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -203,6 +225,7 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
 
     private async ValueTask<T> ReadAsync<T>(Func<SqliteJobReader, T> operation, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         return await SqliteBusyRetry.RunAsync(_settings, () =>
         {

@@ -8,14 +8,19 @@ namespace JobQueue.Sqlite;
 /// commits: the store's own (BEGIN IMMEDIATE) or the application's (transactional enqueue). What waiters must
 /// hear about is collected in <see cref="Effects"/> and signalled by the caller after the commit.
 /// </summary>
+/// <remarks>
+/// Statements come from a <see cref="SqliteStatementCache"/> whose transaction the caller has set: the store's
+/// cache lives as long as its write connection, so a statement is compiled once, not once per call; a statement
+/// that runs once per item of a request is fetched once and rebound per item.
+/// </remarks>
 internal sealed class SqliteJobWriter
 {
-    private readonly SqliteCommands _commands;
+    private readonly SqliteStatementCache _commands;
     private readonly BatchAccounting _batches;
 
-    public SqliteJobWriter(SqliteConnection connection, SqliteTransaction transaction)
+    public SqliteJobWriter(SqliteStatementCache commands)
     {
-        _commands = new SqliteCommands(connection, transaction);
+        _commands = commands;
         _batches = new BatchAccounting(_commands, Effects);
     }
 
@@ -26,18 +31,17 @@ internal sealed class SqliteJobWriter
     {
         if (request.Batch is { } batch)
         {
-            using SqliteCommand insertBatch = _commands.Create(JobSql.InsertBatch)
+            _commands.Get(JobSql.InsertBatch)
                 .With("$id", (BatchId?)batch.Id)
                 .With("$success_job_id", batch.SuccessCallback is { } success ? StoredJobReader.Format(success.Id.Value) : null)
                 .With("$failure_job_id", batch.FailureCallback is { } failure ? StoredJobReader.Format(failure.Id.Value) : null)
-                .With("$now", request.Now);
-            insertBatch.ExecuteNonQuery();
+                .With("$now", request.Now)
+                .ExecuteNonQuery();
         }
 
-        // One prepared statement for every row: the SQL is compiled once however many jobs arrive.
-        using SqliteCommand insert = CreatePreparedInsert(request.Now);
-        using SqliteCommand findKey = _commands.Create(JobSql.FindLiveIdempotencyKey).WithNull("$key");
-        findKey.Prepare();
+
+        // Fetched only for a job with a key: most requests have none and never run it.
+        SqliteCommand? findKey = null;
 
         var results = new EnqueueResult[request.Jobs.Count];
         var keysInRequest = new Dictionary<string, JobId>(StringComparer.Ordinal);
@@ -54,8 +58,8 @@ internal sealed class SqliteJobWriter
                     continue;
                 }
 
-                findKey.Set("$key", key);
-                if (findKey.ExecuteScalar() is string holder)
+                findKey ??= _commands.Get(JobSql.FindLiveIdempotencyKey);
+                if (findKey.With("$key", key).ExecuteScalar() is string holder)
                 {
                     results[i] = new EnqueueResult(new JobId(Guid.Parse(holder)), Created: false);
                     continue;
@@ -65,7 +69,7 @@ internal sealed class SqliteJobWriter
             }
 
             JobState state = job.RunAt > request.Now ? JobState.Scheduled : JobState.Enqueued;
-            Insert(insert, job, state, job.BatchId, isCallback: false);
+            Insert(job, state, job.BatchId, isCallback: false, request.Now);
             if (job.BatchId is { } batchId)
             {
                 newChildren[batchId] = newChildren.GetValueOrDefault(batchId) + 1;
@@ -81,18 +85,18 @@ internal sealed class SqliteJobWriter
                 if (callback is not null)
                 {
                     // Callbacks wait, uncounted, until a child's end releases or cancels them (BatchAccounting).
-                    Insert(insert, callback, JobState.Awaiting, created.Id, isCallback: true);
+                    Insert(callback, JobState.Awaiting, created.Id, isCallback: true, request.Now);
                 }
             }
         }
 
         foreach ((BatchId batchId, int count) in newChildren)
         {
-            using SqliteCommand addChildren = _commands.Create(JobSql.AddBatchChildren).With("$id", (BatchId?)batchId).With("$count", count);
+            SqliteCommand addChildren = _commands.Get(JobSql.AddBatchChildren).With("$id", (BatchId?)batchId).With("$count", count);
             if (addChildren.ExecuteNonQuery() == 0)
             {
                 // Thrown inside the transaction, so the caller rolls back every row written above.
-                using SqliteCommand exists = _commands.Create(JobSql.BatchExists).With("$id", (BatchId?)batchId);
+                SqliteCommand exists = _commands.Get(JobSql.BatchExists).With("$id", (BatchId?)batchId);
                 throw new InvalidOperationException(exists.ExecuteScalar() is 0L
                     ? $"Batch {batchId} does not exist, so no job can be added to it. A job joins a batch created in the same request, or the batch of the running job that adds it. Nothing was written."
                     : $"Batch {batchId} has already finished, so no job can be added to it; children can only be added while one of its children is pending. Nothing was written.");
@@ -104,7 +108,7 @@ internal sealed class SqliteJobWriter
 
     public IReadOnlyList<StoredJob> Fetch(FetchRequest request)
     {
-        using SqliteCommand command = _commands.Create(JobSql.Fetch)
+        SqliteCommand command = _commands.Get(JobSql.Fetch)
             .With("$now", request.Now)
             .With("$lease_token", request.LeaseToken)
             .With("$lease_expires_at", request.LeaseExpiresAt)
@@ -131,7 +135,7 @@ internal sealed class SqliteJobWriter
 
     public IReadOnlyList<bool> ExtendLeases(IReadOnlyList<LeaseExtension> leases)
     {
-        using SqliteCommand command = _commands.Create(JobSql.ExtendLease).WithNull("$id").WithNull("$lease_token").WithNull("$expires_at");
+        SqliteCommand command = _commands.Get(JobSql.ExtendLease).WithNull("$id").WithNull("$lease_token").WithNull("$expires_at");
         var results = new bool[leases.Count];
         for (int i = 0; i < leases.Count; i++)
         {
@@ -146,7 +150,7 @@ internal sealed class SqliteJobWriter
 
     public IReadOnlyList<bool> ReportProgress(IReadOnlyList<ProgressReport> reports)
     {
-        using SqliteCommand command = _commands.Create(JobSql.ReportProgress)
+        SqliteCommand command = _commands.Get(JobSql.ReportProgress)
             .WithNull("$id").WithNull("$lease_token").WithNull("$percent").WithNull("$message");
         var results = new bool[reports.Count];
         for (int i = 0; i < reports.Count; i++)
@@ -164,10 +168,11 @@ internal sealed class SqliteJobWriter
     public IReadOnlyList<bool> Complete(IReadOnlyList<JobCompletion> completions)
     {
         var results = new bool[completions.Count];
+        SqliteCommand command = _commands.Get(JobSql.Complete);
         for (int i = 0; i < completions.Count; i++)
         {
             JobCompletion completion = completions[i];
-            using SqliteCommand command = _commands.Create(JobSql.Complete)
+            command
                 .With("$id", completion.Id)
                 .With("$lease_token", completion.LeaseToken)
                 .With("$result", completion.Result)
@@ -192,10 +197,11 @@ internal sealed class SqliteJobWriter
     public IReadOnlyList<bool> Fail(IReadOnlyList<JobFailure> failures)
     {
         var results = new bool[failures.Count];
+        SqliteCommand command = _commands.Get(JobSql.Fail);
         for (int i = 0; i < failures.Count; i++)
         {
             JobFailure failure = failures[i];
-            using SqliteCommand command = _commands.Create(JobSql.Fail)
+            command
                 .With("$id", failure.Id)
                 .With("$lease_token", failure.LeaseToken)
                 .With("$retry_at", failure.RetryAt)
@@ -219,10 +225,11 @@ internal sealed class SqliteJobWriter
     public IReadOnlyList<bool> Reschedule(IReadOnlyList<JobReschedule> reschedules)
     {
         var results = new bool[reschedules.Count];
+        SqliteCommand command = _commands.Get(JobSql.Reschedule);
         for (int i = 0; i < reschedules.Count; i++)
         {
             JobReschedule reschedule = reschedules[i];
-            using SqliteCommand command = _commands.Create(JobSql.Reschedule)
+            command
                 .With("$id", reschedule.Id)
                 .With("$lease_token", reschedule.LeaseToken)
                 .With("$run_at", reschedule.RunAt)
@@ -245,7 +252,7 @@ internal sealed class SqliteJobWriter
 
     public IReadOnlyList<JobId> RescueExpiredLeases(RescueRequest request)
     {
-        using SqliteCommand command = _commands.Create(JobSql.RescueExpired)
+        SqliteCommand command = _commands.Get(JobSql.RescueExpired)
             .With("$now", request.Now)
             .With("$limit", request.Limit)
             .With("$error_type", request.ErrorType)
@@ -270,7 +277,7 @@ internal sealed class SqliteJobWriter
 
     public int PromoteDueJobs(DateTimeOffset now, int limit)
     {
-        using SqliteCommand command = _commands.Create(JobSql.PromoteDue).With("$now", now).With("$limit", limit);
+        SqliteCommand command = _commands.Get(JobSql.PromoteDue).With("$now", now).With("$limit", limit);
         using SqliteDataReader reader = command.ExecuteReader();
         int promoted = 0;
         while (reader.Read())
@@ -284,8 +291,8 @@ internal sealed class SqliteJobWriter
 
     public IReadOnlyList<CancelOutcome> Cancel(IReadOnlyList<JobId> ids, DateTimeOffset now)
     {
-        using SqliteCommand select = _commands.Create(JobSql.SelectStateForCancel).WithNull("$id");
-        using SqliteCommand cancel = _commands.Create(JobSql.Cancel).WithNull("$id").With("$now", now);
+        SqliteCommand select = _commands.Get(JobSql.SelectStateForCancel).WithNull("$id");
+        SqliteCommand cancel = _commands.Get(JobSql.Cancel).WithNull("$id").With("$now", now);
         var outcomes = new CancelOutcome[ids.Count];
         for (int i = 0; i < ids.Count; i++)
         {
@@ -327,48 +334,45 @@ internal sealed class SqliteJobWriter
 
     public int Prune(PruneRequest request)
     {
-        using SqliteCommand jobs = _commands.Create(JobSql.PruneJobs)
+        SqliteCommand jobs = _commands.Get(JobSql.PruneJobs)
             .With("$finished_before", request.FinishedBefore)
             .With("$limit", request.Limit);
         int deleted = jobs.ExecuteNonQuery();
-        using SqliteCommand batches = _commands.Create(JobSql.PruneBatches)
+        SqliteCommand batches = _commands.Get(JobSql.PruneBatches)
             .With("$finished_before", request.FinishedBefore)
             .With("$limit", request.Limit);
         batches.ExecuteNonQuery();
         return deleted;
     }
 
-    private SqliteCommand CreatePreparedInsert(DateTimeOffset now)
+    /// <summary>Inserts one job with one compiled statement, rebound per job however many jobs the request has.</summary>
+    private void Insert(NewJob job, JobState state, BatchId? batchId, bool isCallback, DateTimeOffset now)
     {
-        SqliteCommand insert = _commands.Create(JobSql.InsertJob);
-        foreach (string name in (ReadOnlySpan<string>)["$id", "$name", "$queue", "$state", "$priority", "$arguments", "$max_attempts",
-            "$timeout_ticks", "$retry_delay_ticks", "$run_at", "$idempotency_key", "$batch_id", "$is_batch_callback", "$trace_parent"])
+        if (_commands.JobInsert is { } byPosition)
         {
-            insert.WithNull(name);
+            byPosition.Execute(job, state, batchId, isCallback, now);
+        }
+        else
+        {
+            _commands.Get(JobSql.InsertJob)
+                .With("$id", job.Id)
+                .With("$name", job.Name)
+                .With("$queue", job.Queue)
+                .With("$state", (int)state)
+                .With("$priority", job.Priority)
+                .With("$arguments", job.Arguments)
+                .With("$max_attempts", job.MaxAttempts)
+                .With("$timeout_ticks", job.Timeout.Ticks)
+                .With("$retry_delay_ticks", job.RetryDelay.Ticks)
+                .With("$run_at", job.RunAt)
+                .With("$now", now)
+                .With("$idempotency_key", isCallback ? null : job.IdempotencyKey)
+                .With("$batch_id", batchId)
+                .With("$is_batch_callback", isCallback ? 1 : 0)
+                .With("$trace_parent", job.TraceParent)
+                .ExecuteNonQuery();
         }
 
-        insert.With("$now", now);
-        insert.Prepare();
-        return insert;
-    }
-
-    private void Insert(SqliteCommand insert, NewJob job, JobState state, BatchId? batchId, bool isCallback)
-    {
-        insert.Set("$id", StoredJobReader.Format(job.Id.Value));
-        insert.Set("$name", job.Name);
-        insert.Set("$queue", job.Queue);
-        insert.Set("$state", (int)state);
-        insert.Set("$priority", job.Priority);
-        insert.Set("$arguments", job.Arguments);
-        insert.Set("$max_attempts", job.MaxAttempts);
-        insert.Set("$timeout_ticks", job.Timeout.Ticks);
-        insert.Set("$retry_delay_ticks", job.RetryDelay.Ticks);
-        insert.Set("$run_at", SqliteTime.ToStored(job.RunAt));
-        insert.Set("$idempotency_key", isCallback ? null : job.IdempotencyKey);
-        insert.Set("$batch_id", batchId is { } id ? StoredJobReader.Format(id.Value) : null);
-        insert.Set("$is_batch_callback", isCallback ? 1 : 0);
-        insert.Set("$trace_parent", job.TraceParent);
-        insert.ExecuteNonQuery();
         if (state == JobState.Enqueued)
         {
             Effects.ReadyQueues.Add(job.Queue);

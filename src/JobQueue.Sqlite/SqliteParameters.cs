@@ -5,9 +5,19 @@ namespace JobQueue.Sqlite;
 /// <summary>Parameter helpers: SQLite takes DBNull for null, and ids and times in one stored form.</summary>
 internal static class SqliteParameters
 {
+    /// <summary>Gives <paramref name="name"/> its value: added on a new command, replaced on a reused one (<see cref="SqliteStatementCache"/>).</summary>
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        int index = command.Parameters.IndexOf(name);
+        if (index < 0)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        else
+        {
+            command.Parameters[index].Value = value ?? DBNull.Value;
+        }
+
         return command;
     }
 

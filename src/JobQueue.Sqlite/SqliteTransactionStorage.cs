@@ -79,7 +79,9 @@ internal sealed class SqliteTransactionStorage : IJobStorage
         SqliteConnection connection = OpenConnection();
         try
         {
-            return ValueTask.FromResult(operation(new SqliteJobWriter(connection, _transaction)));
+            // Compiled statements last for this call only: the connection is the application's, not the store's.
+            using var statements = new SqliteStatementCache(connection, writeLockHeld: false) { Transaction = _transaction };
+            return ValueTask.FromResult(operation(new SqliteJobWriter(statements)));
         }
         catch (SqliteException ex) when (IsMissingSchema(ex))
         {

@@ -42,8 +42,14 @@ internal static class StoredJobReader
         => reader.IsDBNull(ordinal) ? null : SqliteTime.FromStored(reader.GetInt64(ordinal));
 
     /// <summary>Reads the errors column, written by json_insert in <see cref="JobSql.Fail"/> and <see cref="JobSql.RescueExpired"/>.</summary>
-    private static List<JobError> ReadErrors(string json)
+    private static IReadOnlyList<JobError> ReadErrors(string json)
     {
+        // The column's default: most jobs never failed, and every fetch reads this column for every job it leases.
+        if (json == "[]")
+        {
+            return [];
+        }
+
         var errors = new List<JobError>();
         using JsonDocument document = JsonDocument.Parse(json);
         foreach (JsonElement error in document.RootElement.EnumerateArray())

@@ -301,6 +301,130 @@ public sealed class SqliteJobStorageTests : IDisposable
         (await store.GetJobsAsync([leased.Id], CancellationToken.None))[0]!.State.Should().Be(JobState.Running);
     }
 
+    [Fact]
+    public async Task EnqueueAsync_JobWithoutOptionalValuesAfterOneWithThem_StoresNone()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        var batchId = BatchId.New();
+        NewJob full = TestJobs.New(idempotencyKey: "order-1", batchId: batchId) with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+        await store.EnqueueAsync(new EnqueueRequest { Jobs = [full], Batch = new NewBatch { Id = batchId }, Now = TestJobs.Now }, CancellationToken.None);
+        NewJob plain = TestJobs.New();
+
+        await store.EnqueueAsync(TestJobs.Request(plain), CancellationToken.None);
+
+        // The insert statement is compiled once and reused: a value bound for the first job must not stay bound.
+        StoredJob stored = (await store.GetJobsAsync([plain.Id], CancellationToken.None))[0]!;
+        stored.IdempotencyKey.Should().BeNull();
+        stored.BatchId.Should().BeNull();
+        stored.TraceParent.Should().BeNull();
+        (await store.GetJobsAsync([full.Id], CancellationToken.None))[0]!.IdempotencyKey.Should().Be("order-1");
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_NonAsciiTextAndEmptyValues_RoundTripExactly()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob job = TestJobs.New(queue: "düsseldorf-✉", idempotencyKey: "") with
+        {
+            Name = "envoi-reçu-📦",
+            Arguments = [],
+            TraceParent = new string('x', 1000),
+        };
+
+        await store.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
+
+        // Inserts bind text as UTF-8 by position: multi-byte characters, an empty string and long text must come back as given.
+        StoredJob stored = (await store.GetJobsAsync([job.Id], CancellationToken.None))[0]!;
+        stored.Name.Should().Be(job.Name);
+        stored.Queue.Should().Be(job.Queue);
+        stored.IdempotencyKey.Should().Be(string.Empty);
+        stored.Arguments.Should().BeEmpty();
+        stored.TraceParent.Should().Be(job.TraceParent);
+    }
+
+    [Fact]
+    public async Task FailAsync_FailureForGoodAfterARetriedOne_FailsOnlyTheSecondJob()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request(TestJobs.New(), TestJobs.New()), CancellationToken.None);
+        IReadOnlyList<StoredJob> leased = await store.FetchAsync(TestJobs.Fetch(), CancellationToken.None);
+
+        await store.FailAsync([Failure(leased[0], retryAt: TestJobs.Now.AddMinutes(1), stackTrace: "at X")], CancellationToken.None);
+        await store.FailAsync([Failure(leased[1], retryAt: null, stackTrace: null)], CancellationToken.None);
+
+        IReadOnlyList<StoredJob?> jobs = await store.GetJobsAsync([leased[0].Id, leased[1].Id], CancellationToken.None);
+        jobs[0]!.State.Should().Be(JobState.Scheduled);
+        jobs[1]!.State.Should().Be(JobState.Failed);
+        jobs[1]!.RunAt.Should().Be(leased[1].RunAt);
+        jobs[1]!.Errors.Should().ContainSingle().Which.StackTrace.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_AfterAWriteThatFailed_Succeeds()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        Func<Task> orphan = async () => await store.EnqueueAsync(TestJobs.Request(TestJobs.New(batchId: BatchId.New())), CancellationToken.None);
+        await orphan.Should().ThrowAsync<InvalidOperationException>();
+        NewJob job = TestJobs.New();
+
+        IReadOnlyList<EnqueueResult> results = await store.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
+
+        results.Should().Equal(new EnqueueResult(job.Id, Created: true));
+        (await store.GetJobsAsync([job.Id], CancellationToken.None))[0]!.State.Should().Be(JobState.Enqueued);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_AfterAWriteThatFailed_AnotherStoreOnTheFileWritesAtOnce()
+    {
+        SqliteJobStorage failing = _database.CreateStore();
+        SqliteJobStorage other = _database.CreateStore(o => { o.BusyTimeout = TimeSpan.FromMilliseconds(50); o.BusyRetryLimit = 0; });
+        await other.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+        Func<Task> orphan = async () => await failing.EnqueueAsync(TestJobs.Request(TestJobs.New(batchId: BatchId.New())), CancellationToken.None);
+        await orphan.Should().ThrowAsync<InvalidOperationException>();
+        NewJob job = TestJobs.New();
+
+        // The failed write's transaction must be rolled back, not left holding the file's write lock.
+        await other.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
+
+        (await failing.GetJobsAsync([job.Id], CancellationToken.None))[0].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Dispose_AfterWritesAndReads_ClosesEveryConnection()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob job = TestJobs.New();
+        await store.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
+        await store.GetJobsAsync([job.Id], CancellationToken.None);
+        File.Exists(_database.FilePath + "-wal").Should().BeTrue();
+
+        store.Dispose();
+
+        // SQLite removes the -wal file when the last connection to the database closes.
+        File.Exists(_database.FilePath + "-wal").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+        store.Dispose();
+
+        Func<Task> enqueue = async () => await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+
+        await enqueue.Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    private static JobFailure Failure(StoredJob job, DateTimeOffset? retryAt, string? stackTrace) => new()
+    {
+        Id = job.Id,
+        LeaseToken = job.LeaseToken!.Value,
+        Error = new JobError { Type = "System.InvalidOperationException", Message = "boom", StackTrace = stackTrace },
+        RetryAt = retryAt,
+        Now = TestJobs.Now,
+    };
+
     private static async Task<List<JobId>> DrainAsync(SqliteJobStorage store)
     {
         var leased = new List<JobId>();
