@@ -73,8 +73,12 @@ foreach (Provider provider in singles)
 
 foreach (Provider provider in BenchEnvironment.DurableProviders().Where(p => p is Provider.Sqlite or Provider.Postgres))
 {
+    // Alternated and the better of two kept for each: one drain takes seconds, so a burst of outside load on the
+    // shared machine could otherwise decide the ratio on its own; both sides are treated alike.
     DrainResult empty = await Measurements.DrainAsync(provider, 10, historyJobs);
     DrainResult full = await Measurements.DrainAsync(provider, 10, historyJobs, historyRows);
+    empty = Faster(empty, await Measurements.DrainAsync(provider, 10, historyJobs));
+    full = Faster(full, await Measurements.DrainAsync(provider, 10, historyJobs, historyRows));
     results.Add($"{provider}.history.empty", empty.JobsPerSecond);
     results.Add($"{provider}.history.full", full.JobsPerSecond);
     Console.WriteLine($"# {provider} history: empty {empty.JobsPerSecond:F0} jobs/s, {historyRows} finished rows {full.JobsPerSecond:F0} jobs/s");
@@ -92,6 +96,8 @@ await File.WriteAllTextAsync(outPath, Report.Markdown(results, quick, Path.GetFi
 await File.WriteAllTextAsync(plotPath, Report.PlotData(results));
 Console.WriteLine("# wrote " + outPath);
 return 0;
+
+static DrainResult Faster(DrainResult a, DrainResult b) => a.JobsPerSecond >= b.JobsPerSecond ? a : b;
 
 static void CopyRaw(string figure, string raw, Results results)
 {

@@ -91,7 +91,7 @@ internal static class Report
         }
 
         md.AppendLine();
-        md.AppendLine("## Fetch cost with history (processing at concurrency 10)");
+        md.AppendLine("## Fetch cost with history (processing at concurrency 10, the better of two alternated drains each)");
         md.AppendLine();
         md.AppendLine("| provider | empty table (jobs/s) | with finished rows (jobs/s) | ratio | target |");
         md.AppendLine("|---|---:|---:|---:|---|");
