@@ -26,6 +26,7 @@ internal sealed class BenchHost : IAsyncDisposable
         Storage = services.GetRequiredService<IJobStorage>();
         Counter = services.GetRequiredService<DrainCounter>();
         Latency = services.GetRequiredService<LatencyProbe>();
+        Running = services.GetRequiredService<RunningJobs>();
         _worker = services.GetService<WorkerHost>();
     }
 
@@ -36,6 +37,9 @@ internal sealed class BenchHost : IAsyncDisposable
     public DrainCounter Counter { get; }
 
     public LatencyProbe Latency { get; }
+
+    /// <summary>The attempts the worker holds, from lease to written outcome.</summary>
+    public RunningJobs Running { get; }
 
     /// <summary>The PostgreSQL schema of this host's store; null for other providers.</summary>
     public string? PostgresSchema { get; private set; }
