@@ -29,6 +29,10 @@ internal sealed class HandlerRun : IValueTaskSource<byte[]?>, IThreadPoolWorkIte
     private ITimer? _graceTimer;
     private Task<byte[]?>? _handler;
 
+    // The executor's context (its log scope, its trace activity, the caller's async locals), which the handler
+    // must see as Task.Run would have shown it; the pool's work item alone does not carry it.
+    private ExecutionContext? _executionContext;
+
     // Counts the two parties of an abandoned attempt's clean-up: the engine handing it over, and the handler
     // ending (or never starting). Whoever comes second runs it, so it runs exactly once, after both.
     private int _cleanupParties;
@@ -54,6 +58,7 @@ internal sealed class HandlerRun : IValueTaskSource<byte[]?>, IThreadPoolWorkIte
     /// <remarks>Awaited once, by the executor.</remarks>
     public ValueTask<byte[]?> Start()
     {
+        _executionContext = ExecutionContext.Capture();
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return new ValueTask<byte[]?>(this, _outcome.Version);
     }
@@ -98,6 +103,18 @@ internal sealed class HandlerRun : IValueTaskSource<byte[]?>, IThreadPoolWorkIte
             return;
         }
 
+        if (_executionContext is { } context)
+        {
+            ExecutionContext.Run(context, static state => ((HandlerRun)state!).Invoke(), this);
+        }
+        else
+        {
+            Invoke();
+        }
+    }
+
+    private void Invoke()
+    {
         Task<byte[]?> handler;
         try
         {

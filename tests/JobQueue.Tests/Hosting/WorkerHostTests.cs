@@ -292,6 +292,18 @@ public sealed class WorkerHostTests
     }
 
     [Fact]
+    public async Task Execute_HandlerLogs_CarryTheJobsScope()
+    {
+        await using TestHost host = await Hosts.StartAsync(_probe, q => q.AddJob<LoggingJob>());
+
+        JobId id = await host.Client.EnqueueAsync(new LoggingArgs("from the handler"));
+        await host.WaitAsync(id);
+
+        // The handler runs on a pool thread; the engine's execution context (log scope, trace) must go with it.
+        host.Logs.Entries.Should().Contain(e => e.EventId.Id == LoggingJob.EventId && e.Scope == $"Job {id} (test-logging) in default, attempt 1");
+    }
+
+    [Fact]
     public async Task Execute_JobScope_LogsCarryJobIdNameQueueAndAttempt()
     {
         await using TestHost host = await Hosts.StartAsync(_probe);
@@ -322,5 +334,22 @@ public sealed class ScopedGateJob(Probe probe, ScopedResource resource) : IJob<S
         resource.Name = args.Name;
         await probe.GateAsync(args.Name, CancellationToken.None);
         probe.Record($"{args.Name}:done");
+    }
+}
+
+[JobName("test-logging")]
+public sealed record LoggingArgs(string Message);
+
+/// <summary>Logs its message through its own logger, as a user's handler does.</summary>
+public sealed class LoggingJob(ILogger<LoggingJob> logger) : IJob<LoggingArgs>
+{
+    public const int EventId = 4242;
+
+    public Task ExecuteAsync(LoggingArgs args, JobContext context, CancellationToken cancellationToken)
+    {
+#pragma warning disable CA1848, CA2254 // A test handler: the message is the test's own data.
+        logger.Log(LogLevel.Information, new EventId(EventId), args.Message);
+#pragma warning restore CA1848, CA2254
+        return Task.CompletedTask;
     }
 }
