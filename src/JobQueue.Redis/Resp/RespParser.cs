@@ -76,7 +76,7 @@ internal static class RespParser
                 return TryReadNumber(ref reader, out _);
 
             case (byte)'$':
-                if (!TryReadNumber(ref reader, out long length))
+                if (!TryReadBulkLength(ref reader, out long length))
                 {
                     return false;
                 }
@@ -84,11 +84,6 @@ internal static class RespParser
                 if (length == -1)
                 {
                     return true;
-                }
-
-                if (length is < 0 or > MaxBulkLength)
-                {
-                    throw new RespProtocolException($"Invalid bulk string length {length}.");
                 }
 
                 if (reader.Remaining < length + 2)
@@ -100,24 +95,9 @@ internal static class RespParser
                 return true;
 
             case (byte)'*':
-                if (!TryReadNumber(ref reader, out long count))
+                if (!TryReadArrayCount(ref reader, depth, out long count))
                 {
                     return false;
-                }
-
-                if (count == -1)
-                {
-                    return true;
-                }
-
-                if (count is < 0 or > MaxArrayLength)
-                {
-                    throw new RespProtocolException($"Invalid array length {count}.");
-                }
-
-                if (depth >= MaxDepth)
-                {
-                    throw new RespProtocolException($"Arrays nested deeper than {MaxDepth} levels.");
                 }
 
                 for (long i = 0; i < count; i++)
@@ -183,10 +163,52 @@ internal static class RespParser
         }
     }
 
+    /// <summary>A bulk string's length line: -1 (null) or a length Redis itself could send.</summary>
+    private static bool TryReadBulkLength(ref SequenceReader<byte> reader, out long length)
+    {
+        if (!TryReadNumber(ref reader, out length))
+        {
+            return false;
+        }
+
+        if (length != -1 && length is < 0 or > MaxBulkLength)
+        {
+            throw new RespProtocolException($"Invalid bulk string length {length}.");
+        }
+
+        return true;
+    }
+
+    /// <summary>An array's count line: -1 (null) or a count within bounds, at a nesting depth within bounds.</summary>
+    private static bool TryReadArrayCount(ref SequenceReader<byte> reader, int depth, out long count)
+    {
+        if (!TryReadNumber(ref reader, out count))
+        {
+            return false;
+        }
+
+        if (count == -1)
+        {
+            return true;
+        }
+
+        if (count is < 0 or > MaxArrayLength)
+        {
+            throw new RespProtocolException($"Invalid array length {count}.");
+        }
+
+        if (depth >= MaxDepth)
+        {
+            throw new RespProtocolException($"Arrays nested deeper than {MaxDepth} levels.");
+        }
+
+        return true;
+    }
+
     private static bool TryReadBulk(ref SequenceReader<byte> reader, out RespValue? value)
     {
         value = null;
-        if (!TryReadNumber(ref reader, out long length))
+        if (!TryReadBulkLength(ref reader, out long length))
         {
             return false;
         }
@@ -195,11 +217,6 @@ internal static class RespParser
         {
             value = RespValue.Null;
             return true;
-        }
-
-        if (length is < 0 or > MaxBulkLength)
-        {
-            throw new RespProtocolException($"Invalid bulk string length {length}.");
         }
 
         if (reader.Remaining < length + 2)
@@ -222,7 +239,7 @@ internal static class RespParser
     private static bool TryReadArray(ref SequenceReader<byte> reader, int depth, out RespValue? value)
     {
         value = null;
-        if (!TryReadNumber(ref reader, out long count))
+        if (!TryReadArrayCount(ref reader, depth, out long count))
         {
             return false;
         }
@@ -231,16 +248,6 @@ internal static class RespParser
         {
             value = RespValue.Null;
             return true;
-        }
-
-        if (count is < 0 or > MaxArrayLength)
-        {
-            throw new RespProtocolException($"Invalid array length {count}.");
-        }
-
-        if (depth >= MaxDepth)
-        {
-            throw new RespProtocolException($"Arrays nested deeper than {MaxDepth} levels.");
         }
 
         // Each item takes at least 3 bytes (":0\r\n" or "$-1\r\n" and more), so a count the buffer cannot
