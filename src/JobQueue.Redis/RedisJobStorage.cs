@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -425,17 +424,11 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         }
         else if (channel == _doneChannel)
         {
-            // One message per script names every job it finished, separated by commas (see RedisScripts).
-            ReadOnlySpan<byte> rest = payload;
-            while (!rest.IsEmpty)
+            // One message per script names every job it finished, separated by commas (see RedisScripts); it is
+            // decoded only when someone waits.
+            if (_finishWaiters.AnyWaiting)
             {
-                int comma = rest.IndexOf((byte)',');
-                ReadOnlySpan<byte> one = comma < 0 ? rest : rest[..comma];
-                rest = comma < 0 ? [] : rest[(comma + 1)..];
-                if (Utf8Parser.TryParse(one, out Guid guid, out int used, 'D') && used == one.Length)
-                {
-                    _finishWaiters.Finished(new JobId(guid));
-                }
+                _finishWaiters.Finished(Encoding.UTF8.GetString(payload));
             }
         }
     }

@@ -37,6 +37,39 @@ internal sealed class FinishWaiters
         entry?.Finished.TrySetResult();
     }
 
+    /// <summary>True while anyone waits; a busy worker finishes many jobs nobody waits for.</summary>
+    public bool AnyWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Answers the waiters of every job in a comma-separated list of ids, the form in which a store announces
+    /// the jobs one write finished; what is not an id is skipped. With nobody waiting, nothing is parsed.
+    /// </summary>
+    public void Finished(ReadOnlySpan<char> commaSeparatedIds)
+    {
+        // A waiter that registers after this check reads the job after the finish was committed, so it sees it.
+        if (!AnyWaiting)
+        {
+            return;
+        }
+
+        foreach (Range range in commaSeparatedIds.Split(','))
+        {
+            if (Guid.TryParse(commaSeparatedIds[range], out Guid id))
+            {
+                Finished(new JobId(id));
+            }
+        }
+    }
+
     /// <summary>Wakes every waiter: after a lost connection any finish may have been missed, so all read again.</summary>
     public void All()
     {
