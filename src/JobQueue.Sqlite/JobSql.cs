@@ -20,12 +20,41 @@ internal static class JobSql
         VALUES ($id, 0, 0, 0, 0, $success_job_id, $failure_job_id, $now);
         """;
 
-    public const string InsertJob = """
+    /// <summary>The columns a job insert writes, in the order of its values; the others keep their defaults.</summary>
+    private const string InsertJobColumns = """
         INSERT INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
             retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent)
+        """;
+
+    /// <summary>The number of values <see cref="InsertJobColumns"/> takes per row.</summary>
+    public const int InsertJobValueCount = 15;
+
+    public const string InsertJob = InsertJobColumns + """
         VALUES ($id, $name, $queue, $state, $priority, $arguments, $max_attempts, $timeout_ticks,
             $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent);
         """;
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> jobs in one statement, with numbered parameters: row r's value of column c
+    /// (both from 0, columns as in <see cref="InsertJobColumns"/>) is parameter r * 15 + c + 1. Every value is a
+    /// parameter; only the number of rows is written into the SQL.
+    /// </summary>
+    public static string InsertJobs(int rows)
+    {
+        var sql = new System.Text.StringBuilder(InsertJobColumns).Append("VALUES ");
+        for (int row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "(" : ", (");
+            for (int column = 0; column < InsertJobValueCount; column++)
+            {
+                sql.Append(column == 0 ? "?" : ", ?").Append((row * InsertJobValueCount) + column + 1);
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.Append(';').ToString();
+    }
 
     /// <summary>The live holder of a key: a job that exists and is neither Failed (4) nor Cancelled (5).</summary>
     public const string FindLiveIdempotencyKey = """

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -44,6 +45,7 @@ internal sealed class SqliteJobWriter
         SqliteCommand? findKey = null;
 
         var results = new EnqueueResult[request.Jobs.Count];
+        var rows = new List<JobRow>(request.Jobs.Count + 2);
         var keysInRequest = new Dictionary<string, JobId>(StringComparer.Ordinal);
         var newChildren = new Dictionary<BatchId, int>();
         for (int i = 0; i < request.Jobs.Count; i++)
@@ -69,7 +71,7 @@ internal sealed class SqliteJobWriter
             }
 
             JobState state = job.RunAt > request.Now ? JobState.Scheduled : JobState.Enqueued;
-            Insert(job, state, job.BatchId, isCallback: false, request.Now);
+            rows.Add(new JobRow(job, state, job.BatchId, IsCallback: false));
             if (job.BatchId is { } batchId)
             {
                 newChildren[batchId] = newChildren.GetValueOrDefault(batchId) + 1;
@@ -85,10 +87,14 @@ internal sealed class SqliteJobWriter
                 if (callback is not null)
                 {
                     // Callbacks wait, uncounted, until a child's end releases or cancels them (BatchAccounting).
-                    Insert(callback, JobState.Awaiting, created.Id, isCallback: true, request.Now);
+                    rows.Add(new JobRow(callback, JobState.Awaiting, created.Id, IsCallback: true));
                 }
             }
         }
+
+        // Written together after the loop: the key checks above read only rows stored before this request, and
+        // keys repeated within it are caught by keysInRequest.
+        Insert(CollectionsMarshal.AsSpan(rows), request.Now);
 
         foreach ((BatchId batchId, int count) in newChildren)
         {
@@ -345,37 +351,48 @@ internal sealed class SqliteJobWriter
         return deleted;
     }
 
-    /// <summary>Inserts one job with one compiled statement, rebound per job however many jobs the request has.</summary>
-    private void Insert(NewJob job, JobState state, BatchId? batchId, bool isCallback, DateTimeOffset now)
+    /// <summary>Inserts the rows with compiled statements, several rows per statement where the write lock is held.</summary>
+    private void Insert(ReadOnlySpan<JobRow> rows, DateTimeOffset now)
     {
-        if (_commands.JobInsert is { } byPosition)
+        if (_commands.JobInserter is { } byPosition)
         {
-            byPosition.Execute(job, state, batchId, isCallback, now);
+            byPosition.Insert(rows, now);
         }
         else
         {
-            _commands.Get(JobSql.InsertJob)
-                .With("$id", job.Id)
-                .With("$name", job.Name)
-                .With("$queue", job.Queue)
-                .With("$state", (int)state)
-                .With("$priority", job.Priority)
-                .With("$arguments", job.Arguments)
-                .With("$max_attempts", job.MaxAttempts)
-                .With("$timeout_ticks", job.Timeout.Ticks)
-                .With("$retry_delay_ticks", job.RetryDelay.Ticks)
-                .With("$run_at", job.RunAt)
-                .With("$now", now)
-                .With("$idempotency_key", isCallback ? null : job.IdempotencyKey)
-                .With("$batch_id", batchId)
-                .With("$is_batch_callback", isCallback ? 1 : 0)
-                .With("$trace_parent", job.TraceParent)
-                .ExecuteNonQuery();
+            SqliteCommand command = _commands.Get(JobSql.InsertJob);
+            foreach (JobRow row in rows)
+            {
+                NewJob job = row.Job;
+                command
+                    .With("$id", job.Id)
+                    .With("$name", job.Name)
+                    .With("$queue", job.Queue)
+                    .With("$state", (int)row.State)
+                    .With("$priority", job.Priority)
+                    .With("$arguments", job.Arguments)
+                    .With("$max_attempts", job.MaxAttempts)
+                    .With("$timeout_ticks", job.Timeout.Ticks)
+                    .With("$retry_delay_ticks", job.RetryDelay.Ticks)
+                    .With("$run_at", job.RunAt)
+                    .With("$now", now)
+                    .With("$idempotency_key", row.IsCallback ? null : job.IdempotencyKey)
+                    .With("$batch_id", row.BatchId)
+                    .With("$is_batch_callback", row.IsCallback ? 1 : 0)
+                    .With("$trace_parent", job.TraceParent)
+                    .ExecuteNonQuery();
+            }
         }
 
-        if (state == JobState.Enqueued)
+        // One lookup per run of rows on the same queue (the jobs of a request mostly share theirs).
+        string? lastQueue = null;
+        foreach (JobRow row in rows)
         {
-            Effects.ReadyQueues.Add(job.Queue);
+            if (row.State == JobState.Enqueued && !ReferenceEquals(row.Job.Queue, lastQueue))
+            {
+                lastQueue = row.Job.Queue;
+                Effects.ReadyQueues.Add(lastQueue);
+            }
         }
     }
 

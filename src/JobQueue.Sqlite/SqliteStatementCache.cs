@@ -17,7 +17,7 @@ internal sealed class SqliteStatementCache : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly bool _writeLockHeld;
-    private JobInsertStatement? _jobInsert;
+    private JobInserter? _jobInserter;
 
     /// <param name="connection">The open connection the commands run on.</param>
     /// <param name="writeLockHeld">
@@ -49,18 +49,18 @@ internal sealed class SqliteStatementCache : IDisposable
     }
 
     /// <summary>
-    /// The job insert bound by position, compiled at first use and kept; null unless the write lock is held. It
-    /// steps SQLite directly, without Microsoft.Data.Sqlite's retry of a busy statement, so it serves only the
+    /// The job inserts bound by position, compiled at first use and kept; null unless the write lock is held. They
+    /// step SQLite directly, without Microsoft.Data.Sqlite's retry of a busy statement, so they serve only the
     /// store's BEGIN IMMEDIATE transactions, never an application's transaction that may still have to wait for
     /// the lock.
     /// </summary>
-    public JobInsertStatement? JobInsert => _writeLockHeld ? _jobInsert ??= new JobInsertStatement(_connection) : null;
+    public JobInserter? JobInserter => _writeLockHeld ? _jobInserter ??= new JobInserter(_connection) : null;
 
     /// <summary>Finalizes the compiled statements; the connection stays open for its owner to close.</summary>
     public void Dispose()
     {
-        _jobInsert?.Dispose();
-        _jobInsert = null;
+        _jobInserter?.Dispose();
+        _jobInserter = null;
         foreach (SqliteCommand command in _commands.Values)
         {
             command.Dispose();

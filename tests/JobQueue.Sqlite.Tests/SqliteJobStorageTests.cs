@@ -98,6 +98,39 @@ public sealed class SqliteJobStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task EnqueueAsync_RequestsOfManyJobsWithMixedFields_StoreEachJobsOwnValues()
+    {
+        // 75 jobs run as statements of 64, 8 and 1 rows, each binding only what changed since its last row: every
+        // field varies here, between jobs and between the two requests, so any value left over would show.
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob[] first = Enumerable.Range(0, 75).Select(i => MixedJob(i, seed: 0)).ToArray();
+        NewJob[] second = Enumerable.Range(0, 75).Select(i => MixedJob(i, seed: 1)).ToArray();
+
+        await store.EnqueueAsync(TestJobs.Request(first), CancellationToken.None);
+        await store.EnqueueAsync(new EnqueueRequest { Jobs = second, Now = TestJobs.Now.AddSeconds(1) }, CancellationToken.None);
+
+        NewJob[] all = [.. first, .. second];
+        IReadOnlyList<StoredJob?> stored = await store.GetJobsAsync(all.Select(job => job.Id).ToList(), CancellationToken.None);
+        for (int i = 0; i < all.Length; i++)
+        {
+            NewJob job = all[i];
+            StoredJob actual = stored[i]!;
+            actual.Name.Should().Be(job.Name);
+            actual.Queue.Should().Be(job.Queue);
+            actual.Priority.Should().Be(job.Priority);
+            actual.Arguments.Should().Equal(job.Arguments);
+            actual.MaxAttempts.Should().Be(job.MaxAttempts);
+            actual.Timeout.Should().Be(job.Timeout);
+            actual.RetryDelay.Should().Be(job.RetryDelay);
+            actual.RunAt.Should().Be(job.RunAt);
+            actual.EnqueuedAt.Should().Be(i < first.Length ? TestJobs.Now : TestJobs.Now.AddSeconds(1));
+            actual.State.Should().Be(job.RunAt > actual.EnqueuedAt ? JobState.Scheduled : JobState.Enqueued);
+            actual.IdempotencyKey.Should().Be(job.IdempotencyKey);
+            actual.TraceParent.Should().Be(job.TraceParent);
+        }
+    }
+
+    [Fact]
     public async Task FetchAsync_MixedPriorities_ReturnsFetchOrder()
     {
         SqliteJobStorage store = _database.CreateStore();
@@ -439,4 +472,18 @@ public sealed class SqliteJobStorageTests : IDisposable
             leased.AddRange(batch.Select(job => job.Id));
         }
     }
+
+    private static NewJob MixedJob(int i, int seed) => TestJobs.New(
+        queue: (i + seed) % 3 == 0 ? "other" : "default",
+        runAt: (i + seed) % 4 == 0 ? TestJobs.Now.AddMinutes(i) : TestJobs.Now.AddSeconds(-i),
+        priority: (i * (seed + 1)) % 5,
+        maxAttempts: 1 + ((i + seed) % 2),
+        idempotencyKey: (i + seed) % 6 == 0 ? $"key-{seed}-{i}" : null) with
+    {
+        Name = (i + seed) % 2 == 0 ? "even" : "odd-" + i,
+        Arguments = i % 10 == 9 ? [] : System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i},\"s\":{seed}}}"),
+        Timeout = TimeSpan.FromSeconds(10 + ((i + seed) % 3)),
+        RetryDelay = TimeSpan.FromMilliseconds((i % 2) * 500),
+        TraceParent = (i + seed) % 7 == 0 ? null : (i + seed) % 7 == 1 ? string.Empty : $"00-{i:x32}-{seed + 1:x16}-01",
+    };
 }
