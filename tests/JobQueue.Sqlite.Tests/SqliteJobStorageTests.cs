@@ -98,6 +98,19 @@ public sealed class SqliteJobStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task GetQueueStatisticsAsync_Plan_ScansOnlyCoveringPartialIndexes()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+
+        List<string> plan = ExplainQueryPlan(JobSql.QueueStatistics);
+
+        plan.Where(step => step.StartsWith("SCAN", StringComparison.Ordinal)).Should().BeEquivalentTo(
+            "SCAN jobqueue_jobs USING COVERING INDEX jobqueue_jobs_queue_state",
+            "SCAN jobqueue_jobs USING COVERING INDEX jobqueue_jobs_ready");
+    }
+
+    [Fact]
     public async Task EnqueueAsync_RequestsOfManyJobsWithMixedFields_StoreEachJobsOwnValues()
     {
         // 75 jobs run as statements of 64, 8 and 1 rows, each binding only what changed since its last row: every
@@ -486,4 +499,19 @@ public sealed class SqliteJobStorageTests : IDisposable
         RetryDelay = TimeSpan.FromMilliseconds((i % 2) * 500),
         TraceParent = (i + seed) % 7 == 0 ? null : (i + seed) % 7 == 1 ? string.Empty : $"00-{i:x32}-{seed + 1:x16}-01",
     };
+
+    private List<string> ExplainQueryPlan(string sql)
+    {
+        using SqliteConnection connection = _database.OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
+    }
 }

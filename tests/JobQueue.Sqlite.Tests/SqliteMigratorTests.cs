@@ -1,3 +1,5 @@
+using JobQueue.Sqlite.Migrations;
+using JobQueue.Storage;
 using JobQueue.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -69,6 +71,61 @@ public sealed class SqliteMigratorTests : IDisposable
         Func<Task> use = async () => await _database.CreateStore().GetQueueStatisticsAsync(CancellationToken.None);
 
         await use.Should().ThrowAsync<InvalidOperationException>().WithMessage("*version 999*Upgrade the JobQueue.Sqlite package*");
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseOfVersion1WithJobs_UpgradesInPlaceAndKeepsEveryJob()
+    {
+        // A file as the previous package left it: schema version 1, with jobs in several states written through the
+        // same insert and update statements, which version 2 did not change.
+        NewJob low = TestJobs.New(priority: 0);
+        NewJob high = TestJobs.New(priority: 5);
+        NewJob early = TestJobs.New(priority: 0, runAt: TestJobs.Now.AddSeconds(-10));
+        NewJob later = TestJobs.New(runAt: TestJobs.Now.AddHours(1));
+        NewJob done = TestJobs.New(queue: "other");
+        using (SqliteConnection connection = _database.OpenConnection())
+        {
+            using (SqliteTransaction transaction = connection.BeginTransaction())
+            {
+                Execute(connection, transaction, SqliteMigrations.VersionTableSql);
+                Execute(connection, transaction, SqliteMigrations.All[0].Sql);
+                Execute(connection, transaction, "INSERT INTO jobqueue_schema_version (version, applied_at) VALUES (1, 0);");
+                using var commands = new SqliteStatementCache(connection, writeLockHeld: false) { Transaction = transaction };
+                var writer = new SqliteJobWriter(commands);
+                writer.Enqueue(TestJobs.Request(low, high, early, later, done));
+                StoredJob leased = writer.Fetch(TestJobs.Fetch(queue: "other")).Single();
+                writer.Complete([TestJobs.Completion(leased)]);
+                transaction.Commit();
+            }
+        }
+
+        SqliteJobStorage store = _database.CreateStore();
+        IReadOnlyList<QueueStatistics> statistics = await store.GetQueueStatisticsAsync(CancellationToken.None);
+        IReadOnlyList<StoredJob> leasedAfter = await store.FetchAsync(TestJobs.Fetch(), CancellationToken.None);
+
+        ReadVersions().Should().Equal(Enumerable.Range(1, JobQueueSqliteSchema.LatestVersion));
+        statistics.Should().BeEquivalentTo(new[]
+        {
+            new QueueStatistics { Queue = "default", Enqueued = 3, Scheduled = 1 },
+            new QueueStatistics { Queue = "other", Succeeded = 1 },
+        });
+        leasedAfter.Select(job => job.Id).Should().Equal(high.Id, early.Id, low.Id);
+        (await store.GetQueueStatisticsAsync(CancellationToken.None)).Should().BeEquivalentTo(new[]
+        {
+            new QueueStatistics { Queue = "default", Running = 3, Scheduled = 1 },
+            new QueueStatistics { Queue = "other", Succeeded = 1 },
+        });
+        ReadIndex("jobqueue_jobs_queue_state").Should().Contain("WHERE state <> 1");
+        ReadIndex("jobqueue_jobs_ready").Should().Contain("(queue, priority DESC, run_at)");
+    }
+
+    private string ReadIndex(string name)
+    {
+        using SqliteConnection connection = _database.OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $name;";
+        command.Parameters.AddWithValue("$name", name);
+        return (string)command.ExecuteScalar()!;
     }
 
     private List<int> ReadVersions()

@@ -84,6 +84,18 @@ internal static class SqliteMigrations
 
             CREATE INDEX jobqueue_batches_finished ON jobqueue_batches (finished_at) WHERE finished_at IS NOT NULL;
             """),
+        new(2, "fewer index entries per enqueued job", """
+            -- An Enqueued job was in jobqueue_jobs_queue_state as well as in jobqueue_jobs_ready. The ready index
+            -- already lists Enqueued jobs by queue first, so statistics count them there (a covering scan), and
+            -- this index keeps only the other states: an enqueued job writes one index entry fewer.
+            DROP INDEX jobqueue_jobs_queue_state;
+            CREATE INDEX jobqueue_jobs_queue_state ON jobqueue_jobs (queue, state) WHERE state <> 1;
+
+            -- Every index entry ends with the rowid (seq) anyway, so the ready index is still in fetch order
+            -- (queue, priority DESC, run_at, seq) without storing seq a second time in each entry.
+            DROP INDEX jobqueue_jobs_ready;
+            CREATE INDEX jobqueue_jobs_ready ON jobqueue_jobs (queue, priority DESC, run_at) WHERE state = 1;
+            """),
     ];
 
     /// <summary>The SQL of every migration after <paramref name="fromVersion"/>, each followed by its version record.</summary>
