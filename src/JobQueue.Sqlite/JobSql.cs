@@ -22,14 +22,14 @@ internal static class JobSql
 
     /// <summary>The columns a job insert writes, in the order of its values; the others keep their defaults.</summary>
     private const string InsertJobColumns = """
-        INSERT INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+        INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
             retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent)
         """;
 
     /// <summary>The number of values <see cref="InsertJobColumns"/> takes per row.</summary>
     public const int InsertJobValueCount = 15;
 
-    public const string InsertJob = InsertJobColumns + """
+    public const string InsertJob = "INSERT " + InsertJobColumns + """
         VALUES ($id, $name, $queue, $state, $priority, $arguments, $max_attempts, $timeout_ticks,
             $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent);
         """;
@@ -39,9 +39,16 @@ internal static class JobSql
     /// (both from 0, columns as in <see cref="InsertJobColumns"/>) is parameter r * 15 + c + 1. Every value is a
     /// parameter; only the number of rows is written into the SQL.
     /// </summary>
+    /// <remarks>
+    /// OR FAIL, not the default OR ABORT: to undo its own rows on a constraint error, an ABORT statement of many
+    /// rows copies every page it changes to a statement journal first, a cost on every page of every bulk insert.
+    /// A FAIL statement leaves its earlier rows in place instead, which is only safe because the store's own write
+    /// transaction is rolled back as a whole on any error (<see cref="SqliteWriteConnection.Write{T}"/>); an
+    /// application's transaction, which may go on after an error, uses <see cref="InsertJob"/>.
+    /// </remarks>
     public static string InsertJobs(int rows)
     {
-        var sql = new System.Text.StringBuilder(InsertJobColumns).Append("VALUES ");
+        var sql = new System.Text.StringBuilder("INSERT OR FAIL ").Append(InsertJobColumns).Append("VALUES ");
         for (int row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "(" : ", (");

@@ -144,6 +144,24 @@ public sealed class SqliteJobStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task EnqueueAsync_RowInLaterStatementViolatesConstraint_WritesNothingOfTheRequest()
+    {
+        // The 70th job repeats the first one's id: it fails in the second insert statement (rows 65 to 72), after the
+        // first statement's 64 rows and five rows of its own went in (INSERT OR FAIL keeps those): all must go.
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob[] jobs = Enumerable.Range(0, 75).Select(_ => TestJobs.New()).ToArray();
+        jobs[69] = jobs[69] with { Id = jobs[0].Id };
+
+        Func<Task> enqueue = async () => await store.EnqueueAsync(TestJobs.Request(jobs), CancellationToken.None);
+
+        await enqueue.Should().ThrowAsync<SqliteException>();
+        (await store.GetQueueStatisticsAsync(CancellationToken.None)).Should().BeEmpty();
+        NewJob after = TestJobs.New();
+        await store.EnqueueAsync(TestJobs.Request(after), CancellationToken.None);
+        (await store.FetchAsync(TestJobs.Fetch(), CancellationToken.None)).Should().ContainSingle().Which.Id.Should().Be(after.Id);
+    }
+
+    [Fact]
     public async Task FetchAsync_MixedPriorities_ReturnsFetchOrder()
     {
         SqliteJobStorage store = _database.CreateStore();
