@@ -34,7 +34,7 @@ internal static class Report
         const string SqliteOne = "INSERT, 1 row per transaction";
         yield return new("SQLite", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Sqlite", SqliteOne, "sqlite.insert.one");
         yield return new("SQLite", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Sqlite", SqliteOne, "sqlite.insert.one");
-        yield return new("SQLite", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Sqlite", "INSERT, 1,000 rows per transaction", "sqlite.insert.bulk");
+        yield return new("SQLite", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Sqlite", "INSERT, 1,000 rows per transaction, 50 per statement", "sqlite.insert.bulk");
         yield return new("SQLite", "processing no-op, concurrency 10", "Sqlite.drain.c10", SqliteOne, "sqlite.insert.one");
         yield return new("SQLite", "processing no-op, concurrency 50", "Sqlite.drain.c50", SqliteOne, "sqlite.insert.one");
 
