@@ -34,6 +34,9 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     private readonly WorkSignals _work = new();
     private readonly FinishWaiters _finishWaiters = new();
 
+    // Whether this store has run RedisScripts.Migrate; see MigrateThenEvalAsync.
+    private volatile bool _migrated;
+
     // Per queue, the subscriber epoch in which its backlog was last checked; see WaitForWorkAsync.
     private readonly ConcurrentDictionary<string, long> _checkedEpochs = new(StringComparer.Ordinal);
 
@@ -403,7 +406,19 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     private RespCommand Arguments() => new RespCommand().Add(_prefix);
 
     private Task<RespValue> EvalAsync(RedisScript script, RespCommand args, CancellationToken cancellationToken)
-        => _client.EvalAsync(script, _keys, args, cancellationToken);
+        => _migrated ? _client.EvalAsync(script, _keys, args, cancellationToken) : MigrateThenEvalAsync(script, args, cancellationToken);
+
+    /// <summary>
+    /// The first script call of this store brings data of an earlier version to the current layout first
+    /// (<see cref="RedisScripts.Migrate"/>). Concurrent first calls may each run it: it is idempotent, and every
+    /// script reads only what both layouts keep, so a call that overtakes the migration still sees correct data.
+    /// </summary>
+    private async Task<RespValue> MigrateThenEvalAsync(RedisScript script, RespCommand args, CancellationToken cancellationToken)
+    {
+        await _client.EvalAsync(RedisScripts.Migrate, _keys, Arguments(), cancellationToken).ConfigureAwait(false);
+        _migrated = true;
+        return await _client.EvalAsync(script, _keys, args, cancellationToken).ConfigureAwait(false);
+    }
 
     private async ValueTask<IReadOnlyList<bool>> RunPerItemAsync(RedisScript script, int count, RespCommand args, CancellationToken cancellationToken)
     {

@@ -75,14 +75,13 @@ internal static class RedisScripts
           end
         end
 
-        -- Moves a job between the state indexes that queries and statistics read; the caller sets the hash's 's'.
+        -- Moves a job between the per-queue-per-state indexes that queries and statistics read; the caller sets the
+        -- hash's 's'. These are the only enqueue-order indexes: one entry per job instead of one in each of a global,
+        -- a per-queue and a per-state set as well, since sorted-set writes were most of an enqueue's server time.
+        -- Queries across queues or states merge the few sets they span (see the query script).
         local function index(id, q, seq, old, new)
-          if old then
-            zset(P .. 'qs:' .. q .. ':' .. old, id, false)
-            zset(P .. 'state:' .. old, id, false)
-          end
+          if old then zset(P .. 'qs:' .. q .. ':' .. old, id, false) end
           zset(P .. 'qs:' .. q .. ':' .. new, id, seq)
-          zset(P .. 'state:' .. new, id, seq)
         end
 
         -- A job's member in its queue's ready set; the hash does not keep it (ra and seq give it back), since
@@ -211,6 +210,27 @@ internal static class RedisScripts
 
         """;
 
+    /// <summary>The data layout the scripts write; <see cref="Migrate"/> brings older data up to it.</summary>
+    public const string SchemaVersion = "2";
+
+    /// <summary>ARGV: P. Returns 1 when it changed something, else 0. Safe to run any number of times, by any host.</summary>
+    /// <remarks>
+    /// Schema 1 kept three enqueue-order indexes beside qs:Q:S: jobs (every job), queue:Q and state:S. Schema 2
+    /// answers those queries from qs:Q:S alone, so the old sets are only dead weight: every job in them is also in
+    /// its qs:Q:S set, and no script reads them. They are unlinked (freed off the server's main thread). The check
+    /// for P..'jobs' catches a host of the previous version that wrote them again after an earlier migration.
+    /// </remarks>
+    public static readonly RedisScript Migrate = new("migrate", """
+        local P = ARGV[1]
+        if redis.call('GET', P .. 'schema') == '2' and redis.call('EXISTS', P .. 'jobs') == 0 then return 0 end
+        local dead = { P .. 'jobs' }
+        for s = 0, 6 do dead[#dead + 1] = P .. 'state:' .. s end
+        for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do dead[#dead + 1] = P .. 'queue:' .. q end
+        for i = 1, #dead, 1000 do redis.call('UNLINK', unpack(dead, i, math.min(i + 999, #dead))) end
+        redis.call('SET', P .. 'schema', '2')
+        return 1
+        """);
+
     /// <summary>ARGV: P, nowTicks, nowUs, newBatchId or '', jobCount, then per job the fields of <see cref="EnqueueFields"/>.</summary>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
         local nowt, nowus, nb, n = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -313,8 +333,6 @@ internal static class RedisScripts
               zset(P .. 'scheduled', id, rus)
             end
             redis.call('HSET', j, unpack(h))
-            zset(P .. 'jobs', id, seq)
-            zset(P .. 'queue:' .. q, id, seq)
             index(id, q, seq, false, st)
             if not queues[q] then
               queues[q] = true
@@ -571,35 +589,50 @@ internal static class RedisScripts
         local q, s, b, offset, limit = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
         local r = {}
         if limit <= 0 then return r end
-        -- The narrowest index serves the query; filters it cannot express are checked per job.
-        local key, fq, fs = nil, '', ''
-        if b ~= '' then key, fq, fs = P .. 'batchjobs:' .. b, q, s
-        elseif q ~= '' and s ~= '' then key = P .. 'qs:' .. q .. ':' .. s
-        elseif q ~= '' then key = P .. 'queue:' .. q
-        elseif s ~= '' then key = P .. 'state:' .. s
-        else key = P .. 'jobs' end
-        if fq == '' and fs == '' then
-          for _, id in ipairs(redis.call('ZREVRANGE', key, offset, offset + limit - 1)) do
-            local job = read(id)
-            if job then r[#r + 1] = job end
-          end
-          return r
-        end
-        local skipped, start = 0, 0
-        while #r < limit do
-          local ids = redis.call('ZREVRANGE', key, start, start + 199)
-          if #ids == 0 then break end
-          start = start + #ids
-          for _, id in ipairs(ids) do
-            local f = redis.call('HMGET', jk(id), 'q', 's')
-            if f[1] and (fq == '' or f[1] == fq) and (fs == '' or f[2] == fs) then
-              if skipped < offset then
-                skipped = skipped + 1
-              elseif #r < limit then
-                r[#r + 1] = read(id)
+        if b ~= '' then
+          -- A batch's own index; filters it cannot express are checked per job.
+          local skipped, start = 0, 0
+          while #r < limit do
+            local ids = redis.call('ZREVRANGE', P .. 'batchjobs:' .. b, start, start + 199)
+            if #ids == 0 then break end
+            start = start + #ids
+            for _, id in ipairs(ids) do
+              local f = redis.call('HMGET', jk(id), 'q', 's')
+              if f[1] and (q == '' or f[1] == q) and (s == '' or f[2] == s) then
+                if skipped < offset then
+                  skipped = skipped + 1
+                elseif #r < limit then
+                  r[#r + 1] = read(id)
+                end
               end
             end
           end
+          return r
+        end
+
+        -- Every other query reads the per-queue-per-state sets it spans (one, seven for a queue, one per queue for a
+        -- state, all of them for no filter), each scored by enqueue sequence, which is unique: the newest
+        -- offset + limit of each, merged, hold the page. Queues are few, so this is a handful of range reads.
+        local queues, states = { q }, { s }
+        if q == '' then queues = redis.call('SMEMBERS', P .. 'queues') end
+        if s == '' then states = { '0', '1', '2', '3', '4', '5', '6' } end
+        local ids = {}
+        if #queues == 1 and #states == 1 then
+          ids = redis.call('ZREVRANGE', P .. 'qs:' .. queues[1] .. ':' .. states[1], offset, offset + limit - 1)
+        else
+          local all = {}
+          for _, qn in ipairs(queues) do
+            for _, sn in ipairs(states) do
+              local m = redis.call('ZREVRANGE', P .. 'qs:' .. qn .. ':' .. sn, 0, offset + limit - 1, 'WITHSCORES')
+              for i = 1, #m, 2 do all[#all + 1] = { tonumber(m[i + 1]), m[i] } end
+            end
+          end
+          table.sort(all, function(x, y) return x[1] > y[1] end)
+          for i = offset + 1, math.min(#all, offset + limit) do ids[#ids + 1] = all[i][2] end
+        end
+        for _, id in ipairs(ids) do
+          local job = read(id)
+          if job then r[#r + 1] = job end
         end
         return r
         """);
@@ -636,16 +669,16 @@ internal static class RedisScripts
           elseif f[1] < cutt then
             redis.call('DEL', j, P .. 'errors:' .. id)
             redis.call('ZREM', P .. 'finished', id)
-            redis.call('ZREM', P .. 'jobs', id)
-            redis.call('ZREM', P .. 'queue:' .. f[2], id)
-            redis.call('ZREM', P .. 'qs:' .. f[2] .. ':' .. f[3], id)
-            redis.call('ZREM', P .. 'state:' .. f[3], id)
+            local qs = P .. 'qs:' .. f[2] .. ':'
+            redis.call('ZREM', qs .. f[3], id)
             if f[5] then redis.call('ZREM', P .. 'batchjobs:' .. f[5], id) end
             if f[4] then
               local ik = P .. 'idem:' .. f[4]
               if redis.call('GET', ik) == id then redis.call('DEL', ik) end
             end
-            if redis.call('ZCARD', P .. 'queue:' .. f[2]) == 0 then redis.call('SREM', P .. 'queues', f[2]) end
+            if redis.call('EXISTS', qs .. '0', qs .. '1', qs .. '2', qs .. '3', qs .. '4', qs .. '5', qs .. '6') == 0 then
+              redis.call('SREM', P .. 'queues', f[2])
+            end
             count = count + 1
           end
         end
