@@ -8,11 +8,16 @@ namespace JobQueue.Redis;
 /// release, or a whole enqueue request can never be seen half done.
 /// </summary>
 /// <remarks>
-/// <para>Key layout, all under the prefix P (a hash tag such as "{jobqueue}:" so every key of a deployment
-/// lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID (hash), ready:QUEUE (zset,
-/// score -priority, member "runAt:seq:id" so equal priorities order by run time, then enqueue order),
-/// scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY (holder id),
-/// and the indexes jobs, queue:Q, state:S, qs:Q:S, batchjobs:B (zsets scored by enqueue sequence).</para>
+/// <para>Key layout (schema 2, see <see cref="Migrate"/>), all under the prefix P (a hash tag such as "{jobqueue}:"
+/// so every key of a deployment lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID
+/// (hash), ready:QUEUE (zset, score -priority, member "runAt:seq:id" so equal priorities order by run time, then
+/// enqueue order), scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY
+/// (holder id), the indexes qs:Q:S (one per queue and state) and batchjobs:B (zsets scored by enqueue sequence),
+/// queues (set of queue names), seq (the enqueue sequence) and schema (the layout version).</para>
+/// <para>A job hash holds n (name), q, pr, a (arguments), o ("maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAt",
+/// never changed), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
+/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress). Schema 1 wrote ma, to, rd and ea as fields of
+/// their own and at = 0; readers accept both.</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
 /// zset scores (microseconds) only narrow a range, and each candidate is re-checked against the ticks.</para>
 /// <para>Every script receives KEYS[1] = P.."jobs" so a cluster routes it to the prefix's slot, and builds
@@ -39,6 +44,19 @@ internal static class RedisScripts
             zkeys[#zkeys + 1] = key
           end
           t[member] = score
+        end
+
+        -- New members only (an enqueue's), appended without zset()'s bookkeeping; flush() writes them too.
+        local zadds, zaddkeys = {}, {}
+        local function zadd(key, score, member)
+          local t = zadds[key]
+          if not t then
+            t = {}
+            zadds[key] = t
+            zaddkeys[#zaddkeys + 1] = key
+          end
+          t[#t + 1] = score
+          t[#t + 1] = member
         end
 
         -- Finished job ids, published together by flush(): one message per script instead of one per job.
@@ -69,6 +87,11 @@ internal static class RedisScripts
             for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
           end
           zpend, zkeys = {}, {}
+          for _, key in ipairs(zaddkeys) do
+            local adds = zadds[key]
+            for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
+          end
+          zadds, zaddkeys = {}, {}
           if #done > 0 then
             redis.call('PUBLISH', P .. 'done', table.concat(done, ','))
             done = {}
@@ -314,26 +337,29 @@ internal static class RedisScripts
             local st
             if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
             local j = jk(id)
-            local h = { 'n', name, 'q', q, 'pr', pr, 'a', args, 'at', 0, 'ma', ma, 'to', to, 'rd', rd,
-              'ra', ra, 'ea', nowt, 'seq', seq, 's', st }
+            -- What no script changes and only rescue reads goes in one field, 'o' (see the key layout above), and the
+            -- attempt count 'at' is only written by the first lease: each field is a lookup and a move of the
+            -- listpack in every later HSET of this job, so eight fields cost far less than twelve.
+            local h = { 'n', name, 'q', q, 'pr', pr, 'a', args, 'o', ma .. ':' .. to .. ':' .. rd .. ':' .. nowt,
+              'ra', ra, 'seq', seq, 's', st }
             if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
             if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
             if b ~= '' then
               h[#h + 1] = 'b'; h[#h + 1] = b
-              zset(P .. 'batchjobs:' .. b, id, seq)
+              zadd(P .. 'batchjobs:' .. b, seq, id)
               if kind == 'c' then
                 h[#h + 1] = 'child'; h[#h + 1] = '1'
                 children[b] = (children[b] or 0) + 1
               end
             end
             if st == '1' then
-              zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
+              zadd(P .. 'ready:' .. q, -tonumber(pr), rmember(id, ra, seq))
               wake(q)
             elseif st == '0' then
-              zset(P .. 'scheduled', id, rus)
+              zadd(P .. 'scheduled', rus, id)
             end
             redis.call('HSET', j, unpack(h))
-            index(id, q, seq, false, st)
+            zadd(P .. 'qs:' .. q .. ':' .. st, seq, id)
             if not queues[q] then
               queues[q] = true
               redis.call('SADD', P .. 'queues', q)
@@ -388,7 +414,7 @@ internal static class RedisScripts
             local f = {}
             for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
             if f.s == '1' then
-              local at = tonumber(f.at) + 1
+              local at = tonumber(f.at or '0') + 1
               index(id, q, f.seq, '1', '2')
               redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
               zset(P .. 'leases', id, leus)
@@ -517,7 +543,9 @@ internal static class RedisScripts
         local ids = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', nowus, 'LIMIT', 0, limit)
         for _, id in ipairs(ids) do
           local j = jk(id)
-          local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr')
+          local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr', 'o')
+          -- Schema 2 keeps the maximum attempts first in 'o'; a job written by schema 1 has its own 'ma'.
+          if not f[4] and f[8] then f[4] = string.match(f[8], '^[^:]*') end
           if f[1] ~= '2' then
             zset(P .. 'leases', id, false)
           elseif f[2] <= nowt then
