@@ -72,28 +72,25 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         // The whole request is one script call, so it is one round trip however many jobs it holds, and
         // all or nothing: the script validates every job before it writes any.
-        var args = Arguments()
-            .AddTicks(request.Now)
-            .AddScore(request.Now)
-            .Add(request.Batch?.Id.ToString() ?? string.Empty);
-        int count = request.Jobs.Count + (request.Batch?.SuccessCallback is null ? 0 : 1) + (request.Batch?.FailureCallback is null ? 0 : 1);
-        args.Add(count);
+        var jobs = new List<(string Kind, NewJob Job)>(request.Jobs.Count + 2);
         for (int i = 0; i < request.Jobs.Count; i++)
         {
             NewJob job = request.Jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
-            AddNewJob(args, "c", job);
+            ArgumentNullException.ThrowIfNull(job.Arguments, nameof(request));
+            jobs.Add(("c", job));
         }
 
         if (request.Batch?.SuccessCallback is NewJob success)
         {
-            AddNewJob(args, "s", success with { BatchId = request.Batch.Id });
+            jobs.Add(("s", success with { BatchId = request.Batch.Id }));
         }
 
         if (request.Batch?.FailureCallback is NewJob failure)
         {
-            AddNewJob(args, "f", failure with { BatchId = request.Batch.Id });
+            jobs.Add(("f", failure with { BatchId = request.Batch.Id }));
         }
 
+        RespCommand args = EnqueueArguments.Build(Arguments(), request, jobs);
         RespValue reply;
         try
         {
@@ -382,25 +379,6 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
                 $"RedisStorageOptions.KeyPrefix is '{prefix}'; it must be non-empty and contain no '{{' or '}}' (the store wraps it in a hash tag itself).",
                 nameof(prefix));
         }
-    }
-
-    private static void AddNewJob(RespCommand args, string kind, NewJob job)
-    {
-        ArgumentNullException.ThrowIfNull(job.Arguments);
-        args.Add(kind)
-            .Add(job.Id.Value)
-            .Add(job.Name)
-            .Add(job.Queue)
-            .Add(job.Priority)
-            .Add(job.Arguments)
-            .Add(job.MaxAttempts)
-            .Add(job.Timeout.Ticks)
-            .Add(job.RetryDelay.Ticks)
-            .AddTicks(job.RunAt)
-            .AddScore(job.RunAt)
-            .Add(job.IdempotencyKey ?? string.Empty)
-            .Add(job.BatchId?.ToString() ?? string.Empty)
-            .Add(job.TraceParent ?? string.Empty);
     }
 
     private RespCommand Arguments() => new RespCommand().Add(_prefix);

@@ -254,12 +254,31 @@ internal static class RedisScripts
         return 1
         """);
 
-    /// <summary>ARGV: P, nowTicks, nowUs, newBatchId or '', jobCount, then per job the fields of <see cref="EnqueueFields"/>.</summary>
+    /// <summary>
+    /// ARGV: P, nowTicks, nowUs, newBatchId or '', templateCount, then per template the fields of
+    /// <see cref="EnqueueTemplateFields"/>, then per job those of <see cref="EnqueueJobFields"/>.
+    /// </summary>
+    /// <remarks>
+    /// A template holds what the jobs of a request usually share (kind, name, queue, priority, options, batch), so a
+    /// bulk request, or concurrent enqueues coalesced into one, sends it and the script prepares its key names and
+    /// hash values once instead of per job: a job's own fields are 7 arguments instead of 14.
+    /// </remarks>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
-        local nowt, nowus, nb, n = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-        local F = 14
+        local nowt, nowus, nb, nt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local TF, JF = 8, 7
+        local base = 5 + nt * TF
+        local n = (#ARGV - base) / JF
         if nb ~= '' and redis.call('EXISTS', P .. 'batch:' .. nb) == 1 then
           return redis.error_reply('JQ_BATCH_EXISTS Batch ' .. nb .. ' already exists; a new batch needs a new id.')
+        end
+
+        local T = {}
+        for t = 1, nt do
+          local o = 5 + (t - 1) * TF
+          local kind, q, pr = ARGV[o + 1], ARGV[o + 3], ARGV[o + 4]
+          T[t] = { kind = kind, name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
+            o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, b = ARGV[o + 8],
+            qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q, checked = false }
         end
 
         -- Validate everything before writing anything: a request is all or nothing.
@@ -268,15 +287,19 @@ internal static class RedisScripts
         local claimed = {}
         local newkeys = {}
         for i = 0, n - 1 do
-          local o = 5 + i * F
-          local kind, id, ik, b = ARGV[o + 1], ARGV[o + 2], ARGV[o + 12], ARGV[o + 13]
-          if kind == 'c' and b ~= '' and b ~= nb then
-            local bs = redis.call('HMGET', P .. 'batch:' .. b, 's', 'fa')
-            if not bs[1] then
-              return redis.error_reply('JQ_NO_BATCH Job ' .. id .. ' names batch ' .. b .. ', which does not exist; a child can only join a batch created in the same request or one that exists already. Nothing was written.')
-            end
-            if bs[2] then
-              return redis.error_reply('JQ_BATCH_FINISHED Job ' .. id .. ' names batch ' .. b .. ', which has already finished; children can only be added while one of its children is pending. Nothing was written.')
+          local o = base + i * JF
+          local t, id, ik = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 4]
+          local kind, b = t.kind, t.b
+          if not t.checked then
+            t.checked = true
+            if kind == 'c' and b ~= '' and b ~= nb then
+              local bs = redis.call('HMGET', P .. 'batch:' .. b, 's', 'fa')
+              if not bs[1] then
+                return redis.error_reply('JQ_NO_BATCH Job ' .. id .. ' names batch ' .. b .. ', which does not exist; a child can only join a batch created in the same request or one that exists already. Nothing was written.')
+              end
+              if bs[2] then
+                return redis.error_reply('JQ_BATCH_FINISHED Job ' .. id .. ' names batch ' .. b .. ', which has already finished; children can only be added while one of its children is pending. Nothing was written.')
+              end
             end
           end
           local holder = nil
@@ -326,40 +349,44 @@ internal static class RedisScripts
         local queues = {}
         local children = {}
         local sj, fj = false, false
+        local k = 0
         for i = 0, n - 1 do
           if results[i * 2 + 2] == 1 then
-            local o = 5 + i * F
-            local kind, id, name, q, pr, args, ma, to, rd, ra, rus, ik, b, tp =
-              ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7],
-              ARGV[o + 8], ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12], ARGV[o + 13], ARGV[o + 14]
-            nextseq = nextseq + 1
-            local seq = string.format('%016d', nextseq)
+            local o = base + i * JF
+            local t, id, args, ik, ra, rus, tp = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4],
+              ARGV[o + 5], ARGV[o + 6], ARGV[o + 7]
+            local kind, q, b = t.kind, t.q, t.b
             local st
             if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
-            local j = jk(id)
+            nextseq = nextseq + 1
+            k = k + 1
+            local seq = string.format('%016d', nextseq)
             -- What no script changes and only rescue reads goes in one field, 'o' (see the key layout above), and the
             -- attempt count 'at' is only written by the first lease: each field is a lookup and a move of the
             -- listpack in every later HSET of this job, so eight fields cost far less than twelve.
-            local h = { 'n', name, 'q', q, 'pr', pr, 'a', args, 'o', ma .. ':' .. to .. ':' .. rd .. ':' .. nowt,
-              'ra', ra, 'seq', seq, 's', st }
-            if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
-            if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
-            if b ~= '' then
-              h[#h + 1] = 'b'; h[#h + 1] = b
-              zadd(P .. 'batchjobs:' .. b, seq, id)
-              if kind == 'c' then
-                h[#h + 1] = 'child'; h[#h + 1] = '1'
-                children[b] = (children[b] or 0) + 1
+            if ik == '' and tp == '' and b == '' then
+              redis.call('HSET', newkeys[k], 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
+            else
+              local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
+              if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
+              if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+              if b ~= '' then
+                h[#h + 1] = 'b'; h[#h + 1] = b
+                zadd(P .. 'batchjobs:' .. b, seq, id)
+                if kind == 'c' then
+                  h[#h + 1] = 'child'; h[#h + 1] = '1'
+                  children[b] = (children[b] or 0) + 1
+                end
               end
+              redis.call('HSET', newkeys[k], unpack(h))
             end
             if st == '1' then
-              zadd(P .. 'ready:' .. q, -tonumber(pr), rmember(id, ra, seq))
+              zadd(t.rk, t.score, rmember(id, ra, seq))
               wake(q)
             elseif st == '0' then
               zadd(P .. 'scheduled', rus, id)
             end
-            redis.call('HSET', j, unpack(h))
-            zadd(P .. 'qs:' .. q .. ':' .. st, seq, id)
+            zadd(t.qs .. st, seq, id)
             if not queues[q] then
               queues[q] = true
               redis.call('SADD', P .. 'queues', q)
@@ -395,8 +422,11 @@ internal static class RedisScripts
         return results
         """);
 
-    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order.</summary>
-    public const int EnqueueFields = 14;
+    /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or ''.</summary>
+    public const int EnqueueTemplateFields = 8;
+
+    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or ''.</summary>
+    public const int EnqueueJobFields = 7;
 
     /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
     public static readonly RedisScript Fetch = new("fetch", Prelude + """
