@@ -35,26 +35,23 @@ internal static class RedisScripts
         -- ZREM: one call per member was most of a bulk request's cost on the server (and in its AOF). Only the
         -- last write of a member counts, exactly as if each had been applied at once, and no script reads a
         -- sorted set after writing it through zset(), so deferring them changes nothing a script can see.
-        local zpend, zkeys = {}, {}
-        local function zset(key, member, score)
-          local t = zpend[key]
+        local function pending(map, keys, key)
+          local t = map[key]
           if not t then
             t = {}
-            zpend[key] = t
-            zkeys[#zkeys + 1] = key
+            map[key] = t
+            keys[#keys + 1] = key
           end
-          t[member] = score
+          return t
         end
+
+        local zpend, zkeys = {}, {}
+        local function zset(key, member, score) pending(zpend, zkeys, key)[member] = score end
 
         -- New members only (an enqueue's), appended without zset()'s bookkeeping; flush() writes them too.
         local zadds, zaddkeys = {}, {}
         local function zadd(key, score, member)
-          local t = zadds[key]
-          if not t then
-            t = {}
-            zadds[key] = t
-            zaddkeys[#zaddkeys + 1] = key
-          end
+          local t = pending(zadds, zaddkeys, key)
           t[#t + 1] = score
           t[#t + 1] = member
         end
