@@ -34,6 +34,8 @@ if (BenchEnvironment.IsAvailable(Provider.InMemory))
     Run<RawChannelBenchmarks>(baseJob.WithInvocationCount(quick ? 4 : 16), results);
     CopyRaw("RawChannelBenchmarks.WriteThenRead", "channel.write_read", results);
     CopyRaw("RawChannelBenchmarks.ProducerConsumer", "channel.producer_consumer", results);
+    Run<RawRetainBenchmarks>(baseJob.WithInvocationCount(quick ? 8 : 32), results);
+    CopyRaw("RawRetainBenchmarks.AddRetained", "retain.add", results);
     Run<InMemoryEnqueueBenchmarks>(baseJob.WithInvocationCount(quick ? 8 : 32), results);
     Run<InMemoryProcessingBenchmarks>(baseJob.WithInvocationCount(1), results);
 }

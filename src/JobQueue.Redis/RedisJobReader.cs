@@ -11,7 +11,7 @@ namespace JobQueue.Redis;
 internal static class RedisJobReader
 {
     // The job hash fields ReadJob uses, by position in the array it fills (see JobField).
-    private const int JobFieldCount = 22;
+    private const int JobFieldCount = 23;
 
     /// <summary>Reads { id, HGETALL, errors } as built by the scripts' read(); null for a missing job.</summary>
     /// <remarks>
@@ -45,6 +45,11 @@ internal static class RedisJobReader
         }
 
         string? percent = Text(fields[14]);
+
+        // Schema 2 keeps the fields no script changes in one, 'o' (see RedisScripts); schema 1 had one field each.
+        (int maxAttempts, long timeout, long retryDelay, DateTimeOffset? enqueuedAt) = fields[22] is byte[] options
+            ? ReadOptions(options)
+            : (Int(fields[6]), Long(fields[7]), Long(fields[8]), Time(fields[10]));
         return new StoredJob
         {
             Id = JobId.Parse(parts[0].AsString()!),
@@ -54,11 +59,11 @@ internal static class RedisJobReader
             Priority = Int(fields[3]),
             Arguments = fields[4] ?? [],
             Attempt = Int(fields[5]),
-            MaxAttempts = Int(fields[6]),
-            Timeout = TimeSpan.FromTicks(Long(fields[7])),
-            RetryDelay = TimeSpan.FromTicks(Long(fields[8])),
+            MaxAttempts = maxAttempts,
+            Timeout = TimeSpan.FromTicks(timeout),
+            RetryDelay = TimeSpan.FromTicks(retryDelay),
             RunAt = Time(fields[9]) ?? default,
-            EnqueuedAt = Time(fields[10]) ?? default,
+            EnqueuedAt = enqueuedAt ?? default,
             StartedAt = Time(fields[11]),
             FinishedAt = Time(fields[12]),
             Result = fields[13],
@@ -79,6 +84,7 @@ internal static class RedisJobReader
         1 => name[0] switch
         {
             (byte)'n' => 0,
+            (byte)'o' => 22,
             (byte)'q' => 1,
             (byte)'s' => 2,
             (byte)'a' => 4,
@@ -104,6 +110,25 @@ internal static class RedisJobReader
         2 when name.SequenceEqual("le"u8) => 20,
         _ => -1,
     };
+
+    /// <summary>Schema 2's 'o': "maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAtTicks".</summary>
+    private static (int MaxAttempts, long Timeout, long RetryDelay, DateTimeOffset EnqueuedAt) ReadOptions(byte[] options)
+    {
+        ReadOnlySpan<byte> rest = options;
+        Span<long> values = stackalloc long[4];
+        for (int i = 0; i < values.Length; i++)
+        {
+            int end = i < values.Length - 1 ? rest.IndexOf((byte)':') : rest.Length;
+            if (end < 0 || !Utf8Parser.TryParse(rest[..end], out values[i], out int used) || used != end)
+            {
+                throw new FormatException($"A job's 'o' field holds '{Encoding.UTF8.GetString(options)}' where four numbers separated by ':' were expected.");
+            }
+
+            rest = i < values.Length - 1 ? rest[(end + 1)..] : [];
+        }
+
+        return (checked((int)values[0]), values[1], values[2], new DateTimeOffset(values[3], TimeSpan.Zero));
+    }
 
     public static StoredBatch? ReadBatch(BatchId id, RespValue hash)
     {

@@ -34,6 +34,9 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     private readonly WorkSignals _work = new();
     private readonly FinishWaiters _finishWaiters = new();
 
+    // Whether this store has run RedisScripts.Migrate; see MigrateThenEvalAsync.
+    private volatile bool _migrated;
+
     // Per queue, the subscriber epoch in which its backlog was last checked; see WaitForWorkAsync.
     private readonly ConcurrentDictionary<string, long> _checkedEpochs = new(StringComparer.Ordinal);
 
@@ -69,28 +72,25 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         // The whole request is one script call, so it is one round trip however many jobs it holds, and
         // all or nothing: the script validates every job before it writes any.
-        var args = Arguments()
-            .AddTicks(request.Now)
-            .AddScore(request.Now)
-            .Add(request.Batch?.Id.ToString() ?? string.Empty);
-        int count = request.Jobs.Count + (request.Batch?.SuccessCallback is null ? 0 : 1) + (request.Batch?.FailureCallback is null ? 0 : 1);
-        args.Add(count);
+        var jobs = new List<(string Kind, NewJob Job)>(request.Jobs.Count + 2);
         for (int i = 0; i < request.Jobs.Count; i++)
         {
             NewJob job = request.Jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
-            AddNewJob(args, "c", job);
+            ArgumentNullException.ThrowIfNull(job.Arguments, nameof(request));
+            jobs.Add(("c", job));
         }
 
         if (request.Batch?.SuccessCallback is NewJob success)
         {
-            AddNewJob(args, "s", success with { BatchId = request.Batch.Id });
+            jobs.Add(("s", success with { BatchId = request.Batch.Id }));
         }
 
         if (request.Batch?.FailureCallback is NewJob failure)
         {
-            AddNewJob(args, "f", failure with { BatchId = request.Batch.Id });
+            jobs.Add(("f", failure with { BatchId = request.Batch.Id }));
         }
 
+        RespCommand args = EnqueueArguments.Build(Arguments(), request, jobs);
         RespValue reply;
         try
         {
@@ -381,29 +381,22 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         }
     }
 
-    private static void AddNewJob(RespCommand args, string kind, NewJob job)
-    {
-        ArgumentNullException.ThrowIfNull(job.Arguments);
-        args.Add(kind)
-            .Add(job.Id.Value)
-            .Add(job.Name)
-            .Add(job.Queue)
-            .Add(job.Priority)
-            .Add(job.Arguments)
-            .Add(job.MaxAttempts)
-            .Add(job.Timeout.Ticks)
-            .Add(job.RetryDelay.Ticks)
-            .AddTicks(job.RunAt)
-            .AddScore(job.RunAt)
-            .Add(job.IdempotencyKey ?? string.Empty)
-            .Add(job.BatchId?.ToString() ?? string.Empty)
-            .Add(job.TraceParent ?? string.Empty);
-    }
-
     private RespCommand Arguments() => new RespCommand().Add(_prefix);
 
     private Task<RespValue> EvalAsync(RedisScript script, RespCommand args, CancellationToken cancellationToken)
-        => _client.EvalAsync(script, _keys, args, cancellationToken);
+        => _migrated ? _client.EvalAsync(script, _keys, args, cancellationToken) : MigrateThenEvalAsync(script, args, cancellationToken);
+
+    /// <summary>
+    /// The first script call of this store brings data of an earlier version to the current layout first
+    /// (<see cref="RedisScripts.Migrate"/>). Concurrent first calls may each run it: it is idempotent, and every
+    /// script reads only what both layouts keep, so a call that overtakes the migration still sees correct data.
+    /// </summary>
+    private async Task<RespValue> MigrateThenEvalAsync(RedisScript script, RespCommand args, CancellationToken cancellationToken)
+    {
+        await _client.EvalAsync(RedisScripts.Migrate, _keys, Arguments(), cancellationToken).ConfigureAwait(false);
+        _migrated = true;
+        return await _client.EvalAsync(script, _keys, args, cancellationToken).ConfigureAwait(false);
+    }
 
     private async ValueTask<IReadOnlyList<bool>> RunPerItemAsync(RedisScript script, int count, RespCommand args, CancellationToken cancellationToken)
     {

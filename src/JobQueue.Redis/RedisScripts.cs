@@ -8,11 +8,16 @@ namespace JobQueue.Redis;
 /// release, or a whole enqueue request can never be seen half done.
 /// </summary>
 /// <remarks>
-/// <para>Key layout, all under the prefix P (a hash tag such as "{jobqueue}:" so every key of a deployment
-/// lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID (hash), ready:QUEUE (zset,
-/// score -priority, member "runAt:seq:id" so equal priorities order by run time, then enqueue order),
-/// scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY (holder id),
-/// and the indexes jobs, queue:Q, state:S, qs:Q:S, batchjobs:B (zsets scored by enqueue sequence).</para>
+/// <para>Key layout (schema 2, see <see cref="Migrate"/>), all under the prefix P (a hash tag such as "{jobqueue}:"
+/// so every key of a deployment lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID
+/// (hash), ready:QUEUE (zset, score -priority, member "runAt:seq:id" so equal priorities order by run time, then
+/// enqueue order), scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY
+/// (holder id), the indexes qs:Q:S (one per queue and state) and batchjobs:B (zsets scored by enqueue sequence),
+/// queues (set of queue names), seq (the enqueue sequence) and schema (the layout version).</para>
+/// <para>A job hash holds n (name), q, pr, a (arguments), o ("maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAt",
+/// never changed), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
+/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress). Schema 1 wrote ma, to, rd and ea as fields of
+/// their own and at = 0; readers accept both.</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
 /// zset scores (microseconds) only narrow a range, and each candidate is re-checked against the ticks.</para>
 /// <para>Every script receives KEYS[1] = P.."jobs" so a cluster routes it to the prefix's slot, and builds
@@ -30,15 +35,25 @@ internal static class RedisScripts
         -- ZREM: one call per member was most of a bulk request's cost on the server (and in its AOF). Only the
         -- last write of a member counts, exactly as if each had been applied at once, and no script reads a
         -- sorted set after writing it through zset(), so deferring them changes nothing a script can see.
-        local zpend, zkeys = {}, {}
-        local function zset(key, member, score)
-          local t = zpend[key]
+        local function pending(map, keys, key)
+          local t = map[key]
           if not t then
             t = {}
-            zpend[key] = t
-            zkeys[#zkeys + 1] = key
+            map[key] = t
+            keys[#keys + 1] = key
           end
-          t[member] = score
+          return t
+        end
+
+        local zpend, zkeys = {}, {}
+        local function zset(key, member, score) pending(zpend, zkeys, key)[member] = score end
+
+        -- New members only (an enqueue's), appended without zset()'s bookkeeping; flush() writes them too.
+        local zadds, zaddkeys = {}, {}
+        local function zadd(key, score, member)
+          local t = pending(zadds, zaddkeys, key)
+          t[#t + 1] = score
+          t[#t + 1] = member
         end
 
         -- Finished job ids, published together by flush(): one message per script instead of one per job.
@@ -69,20 +84,24 @@ internal static class RedisScripts
             for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
           end
           zpend, zkeys = {}, {}
+          for _, key in ipairs(zaddkeys) do
+            local adds = zadds[key]
+            for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
+          end
+          zadds, zaddkeys = {}, {}
           if #done > 0 then
             redis.call('PUBLISH', P .. 'done', table.concat(done, ','))
             done = {}
           end
         end
 
-        -- Moves a job between the state indexes that queries and statistics read; the caller sets the hash's 's'.
+        -- Moves a job between the per-queue-per-state indexes that queries and statistics read; the caller sets the
+        -- hash's 's'. These are the only enqueue-order indexes: one entry per job instead of one in each of a global,
+        -- a per-queue and a per-state set as well, since sorted-set writes were most of an enqueue's server time.
+        -- Queries across queues or states merge the few sets they span (see the query script).
         local function index(id, q, seq, old, new)
-          if old then
-            zset(P .. 'qs:' .. q .. ':' .. old, id, false)
-            zset(P .. 'state:' .. old, id, false)
-          end
+          if old then zset(P .. 'qs:' .. q .. ':' .. old, id, false) end
           zset(P .. 'qs:' .. q .. ':' .. new, id, seq)
-          zset(P .. 'state:' .. new, id, seq)
         end
 
         -- A job's member in its queue's ready set; the hash does not keep it (ra and seq give it back), since
@@ -211,12 +230,52 @@ internal static class RedisScripts
 
         """;
 
-    /// <summary>ARGV: P, nowTicks, nowUs, newBatchId or '', jobCount, then per job the fields of <see cref="EnqueueFields"/>.</summary>
+    /// <summary>The data layout the scripts write; <see cref="Migrate"/> brings older data up to it.</summary>
+    public const string SchemaVersion = "2";
+
+    /// <summary>ARGV: P. Returns 1 when it changed something, else 0. Safe to run any number of times, by any host.</summary>
+    /// <remarks>
+    /// Schema 1 kept three enqueue-order indexes beside qs:Q:S: jobs (every job), queue:Q and state:S. Schema 2
+    /// answers those queries from qs:Q:S alone, so the old sets are only dead weight: every job in them is also in
+    /// its qs:Q:S set, and no script reads them. They are unlinked (freed off the server's main thread). The check
+    /// for P..'jobs' catches a host of the previous version that wrote them again after an earlier migration.
+    /// </remarks>
+    public static readonly RedisScript Migrate = new("migrate", """
+        local P = ARGV[1]
+        if redis.call('GET', P .. 'schema') == '2' and redis.call('EXISTS', P .. 'jobs') == 0 then return 0 end
+        local dead = { P .. 'jobs' }
+        for s = 0, 6 do dead[#dead + 1] = P .. 'state:' .. s end
+        for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do dead[#dead + 1] = P .. 'queue:' .. q end
+        for i = 1, #dead, 1000 do redis.call('UNLINK', unpack(dead, i, math.min(i + 999, #dead))) end
+        redis.call('SET', P .. 'schema', '2')
+        return 1
+        """);
+
+    /// <summary>
+    /// ARGV: P, nowTicks, nowUs, newBatchId or '', templateCount, then per template the fields of
+    /// <see cref="EnqueueTemplateFields"/>, then per job those of <see cref="EnqueueJobFields"/>.
+    /// </summary>
+    /// <remarks>
+    /// A template holds what the jobs of a request usually share (kind, name, queue, priority, options, batch), so a
+    /// bulk request, or concurrent enqueues coalesced into one, sends it and the script prepares its key names and
+    /// hash values once instead of per job: a job's own fields are 7 arguments instead of 14.
+    /// </remarks>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
-        local nowt, nowus, nb, n = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-        local F = 14
+        local nowt, nowus, nb, nt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local TF, JF = 8, 7
+        local base = 5 + nt * TF
+        local n = (#ARGV - base) / JF
         if nb ~= '' and redis.call('EXISTS', P .. 'batch:' .. nb) == 1 then
           return redis.error_reply('JQ_BATCH_EXISTS Batch ' .. nb .. ' already exists; a new batch needs a new id.')
+        end
+
+        local T = {}
+        for t = 1, nt do
+          local o = 5 + (t - 1) * TF
+          local kind, q, pr = ARGV[o + 1], ARGV[o + 3], ARGV[o + 4]
+          T[t] = { kind = kind, name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
+            o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, b = ARGV[o + 8],
+            qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q, checked = false }
         end
 
         -- Validate everything before writing anything: a request is all or nothing.
@@ -225,15 +284,19 @@ internal static class RedisScripts
         local claimed = {}
         local newkeys = {}
         for i = 0, n - 1 do
-          local o = 5 + i * F
-          local kind, id, ik, b = ARGV[o + 1], ARGV[o + 2], ARGV[o + 12], ARGV[o + 13]
-          if kind == 'c' and b ~= '' and b ~= nb then
-            local bs = redis.call('HMGET', P .. 'batch:' .. b, 's', 'fa')
-            if not bs[1] then
-              return redis.error_reply('JQ_NO_BATCH Job ' .. id .. ' names batch ' .. b .. ', which does not exist; a child can only join a batch created in the same request or one that exists already. Nothing was written.')
-            end
-            if bs[2] then
-              return redis.error_reply('JQ_BATCH_FINISHED Job ' .. id .. ' names batch ' .. b .. ', which has already finished; children can only be added while one of its children is pending. Nothing was written.')
+          local o = base + i * JF
+          local t, id, ik = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 4]
+          local kind, b = t.kind, t.b
+          if not t.checked then
+            t.checked = true
+            if kind == 'c' and b ~= '' and b ~= nb then
+              local bs = redis.call('HMGET', P .. 'batch:' .. b, 's', 'fa')
+              if not bs[1] then
+                return redis.error_reply('JQ_NO_BATCH Job ' .. id .. ' names batch ' .. b .. ', which does not exist; a child can only join a batch created in the same request or one that exists already. Nothing was written.')
+              end
+              if bs[2] then
+                return redis.error_reply('JQ_BATCH_FINISHED Job ' .. id .. ' names batch ' .. b .. ', which has already finished; children can only be added while one of its children is pending. Nothing was written.')
+              end
             end
           end
           local holder = nil
@@ -283,39 +346,44 @@ internal static class RedisScripts
         local queues = {}
         local children = {}
         local sj, fj = false, false
+        local k = 0
         for i = 0, n - 1 do
           if results[i * 2 + 2] == 1 then
-            local o = 5 + i * F
-            local kind, id, name, q, pr, args, ma, to, rd, ra, rus, ik, b, tp =
-              ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7],
-              ARGV[o + 8], ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12], ARGV[o + 13], ARGV[o + 14]
-            nextseq = nextseq + 1
-            local seq = string.format('%016d', nextseq)
+            local o = base + i * JF
+            local t, id, args, ik, ra, rus, tp = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4],
+              ARGV[o + 5], ARGV[o + 6], ARGV[o + 7]
+            local kind, q, b = t.kind, t.q, t.b
             local st
             if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
-            local j = jk(id)
-            local h = { 'n', name, 'q', q, 'pr', pr, 'a', args, 'at', 0, 'ma', ma, 'to', to, 'rd', rd,
-              'ra', ra, 'ea', nowt, 'seq', seq, 's', st }
-            if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
-            if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
-            if b ~= '' then
-              h[#h + 1] = 'b'; h[#h + 1] = b
-              zset(P .. 'batchjobs:' .. b, id, seq)
-              if kind == 'c' then
-                h[#h + 1] = 'child'; h[#h + 1] = '1'
-                children[b] = (children[b] or 0) + 1
+            nextseq = nextseq + 1
+            k = k + 1
+            local seq = string.format('%016d', nextseq)
+            -- What no script changes and only rescue reads goes in one field, 'o' (see the key layout above), and the
+            -- attempt count 'at' is only written by the first lease: each field is a lookup and a move of the
+            -- listpack in every later HSET of this job, so eight fields cost far less than twelve.
+            if ik == '' and tp == '' and b == '' then
+              redis.call('HSET', newkeys[k], 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
+            else
+              local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
+              if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
+              if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+              if b ~= '' then
+                h[#h + 1] = 'b'; h[#h + 1] = b
+                zadd(P .. 'batchjobs:' .. b, seq, id)
+                if kind == 'c' then
+                  h[#h + 1] = 'child'; h[#h + 1] = '1'
+                  children[b] = (children[b] or 0) + 1
+                end
               end
+              redis.call('HSET', newkeys[k], unpack(h))
             end
             if st == '1' then
-              zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
+              zadd(t.rk, t.score, rmember(id, ra, seq))
               wake(q)
             elseif st == '0' then
-              zset(P .. 'scheduled', id, rus)
+              zadd(P .. 'scheduled', rus, id)
             end
-            redis.call('HSET', j, unpack(h))
-            zset(P .. 'jobs', id, seq)
-            zset(P .. 'queue:' .. q, id, seq)
-            index(id, q, seq, false, st)
+            zadd(t.qs .. st, seq, id)
             if not queues[q] then
               queues[q] = true
               redis.call('SADD', P .. 'queues', q)
@@ -351,8 +419,11 @@ internal static class RedisScripts
         return results
         """);
 
-    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order.</summary>
-    public const int EnqueueFields = 14;
+    /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or ''.</summary>
+    public const int EnqueueTemplateFields = 8;
+
+    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or ''.</summary>
+    public const int EnqueueJobFields = 7;
 
     /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
     public static readonly RedisScript Fetch = new("fetch", Prelude + """
@@ -370,7 +441,7 @@ internal static class RedisScripts
             local f = {}
             for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
             if f.s == '1' then
-              local at = tonumber(f.at) + 1
+              local at = tonumber(f.at or '0') + 1
               index(id, q, f.seq, '1', '2')
               redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
               zset(P .. 'leases', id, leus)
@@ -499,7 +570,9 @@ internal static class RedisScripts
         local ids = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', nowus, 'LIMIT', 0, limit)
         for _, id in ipairs(ids) do
           local j = jk(id)
-          local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr')
+          local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr', 'o')
+          -- Schema 2 keeps the maximum attempts first in 'o'; a job written by schema 1 has its own 'ma'.
+          if not f[4] and f[8] then f[4] = string.match(f[8], '^[^:]*') end
           if f[1] ~= '2' then
             zset(P .. 'leases', id, false)
           elseif f[2] <= nowt then
@@ -571,35 +644,50 @@ internal static class RedisScripts
         local q, s, b, offset, limit = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
         local r = {}
         if limit <= 0 then return r end
-        -- The narrowest index serves the query; filters it cannot express are checked per job.
-        local key, fq, fs = nil, '', ''
-        if b ~= '' then key, fq, fs = P .. 'batchjobs:' .. b, q, s
-        elseif q ~= '' and s ~= '' then key = P .. 'qs:' .. q .. ':' .. s
-        elseif q ~= '' then key = P .. 'queue:' .. q
-        elseif s ~= '' then key = P .. 'state:' .. s
-        else key = P .. 'jobs' end
-        if fq == '' and fs == '' then
-          for _, id in ipairs(redis.call('ZREVRANGE', key, offset, offset + limit - 1)) do
-            local job = read(id)
-            if job then r[#r + 1] = job end
-          end
-          return r
-        end
-        local skipped, start = 0, 0
-        while #r < limit do
-          local ids = redis.call('ZREVRANGE', key, start, start + 199)
-          if #ids == 0 then break end
-          start = start + #ids
-          for _, id in ipairs(ids) do
-            local f = redis.call('HMGET', jk(id), 'q', 's')
-            if f[1] and (fq == '' or f[1] == fq) and (fs == '' or f[2] == fs) then
-              if skipped < offset then
-                skipped = skipped + 1
-              elseif #r < limit then
-                r[#r + 1] = read(id)
+        if b ~= '' then
+          -- A batch's own index; filters it cannot express are checked per job.
+          local skipped, start = 0, 0
+          while #r < limit do
+            local ids = redis.call('ZREVRANGE', P .. 'batchjobs:' .. b, start, start + 199)
+            if #ids == 0 then break end
+            start = start + #ids
+            for _, id in ipairs(ids) do
+              local f = redis.call('HMGET', jk(id), 'q', 's')
+              if f[1] and (q == '' or f[1] == q) and (s == '' or f[2] == s) then
+                if skipped < offset then
+                  skipped = skipped + 1
+                elseif #r < limit then
+                  r[#r + 1] = read(id)
+                end
               end
             end
           end
+          return r
+        end
+
+        -- Every other query reads the per-queue-per-state sets it spans (one, seven for a queue, one per queue for a
+        -- state, all of them for no filter), each scored by enqueue sequence, which is unique: the newest
+        -- offset + limit of each, merged, hold the page. Queues are few, so this is a handful of range reads.
+        local queues, states = { q }, { s }
+        if q == '' then queues = redis.call('SMEMBERS', P .. 'queues') end
+        if s == '' then states = { '0', '1', '2', '3', '4', '5', '6' } end
+        local ids = {}
+        if #queues == 1 and #states == 1 then
+          ids = redis.call('ZREVRANGE', P .. 'qs:' .. queues[1] .. ':' .. states[1], offset, offset + limit - 1)
+        else
+          local all = {}
+          for _, qn in ipairs(queues) do
+            for _, sn in ipairs(states) do
+              local m = redis.call('ZREVRANGE', P .. 'qs:' .. qn .. ':' .. sn, 0, offset + limit - 1, 'WITHSCORES')
+              for i = 1, #m, 2 do all[#all + 1] = { tonumber(m[i + 1]), m[i] } end
+            end
+          end
+          table.sort(all, function(x, y) return x[1] > y[1] end)
+          for i = offset + 1, math.min(#all, offset + limit) do ids[#ids + 1] = all[i][2] end
+        end
+        for _, id in ipairs(ids) do
+          local job = read(id)
+          if job then r[#r + 1] = job end
         end
         return r
         """);
@@ -636,16 +724,16 @@ internal static class RedisScripts
           elseif f[1] < cutt then
             redis.call('DEL', j, P .. 'errors:' .. id)
             redis.call('ZREM', P .. 'finished', id)
-            redis.call('ZREM', P .. 'jobs', id)
-            redis.call('ZREM', P .. 'queue:' .. f[2], id)
-            redis.call('ZREM', P .. 'qs:' .. f[2] .. ':' .. f[3], id)
-            redis.call('ZREM', P .. 'state:' .. f[3], id)
+            local qs = P .. 'qs:' .. f[2] .. ':'
+            redis.call('ZREM', qs .. f[3], id)
             if f[5] then redis.call('ZREM', P .. 'batchjobs:' .. f[5], id) end
             if f[4] then
               local ik = P .. 'idem:' .. f[4]
               if redis.call('GET', ik) == id then redis.call('DEL', ik) end
             end
-            if redis.call('ZCARD', P .. 'queue:' .. f[2]) == 0 then redis.call('SREM', P .. 'queues', f[2]) end
+            if redis.call('EXISTS', qs .. '0', qs .. '1', qs .. '2', qs .. '3', qs .. '4', qs .. '5', qs .. '6') == 0 then
+              redis.call('SREM', P .. 'queues', f[2])
+            end
             count = count + 1
           end
         end

@@ -272,7 +272,94 @@ public sealed class InMemoryJobStorageTests
         (await storage.GetQueueStatisticsAsync(CancellationToken.None)).Single().Enqueued.Should().Be(1);
     }
 
-    private static NewJob Job(string queue = "default", DateTimeOffset? runAt = null, string? key = null, BatchId? batchId = null) => new()
+    [Fact]
+    public async Task TryEnqueuePlain_PlainJob_WritesItAsEnqueueAsyncWould()
+    {
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
+        NewJob due = Job();
+        NewJob later = Job(runAt: s_t0.AddHours(1));
+
+        storage.TryEnqueuePlain(due, s_t0).Should().BeTrue();
+        storage.TryEnqueuePlain(later, s_t0).Should().BeTrue();
+
+        IReadOnlyList<StoredJob?> stored = await storage.GetJobsAsync([due.Id, later.Id], CancellationToken.None);
+        stored.Select(j => j!.State).Should().Equal(JobState.Enqueued, JobState.Scheduled);
+        stored[0]!.EnqueuedAt.Should().Be(s_t0);
+        stored[0]!.Attempt.Should().Be(0);
+        (await FetchAsync(storage)).Single().Id.Should().Be(due.Id);
+    }
+
+    [Fact]
+    public async Task TryEnqueuePlain_KeyBatchOrFullStore_DeclinesAndWritesNothing()
+    {
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions { Capacity = 1 });
+        NewJob keyed = Job(key: "k");
+        NewJob child = Job(batchId: BatchId.New());
+
+        storage.TryEnqueuePlain(keyed, s_t0).Should().BeFalse("an idempotency key needs the general path");
+        storage.TryEnqueuePlain(child, s_t0).Should().BeFalse("a batch child needs the general path");
+        storage.TryEnqueuePlain(Job(), s_t0).Should().BeTrue();
+        NewJob overCapacity = Job();
+        storage.TryEnqueuePlain(overCapacity, s_t0).Should().BeFalse("a full store waits or throws on the general path");
+
+        (await storage.GetJobsAsync([keyed.Id, child.Id, overCapacity.Id], CancellationToken.None)).Should().OnlyContain(j => j == null);
+    }
+
+    [Fact]
+    public async Task TryEnqueuePlain_ExistingId_ThrowsAndKeepsTheFirstJob()
+    {
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
+        NewJob first = Job();
+        storage.TryEnqueuePlain(first, s_t0).Should().BeTrue();
+
+        Action again = () => storage.TryEnqueuePlain(first with { Queue = "other" }, s_t0);
+
+        again.Should().Throw<InvalidOperationException>().WithMessage($"*{first.Id}*already exists*");
+        (await storage.GetJobsAsync([first.Id], CancellationToken.None))[0]!.Queue.Should().Be("default");
+        (await storage.GetQueueStatisticsAsync(CancellationToken.None)).Should().ContainSingle().Which.Enqueued.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task FetchAsync_JobsPushedOutOfFetchOrderAmongInOrderOnes_ComeOutInFetchOrder()
+    {
+        // Jobs pushed in fetch order take the store's fast lane; the others (a higher priority, an earlier run
+        // time) go to its heap. Fetch must merge both, and skip a cancelled job wherever it sits.
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
+        NewJob first = Job(runAt: s_t0.AddSeconds(-10));
+        NewJob cancelled = Job(runAt: s_t0.AddSeconds(-9));
+        NewJob third = Job(runAt: s_t0.AddSeconds(-8));
+        NewJob urgent = Job(priority: 5);
+        NewJob earlier = Job(runAt: s_t0.AddSeconds(-20));
+        NewJob last = Job(runAt: s_t0.AddSeconds(-1));
+        NewJob urgentToo = Job(priority: 5, runAt: s_t0.AddSeconds(-30));
+        foreach (NewJob job in new[] { first, cancelled, third, urgent, earlier, last, urgentToo })
+        {
+            await EnqueueAsync(storage, job);
+        }
+
+        await storage.CancelAsync([cancelled.Id], s_t0, CancellationToken.None);
+
+        (await FetchAsync(storage)).Select(j => j.Id).Should().Equal(urgentToo.Id, urgent.Id, earlier.Id, first.Id, third.Id, last.Id);
+    }
+
+    [Fact]
+    public async Task FetchAsync_RetryDueEarlierThanWaitingJobs_ComesFirst()
+    {
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
+        NewJob retried = Job(runAt: s_t0.AddSeconds(-10));
+        await EnqueueAsync(storage, retried);
+        StoredJob leased = (await FetchAsync(storage)).Single();
+        NewJob waiting = Job(runAt: s_t0.AddSeconds(-5));
+        await EnqueueAsync(storage, waiting);
+
+        await storage.RescheduleAsync(
+            [new JobReschedule(leased.Id, leased.LeaseToken!.Value, s_t0.AddSeconds(-7), s_t0)],
+            CancellationToken.None);
+
+        (await FetchAsync(storage)).Select(j => j.Id).Should().Equal(retried.Id, waiting.Id);
+    }
+
+    private static NewJob Job(string queue = "default", DateTimeOffset? runAt = null, string? key = null, BatchId? batchId = null, int priority = 0) => new()
     {
         Id = JobId.New(),
         Name = "test-job",
@@ -282,6 +369,7 @@ public sealed class InMemoryJobStorageTests
         Timeout = TimeSpan.FromSeconds(30),
         RetryDelay = TimeSpan.FromSeconds(1),
         RunAt = runAt ?? s_t0,
+        Priority = priority,
         IdempotencyKey = key,
         BatchId = batchId,
     };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
+using JobQueue.InMemory;
 using JobQueue.Registration;
 using JobQueue.Storage;
 
@@ -19,6 +20,9 @@ internal sealed class JobClient : IJobClient
     // Null unless the store wants concurrent single-job enqueues to share round trips and commits.
     private readonly WriteCoalescer<NewJob, EnqueueResult>? _enqueues;
 
+    // Set when the store is the in-memory one, whose plain single-job write skips the request envelope.
+    private readonly InMemoryJobStorage? _inMemory;
+
     public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
         JobQueueDiagnostics diagnostics, RunningJobs runningJobs)
     {
@@ -28,6 +32,7 @@ internal sealed class JobClient : IJobClient
         _options = options;
         _diagnostics = diagnostics;
         _runningJobs = runningJobs;
+        _inMemory = storage as InMemoryJobStorage;
         if (storage.Capabilities.CoalesceWrites)
         {
             _enqueues = new WriteCoalescer<NewJob, EnqueueResult>(
@@ -159,9 +164,19 @@ internal sealed class JobClient : IJobClient
         DateTimeOffset now = _time.GetUtcNow();
         NewJob job = _factory.Create(registration, args, options, now);
         activity?.SetTag("jobqueue.job.id", job.Id.ToString());
-        EnqueueResult result = _enqueues is not null
-            ? await _enqueues.WriteAsync(job, cancellationToken).ConfigureAwait(false)
-            : (await _storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken).ConfigureAwait(false))[0];
+        EnqueueResult result;
+        if (_enqueues is not null)
+        {
+            result = await _enqueues.WriteAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        else if (_inMemory is not null && !cancellationToken.IsCancellationRequested && _inMemory.TryEnqueuePlain(job, now))
+        {
+            result = new EnqueueResult(job.Id, Created: true);
+        }
+        else
+        {
+            result = (await _storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken).ConfigureAwait(false))[0];
+        }
         if (result.Created)
         {
             _diagnostics.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", job.Name),

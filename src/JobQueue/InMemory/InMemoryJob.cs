@@ -8,28 +8,26 @@ namespace JobQueue.InMemory;
 /// </summary>
 /// <remarks>
 /// Kept small because a store may hold millions: the immutable <see cref="NewJob"/> is referenced rather than
-/// copied field by field, times are UTC ticks (the offset carries no meaning for a point in time), and the
-/// lease fields are only meaningful while Running, so they need no nullable wrappers.
+/// copied field by field, times are UTC ticks (the offset carries no meaning for a point in time), and what a
+/// job gathers once it runs lives in <see cref="InMemoryJobRuns"/>, allocated only then.
 /// </remarks>
 internal sealed class InMemoryJob
 {
-    private const long NoTime = long.MinValue;
+    private readonly long _enqueuedAt;
 
-    private long _runAt;
-    private long _enqueuedAt;
-    private long _startedAt = NoTime;
-    private long _finishedAt = NoTime;
-    private long _leaseExpiresAt;
-    private Guid _leaseToken;
+    // Null until the job is first leased, finished or moved in time: a waiting job needs none of it.
+    private InMemoryJobRuns? _runs;
 
-    public InMemoryJob(NewJob definition, InMemoryQueue queue, long sequence, InMemoryBatch? batch, bool isCallback)
+    public InMemoryJob(NewJob definition, InMemoryQueue queue, long sequence, InMemoryBatch? batch, bool isCallback,
+        JobState state, DateTimeOffset enqueuedAt)
     {
         Definition = definition;
         Queue = queue;
         Sequence = sequence;
         Batch = batch;
         IsCallback = isCallback;
-        _runAt = definition.RunAt.UtcTicks;
+        State = state;
+        _enqueuedAt = enqueuedAt.UtcTicks;
     }
 
     public NewJob Definition { get; }
@@ -52,73 +50,83 @@ internal sealed class InMemoryJob
 
     public JobState State { get; set; }
 
-    public int Attempt { get; set; }
+    public int Attempt
+    {
+        get => _runs?.Attempt ?? 0;
+        set => Runs.Attempt = value;
+    }
 
-    public long RunAtUtcTicks => _runAt;
+    public long RunAtUtcTicks => _runs?.RunAtUtcTicks ?? Definition.RunAt.UtcTicks;
 
     public DateTimeOffset RunAt
     {
-        get => FromTicks(_runAt);
-        set => _runAt = value.UtcTicks;
+        get => FromTicks(RunAtUtcTicks);
+        set => Runs.RunAtUtcTicks = value.UtcTicks;
     }
 
-    public DateTimeOffset EnqueuedAt
-    {
-        get => FromTicks(_enqueuedAt);
-        set => _enqueuedAt = value.UtcTicks;
-    }
+    public DateTimeOffset EnqueuedAt => FromTicks(_enqueuedAt);
 
-    public DateTimeOffset? StartedAt
-    {
-        get => _startedAt == NoTime ? null : FromTicks(_startedAt);
-        set => _startedAt = value?.UtcTicks ?? NoTime;
-    }
+    public DateTimeOffset? StartedAt => _runs is { StartedAtUtcTicks: not InMemoryJobRuns.NoTime and long started } ? FromTicks(started) : null;
 
     public DateTimeOffset? FinishedAt
     {
-        get => _finishedAt == NoTime ? null : FromTicks(_finishedAt);
-        set => _finishedAt = value?.UtcTicks ?? NoTime;
+        get => _runs is { FinishedAtUtcTicks: not InMemoryJobRuns.NoTime and long finished } ? FromTicks(finished) : null;
+        set => Runs.FinishedAtUtcTicks = value?.UtcTicks ?? InMemoryJobRuns.NoTime;
     }
 
-    public byte[]? Result { get; set; }
+    public byte[]? Result
+    {
+        get => _runs?.Result;
+        set => Runs.Result = value;
+    }
 
     /// <summary>Replaced, never mutated, on each failed attempt, so copies handed out can share it.</summary>
-    public JobError[] Errors { get; private set; } = [];
+    public JobError[] Errors => _runs?.Errors ?? [];
 
-    public JobProgress? Progress { get; set; }
+    public JobProgress? Progress
+    {
+        get => _runs?.Progress;
+        set => Runs.Progress = value;
+    }
 
     /// <summary>The lease's expiry; only meaningful while Running.</summary>
     public DateTimeOffset LeaseExpiresAt
     {
-        get => FromTicks(_leaseExpiresAt);
-        set => _leaseExpiresAt = value.UtcTicks;
+        get => FromTicks(_runs?.LeaseExpiresAtUtcTicks ?? 0);
+        set => Runs.LeaseExpiresAtUtcTicks = value.UtcTicks;
     }
 
-    public string? WorkerId { get; set; }
+    public string? WorkerId => _runs?.WorkerId;
 
     public bool IsFinal => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+
+    private InMemoryJobRuns Runs => _runs ??= new InMemoryJobRuns(Definition.RunAt.UtcTicks);
 
     /// <summary>Starts an attempt under a new lease.</summary>
     public void Lease(Guid token, DateTimeOffset expiresAt, string workerId, DateTimeOffset now)
     {
-        Attempt++;
-        StartedAt = now;
-        _leaseToken = token;
-        LeaseExpiresAt = expiresAt;
-        WorkerId = workerId;
+        InMemoryJobRuns runs = Runs;
+        runs.Attempt++;
+        runs.StartedAtUtcTicks = now.UtcTicks;
+        runs.LeaseToken = token;
+        runs.LeaseExpiresAtUtcTicks = expiresAt.UtcTicks;
+        runs.WorkerId = workerId;
     }
 
     /// <summary>Voids the lease: once the job is no longer Running, no token matches (see <see cref="HoldsLease"/>).</summary>
     public void ClearLease()
     {
-        _leaseToken = Guid.Empty;
-        WorkerId = null;
+        if (_runs is { } runs)
+        {
+            runs.LeaseToken = Guid.Empty;
+            runs.WorkerId = null;
+        }
     }
 
     /// <summary>True while the attempt leased under <paramref name="token"/> is the job's current one.</summary>
-    public bool HoldsLease(Guid token) => State == JobState.Running && _leaseToken == token;
+    public bool HoldsLease(Guid token) => State == JobState.Running && _runs?.LeaseToken == token;
 
-    public void AppendError(JobError error) => Errors = [.. Errors, error];
+    public void AppendError(JobError error) => Runs.Errors = [.. Runs.Errors, error];
 
     public StoredJob ToStored()
     {
@@ -145,7 +153,7 @@ internal sealed class InMemoryJob
             IdempotencyKey = Definition.IdempotencyKey,
             BatchId = Batch?.Id,
             TraceParent = Definition.TraceParent,
-            LeaseToken = running ? _leaseToken : null,
+            LeaseToken = running ? _runs?.LeaseToken : null,
             LeaseExpiresAt = running ? LeaseExpiresAt : null,
             WorkerId = running ? WorkerId : null,
         };

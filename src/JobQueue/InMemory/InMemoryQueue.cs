@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using JobQueue.Storage;
 
@@ -24,11 +25,14 @@ internal sealed class InMemoryQueue
 
     public string Name { get; }
 
-    /// <summary>
-    /// Enqueued jobs in fetch order. Cancelling an Enqueued job leaves its entry behind (a heap has no cheap
-    /// removal); fetch skips entries whose job is no longer Enqueued.
-    /// </summary>
-    public PriorityQueue<InMemoryJob, ReadyKey> Ready { get; } = new();
+    // Enqueued jobs in fetch order, kept in two parts. The lane holds jobs pushed in fetch order, the usual case
+    // (one priority, due now, enqueue order): one reference per job, taken in O(1). The heap holds a job that
+    // sorts before the lane's last one (a higher priority, or a retry or promotion due earlier). Fetch takes
+    // the smaller of the two heads. Cancelling an Enqueued job leaves its entry behind (neither has a cheap
+    // removal); fetch skips entries whose job is no longer Enqueued.
+    private readonly Queue<InMemoryJob> _lane = new();
+    private readonly PriorityQueue<InMemoryJob, ReadyKey> _heap = new();
+    private ReadyKey _laneTail;
 
     public Channel<bool> Signal { get; } = Channel.CreateBounded<bool>(s_signalOptions);
 
@@ -50,10 +54,48 @@ internal sealed class InMemoryQueue
 
     public void Count(JobState state, int delta) => _counts[(int)state] += delta;
 
-    public void Push(InMemoryJob job) => Ready.Enqueue(job, new ReadyKey(job.Definition.Priority, job.RunAtUtcTicks, job.Sequence));
+    /// <summary>Ready entries, including ones left behind by a cancel.</summary>
+    public int ReadyCount => _lane.Count + _heap.Count;
+
+    public void Push(InMemoryJob job)
+    {
+        ReadyKey key = KeyOf(job);
+        if (_lane.Count == 0 || key.CompareTo(_laneTail) > 0)
+        {
+            _lane.Enqueue(job);
+            _laneTail = key;
+        }
+        else
+        {
+            _heap.Enqueue(job, key);
+        }
+    }
+
+    /// <summary>Takes the first ready entry in fetch order; the caller skips it if its job is no longer Enqueued.</summary>
+    public bool TryTakeReady([NotNullWhen(true)] out InMemoryJob? job)
+    {
+        if (!_lane.TryPeek(out InMemoryJob? laneHead))
+        {
+            return _heap.TryDequeue(out job, out _);
+        }
+
+        // A lane job's key cannot have changed since its push: run time and priority only change for jobs
+        // that are not Enqueued, and a cancelled job's entry is skipped whatever its place.
+        if (_heap.TryPeek(out InMemoryJob? heapHead, out ReadyKey heapKey) && heapKey.CompareTo(KeyOf(laneHead)) < 0)
+        {
+            _heap.Dequeue();
+            job = heapHead;
+            return true;
+        }
+
+        job = _lane.Dequeue();
+        return true;
+    }
 
     /// <summary>Raises the wake-up signal; never blocks, and the channel runs the woken reader's continuation asynchronously.</summary>
     public void Wake() => Signal.Writer.TryWrite(true);
+
+    private static ReadyKey KeyOf(InMemoryJob job) => new(job.Definition.Priority, job.RunAtUtcTicks, job.Sequence);
 
     public QueueStatistics ToStatistics() => new()
     {
