@@ -430,37 +430,46 @@ internal static class RedisScripts
         local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
         local key = P .. 'ready:' .. q
         local r = {}
+        local notyet = {}
         while #r < limit do
           local popped = redis.call('ZPOPMIN', key, limit - #r)
           if #popped == 0 then break end
           for p = 1, #popped, 2 do
             -- The member is "runAt(19):seq(16):id".
             local id = string.sub(popped[p], 38)
-            local j = jk(id)
-            local h = redis.call('HGETALL', j)
-            local f = {}
-            for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
-            if f.s == '1' then
-              local at = tonumber(f.at or '0') + 1
-              index(id, q, f.seq, '1', '2')
-              redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-              zset(P .. 'leases', id, leus)
+            if string.sub(popped[p], 1, 19) > nowt then
+              -- Made ready with a later now than this request's (taken before its worker was held up on a busy
+              -- machine): no job starts before its run time, so it goes back for a later fetch.
+              notyet[#notyet + 1] = popped[p + 1]
+              notyet[#notyet + 1] = popped[p]
+            else
+              local j = jk(id)
+              local h = redis.call('HGETALL', j)
+              local f = {}
+              for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
+              if f.s == '1' then
+                local at = tonumber(f.at or '0') + 1
+                index(id, q, f.seq, '1', '2')
+                redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
+                zset(P .. 'leases', id, leus)
 
-              -- The reply is the hash as it is now, built from the read above instead of read again.
-              f.s, f.at, f.sa, f.lt, f.le, f.w = '2', tostring(at), nowt, token, let, worker
-              local now = {}
-              for k, v in pairs(f) do
-                now[#now + 1] = k
-                now[#now + 1] = v
+                -- The reply is the hash as it is now, built from the read above instead of read again.
+                f.s, f.at, f.sa, f.lt, f.le, f.w = '2', tostring(at), nowt, token, let, worker
+                local now = {}
+                for k, v in pairs(f) do
+                  now[#now + 1] = k
+                  now[#now + 1] = v
+                end
+
+                -- Errors are only written when an attempt ends without success, so a first attempt has none.
+                local errors = {}
+                if at > 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
+                r[#r + 1] = { id, now, errors }
               end
-
-              -- Errors are only written when an attempt ends without success, so a first attempt has none.
-              local errors = {}
-              if at > 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
-              r[#r + 1] = { id, now, errors }
             end
           end
         end
+        for i = 1, #notyet, 1000 do redis.call('ZADD', key, unpack(notyet, i, math.min(i + 999, #notyet))) end
         flush()
         return r
         """);

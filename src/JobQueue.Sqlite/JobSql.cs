@@ -86,7 +86,9 @@ internal static class JobSql
             lease_token = $lease_token, lease_expires_at = $lease_expires_at, worker_id = $worker_id
         WHERE seq IN (
             SELECT seq FROM jobqueue_jobs
-            WHERE state = 1 AND queue = $queue
+            -- run_at <= now: the request's now may lag the promotion's (a worker held up on a busy machine after
+            -- taking it); a job due after that now is left for a later fetch, so no job starts before its run time.
+            WHERE state = 1 AND queue = $queue AND run_at <= $now
             ORDER BY priority DESC, run_at, seq
             LIMIT $limit)
         RETURNING {JobColumns};

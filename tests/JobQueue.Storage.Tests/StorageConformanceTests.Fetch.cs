@@ -54,6 +54,22 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task FetchAsync_NowBeforeAPromotedJobsRunTime_LeavesThatJobForALaterFetch()
+    {
+        // A worker takes its fetch's now, then may wait on a busy machine while maintenance promotes jobs with a
+        // later now: no job may start before its run time, even in a higher priority.
+        NewJob due = await EnqueueOneAsync(Job(runAt: At(5_000)));
+        NewJob notYet = await EnqueueOneAsync(Job(runAt: At(10_000), priority: 5));
+        (await PromoteAsync(At(10_000))).Should().Be(2);
+
+        (await FetchAsync(limit: 10, now: At(7_000))).Select(j => j.Id).Should().Equal(due.Id);
+        StoredJob later = await FetchOneAsync(now: At(10_000));
+
+        later.Id.Should().Be(notYet.Id);
+        later.StartedAt.Should().Be(At(10_000));
+    }
+
+    [Fact]
     public async Task FetchAsync_LeasedJob_IsNotLeasedAgain()
     {
         await EnqueueOneAsync(Job());

@@ -120,6 +120,8 @@ internal sealed class InMemoryJobStorage : IJobStorage
             }
 
             List<StoredJob>? leased = null;
+            List<InMemoryJob>? notYetDue = null;
+            long nowTicks = request.Now.UtcTicks;
             while ((leased is null || leased.Count < request.Limit) && queue.TryTakeReady(out InMemoryJob? job))
             {
                 if (job.State != JobState.Enqueued)
@@ -127,10 +129,26 @@ internal sealed class InMemoryJobStorage : IJobStorage
                     continue; // left behind by a cancel
                 }
 
+                if (job.RunAtUtcTicks > nowTicks)
+                {
+                    // Made ready with a later now than this request's (taken before its caller was held up on a busy
+                    // machine): no job starts before its run time, so it waits for a later fetch.
+                    (notYetDue ??= []).Add(job);
+                    continue;
+                }
+
                 SetStateLocked(job, JobState.Running);
                 job.Lease(request.LeaseToken, request.LeaseExpiresAt, request.WorkerId, request.Now);
                 _running.Add(job);
                 (leased ??= new List<StoredJob>(Math.Min(request.Limit, queue.ReadyCount + 1))).Add(job.ToStored());
+            }
+
+            if (notYetDue is not null)
+            {
+                foreach (InMemoryJob job in notYetDue)
+                {
+                    queue.Push(job);
+                }
             }
 
             return new ValueTask<IReadOnlyList<StoredJob>>(leased is null ? Array.Empty<StoredJob>() : leased);
