@@ -37,7 +37,6 @@ internal static class Measurements
         }
 
         await FillAsync(host.Client, jobs).ConfigureAwait(false);
-        SettleBeforeTiming();
         Task drained = host.Counter.Arm(jobs);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan pausedBefore = GC.GetTotalPauseDuration();
@@ -53,24 +52,6 @@ internal static class Measurements
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         return new DrainResult(jobs / elapsed.TotalSeconds, (double)allocated / jobs, elapsed, GC.GetTotalPauseDuration() - pausedBefore);
-    }
-
-    /// <summary>
-    /// Leaves the untimed setup's debts out of the timed drain, the same for every drain: the garbage the fill made
-    /// (a million-row history fill, and in a full run every earlier suite in this process, would otherwise be
-    /// collected by a blocking full GC inside the drain), and the file writes still in the kernel's cache (other
-    /// stores' files and the fill's, which the kernel would otherwise write back while the drain's commits wait for
-    /// the same disk). Neither is a cost of processing jobs; the drain's own garbage and writes stay in the figure.
-    /// </summary>
-    private static void SettleBeforeTiming()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        if (OperatingSystem.IsLinux())
-        {
-            using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false });
-            sync?.WaitForExit();
-        }
     }
 
     /// <summary>Enqueue-to-handler-start latency with an idle worker, one job at a time, in milliseconds.</summary>
