@@ -39,6 +39,7 @@ internal static class Measurements
         await FillAsync(host.Client, jobs).ConfigureAwait(false);
         Task drained = host.Counter.Arm(jobs);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        TimeSpan pausedBefore = GC.GetTotalPauseDuration();
         long start = Stopwatch.GetTimestamp();
         await host.StartWorkerAsync().ConfigureAwait(false);
         await drained.WaitAsync(s_drainDeadline).ConfigureAwait(false);
@@ -50,7 +51,7 @@ internal static class Measurements
         await host.Running.WhenEmptyAsync().WaitAsync(s_drainDeadline).ConfigureAwait(false);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        return new DrainResult(jobs / elapsed.TotalSeconds, (double)allocated / jobs, elapsed);
+        return new DrainResult(jobs / elapsed.TotalSeconds, (double)allocated / jobs, elapsed, GC.GetTotalPauseDuration() - pausedBefore);
     }
 
     /// <summary>Enqueue-to-handler-start latency with an idle worker, one job at a time, in milliseconds.</summary>
@@ -118,6 +119,7 @@ internal static class Measurements
         => sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
-internal sealed record DrainResult(double JobsPerSecond, double BytesPerJob, TimeSpan Elapsed);
+/// <param name="GcPause">Time the GC paused the process during the drain (blocking collections), for telling a slow drain from a collected one.</param>
+internal sealed record DrainResult(double JobsPerSecond, double BytesPerJob, TimeSpan Elapsed, TimeSpan GcPause);
 
 internal sealed record LatencyResult(double P50Milliseconds, double P99Milliseconds, int Samples);

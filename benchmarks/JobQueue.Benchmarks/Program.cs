@@ -85,7 +85,8 @@ foreach (Provider provider in new[] { Provider.Postgres, Provider.Sqlite }.Where
     full = Faster(full, await Measurements.DrainAsync(provider, 10, historyJobs, historyRows));
     results.Add($"{provider}.history.empty", empty.JobsPerSecond);
     results.Add($"{provider}.history.full", full.JobsPerSecond);
-    Console.WriteLine($"# {provider} history: empty {empty.JobsPerSecond:F0} jobs/s, {historyRows} finished rows {full.JobsPerSecond:F0} jobs/s");
+    Console.WriteLine($"# {provider} history: empty {empty.JobsPerSecond:F0} jobs/s (GC pause {empty.GcPause.TotalMilliseconds:F0} ms), " +
+        $"{historyRows} finished rows {full.JobsPerSecond:F0} jobs/s (GC pause {full.GcPause.TotalMilliseconds:F0} ms)");
 }
 
 if (BenchEnvironment.IsAvailable(Provider.Sqlite))

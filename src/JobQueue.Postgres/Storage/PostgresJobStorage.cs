@@ -109,9 +109,12 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         {
             if (request.Batch is null && IsPlain(request.Jobs))
             {
-                return request.Jobs.Count >= CopyThreshold
-                    ? await RunAsync((c, ct) => EnqueueCopyAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false)
-                    : await RunAsync((c, ct) => EnqueuePlainAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+                return request.Jobs.Count switch
+                {
+                    1 => await RunAsync((c, ct) => EnqueuePlainOneAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false),
+                    >= CopyThreshold => await RunAsync((c, ct) => EnqueueCopyAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false),
+                    _ => await RunAsync((c, ct) => EnqueuePlainAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false),
+                };
             }
 
             if (request.Batch is null && request.Jobs.Count == 1)
@@ -143,6 +146,30 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         }
 
         return true;
+    }
+
+    private async Task<IReadOnlyList<EnqueueResult>> EnqueuePlainOneAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        NewJob job = request.Jobs[0];
+        await using var command = new NpgsqlCommand(Sql.EnqueuePlainOne, connection);
+
+        // Positional, in the statement's $n order.
+        NpgsqlParameterCollection p = command.Parameters;
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = job.Id.Value });
+        p.Add(new NpgsqlParameter<string> { TypedValue = job.Name });
+        p.Add(new NpgsqlParameter<string> { TypedValue = job.Queue });
+        p.Add(new NpgsqlParameter<int> { TypedValue = job.Priority });
+        p.Add(new NpgsqlParameter<byte[]> { TypedValue = job.Arguments });
+        p.Add(new NpgsqlParameter<int> { TypedValue = job.MaxAttempts });
+        p.Add(new NpgsqlParameter<long> { TypedValue = job.Timeout.Ticks });
+        p.Add(new NpgsqlParameter<long> { TypedValue = job.RetryDelay.Ticks });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.TraceParent ?? DBNull.Value });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = JobReader.Utc(job.RunAt), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = JobReader.Utc(request.Now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+
+        // One statement in autocommit: the job is committed (durable) when the call returns.
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return [new EnqueueResult(job.Id, Created: true)];
     }
 
     private async Task<IReadOnlyList<EnqueueResult>> EnqueuePlainAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)

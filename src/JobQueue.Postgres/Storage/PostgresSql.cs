@@ -90,6 +90,20 @@ internal sealed class PostgresSql
             SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM ins WHERE state = 1) q
             """;
 
+        // One plain job, the awaited enqueue: a one-row VALUES insert (no arrays to unnest and sort), with positional
+        // parameters, so Npgsql sends the text as it is instead of rewriting named ones on every call.
+        // $1 id, $2 name, $3 queue, $4 priority, $5 arguments, $6 max_attempts, $7 timeout_ticks, $8 retry_delay_ticks,
+        // $9 trace_parent, $10 run_at, $11 now.
+        EnqueuePlainOne = $"""
+            WITH ins AS (
+                INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+                                      retry_delay_ticks, run_at, enqueued_at, trace_parent)
+                VALUES ($1, $2, $3, CASE WHEN $10 > $11 THEN 0 ELSE 1 END, $4, $5, $6, $7, $8, $10, $11, $9)
+                RETURNING queue, state
+            )
+            SELECT count({notify}'w:' || queue)) FROM ins WHERE state = 1
+            """;
+
         CopyJobs = $"COPY {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks, " +
             "retry_delay_ticks, run_at, enqueued_at, trace_parent) FROM STDIN (FORMAT BINARY)";
 
@@ -388,6 +402,8 @@ internal sealed class PostgresSql
     public string EnqueueOne { get; }
 
     public string EnqueuePlain { get; }
+
+    public string EnqueuePlainOne { get; }
 
     public string CopyJobs { get; }
 

@@ -41,13 +41,27 @@ internal sealed class WriteCoalescer<TItem, TResult>
             return Task.FromCanceled<TResult>(cancellationToken);
         }
 
+        bool holder = Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
+        if (holder && !_pending.Reader.TryPeek(out _))
+        {
+            // Nothing is in flight and nobody waits: this caller makes its own store call and awaits it, so it
+            // resumes where that call completes instead of after a second hop through a TaskCompletionSource
+            // (on a loaded machine, that hop was a large part of a lone PostgreSQL enqueue's time). Writers that
+            // arrive meanwhile queue for the drain that follows the call.
+            Task<TResult> alone = WriteAloneAsync(item);
+            return cancellationToken.CanBeCanceled ? alone.WaitAsync(cancellationToken) : alone;
+        }
+
         var pending = new Pending(item);
         _pending.Writer.TryWrite(pending);
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+
+        // Not the holder yet: the holder may have let go between that check and the queueing, and then no one
+        // would take this item; whoever wins the flag now drains.
+        if (holder || Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            // The writer that finds no drain running starts one on its own thread, so a lone write pays no
-            // thread-pool hop before its round trip. The drain's later batches must not carry this caller's
-            // execution context (its trace, its async locals) into other callers' writes.
+            // On this thread, so the first batch pays no thread-pool hop before its round trip. The drain's later
+            // batches must not carry this caller's execution context (its trace, its async locals) into other
+            // callers' writes.
             using (ExecutionContext.SuppressFlow())
             {
                 _ = DrainAsync();
@@ -55,6 +69,30 @@ internal sealed class WriteCoalescer<TItem, TResult>
         }
 
         return cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
+    }
+
+    /// <summary>A lone writer's own call, made while it holds the flag; hands the flag to a drain for anyone who queued meanwhile.</summary>
+    private async Task<TResult> WriteAloneAsync(TItem item)
+    {
+        try
+        {
+            IReadOnlyList<TResult> results = await _write([item]).ConfigureAwait(false);
+            return results[0];
+        }
+        finally
+        {
+            Volatile.Write(ref _draining, 0);
+
+            // Writers that queued during the call saw the flag held and left their items to it. Their drain runs on
+            // the thread pool: this caller returns at once, and its execution context does not reach their writes.
+            if (_pending.Reader.TryPeek(out _) && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(DrainAsync);
+                }
+            }
+        }
     }
 
     private async Task DrainAsync()

@@ -104,6 +104,36 @@ public sealed class WriteCoalescerTests
     }
 
     [Fact]
+    public async Task WriteAsync_LoneCallFailsWhileOthersQueued_OnlyTheLoneCallerSeesTheErrorAndTheQueuedAreWritten()
+    {
+        var firstCallStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirstCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coalescer = new WriteCoalescer<int, int>(
+            async items =>
+            {
+                if (items[0] == 0)
+                {
+                    firstCallStarted.SetResult();
+                    await releaseFirstCall.Task;
+                    throw new InvalidOperationException("the store went away");
+                }
+
+                return await Record(items, x => x);
+            },
+            maxBatch: 100);
+
+        Task<int> first = coalescer.WriteAsync(0, CancellationToken.None);
+        await Deadline.Within(firstCallStarted.Task, "the first call");
+        Task<int>[] queued = Enumerable.Range(1, 3).Select(i => coalescer.WriteAsync(i, CancellationToken.None)).ToArray();
+        releaseFirstCall.SetResult();
+        int[] results = await Deadline.Within(Task.WhenAll(queued), "the queued writes");
+
+        await first.Invoking(t => t).Should().ThrowAsync<InvalidOperationException>().WithMessage("the store went away");
+        results.Should().Equal(1, 2, 3);
+        _calls.Should().ContainSingle().Which.Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
     public async Task WriteAsync_MoreQueuedThanMaxBatch_SplitsIntoCallsOfAtMostMaxBatch()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
