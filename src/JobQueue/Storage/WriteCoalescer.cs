@@ -81,7 +81,10 @@ internal sealed class WriteCoalescer<TItem, TResult>
         }
         finally
         {
-            Volatile.Write(ref _draining, 0);
+            // A full fence, not a volatile write: the check below must not be read before the flag is seen free
+            // (a store followed by a load may be reordered), or a writer that queued meanwhile and found the flag
+            // still held would be left with nobody to write its item.
+            Interlocked.Exchange(ref _draining, 0);
 
             // Writers that queued during the call saw the flag held and left their items to it. Their drain runs on
             // the thread pool: this caller returns at once, and its execution context does not reach their writes.
@@ -112,7 +115,7 @@ internal sealed class WriteCoalescer<TItem, TResult>
 
             if (batch.Count == 0)
             {
-                Volatile.Write(ref _draining, 0);
+                Interlocked.Exchange(ref _draining, 0); // a full fence, as in WriteAloneAsync
 
                 // A writer may have queued an item after the last TryRead but seen the flag still set: take
                 // the flag back and go on if so, or leave it to that writer's own drain if it already took it.
