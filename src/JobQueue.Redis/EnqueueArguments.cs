@@ -14,9 +14,6 @@ namespace JobQueue.Redis;
 /// </remarks>
 internal static class EnqueueArguments
 {
-    // Past this many distinct templates, finding a job's template by a linear scan costs more than hashing.
-    private const int LinearSearchLimit = 8;
-
     public static RespCommand Build(RespCommand args, EnqueueRequest request, List<(string Kind, NewJob Job)> jobs)
     {
         var templates = new List<Template>(1);
@@ -24,6 +21,8 @@ internal static class EnqueueArguments
         var numbers = new int[jobs.Count];
         for (int i = 0; i < jobs.Count; i++)
         {
+            // Children and callbacks alike: a null would otherwise surface as a failure inside the command writer.
+            ArgumentNullException.ThrowIfNull(jobs[i].Job.Arguments, nameof(request));
             var template = new Template(jobs[i].Kind, jobs[i].Job);
             numbers[i] = Find(templates, ref index, template);
         }
@@ -62,7 +61,8 @@ internal static class EnqueueArguments
     /// <summary>The template's number (from 1, as the script counts), adding it if it is new.</summary>
     private static int Find(List<Template> templates, ref Dictionary<Template, int>? index, Template template)
     {
-        // Consecutive jobs of a request usually share a template: the last one is checked first.
+        // Consecutive jobs of a request usually share a template, so the last one is checked first, and the
+        // index of all of them is only built once a request turns out to have more than one.
         if (templates.Count > 0 && templates[^1].Equals(template))
         {
             return templates.Count;
@@ -70,28 +70,20 @@ internal static class EnqueueArguments
 
         if (index is null)
         {
-            int found = templates.IndexOf(template);
-            if (found >= 0)
+            index = new Dictionary<Template, int>(templates.Count + 1);
+            for (int i = 0; i < templates.Count; i++)
             {
-                return found + 1;
-            }
-
-            if (templates.Count >= LinearSearchLimit)
-            {
-                index = new Dictionary<Template, int>(templates.Count * 2);
-                for (int i = 0; i < templates.Count; i++)
-                {
-                    index[templates[i]] = i + 1;
-                }
+                index[templates[i]] = i + 1;
             }
         }
-        else if (index.TryGetValue(template, out int number))
+
+        if (index.TryGetValue(template, out int number))
         {
             return number;
         }
 
         templates.Add(template);
-        index?.Add(template, templates.Count);
+        index.Add(template, templates.Count);
         return templates.Count;
     }
 

@@ -76,7 +76,6 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         for (int i = 0; i < request.Jobs.Count; i++)
         {
             NewJob job = request.Jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
-            ArgumentNullException.ThrowIfNull(job.Arguments, nameof(request));
             jobs.Add(("c", job));
         }
 

@@ -98,6 +98,35 @@ public sealed class RedisJobStorageTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_JobsOfOneRequestDifferInSharedFields_EachKeepsItsOwn()
+    {
+        await using RedisJobStorage storage = NewStorage();
+
+        // Name, queue, priority and options are sent once per distinct combination; interleaved combinations,
+        // repeats of earlier ones and a callback without arguments must each land on the right job.
+        NewJob[] jobs = [.. Enumerable.Range(0, 30).Select(i => Job() with
+        {
+            Name = "job-" + (i % 3),
+            Queue = "q" + (i % 5),
+            Priority = i % 2,
+            MaxAttempts = 1 + (i % 4),
+            Timeout = TimeSpan.FromSeconds(10 + (i % 3)),
+        })];
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        IReadOnlyList<StoredJob?> stored = await storage.GetJobsAsync([.. jobs.Select(j => j.Id)], Deadline.Token());
+
+        stored.Select(j => (j!.Name, j.Queue, j.Priority, j.MaxAttempts, j.Timeout))
+            .Should().Equal(jobs.Select(j => (j.Name, j.Queue, j.Priority, j.MaxAttempts, j.Timeout)));
+
+        BatchId batchId = BatchId.New();
+        NewJob noArguments = Job() with { Arguments = null! };
+        Func<Task> act = () => storage.EnqueueAsync(
+            new EnqueueRequest { Jobs = [Job() with { BatchId = batchId }], Batch = new NewBatch { Id = batchId, SuccessCallback = noArguments }, Now = s_t0 },
+            Deadline.Token()).AsTask();
+        await act.Should().ThrowAsync<ArgumentNullException>();
+    }
+
+    [Fact]
     public async Task EnqueueAsync_IdTakenInLargeRequest_WritesNothing()
     {
         await using RedisJobStorage storage = NewStorage();
