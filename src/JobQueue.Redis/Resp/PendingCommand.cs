@@ -1,10 +1,15 @@
 namespace JobQueue.Redis.Resp;
 
 /// <summary>A command queued on a connection and, once written, waiting for its reply.</summary>
+/// <remarks>
+/// Continuations of <see cref="Reply"/> run where the reply is completed, so the connection decides per
+/// completion whether a caller's code may run on the current thread (<see cref="Complete"/>) or must be handed to
+/// the thread pool (<see cref="CompleteLater"/>, <see cref="Fail"/>). See <see cref="RespConnection"/> for when
+/// running it here is safe.
+/// </remarks>
 internal sealed class PendingCommand
 {
-    // Continuations run asynchronously so a caller's code never runs on (and stalls) the read loop.
-    private readonly TaskCompletionSource<RespValue> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<RespValue> _reply = new();
 
     public PendingCommand(RespCommand command, bool expectsReply, long deadline)
     {
@@ -23,6 +28,7 @@ internal sealed class PendingCommand
 
     public Task<RespValue> Reply => _reply.Task;
 
+    /// <summary>Completes the reply now: the caller's continuation may run on this thread before this returns.</summary>
     public void Complete(RespValue value)
     {
         if (value.Type == RespType.Error)
@@ -35,5 +41,11 @@ internal sealed class PendingCommand
         }
     }
 
-    public void Fail(Exception exception) => _reply.TrySetException(exception);
+    /// <summary>Completes the reply from the thread pool, so the caller's continuation never runs on this thread.</summary>
+    public void CompleteLater(RespValue value)
+        => ThreadPool.UnsafeQueueUserWorkItem(static state => state.Pending.Complete(state.Value), (Pending: this, Value: value), preferLocal: true);
+
+    /// <summary>Fails the reply from the thread pool: failures come from timers, writers and disposal, none of which may run a caller's code.</summary>
+    public void Fail(Exception exception)
+        => ThreadPool.UnsafeQueueUserWorkItem(static state => state.Reply.TrySetException(state.Exception), (Reply: _reply, Exception: exception), preferLocal: false);
 }

@@ -46,7 +46,17 @@ internal sealed class RespConnection : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _timeoutSweep;
     private Exception? _failure;
-    private Task _readLoop = Task.CompletedTask;
+
+    // The read loop's state; only the thread running the loop touches it (see ReadLoop).
+    private readonly Action _onReadCompleted;
+    private readonly TaskCompletionSource _readerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ValueTask<ReadResult> _pendingRead;
+    private bool _started;
+
+    // The last reply parsed, not yet handed to its caller: it is completed on the reader's thread once the next
+    // socket read is registered (see ReadLoop).
+    private PendingCommand? _heldBack;
+    private RespValue _heldBackValue = RespValue.Null;
 
     internal RespConnection(Stream stream, RedisEndpoint endpoint, TimeSpan commandTimeout, Action<RespValue>? onPush)
     {
@@ -56,6 +66,7 @@ internal sealed class RespConnection : IAsyncDisposable
         _commandTimeout = commandTimeout;
         _onPush = onPush;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _onReadCompleted = OnReadCompleted;
 
         // One timer per connection instead of one per command: replies come in order, so the sweep only looks
         // at the oldest unanswered commands. A command times out between syncTimeout and syncTimeout + period.
@@ -153,7 +164,13 @@ internal sealed class RespConnection : IAsyncDisposable
     /// <summary>Starts the read loop over an already open stream (tests use a fake server's stream).</summary>
     internal void Start()
     {
-        _readLoop = Task.Run(ReadLoopAsync);
+        // The loop must not carry the connecting caller's execution context (its trace, its async locals) into
+        // every later reply.
+        _started = true;
+        using (ExecutionContext.SuppressFlow())
+        {
+            ReadLoop();
+        }
     }
 
     /// <summary>Sends a command and awaits its reply, within the command timeout.</summary>
@@ -176,7 +193,10 @@ internal sealed class RespConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Fail(new ObjectDisposedException(nameof(RespConnection), $"The connection to {_endpoint} was closed."));
-        await _readLoop.ConfigureAwait(false);
+        if (_started)
+        {
+            await _readerStopped.Task.ConfigureAwait(false);
+        }
     }
 
     private async Task HandshakeAsync(RedisConnectionOptions options, CancellationToken cancellationToken)
@@ -287,38 +307,91 @@ internal sealed class RespConnection : IAsyncDisposable
         }
     }
 
-    private async Task ReadLoopAsync()
+    /// <summary>
+    /// The read loop: parses every reply in what arrived and completes the commands in order, then asks the socket
+    /// for more. Written with callbacks rather than as an async method so that the next read is already waiting on
+    /// the socket before a caller's code runs on this thread.
+    /// </summary>
+    /// <remarks>
+    /// The last reply of a read is completed here, on the reader's thread, after the next read is registered: the
+    /// caller that waited for it goes on at once, without a second trip through the thread pool (a lone caller
+    /// awaiting one command at a time paid two: socket to reader, reader to caller). This is safe whatever the
+    /// caller's continuation does. It cannot stall the connection, because the next reply is read by whichever
+    /// thread the registered read completes on, not by this one; and it cannot deadlock it, even if it sends
+    /// another command and blocks on its reply, for the same reason. Earlier replies of the same read go through
+    /// the thread pool, so one slow continuation never holds up the others.
+    /// </remarks>
+    private void ReadLoop()
     {
         try
         {
             while (true)
             {
-                ReadResult result = await _reader.ReadAsync().ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                while (RespParser.TryParse(buffer, out RespValue value, out SequencePosition consumed))
+                ValueTask<ReadResult> read = _reader.ReadAsync();
+                if (!read.IsCompleted)
                 {
-                    buffer = buffer.Slice(consumed);
-                    Dispatch(value);
+                    // Taken before the next read is registered: once it is, its completion may run the loop on
+                    // another thread, which then owns _heldBack.
+                    PendingCommand? heldBack = _heldBack;
+                    _heldBack = null;
+                    _pendingRead = read;
+                    read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onReadCompleted);
+                    heldBack?.Complete(_heldBackValue);
+                    return;
                 }
 
-                // Examined to the end: the next read waits for new bytes instead of re-parsing the same ones.
-                _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    throw buffer.IsEmpty
-                        ? new RedisConnectionException($"Redis at {_endpoint} closed the connection.")
-                        : new RespProtocolException($"Redis at {_endpoint} closed the connection in the middle of a reply ({buffer.Length} bytes unparsed).");
-                }
+                Process(read.Result);
             }
         }
         catch (Exception exception)
         {
-            Fail(exception);
+            Stop(exception);
         }
-        finally
+    }
+
+    private void OnReadCompleted()
+    {
+        try
         {
-            await _reader.CompleteAsync().ConfigureAwait(false);
+            Process(_pendingRead.GetAwaiter().GetResult());
         }
+        catch (Exception exception)
+        {
+            Stop(exception);
+            return;
+        }
+
+        ReadLoop();
+    }
+
+    private void Process(ReadResult result)
+    {
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        while (RespParser.TryParse(buffer, out RespValue value, out SequencePosition consumed))
+        {
+            buffer = buffer.Slice(consumed);
+            Dispatch(value);
+        }
+
+        // Examined to the end: the next read waits for new bytes instead of re-parsing the same ones.
+        _reader.AdvanceTo(buffer.Start, buffer.End);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw buffer.IsEmpty
+                ? new RedisConnectionException($"Redis at {_endpoint} closed the connection.")
+                : new RespProtocolException($"Redis at {_endpoint} closed the connection in the middle of a reply ({buffer.Length} bytes unparsed).");
+        }
+    }
+
+    /// <summary>Ends the read loop for good: fails the connection and lets <see cref="DisposeAsync"/> go on.</summary>
+    private void Stop(Exception reason)
+    {
+        PendingCommand? heldBack = _heldBack;
+        _heldBack = null;
+        heldBack?.CompleteLater(_heldBackValue);
+        Fail(reason);
+        _reader.Complete();
+        _readerStopped.TrySetResult();
     }
 
     private void Dispatch(RespValue value)
@@ -334,7 +407,11 @@ internal sealed class RespConnection : IAsyncDisposable
             throw new RespProtocolException($"Redis at {_endpoint} sent a reply no command was waiting for: {value}");
         }
 
-        pending.Complete(value);
+        // Only the newest reply is held back to be completed on this thread: the ones before it leave through the
+        // thread pool, so one caller's slow continuation never delays the others' replies.
+        _heldBack?.CompleteLater(_heldBackValue);
+        _heldBack = pending;
+        _heldBackValue = value;
     }
 
     private static bool IsPush(RespValue value)

@@ -80,6 +80,48 @@ public sealed class RedisClientTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_ContinuationOnReaderBlocksOnAnotherCommand_DoesNotDeadlock()
+    {
+        await using RedisClient client = NewClient();
+        await client.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+
+        // The last reply of a read is completed on the reader's thread, so a synchronous continuation runs there.
+        // The server holds the BLPOP reply for 50 ms, so the continuation is attached before the reply comes. It
+        // sends a second command and blocks on its reply: that reply must still be read.
+        Task<RespValue> held = client.ExecuteAsync(new RespCommand("BLPOP").Add("t:" + Guid.NewGuid()).Add("0.05"), Deadline.Token());
+        Task<string?> nested = held.ContinueWith(
+            _ => client.ExecuteAsync(new RespCommand("ECHO").Add("nested"), Deadline.Token()).GetAwaiter().GetResult().AsString(),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        (await Deadline.Within(nested, "a command sent and waited for synchronously from a reply's continuation")).Should().Be("nested");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ContinuationOnReaderWaitsForLaterReply_OtherRepliesStillArrive()
+    {
+        await using RedisClient client = NewClient();
+        await client.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+        using var laterArrived = new ManualResetEventSlim();
+
+        // The first reply's continuation does not return until a reply written after it is in: the reader must not
+        // be the thread that runs it, or neither would ever finish.
+        Task<RespValue> first = client.ExecuteAsync(new RespCommand("BLPOP").Add("t:" + Guid.NewGuid()).Add("0.05"), Deadline.Token());
+        Task<bool> blocked = first.ContinueWith(
+            _ => laterArrived.Wait(TimeSpan.FromSeconds(20)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        Task<RespValue> second = client.ExecuteAsync(new RespCommand("ECHO").Add("later"), Deadline.Token());
+        RespValue later = await Deadline.Within(second, "a reply while an earlier continuation blocks");
+        laterArrived.Set();
+
+        later.AsString().Should().Be("later");
+        (await Deadline.Within(blocked, "the blocked continuation")).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ServerNeverAnswers_ThrowsTimeout()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
