@@ -73,10 +73,12 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         // The whole request is one script call, so it is one round trip however many jobs it holds, and
         // all or nothing: the script validates every job before it writes any.
         var jobs = new List<(string Kind, NewJob Job)>(request.Jobs.Count + 2);
+        bool plain = request.Batch is null;
         for (int i = 0; i < request.Jobs.Count; i++)
         {
             NewJob job = request.Jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
             jobs.Add(("c", job));
+            plain &= job.IdempotencyKey is null && job.BatchId is null;
         }
 
         if (request.Batch?.SuccessCallback is NewJob success)
@@ -93,7 +95,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         RespValue reply;
         try
         {
-            reply = await EvalAsync(RedisScripts.Enqueue, args, cancellationToken).ConfigureAwait(false);
+            reply = await EvalAsync(plain ? RedisScripts.EnqueuePlain : RedisScripts.Enqueue, args, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (exception.Code.StartsWith("JQ_", StringComparison.Ordinal))
         {

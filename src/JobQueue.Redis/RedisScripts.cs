@@ -419,6 +419,95 @@ internal static class RedisScripts
         return results
         """);
 
+    /// <summary>
+    /// <see cref="Enqueue"/> for a request of plain jobs only (no batch, no idempotency key, no callbacks), with the
+    /// same arguments and reply and the same writes, without the prelude or the bookkeeping those features need.
+    /// </summary>
+    /// <remarks>
+    /// Almost every enqueue is plain, and on the server the general script's checks, tables and helper closures
+    /// cost about as much as the writes themselves (about 21 against 14 microseconds for one job on Redis 7).
+    /// Whatever changes the job layout changes both scripts; RedisJobStorageTests compares what they write.
+    /// </remarks>
+    public static readonly RedisScript EnqueuePlain = new("enqueue-plain", """
+        local P, nowt, nt = ARGV[1], ARGV[2], tonumber(ARGV[5])
+        local TF, JF = 8, 7
+        local base = 5 + nt * TF
+        local n = (#ARGV - base) / JF
+        local T = {}
+        for t = 1, nt do
+          local o = 5 + (t - 1) * TF
+          local q, pr = ARGV[o + 3], ARGV[o + 4]
+          T[t] = { name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
+            o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q }
+        end
+
+        -- Validate before writing, as the general script does: a request is all or nothing.
+        local keys, results, created = {}, {}, {}
+        for i = 1, n do
+          local id = ARGV[base + (i - 1) * JF + 2]
+          if created[id] then
+            return redis.error_reply('JQ_JOB_EXISTS Job ' .. id .. ' already exists; every new job needs a new id. Nothing was written.')
+          end
+          created[id] = true
+          keys[i] = P .. 'job:' .. id
+          results[2 * i - 1] = id
+          results[2 * i] = 1
+        end
+        for i = 1, n, 1000 do
+          if redis.call('EXISTS', unpack(keys, i, math.min(i + 999, n))) > 0 then
+            for k = i, math.min(i + 999, n) do
+              if redis.call('EXISTS', keys[k]) == 1 then
+                return redis.error_reply('JQ_JOB_EXISTS Job ' .. results[2 * k - 1] .. ' already exists; every new job needs a new id. Nothing was written.')
+              end
+            end
+          end
+        end
+
+        -- Sorted-set members gathered per key and written many per ZADD, as the general script's flush() does.
+        local zadds, zkeys = {}, {}
+        local function zadd(key, score, member)
+          local t = zadds[key]
+          if not t then
+            t = {}
+            zadds[key] = t
+            zkeys[#zkeys + 1] = key
+          end
+          t[#t + 1] = score
+          t[#t + 1] = member
+        end
+
+        local nextseq = redis.call('INCRBY', P .. 'seq', n) - n
+        local queues, woken = {}, {}
+        for i = 1, n do
+          local o = base + (i - 1) * JF
+          local t, id, ra = T[tonumber(ARGV[o + 1])], results[2 * i - 1], ARGV[o + 5]
+          local q = t.q
+          local st = '1'
+          if ra > nowt then st = '0' end
+          local seq = string.format('%016d', nextseq + i)
+          if ARGV[o + 7] == '' then
+            redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
+          else
+            redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st, 'tp', ARGV[o + 7])
+          end
+          if st == '1' then
+            zadd(t.rk, t.score, ra .. ':' .. seq .. ':' .. id)
+            woken[q] = true
+          else
+            zadd(P .. 'scheduled', ARGV[o + 6], id)
+          end
+          zadd(t.qs .. st, seq, id)
+          queues[q] = true
+        end
+        for _, key in ipairs(zkeys) do
+          local adds = zadds[key]
+          for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
+        end
+        for q in pairs(queues) do redis.call('SADD', P .. 'queues', q) end
+        for q in pairs(woken) do redis.call('PUBLISH', P .. 'work', q) end
+        return results
+        """);
+
     /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or ''.</summary>
     public const int EnqueueTemplateFields = 8;
 

@@ -236,6 +236,74 @@ public sealed class RedisJobStorageTests
         }
     }
 
+    [Fact]
+    public async Task EnqueuePlainScript_SameRequestAsGeneralScript_WritesTheSameKeysAndValues()
+    {
+        await using RedisJobStorage general = NewStorage();
+        await using RedisJobStorage plain = NewStorage();
+
+        // Ready and delayed jobs, two templates, with and without a trace parent: every shape a plain request has.
+        NewJob[] jobs =
+        [
+            Job(),
+            Job() with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+            Job() with { RunAt = s_t0.AddMinutes(5) },
+            Job() with { Queue = "other", Priority = 7 },
+        ];
+        var request = new EnqueueRequest { Jobs = jobs, Now = s_t0 };
+        List<(string, NewJob)> kinds = [.. jobs.Select(j => ("c", j))];
+
+        RespValue generalReply = await general.Client.EvalAsync(RedisScripts.Enqueue, [general.Prefix + "jobs"], EnqueueArguments.Build(new RespCommand().Add(general.Prefix), request, kinds), Deadline.Token());
+        RespValue plainReply = await plain.Client.EvalAsync(RedisScripts.EnqueuePlain, [plain.Prefix + "jobs"], EnqueueArguments.Build(new RespCommand().Add(plain.Prefix), request, kinds), Deadline.Token());
+
+        plainReply.ToString().Should().Be(generalReply.ToString());
+        (await DumpAsync(plain)).Should().BeEquivalentTo(await DumpAsync(general));
+    }
+
+    [Fact]
+    public async Task EnqueuePlainScript_IdTakenOrRepeated_WritesNothing()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob taken = Job();
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [taken], Now = s_t0 }, Deadline.Token());
+        NewJob fresh = Job();
+        Dictionary<string, string> before = await DumpAsync(storage);
+
+        Func<Task> takenAgain = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = [fresh, taken], Now = s_t0 }, Deadline.Token()).AsTask();
+        Func<Task> repeated = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = [fresh, fresh], Now = s_t0 }, Deadline.Token()).AsTask();
+
+        (await takenAgain.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{taken.Id}*already exists*");
+        (await repeated.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{fresh.Id}*already exists*");
+        (await DumpAsync(storage)).Should().BeEquivalentTo(before);
+    }
+
+    /// <summary>Every key under the store's prefix (without it) with its value in a comparable form.</summary>
+    private static async Task<Dictionary<string, string>> DumpAsync(RedisJobStorage storage)
+    {
+        var dump = new Dictionary<string, string>();
+        RespValue keys = await storage.Client.ExecuteAsync(new RespCommand("KEYS").Add(storage.Prefix + "*"), Deadline.Token());
+        foreach (string key in keys.Items.Select(k => k.AsString()!))
+        {
+            string type = (await storage.Client.ExecuteAsync(new RespCommand("TYPE").Add(key), Deadline.Token())).AsString()!;
+            RespCommand read = type switch
+            {
+                "hash" => new RespCommand("HGETALL").Add(key),
+                "zset" => new RespCommand("ZRANGE").Add(key).Add(0).Add(-1).Add("WITHSCORES"),
+                "set" => new RespCommand("SMEMBERS").Add(key),
+                _ => new RespCommand("GET").Add(key),
+            };
+            RespValue value = await storage.Client.ExecuteAsync(read, Deadline.Token());
+            IEnumerable<string?> parts = value.Type == RespType.Array ? value.Items.Select(i => i.AsString()) : [value.AsString()];
+
+            // Hash fields in a fixed order, so two writes of the same fields in another order compare equal.
+            dump[key[storage.Prefix.Length..]] = type == "hash"
+                ? string.Join(",", parts.Chunk(2).Select(p => p[0] + "=" + p[1]).Order(StringComparer.Ordinal))
+                : type + ":" + string.Join(",", parts);
+        }
+
+        return dump;
+    }
+
     private RedisJobStorage NewStorage(string? prefix = null) => new(
         new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)),
         new RedisStorageOptions { KeyPrefix = prefix ?? "p" + Guid.NewGuid().ToString("N") },
