@@ -31,7 +31,9 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     private readonly string _workChannel;
     private readonly string _doneChannel;
     private readonly RespSubscriber _subscriber;
-    private readonly WorkSignals _work = new();
+    // Raised by the subscriber's reader after its next read is registered (see RespConnection), so a woken worker
+    // can go on to its fetch on that thread.
+    private readonly WorkSignals _work = new(wakeWaitersInline: true);
     private readonly FinishWaiters _finishWaiters = new();
 
     // Whether this store has run RedisScripts.Migrate; see MigrateThenEvalAsync.

@@ -64,6 +64,36 @@ public sealed class RedisJobStorageTests
     }
 
     [Fact]
+    public async Task WaitForWorkAsync_WokenWaiterBlocksUntilAnotherWakeUp_SubscriberKeepsReading()
+    {
+        string prefix = "w" + Guid.NewGuid().ToString("N");
+        await using var worker = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+        await using var producer = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+        Task waitB = worker.WaitForWorkAsync("b", Deadline.Token()).AsTask();
+        using var aRunning = new SemaphoreSlim(0);
+
+        // A woken waiter goes on on the subscriber's reader thread: while it blocks there, the wake-up for queue b
+        // must still be read, which only holds if that thread's next read was registered before the waiter ran.
+        // Registered from the thread pool, so a spurious early wake-up (allowed) never blocks the test itself.
+        Task<bool> blockedA = Task.Run(() => worker.WaitForWorkAsync("a", Deadline.Token()).AsTask().ContinueWith(
+            _ =>
+            {
+                aRunning.Release();
+                return waitB.Wait(TimeSpan.FromSeconds(20));
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default));
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "a" }], Now = s_t0 }, Deadline.Token());
+
+        // Only once a's waiter runs: b's wake-up then comes in a later read than a's.
+        await aRunning.WaitAsync(Deadline.Token());
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "b" }], Now = s_t0 }, Deadline.Token());
+
+        (await Deadline.Within(blockedA, "the waiter of queue a, blocked until queue b is woken")).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task EnqueueAsync_SmallJob_HashIsStoredCompactly()
     {
         await using RedisJobStorage storage = NewStorage();

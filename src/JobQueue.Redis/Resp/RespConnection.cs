@@ -53,8 +53,9 @@ internal sealed class RespConnection : IAsyncDisposable
     private ValueTask<ReadResult> _pendingRead;
     private bool _started;
 
-    // The last reply parsed, not yet handed to its caller: it is completed on the reader's thread once the next
-    // socket read is registered (see ReadLoop).
+    // The last reply or push parsed, not yet delivered: it is delivered on the reader's thread once the next socket
+    // read is registered (see ReadLoop). _heldBack is the command a held-back reply answers, null for a push.
+    private bool _holding;
     private PendingCommand? _heldBack;
     private RespValue _heldBackValue = RespValue.Null;
 
@@ -313,8 +314,8 @@ internal sealed class RespConnection : IAsyncDisposable
     /// the socket before a caller's code runs on this thread.
     /// </summary>
     /// <remarks>
-    /// The last reply of a read is completed here, on the reader's thread, after the next read is registered: the
-    /// caller that waited for it goes on at once, without a second trip through the thread pool (a lone caller
+    /// The last reply (or push) of a read is completed here, on the reader's thread, after the next read is
+    /// registered: the caller that waited for it goes on at once, without a second trip through the thread pool (a lone caller
     /// awaiting one command at a time paid two: socket to reader, reader to caller). This is safe whatever the
     /// caller's continuation does. It cannot stall the connection, because the next reply is read by whichever
     /// thread the registered read completes on, not by this one; and it cannot deadlock it, even if it sends
@@ -331,12 +332,16 @@ internal sealed class RespConnection : IAsyncDisposable
                 if (!read.IsCompleted)
                 {
                     // Taken before the next read is registered: once it is, its completion may run the loop on
-                    // another thread, which then owns _heldBack.
-                    PendingCommand? heldBack = _heldBack;
-                    _heldBack = null;
+                    // another thread, which then owns the held-back fields.
+                    (bool holding, PendingCommand? heldBack, RespValue heldBackValue) = (_holding, _heldBack, _heldBackValue);
+                    ClearHeldBack();
                     _pendingRead = read;
                     read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onReadCompleted);
-                    heldBack?.Complete(_heldBackValue);
+                    if (holding)
+                    {
+                        Deliver(heldBack, heldBackValue, inline: true);
+                    }
+
                     return;
                 }
 
@@ -386,9 +391,7 @@ internal sealed class RespConnection : IAsyncDisposable
     /// <summary>Ends the read loop for good: fails the connection and lets <see cref="DisposeAsync"/> go on.</summary>
     private void Stop(Exception reason)
     {
-        PendingCommand? heldBack = _heldBack;
-        _heldBack = null;
-        heldBack?.CompleteLater(_heldBackValue);
+        ReleaseHeldBack();
         Fail(reason);
         _reader.Complete();
         _readerStopped.TrySetResult();
@@ -396,22 +399,60 @@ internal sealed class RespConnection : IAsyncDisposable
 
     private void Dispatch(RespValue value)
     {
-        if (_onPush is not null && IsPush(value))
+        PendingCommand? pending = null;
+        if (_onPush is null || !IsPush(value))
         {
-            _onPush(value);
-            return;
+            if (!_written.TryDequeue(out pending))
+            {
+                throw new RespProtocolException($"Redis at {_endpoint} sent a reply no command was waiting for: {value}");
+            }
         }
 
-        if (!_written.TryDequeue(out PendingCommand? pending))
-        {
-            throw new RespProtocolException($"Redis at {_endpoint} sent a reply no command was waiting for: {value}");
-        }
-
-        // Only the newest reply is held back to be completed on this thread: the ones before it leave through the
-        // thread pool, so one caller's slow continuation never delays the others' replies.
-        _heldBack?.CompleteLater(_heldBackValue);
+        // Only the newest reply or push is held back to be delivered on this thread after the next read is
+        // registered; the one before it goes now, so one caller's slow continuation never delays the others.
+        ReleaseHeldBack();
+        _holding = true;
         _heldBack = pending;
         _heldBackValue = value;
+    }
+
+    /// <summary>Delivers the held-back reply (through the thread pool) or push (here, in order with the others).</summary>
+    private void ReleaseHeldBack()
+    {
+        if (_holding)
+        {
+            (PendingCommand? heldBack, RespValue heldBackValue) = (_heldBack, _heldBackValue);
+            ClearHeldBack();
+            Deliver(heldBack, heldBackValue, inline: false);
+        }
+    }
+
+    private void ClearHeldBack()
+    {
+        _holding = false;
+        _heldBack = null;
+        _heldBackValue = RespValue.Null;
+    }
+
+    /// <param name="pending">The command the reply answers, or null for a push.</param>
+    /// <param name="value">The reply or push.</param>
+    /// <param name="inline">Whether a reply's caller may continue on this thread.</param>
+    private void Deliver(PendingCommand? pending, RespValue value, bool inline)
+    {
+        if (pending is null)
+        {
+            // A push handler runs on the reader's thread; only the one for the last push of a read can run in
+            // parallel with the next read's, so handlers must be thread-safe (RespSubscriber's are).
+            _onPush!(value);
+        }
+        else if (inline)
+        {
+            pending.Complete(value);
+        }
+        else
+        {
+            pending.CompleteLater(value);
+        }
     }
 
     private static bool IsPush(RespValue value)
