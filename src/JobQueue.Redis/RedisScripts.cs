@@ -26,15 +26,12 @@ namespace JobQueue.Redis;
 /// </remarks>
 internal static class RedisScripts
 {
-    private const string Prelude = """
-        local P = ARGV[1]
-        local function jk(id) return P .. 'job:' .. id end
-        local function isfinal(s) return s == '3' or s == '4' or s == '5' end
-
-        -- Sorted-set writes are collected and sent by flush() at the end of the script, many members per ZADD or
-        -- ZREM: one call per member was most of a bulk request's cost on the server (and in its AOF). Only the
-        -- last write of a member counts, exactly as if each had been applied at once, and no script reads a
-        -- sorted set after writing it through zset(), so deferring them changes nothing a script can see.
+    /// <summary>
+    /// Deferred sorted-set additions, shared by the <see cref="Prelude"/> and <see cref="EnqueuePlain"/>: collected per
+    /// key and written by flushadds() at the end of the script, many members per ZADD. One call per member was most
+    /// of a bulk request's cost on the server (and in its AOF).
+    /// </summary>
+    private const string NewMembers = """
         local function pending(map, keys, key)
           local t = map[key]
           if not t then
@@ -45,16 +42,37 @@ internal static class RedisScripts
           return t
         end
 
-        local zpend, zkeys = {}, {}
-        local function zset(key, member, score) pending(zpend, zkeys, key)[member] = score end
-
-        -- New members only (an enqueue's), appended without zset()'s bookkeeping; flush() writes them too.
+        -- New members only (an enqueue's), appended without the bookkeeping of the prelude's zset().
         local zadds, zaddkeys = {}, {}
         local function zadd(key, score, member)
           local t = pending(zadds, zaddkeys, key)
           t[#t + 1] = score
           t[#t + 1] = member
         end
+
+        -- unpack() is bounded by Lua's C stack (8000 values): large writes go in chunks.
+        local function flushadds()
+          for _, key in ipairs(zaddkeys) do
+            local adds = zadds[key]
+            for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
+          end
+          zadds, zaddkeys = {}, {}
+        end
+
+        """;
+
+    private const string Prelude = """
+        local P = ARGV[1]
+        local function jk(id) return P .. 'job:' .. id end
+        local function isfinal(s) return s == '3' or s == '4' or s == '5' end
+
+        """ + NewMembers + """
+        -- Sorted-set writes are collected and sent by flush() at the end of the script, many members per ZADD or
+        -- ZREM, as new members are by flushadds(). Only the last write of a member counts, exactly as if each had
+        -- been applied at once, and no script reads a sorted set after writing it through zset(), so deferring
+        -- them changes nothing a script can see.
+        local zpend, zkeys = {}, {}
+        local function zset(key, member, score) pending(zpend, zkeys, key)[member] = score end
 
         -- Finished job ids, published together by flush(): one message per script instead of one per job.
         local done = {}
@@ -84,11 +102,7 @@ internal static class RedisScripts
             for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
           end
           zpend, zkeys = {}, {}
-          for _, key in ipairs(zaddkeys) do
-            local adds = zadds[key]
-            for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
-          end
-          zadds, zaddkeys = {}, {}
+          flushadds()
           if #done > 0 then
             redis.call('PUBLISH', P .. 'done', table.concat(done, ','))
             done = {}
@@ -428,7 +442,7 @@ internal static class RedisScripts
     /// cost about as much as the writes themselves (about 21 against 14 microseconds for one job on Redis 7).
     /// Whatever changes the job layout changes both scripts; RedisJobStorageTests compares what they write.
     /// </remarks>
-    public static readonly RedisScript EnqueuePlain = new("enqueue-plain", """
+    public static readonly RedisScript EnqueuePlain = new("enqueue-plain", NewMembers + """
         local P, nowt, nt = ARGV[1], ARGV[2], tonumber(ARGV[5])
         local TF, JF = 8, 7
         local base = 5 + nt * TF
@@ -463,19 +477,6 @@ internal static class RedisScripts
           end
         end
 
-        -- Sorted-set members gathered per key and written many per ZADD, as the general script's flush() does.
-        local zadds, zkeys = {}, {}
-        local function zadd(key, score, member)
-          local t = zadds[key]
-          if not t then
-            t = {}
-            zadds[key] = t
-            zkeys[#zkeys + 1] = key
-          end
-          t[#t + 1] = score
-          t[#t + 1] = member
-        end
-
         local nextseq = redis.call('INCRBY', P .. 'seq', n) - n
         local queues, woken = {}, {}
         for i = 1, n do
@@ -499,10 +500,7 @@ internal static class RedisScripts
           zadd(t.qs .. st, seq, id)
           queues[q] = true
         end
-        for _, key in ipairs(zkeys) do
-          local adds = zadds[key]
-          for i = 1, #adds, 1000 do redis.call('ZADD', key, unpack(adds, i, math.min(i + 999, #adds))) end
-        end
+        flushadds()
         for q in pairs(queues) do redis.call('SADD', P .. 'queues', q) end
         for q in pairs(woken) do redis.call('PUBLISH', P .. 'work', q) end
         return results

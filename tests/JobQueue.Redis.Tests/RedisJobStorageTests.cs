@@ -67,8 +67,8 @@ public sealed class RedisJobStorageTests
     public async Task WaitForWorkAsync_WokenWaiterBlocksUntilAnotherWakeUp_SubscriberKeepsReading()
     {
         string prefix = "w" + Guid.NewGuid().ToString("N");
-        await using var worker = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
-        await using var producer = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+        await using RedisJobStorage worker = NewStorage(prefix);
+        await using RedisJobStorage producer = NewStorage(prefix);
         Task waitB = worker.WaitForWorkAsync("b", Deadline.Token()).AsTask();
         using var aRunning = new SemaphoreSlim(0);
 
