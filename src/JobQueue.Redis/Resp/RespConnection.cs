@@ -315,8 +315,8 @@ internal sealed class RespConnection : IAsyncDisposable
     /// </summary>
     /// <remarks>
     /// The last reply (or push) of a read is completed here, on the reader's thread, after the next read is
-    /// registered: the caller that waited for it goes on at once, without a second trip through the thread pool (a lone caller
-    /// awaiting one command at a time paid two: socket to reader, reader to caller). This is safe whatever the
+    /// registered: the caller that waited for it goes on at once, without a second trip through the thread pool
+    /// (a lone caller awaiting one command at a time paid two: socket to reader, reader to caller). This is safe whatever the
     /// caller's continuation does. It cannot stall the connection, because the next reply is read by whichever
     /// thread the registered read completes on, not by this one; and it cannot deadlock it, even if it sends
     /// another command and blocks on its reply, for the same reason. Earlier replies of the same read go through
@@ -339,7 +339,7 @@ internal sealed class RespConnection : IAsyncDisposable
                     read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onReadCompleted);
                     if (holding)
                     {
-                        Deliver(heldBack, heldBackValue, inline: true);
+                        DeliverAfterRegistering(heldBack, heldBackValue);
                     }
 
                     return;
@@ -351,6 +351,23 @@ internal sealed class RespConnection : IAsyncDisposable
         catch (Exception exception)
         {
             Stop(exception);
+        }
+    }
+
+    /// <summary>
+    /// Delivers the held-back item once the next read is registered. Stop is no longer this thread's to call: the
+    /// read loop may already run on another one, so a throwing push handler only fails the connection, and the
+    /// registered read then ends the loop.
+    /// </summary>
+    private void DeliverAfterRegistering(PendingCommand? heldBack, RespValue heldBackValue)
+    {
+        try
+        {
+            Deliver(heldBack, heldBackValue, inline: true);
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
         }
     }
 
