@@ -91,6 +91,19 @@ internal static class Report
             md.AppendLine(s_en, $"| {name} | {Ms(r.Figure(provider + ".latency.p50"))} | {Ms(r.Figure(provider + ".latency.p99"))} | {rawName} | {Ms(rawP50)} | {Ms(rawP99)} |");
         }
 
+        if (r.Samples.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("## Processing drains (each processing figure above is the median of its drains)");
+            md.AppendLine();
+            md.AppendLine("| figure | drains, in the order they ran (jobs/s) |");
+            md.AppendLine("|---|---|");
+            foreach ((string key, IReadOnlyList<double> drains) in r.Samples)
+            {
+                md.AppendLine(s_en, $"| {key} | {string.Join(" / ", drains.Select(d => Rate(d)))} |");
+            }
+        }
+
         md.AppendLine();
         md.AppendLine("## Fetch cost with history (processing at concurrency 10, the better of two alternated drains each)");
         md.AppendLine();

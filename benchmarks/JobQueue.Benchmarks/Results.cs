@@ -11,6 +11,9 @@ internal sealed class Results(Dictionary<string, double> raw)
 
     public Dictionary<string, int> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every drain behind a median figure, by the figure's key, in the order they ran.</summary>
+    public Dictionary<string, IReadOnlyList<double>> Samples { get; } = new(StringComparer.Ordinal);
+
     public void Add(string key, double value) => Figures[key] = value;
 
     public double? Figure(string key) => Figures.TryGetValue(key, out double value) ? value : null;
