@@ -24,7 +24,7 @@ RUN_START=$(date +%s)
 # Other engineers' builds and tests share these two cores: the header records what the machine was doing.
 export JOBQUEUE_BENCH_NPROC="$(nproc)"
 export JOBQUEUE_BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ../src 2>/dev/null || echo ' (uncommitted changes)')"
+export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ':!results' ../src 2>/dev/null || echo ' (uncommitted changes)')"
 
 selected() { [[ -z "${JOBQUEUE_BENCH_ONLY:-}" || ",${JOBQUEUE_BENCH_ONLY,,}," == *",$1,"* ]]; }
 log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
