@@ -28,14 +28,10 @@ export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/nul
 
 selected() { [[ -z "${JOBQUEUE_BENCH_ONLY:-}" || ",${JOBQUEUE_BENCH_ONLY,,}," == *",$1,"* ]]; }
 log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-REDIS_PID=""
-PG_DATA=""
-PG_AS=()
+# shellcheck source=servers.sh
+source "$HERE/servers.sh"
 cleanup() {
-  if [[ -n "$REDIS_PID" ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
-  if [[ -n "$PG_DATA" ]]; then "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
+  stop_servers
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -50,17 +46,11 @@ fi
 log "building"
 dotnet build "$HERE/JobQueue.Benchmarks/JobQueue.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 
-# Redis: AOF with fsync every second (Redis's own recommended durable setting), the same server for the raw
-# limit and for JobQueue, so the ratio compares like with like.
+# Redis: the same server for the raw limit and for JobQueue, so the ratio compares like with like.
 if ! selected redis; then
   log "Redis not selected (JOBQUEUE_BENCH_ONLY=$JOBQUEUE_BENCH_ONLY)"
-elif command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
-  REDIS_PORT="$(free_port)"
-  mkdir -p "$WORK/redis"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' --appendonly yes \
-    --appendfsync everysec --protected-mode no >"$WORK/redis/server.log" 2>&1 &
-  REDIS_PID=$!
-  for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+elif have_redis; then
+  start_redis
   export JOBQUEUE_BENCH_REDIS="127.0.0.1:$REDIS_PORT"
   printf 'redis.version\t%s\n' "$(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')" >> "$RAW"
   redis_lpush() { # name, then redis-benchmark options; records rps and the p50/p99 latency it reports
@@ -80,29 +70,16 @@ else
   log "redis-server or redis-benchmark missing (apt-get install redis-server redis-tools): Redis skipped"
 fi
 
-# PostgreSQL: default durability (fsync and synchronous_commit on), unlike the test fixture: a benchmark of a
-# durable queue must pay for durable commits, and pgbench on the same cluster pays the same.
-PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
-[[ -x "$PG_BIN/initdb" ]] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+# PostgreSQL: pgbench on the same cluster pays the same durable commits as JobQueue.
 if ! selected postgres; then
   log "PostgreSQL not selected (JOBQUEUE_BENCH_ONLY=$JOBQUEUE_BENCH_ONLY)"
-elif [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pgbench" ]]; then
-  # initdb and postgres refuse to run as root: then they run as the package's postgres user.
-  if [[ "$(id -u)" == 0 ]]; then PG_AS=(runuser -u postgres --); else PG_AS=(); fi
-  PG_PORT="$(free_port)"
-  mkdir -p "$WORK/pg"
-  [[ "$(id -u)" == 0 ]] && chown postgres "$WORK/pg"
-  PG_DATA="$WORK/pg/data"
-  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
-  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -t 60 start \
-    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" >/dev/null
+elif have_postgres; then
+  start_postgres
   export JOBQUEUE_BENCH_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=100"
-  PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
   printf 'pg.version\t%s\n' "$("${PSQL[@]}" -Atc 'show server_version' | cut -d' ' -f1)" >> "$RAW"
   log "raw: pgbench"
   # A job-sized row into an indexed table, one row per transaction (pgbench's default: each script run is one).
-  "${PSQL[@]}" -c "CREATE TABLE raw_jobs (seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, name text NOT NULL,
-      queue text NOT NULL, state smallint NOT NULL, args jsonb NOT NULL, enqueued_at timestamptz NOT NULL);"
+  create_raw_jobs
   echo "INSERT INTO raw_jobs (id, name, queue, state, args, enqueued_at) VALUES (gen_random_uuid(), 'bench-noop', 'bench', 1, '{\"id\":\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\",\"name\":\"job\"}', now());" > "$WORK/insert.sql"
   pg_insert() { # clients
     local out tps lat
@@ -115,7 +92,7 @@ elif [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pgbench" ]]; then
   pg_insert 1
   pg_insert 8
   log "raw: COPY of $COPY_ROWS rows"
-  awk -v n="$COPY_ROWS" 'BEGIN { srand(1); for (i = 0; i < n; i++) printf "%08x-%04x-4%03x-8%03x-%012x,bench-noop,bench,1,\"{\"\"id\"\":\"\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\"\",\"\"name\"\":\"\"job\"\"}\",2026-01-01 00:00:00+00\n", i, int(rand()*65535), int(rand()*4095), int(rand()*4095), i }' > "$WORK/copy.csv"
+  raw_jobs_csv "$COPY_ROWS" "$WORK/copy.csv"
   "${PSQL[@]}" -c "TRUNCATE raw_jobs;"
   start=$(date +%s.%N)
   "${PSQL[@]}" -c "\\copy raw_jobs (id, name, queue, state, args, enqueued_at) FROM '$WORK/copy.csv' (FORMAT csv)"

@@ -7,8 +7,21 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using JobQueue.Benchmarks;
 
 // Usage (run.sh does this): JobQueue.Benchmarks --raw raw.tsv --out results/DATE.md --plot results/DATE.dat
+// benchmarks/ceilings.sh uses two more: --socket-floor PORT (a bare .NET socket's Redis round trip) and
+// --postgres-schema (the store's schema script, to create its table by hand).
 // Any other first argument goes to BenchmarkSwitcher, for running one suite by hand:
 //   dotnet run -c Release -- --filter '*InMemoryEnqueue*' --job short
+if (args is ["--socket-floor", string floorPort])
+{
+    return await SocketFloor.RunAsync(int.Parse(floorPort, CultureInfo.InvariantCulture), Console.Out);
+}
+
+if (args is ["--postgres-schema"])
+{
+    Console.Write(JobQueue.PostgresMigrations.GetScript());
+    return 0;
+}
+
 if (args.Length == 0 || args[0] != "--raw")
 {
     BenchmarkSwitcher.FromAssembly(typeof(BenchHost).Assembly).Run(args, DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator));

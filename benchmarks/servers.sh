@@ -1,0 +1,54 @@
+# Throwaway servers for benchmarks/run.sh and benchmarks/ceilings.sh, sourced by both: a redis-server and a
+# PostgreSQL cluster on free loopback ports in the caller's $WORK folder, stopped by stop_servers.
+
+REDIS_PID=""
+PG_DATA=""
+PG_AS=()
+PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
+[[ -x "$PG_BIN/initdb" ]] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+have_redis() { command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; }
+have_postgres() { [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pgbench" ]]; }
+
+# Redis: AOF with fsync every second (Redis's own recommended durable setting). Sets REDIS_PORT and REDIS_PID.
+start_redis() {
+  REDIS_PORT="$(free_port)"
+  mkdir -p "$WORK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' --appendonly yes \
+    --appendfsync everysec --protected-mode no >"$WORK/redis/server.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
+# PostgreSQL: default durability (fsync and synchronous_commit on), unlike the test fixture: a benchmark of a
+# durable queue must pay for durable commits. Sets PG_PORT, PG_DATA and PSQL (a psql command line).
+start_postgres() {
+  # initdb and postgres refuse to run as root: then they run as the package's postgres user.
+  if [[ "$(id -u)" == 0 ]]; then PG_AS=(runuser -u postgres --); else PG_AS=(); fi
+  PG_PORT="$(free_port)"
+  mkdir -p "$WORK/pg"
+  [[ "$(id -u)" == 0 ]] && chown postgres "$WORK/pg"
+  PG_DATA="$WORK/pg/data"
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -t 60 start \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" >/dev/null
+  PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+}
+
+# The raw limit's table: a job-sized row with two indexes (run.sh's pgbench INSERT and COPY write into it).
+create_raw_jobs() {
+  "${PSQL[@]}" -c "CREATE TABLE raw_jobs (seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, name text NOT NULL,
+      queue text NOT NULL, state smallint NOT NULL, args jsonb NOT NULL, enqueued_at timestamptz NOT NULL);"
+}
+
+# CSV rows for raw_jobs (id, name, queue, state, args, enqueued_at): rows, file.
+raw_jobs_csv() {
+  awk -v n="$1" 'BEGIN { srand(1); for (i = 0; i < n; i++) printf "%08x-%04x-4%03x-8%03x-%012x,bench-noop,bench,1,\"{\"\"id\"\":\"\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\"\",\"\"name\"\":\"\"job\"\"}\",2026-01-01 00:00:00+00\n", i, int(rand()*65535), int(rand()*4095), int(rand()*4095), i }' > "$2"
+}
+
+stop_servers() {
+  if [[ -n "$REDIS_PID" ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
+  if [[ -n "$PG_DATA" ]]; then "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
+}
