@@ -57,7 +57,9 @@ measured in the same run. Quoted from [benchmarks/results/{res.name}](benchmarks
 (1-minute load average {loads[0]} at the start of the run and {loads[-1]} at its end on 2 cores: other
 engineers' builds and tests were running), against the targets of issue 6: {met} met, {missed} missed,
 {unmeasured} not measured. [docs/performance.md](docs/performance.md) explains each figure and shows every
-table and the plot.
+table and the plot. `benchmarks/ceilings.sh` measures what the storage alone does with the writes a job
+needs, with no JobQueue code involved; the targets above those ceilings are listed under
+[Ceilings](docs/performance.md#ceilings-the-targets-no-client-code-can-reach).
 
 {targets}
 
