@@ -12,14 +12,9 @@ WORK="$(mktemp -d /tmp/jobqueue-ceilings.XXXXXX)"
 chmod 755 "$WORK"
 TSV="$WORK/ceilings.tsv"
 : > "$TSV"
-log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+# Also defines log, and stops the servers and deletes $WORK on exit.
 # shellcheck source=servers.sh
 source "$HERE/servers.sh"
-cleanup() {
-  stop_servers
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 export JOBQUEUE_BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "building"

@@ -27,14 +27,9 @@ export JOBQUEUE_BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ':!results' ../src 2>/dev/null || echo ' (uncommitted changes)')"
 
 selected() { [[ -z "${JOBQUEUE_BENCH_ONLY:-}" || ",${JOBQUEUE_BENCH_ONLY,,}," == *",$1,"* ]]; }
-log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+# Also defines log, and stops the servers and deletes $WORK on exit.
 # shellcheck source=servers.sh
 source "$HERE/servers.sh"
-cleanup() {
-  stop_servers
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 # Durations and counts: the quick run proves every path works; the full run is the one to quote.
 if [[ $QUICK == 1 ]]; then

@@ -1,5 +1,6 @@
-# Throwaway servers for benchmarks/run.sh and benchmarks/ceilings.sh, sourced by both: a redis-server and a
-# PostgreSQL cluster on free loopback ports in the caller's $WORK folder, stopped by stop_servers.
+# Throwaway servers for benchmarks/run.sh and benchmarks/ceilings.sh, sourced by both after they set $WORK: a
+# redis-server and a PostgreSQL cluster on free loopback ports in that folder. When the sourcing script exits,
+# however it exits, the servers are stopped and the folder is deleted.
 
 REDIS_PID=""
 PG_DATA=""
@@ -7,6 +8,7 @@ PG_AS=()
 PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
 [[ -x "$PG_BIN/initdb" ]] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 
+log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 have_redis() { command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; }
@@ -48,7 +50,9 @@ raw_jobs_csv() {
   awk -v n="$1" 'BEGIN { srand(1); for (i = 0; i < n; i++) printf "%08x-%04x-4%03x-8%03x-%012x,bench-noop,bench,1,\"{\"\"id\"\":\"\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\"\",\"\"name\"\":\"\"job\"\"}\",2026-01-01 00:00:00+00\n", i, int(rand()*65535), int(rand()*4095), int(rand()*4095), i }' > "$2"
 }
 
-stop_servers() {
+cleanup() {
   if [[ -n "$REDIS_PID" ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
   if [[ -n "$PG_DATA" ]]; then "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
 }
+trap cleanup EXIT
