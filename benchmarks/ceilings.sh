@@ -12,7 +12,7 @@ WORK="$(mktemp -d /tmp/jobqueue-ceilings.XXXXXX)"
 chmod 755 "$WORK"
 TSV="$WORK/ceilings.tsv"
 : > "$TSV"
-# Also defines log, and stops the servers and deletes $WORK on exit.
+# Also defines log and commit_label, and stops the servers and deletes $WORK on exit.
 # shellcheck source=servers.sh
 source "$HERE/servers.sh"
 
@@ -39,35 +39,36 @@ if have_redis; then
   # The process-wide switch docs/redis.md describes (not set by the library): socket completions run inline.
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${BENCH[@]}" --socket-floor "$REDIS_PORT" | sed 's/^dotnet\./dotnet.inline./' >> "$TSV"
 
+  # Runs a script from benchmarks/ceilings/ in one pipeline of calls: script, calls, then the script's arguments
+  # after the first job's number (each call gets a fresh range of job ids).
+  run_script() {
+    local script="$1" calls="$2"; shift 2
+    local sha
+    sha="$("${R[@]}" script load "$(cat "$HERE/ceilings/$script")")"
+    for k in $(seq 0 $(( calls - 1 ))); do echo "EVALSHA $sha 0 $(( k * 1000 + 1000000 )) $*"; done | "${R[@]}" >/dev/null
+  }
   # Server microseconds per job of one script, from the server's own accounting: name, script, calls, jobs per
-  # call, then the script's arguments after the first job's number (each call gets a fresh range of job ids).
+  # call, then the script's arguments as for run_script. Starts from an empty server.
   script_cost() {
     local name="$1" script="$2" calls="$3" per_call="$4"; shift 4
-    local sha usec
-    sha="$("${R[@]}" script load "$(cat "$HERE/ceilings/$script")")"
+    local usec
     "${R[@]}" config resetstat >/dev/null
-    for k in $(seq 0 $(( calls - 1 ))); do echo "EVALSHA $sha 0 $(( k * 1000 + 1000000 )) $*"; done | "${R[@]}" >/dev/null
+    run_script "$script" "$calls" "$@"
     usec="$("${R[@]}" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_evalsha:.*usec_per_call=\([0-9.]*\).*/\1/p')"
     printf 'redis.%s.us_per_job\t%s\n' "$name" "$(python3 -c "print(round($usec / $per_call, 2))")" >> "$TSV"
     log "$name: $usec us per call of $per_call jobs"
+    "${R[@]}" flushall >/dev/null
   }
   for round in 1 2; do
-    "${R[@]}" flushall >/dev/null
     script_cost "enqueue.store.r$round" enqueue-store-layout.lua 200 1000 indexed 1000
-    "${R[@]}" flushall >/dev/null
     script_cost "enqueue.ready.r$round" enqueue-store-layout.lua 200 1000 ready-only 1000
     # One job per call, as an awaited enqueue sends it: the script call's own overhead is then per job.
-    "${R[@]}" flushall >/dev/null
     script_cost "enqueue.one.r$round" enqueue-store-layout.lua 20000 1 indexed 1
-    "${R[@]}" flushall >/dev/null
     script_cost "enqueue.leanest.r$round" enqueue-leanest.lua 200 1000
     # Processing drains 50,000 ready jobs (as run.sh's drains do) in fetches of ten.
-    "${R[@]}" flushall >/dev/null
-    sha="$("${R[@]}" script load "$(cat "$HERE/ceilings/enqueue-store-layout.lua")")"
-    for k in $(seq 0 49); do echo "EVALSHA $sha 0 $(( k * 1000 )) indexed 1000"; done | "${R[@]}" >/dev/null
+    run_script enqueue-store-layout.lua 50 indexed 1000
     script_cost "process.store.r$round" process-store-layout.lua 5000 10 10
   done
-  "${R[@]}" flushall >/dev/null
 else
   log "redis-server or redis-benchmark missing (apt-get install redis-server redis-tools): Redis skipped"
 fi
@@ -109,7 +110,6 @@ else
 fi
 
 mkdir -p "$(dirname "$OUT")"
-COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ':!results' ../src 2>/dev/null || echo ' (uncommitted changes)')"
-python3 "$HERE/ceilings/report.py" "$TSV" "$COMMIT" \
+python3 "$HERE/ceilings/report.py" "$TSV" "$(commit_label)" \
   "$JOBQUEUE_BENCH_LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT"
 log "results: $OUT"

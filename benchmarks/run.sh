@@ -24,12 +24,12 @@ RUN_START=$(date +%s)
 # Other engineers' builds and tests share these two cores: the header records what the machine was doing.
 export JOBQUEUE_BENCH_NPROC="$(nproc)"
 export JOBQUEUE_BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-export JOBQUEUE_BENCH_COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ':!results' ../src 2>/dev/null || echo ' (uncommitted changes)')"
 
 selected() { [[ -z "${JOBQUEUE_BENCH_ONLY:-}" || ",${JOBQUEUE_BENCH_ONLY,,}," == *",$1,"* ]]; }
-# Also defines log, and stops the servers and deletes $WORK on exit.
+# Also defines log and commit_label, and stops the servers and deletes $WORK on exit.
 # shellcheck source=servers.sh
 source "$HERE/servers.sh"
+export JOBQUEUE_BENCH_COMMIT="$(commit_label)"
 
 # Durations and counts: the quick run proves every path works; the full run is the one to quote.
 if [[ $QUICK == 1 ]]; then

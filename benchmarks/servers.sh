@@ -9,6 +9,10 @@ PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
 [[ -x "$PG_BIN/initdb" ]] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 
 log() { printf '## %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+# The commit a results file was measured at, flagged when the code (not the results folder) has uncommitted changes.
+commit_label() {
+  echo "$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HERE" diff --quiet HEAD -- . ':!results' ../src 2>/dev/null || echo ' (uncommitted changes)')"
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 have_redis() { command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; }
