@@ -68,9 +68,8 @@ internal sealed class RedisClient : IAsyncDisposable
                     return await AskAsync(target, command, cancellationToken).ConfigureAwait(false);
                 }
 
-                RespConnection connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-                from = connection.Endpoint;
-                return await connection.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                (Task<RespValue> reply, from) = await SendAsync(command, cancellationToken).ConfigureAwait(false);
+                return await reply.ConfigureAwait(false);
             }
             catch (RedisServerException exception) when (RedisRedirect.TryParse(exception.ServerMessage, from.Host, out RedisRedirect redirect))
             {
@@ -93,6 +92,33 @@ internal sealed class RedisClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Hands the command to the shared connection; returns its reply and the node it went to.</summary>
+    /// <remarks>
+    /// A caller can take the connection just before a MOVED reply to another caller retires it (see
+    /// <see cref="MoveToAsync"/>). Once the retired connection's last replies are in, it is closed and refuses new
+    /// commands; a command it refused never left the client, so it goes to the connection that replaced it instead
+    /// of failing a caller who did nothing wrong.
+    /// </remarks>
+    private async Task<(Task<RespValue> Reply, RedisEndpoint From)> SendAsync(RespCommand command, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            RespConnection connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (connection.ExecuteAsync(command, cancellationToken), connection.Endpoint);
+            }
+            catch (RedisConnectionException exception) when (exception.CommandNotSent && IsRetired(connection))
+            {
+                // Replaced already: the next turn takes the current connection.
+            }
+        }
+    }
+
+    /// <summary>Whether this client closed <paramref name="connection"/> itself after moving off it, while still open for use.</summary>
+    private bool IsRetired(RespConnection connection)
+        => !_disposed && connection.Failure is ObjectDisposedException && !ReferenceEquals(Volatile.Read(ref _connection), connection);
 
     /// <summary>
     /// Runs a script by SHA1; when the server does not know it (NOSCRIPT: first use, restart, SCRIPT FLUSH,

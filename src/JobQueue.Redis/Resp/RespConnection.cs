@@ -233,7 +233,7 @@ internal sealed class RespConnection : IAsyncDisposable
         {
             if (_failure is Exception failure)
             {
-                throw Lost(failure);
+                throw NotSent(failure);
             }
 
             if (pending.ExpectsReply)
@@ -531,6 +531,13 @@ internal sealed class RespConnection : IAsyncDisposable
             pending.Fail(new RedisTimeoutException($"Redis at {_endpoint} did not answer {pending.Command.Name} within {_commandTimeout.TotalMilliseconds:0} ms (syncTimeout)."));
         }
     }
+
+    private RedisConnectionException NotSent(Exception reason) => new(
+        reason is ObjectDisposedException
+            ? $"The connection to Redis at {_endpoint} was closed before the command was sent; it did not run."
+            : $"The connection to Redis at {_endpoint} was lost ({reason.Message}) before the command was sent; it did not run.",
+        reason,
+        commandNotSent: true);
 
     private RedisConnectionException Lost(Exception? reason) => reason switch
     {

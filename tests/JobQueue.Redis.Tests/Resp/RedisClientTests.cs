@@ -261,6 +261,23 @@ public sealed class RedisClientTests
         value.AsString().Should().Be("before");
     }
 
+    [Fact]
+    public async Task ExecuteAsync_ConnectionClosed_InFlightMayHaveRunAndLaterWasNotSent()
+    {
+        RespConnection connection = await RespConnection.ConnectAsync(
+            RedisConnectionOptions.Parse(_fixture.Server.ConnectionString), onPush: null, Deadline.Token());
+        Task<RespValue> inFlight = connection.ExecuteAsync(new RespCommand("BLPOP").Add("never:" + Guid.NewGuid()).Add(0), CancellationToken.None);
+
+        await connection.DisposeAsync();
+        Func<Task> sent = () => inFlight;
+        Func<Task> late = () => connection.ExecuteAsync(new RespCommand("PING"), Deadline.Token());
+
+        // The client retries only what never left it (RedisClient.SendAsync): the flag must tell the two apart.
+        (await sent.Should().ThrowAsync<RedisConnectionException>()).Which.CommandNotSent.Should().BeFalse();
+        (await late.Should().ThrowAsync<RedisConnectionException>()).WithMessage("*before the command was sent; it did not run*")
+            .Which.CommandNotSent.Should().BeTrue();
+    }
+
     internal static async Task<T> RetryUntilConnectedAsync<T>(Func<Task<T>> call)
     {
         // The client backs off between reconnect attempts; each call either connects or fails fast.
