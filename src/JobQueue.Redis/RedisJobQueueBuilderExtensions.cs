@@ -1,19 +1,24 @@
 using System.Security.Cryptography.X509Certificates;
-using JobQueue.Redis;
-using JobQueue.Redis.Resp;
+using JobQueue.Redis.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace JobQueue;
 
 /// <summary>Adds the Redis store to <c>AddJobQueue</c>.</summary>
 public static class RedisJobQueueBuilderExtensions
 {
-    /// <summary>Keeps jobs in Redis, shared by every host that points at the same server and key prefix.</summary>
+    /// <summary>
+    /// Keeps jobs in Redis, shared by every host that points at the same server and key prefix. The store makes its
+    /// own StackExchange.Redis connection on first use and closes it with the application.
+    /// </summary>
     /// <param name="builder">The JobQueue builder.</param>
     /// <param name="connectionString">
-    /// <c>host:port,password=...,user=...,defaultDatabase=0,ssl=false,connectTimeout=5000,syncTimeout=5000</c>,
-    /// or a <c>redis://user:password@host:port/db</c> (<c>rediss://</c> for TLS) URI. Several endpoints
-    /// (<c>host1:port1,host2:port2,...</c>) are tried in order at connect; on Redis Cluster the client follows
-    /// MOVED and ASK redirects to the node that owns the key prefix's slot.
+    /// A StackExchange.Redis configuration string, such as <c>host:6379,password=...,ssl=true,defaultDatabase=0</c>
+    /// (every option of <see cref="ConfigurationOptions"/> works), or a <c>redis://user:password@host:port/db</c> URI
+    /// (<c>rediss://</c> for TLS). Several endpoints (<c>host1:7000,host2:7000</c>) serve Redis Cluster or a failover
+    /// pair. The store always connects in the background: <c>abortConnect</c> is ignored.
     /// </param>
     /// <param name="configure">Sets the key prefix and how the server's TLS certificate is validated.</param>
     /// <exception cref="ArgumentException">
@@ -24,41 +29,96 @@ public static class RedisJobQueueBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         // Parsed and validated now, so a typo fails at startup and not at the first job.
-        RedisConnectionOptions connection = RedisConnectionOptions.Parse(connectionString);
+        ConfigurationOptions parsed = RedisConnectionString.Parse(connectionString);
+        return UseOwnConnection(builder, parsed, configure);
+    }
+
+    /// <summary>
+    /// Keeps jobs in Redis, connecting with StackExchange.Redis options built in code. The store copies
+    /// <paramref name="configuration"/> (later changes to it have no effect), makes its own connection on first use,
+    /// and closes it with the application.
+    /// </summary>
+    /// <param name="builder">The JobQueue builder.</param>
+    /// <param name="configuration">Where and how to connect; the store sets <c>AbortOnConnectFail</c> to false on its copy.</param>
+    /// <param name="configure">Sets the key prefix and how the server's TLS certificate is validated.</param>
+    /// <exception cref="ArgumentException">
+    /// The options name no endpoint, the key prefix is invalid, or a TLS setting is given for options without TLS.
+    /// </exception>
+    public static JobQueueBuilder UseRedis(this JobQueueBuilder builder, ConfigurationOptions configuration, Action<RedisStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.EndPoints.Count == 0)
+        {
+            throw new ArgumentException("The ConfigurationOptions given to UseRedis name no endpoint; add one, such as options.EndPoints.Add(\"127.0.0.1\", 6379).", nameof(configuration));
+        }
+
+        return UseOwnConnection(builder, configuration.Clone(), configure);
+    }
+
+    /// <summary>
+    /// Keeps jobs in Redis over the application's own connection, such as the multiplexer its cache or SignalR
+    /// backplane uses. The store shares it: it never closes or reconfigures it, and other users of it keep working.
+    /// </summary>
+    /// <param name="builder">The JobQueue builder.</param>
+    /// <param name="multiplexer">
+    /// Returns the connection, from the application's services, when the store is first needed; for example
+    /// <c>sp =&gt; sp.GetRequiredService&lt;IConnectionMultiplexer&gt;()</c>. It must not set a channel prefix.
+    /// </param>
+    /// <param name="configure">Sets the key prefix. TLS is the connection's own business: the TLS settings are refused.</param>
+    /// <exception cref="ArgumentException">The key prefix is invalid, or a TLS setting is given.</exception>
+    public static JobQueueBuilder UseRedis(this JobQueueBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> multiplexer, Action<RedisStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(multiplexer);
+        RedisStorageOptions options = Configure(configure);
+        if (options.TrustedCertificateAuthority is not null || options.CertificateValidation is not null)
+        {
+            throw new ArgumentException(
+                "RedisStorageOptions.TrustedCertificateAuthority and CertificateValidation apply to a connection the store makes; " +
+                "a connection the application gives is used as it is. Set TLS on that connection's ConfigurationOptions (TrustIssuer, CertificateValidation).",
+                nameof(configure));
+        }
+
+        return builder.UseStorage("Redis", services =>
+        {
+            IConnectionMultiplexer connection = multiplexer(services)
+                ?? throw new InvalidOperationException("The multiplexer factory given to UseRedis returned null; return the application's IConnectionMultiplexer.");
+            ILogger logger = Logger(services);
+            return new RedisJobStorage(RedisConnection.Share(connection, logger), options, logger);
+        });
+    }
+
+    private static JobQueueBuilder UseOwnConnection(JobQueueBuilder builder, ConfigurationOptions configuration, Action<RedisStorageOptions>? configure)
+    {
+        RedisStorageOptions options = Configure(configure);
+
+        // Checked now, so a TLS setting without TLS fails at startup; the connection itself opens on first use.
+        RedisConnection.Validate(configuration, options);
+        if (options.TrustedCertificateAuthority is { } authority)
+        {
+            // A copy of our own, made now: the caller may dispose its instance once configuration is done, and the
+            // store uses the certificate on every reconnect for the life of the host.
+            options.TrustedCertificateAuthority = X509CertificateLoader.LoadCertificate(authority.RawData);
+        }
+
+        return builder.UseStorage("Redis", services =>
+        {
+            ILogger logger = Logger(services);
+
+            // A copy per store: the store adds its own settings and event handlers to it.
+            return new RedisJobStorage(RedisConnection.Own(configuration.Clone(), options, logger), options, logger);
+        });
+    }
+
+    private static RedisStorageOptions Configure(Action<RedisStorageOptions>? configure)
+    {
         var options = new RedisStorageOptions();
         configure?.Invoke(options);
         RedisJobStorage.ValidatePrefix(options.KeyPrefix);
-        connection = WithCertificateValidation(connection, options);
-        return builder.UseStorage("Redis", sp => new RedisJobStorage(
-            new RedisClient(connection, (TimeProvider?)sp.GetService(typeof(TimeProvider))), options, ownsClient: true));
+        return options;
     }
 
-    private static RedisConnectionOptions WithCertificateValidation(RedisConnectionOptions connection, RedisStorageOptions options)
-    {
-        if (options.TrustedCertificateAuthority is null && options.CertificateValidation is null)
-        {
-            return connection;
-        }
-
-        if (!connection.Ssl)
-        {
-            // Silently connecting in plain text would ignore the one setting that says TLS is expected.
-            string setting = options.TrustedCertificateAuthority is not null
-                ? nameof(RedisStorageOptions.TrustedCertificateAuthority)
-                : nameof(RedisStorageOptions.CertificateValidation);
-            throw new ArgumentException(
-                $"RedisStorageOptions.{setting} is set, but the connection string does not use TLS; add ssl=true or use a rediss:// URI.",
-                "configure");
-        }
-
-        return connection with
-        {
-            // A copy of our own: the caller's instance may be disposed once configuration is done, and the
-            // client uses the certificate on every reconnect for the life of the host.
-            TrustedCertificateAuthority = options.TrustedCertificateAuthority is { } authority
-                ? X509CertificateLoader.LoadCertificate(authority.RawData)
-                : null,
-            CertificateValidation = options.CertificateValidation,
-        };
-    }
+    private static ILogger Logger(IServiceProvider services) =>
+        (services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger("JobQueue.Redis") ?? NullLogger.Instance;
 }

@@ -82,7 +82,7 @@ public sealed class RedisStorageOptionsTests
 
         Func<Task> act = () => Deadline.Within(host.Client.EnqueueAsync(new RecordArgs("never")).AsTask(), "the refused enqueue");
 
-        (await act.Should().ThrowAsync<IOException>())
+        (await act.Should().ThrowAsync<StackExchange.Redis.RedisConnectionException>())
             .WithMessage($"TLS with Redis at 127.0.0.1:{_fixture.Server.Port} failed: the server's certificate is not trusted by the system (*UntrustedRoot*)*TrustedCertificateAuthority*");
     }
 

@@ -13,6 +13,6 @@ public sealed class RedisClusterStorageConformanceTests : StorageConformanceTest
 
     protected override Task<IJobStorage> CreateStorageAsync() => Task.FromResult(_fixture.CreateStorage());
 
-    // SCAN + DEL on the node the client ended on, which owns the prefix's slot after its first keyed command.
+    // A script on the prefix's slot deletes its keys on the node that owns it.
     protected override Task DisposeStorageAsync(IJobStorage storage) => RedisStorageFixture.DisposeStorageAsync(storage);
 }

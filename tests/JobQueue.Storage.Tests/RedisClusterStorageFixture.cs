@@ -1,5 +1,4 @@
-using JobQueue.Redis;
-using JobQueue.Redis.Resp;
+using JobQueue.Redis.Tests;
 using JobQueue.Testing;
 
 namespace JobQueue.Storage.Tests;
@@ -23,12 +22,11 @@ public sealed class RedisClusterStorageFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A new store under a fresh key prefix, with a client of its own that knows every node.</summary>
+    /// <summary>A new store under a fresh key prefix, with a connection of its own that knows every node.</summary>
     public IJobStorage CreateStorage()
     {
         RedisCluster cluster = _cluster ?? throw new InvalidOperationException("The fixture has not started.");
-        var client = new RedisClient(RedisConnectionOptions.Parse(cluster.ConnectionString));
-        return new RedisJobStorage(client, new RedisStorageOptions { KeyPrefix = "t" + Guid.NewGuid().ToString("N") }, ownsClient: true);
+        return RedisStores.Create(cluster.ConnectionString);
     }
 }
 

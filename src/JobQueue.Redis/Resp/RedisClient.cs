@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using JobQueue.Redis.Scripts;
 
 namespace JobQueue.Redis.Resp;
 

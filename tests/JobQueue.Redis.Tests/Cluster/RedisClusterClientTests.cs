@@ -1,5 +1,6 @@
 using System.Globalization;
 using JobQueue.Redis.Resp;
+using JobQueue.Redis.Scripts;
 using JobQueue.Testing;
 
 namespace JobQueue.Redis.Tests.Cluster;

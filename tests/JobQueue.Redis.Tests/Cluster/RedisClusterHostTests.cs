@@ -1,5 +1,5 @@
 using System.Text;
-using JobQueue.Redis.Resp;
+using JobQueue.Redis.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
@@ -68,13 +68,12 @@ public sealed class RedisClusterHostTests
     public async Task WaitForWorkAsync_SubscribedOnNodeNotOwningSlot_WakesOnEnqueue()
     {
         (string prefix, _, int owner, int other) = await _fixture.NewPrefixAsync(Deadline.Token());
-        await using var worker = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(RedisCluster.Endpoint(other))), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
-        await using var producer = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(RedisCluster.Endpoint(owner))), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+        await using RedisJobStorage worker = RedisStores.Create(RedisCluster.Endpoint(other), prefix);
+        await using RedisJobStorage producer = RedisStores.Create(RedisCluster.Endpoint(owner), prefix);
 
-        // The worker subscribes before its first keyed command, so on the node it was given. Its first wait
-        // returns at once (a new subscription wakes every waiter); the second can only end by a message. The
-        // enqueue's PUBLISH runs in a script on the owner and reaches the worker because cluster pub/sub is
-        // broadcast to every node.
+        // Its first wait returns at once (a new subscription wakes every waiter); the second can only end by a
+        // message. The enqueue's PUBLISH runs in a script on the slot's owner and reaches the worker wherever its
+        // subscription is, because cluster pub/sub is broadcast to every node.
         await Deadline.Within(worker.WaitForWorkAsync("default", Deadline.Token()).AsTask(), "the wake-up of a new subscription");
         Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
         await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = DateTimeOffset.UnixEpoch }, Deadline.Token());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using JobQueue.Redis.Resp;
+using JobQueue.Redis.Scripts;
 using JobQueue.Testing;
 
 namespace JobQueue.Redis.Tests.Resp;

@@ -1,9 +1,11 @@
 using System.Text;
-using JobQueue.Redis.Resp;
+using JobQueue.Redis.Scripts;
+using JobQueue.Redis.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
+using StackExchange.Redis;
 
-namespace JobQueue.Redis.Tests;
+namespace JobQueue.Redis.Tests.Storage;
 
 /// <summary>What only the Redis store has: survival across a server restart, keys under the hash-tagged prefix, upgrades of stored data.</summary>
 [Collection(RedisCollection.Name)]
@@ -20,14 +22,14 @@ public sealed class RedisJobStorageTests
     [Fact]
     public async Task EnqueueAsync_AnyJob_KeysLiveUnderHashTaggedPrefix()
     {
-        await using var storage = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = "p" + Guid.NewGuid().ToString("N") }, ownsClient: true);
+        await using RedisJobStorage storage = NewStorage();
         NewJob job = Job();
 
         await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
-        RespValue type = await storage.Client.ExecuteAsync(new RespCommand("TYPE").Add(storage.Prefix + "job:" + job.Id), Deadline.Token());
+        RedisType type = await (await RedisStores.DatabaseAsync(storage)).KeyTypeAsync(storage.Prefix + "job:" + job.Id);
 
         storage.Prefix.Should().StartWith("{p").And.EndWith("}:");
-        type.AsString().Should().Be("hash");
+        type.Should().Be(RedisType.Hash);
     }
 
     [Fact]
@@ -35,14 +37,14 @@ public sealed class RedisJobStorageTests
     {
         await using RedisServer server = await RedisServer.StartAsync(restartable: true);
 
-        await using var storage = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(server.ConnectionString)), new RedisStorageOptions(), ownsClient: true);
+        await using RedisJobStorage storage = RedisStores.Create(server.ConnectionString, "jobqueue");
         NewJob[] jobs = [.. Enumerable.Range(0, 50).Select(_ => Job())];
         await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
         IReadOnlyList<StoredJob> firstLease = await storage.FetchAsync(Fetch(10), Deadline.Token());
 
         await server.StopAsync();
         await server.RestartAsync();
-        IReadOnlyList<StoredJob> rest = await RedisClientTestsAccess.RetryAsync(() => storage.FetchAsync(Fetch(100), Deadline.Token()).AsTask());
+        IReadOnlyList<StoredJob> rest = await RetryUntilConnectedAsync(() => storage.FetchAsync(Fetch(100), Deadline.Token()).AsTask());
         IReadOnlyList<StoredJob?> leased = await storage.GetJobsAsync([.. firstLease.Select(j => j.Id)], Deadline.Token());
 
         firstLease.Should().HaveCount(10);
@@ -54,8 +56,8 @@ public sealed class RedisJobStorageTests
     public async Task WaitForWorkAsync_EnqueueFromAnotherStore_WakesWaiter()
     {
         string prefix = "w" + Guid.NewGuid().ToString("N");
-        await using var worker = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
-        await using var producer = new RedisJobStorage(new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)), new RedisStorageOptions { KeyPrefix = prefix }, ownsClient: true);
+        await using RedisJobStorage worker = NewStorage(prefix);
+        await using RedisJobStorage producer = NewStorage(prefix);
 
         Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
         await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = s_t0 }, Deadline.Token());
@@ -72,9 +74,9 @@ public sealed class RedisJobStorageTests
         Task waitB = worker.WaitForWorkAsync("b", Deadline.Token()).AsTask();
         using var aRunning = new SemaphoreSlim(0);
 
-        // A woken waiter goes on on the subscriber's reader thread: while it blocks there, the wake-up for queue b
-        // must still be read, which only holds if that thread's next read was registered before the waiter ran.
-        // Registered from the thread pool, so a spurious early wake-up (allowed) never blocks the test itself.
+        // A woken waiter goes on inline, on the thread that delivered the message: while it blocks there, the wake-up
+        // for queue b must still be delivered. Registered from the thread pool, so a spurious early wake-up
+        // (allowed) never blocks the test itself.
         Task<bool> blockedA = Task.Run(() => worker.WaitForWorkAsync("a", Deadline.Token()).AsTask().ContinueWith(
             _ =>
             {
@@ -100,10 +102,10 @@ public sealed class RedisJobStorageTests
         NewJob job = Job();
 
         await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
-        RespValue encoding = await storage.Client.ExecuteAsync(new RespCommand("OBJECT").Add("ENCODING").Add(storage.Prefix + "job:" + job.Id), Deadline.Token());
+        string? encoding = await (await RedisStores.DatabaseAsync(storage)).KeyEncodingAsync(storage.Prefix + "job:" + job.Id);
 
         // A job hash with no value over 64 bytes is a listpack: a fraction of a hashtable's memory and work.
-        encoding.AsString().Should().Be("listpack");
+        encoding.Should().Be("listpack");
     }
 
     [Fact]
@@ -219,9 +221,9 @@ public sealed class RedisJobStorageTests
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
         IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = id, LeaseToken = fetch.LeaseToken, Now = s_t0.AddSeconds(1) }], Deadline.Token());
         IReadOnlyList<QueueStatistics> after = await storage.GetQueueStatisticsAsync(Deadline.Token());
-        RespValue oldIndexes = await storage.Client.ExecuteAsync(
-            new RespCommand("EXISTS").Add(storage.Prefix + "jobs").Add(storage.Prefix + "queue:mail").Add(storage.Prefix + "state:1").Add(storage.Prefix + "state:3"), Deadline.Token());
-        RespValue schema = await storage.Client.ExecuteAsync(new RespCommand("GET").Add(storage.Prefix + "schema"), Deadline.Token());
+        IDatabase database = await RedisStores.DatabaseAsync(storage);
+        long oldIndexes = await database.KeyExistsAsync([storage.Prefix + "jobs", storage.Prefix + "queue:mail", storage.Prefix + "state:1", storage.Prefix + "state:3"]);
+        RedisValue schema = await database.StringGetAsync(storage.Prefix + "schema");
 
         StoredJob job = listed.Should().ContainSingle().Subject;
         job.Id.Should().Be(id);
@@ -237,8 +239,8 @@ public sealed class RedisJobStorageTests
         leased[0].MaxAttempts.Should().Be(7);
         completed.Should().Equal(true);
         after.Should().ContainSingle().Which.Succeeded.Should().Be(1);
-        oldIndexes.AsInt64().Should().Be(0);
-        schema.AsString().Should().Be(RedisScripts.SchemaVersion);
+        oldIndexes.Should().Be(0);
+        ((string?)schema).Should().Be(RedisScripts.SchemaVersion);
     }
 
     /// <summary>One Enqueued job exactly as schema 1's enqueue script left it, indexes included.</summary>
@@ -247,23 +249,21 @@ public sealed class RedisJobStorageTests
         string p = storage.Prefix;
         string ticks = RedisValues.Ticks(s_t0);
         const string seq = "0000000000000001";
-        RespCommand[] commands =
+        IDatabase database = await RedisStores.DatabaseAsync(storage);
+        await database.HashSetAsync(p + "job:" + id,
         [
-            new RespCommand("HSET").Add(p + "job:" + id).Add("n").Add("old-job").Add("q").Add("mail").Add("pr").Add("0").Add("a").Add("{}")
-                .Add("at").Add("0").Add("ma").Add("7").Add("to").Add(TimeSpan.FromSeconds(30).Ticks).Add("rd").Add(TimeSpan.FromSeconds(2).Ticks)
-                .Add("ra").Add(ticks).Add("ea").Add(ticks).Add("seq").Add(seq).Add("s").Add("1"),
-            new RespCommand("ZADD").Add(p + "ready:mail").Add("0").Add(ticks + ":" + seq + ":" + id),
-            new RespCommand("ZADD").Add(p + "jobs").Add(seq).Add(id.ToString()),
-            new RespCommand("ZADD").Add(p + "queue:mail").Add(seq).Add(id.ToString()),
-            new RespCommand("ZADD").Add(p + "state:1").Add(seq).Add(id.ToString()),
-            new RespCommand("ZADD").Add(p + "qs:mail:1").Add(seq).Add(id.ToString()),
-            new RespCommand("SADD").Add(p + "queues").Add("mail"),
-            new RespCommand("SET").Add(p + "seq").Add("1"),
-        ];
-        foreach (RespCommand command in commands)
+            new("n", "old-job"), new("q", "mail"), new("pr", "0"), new("a", "{}"), new("at", "0"), new("ma", "7"),
+            new("to", TimeSpan.FromSeconds(30).Ticks), new("rd", TimeSpan.FromSeconds(2).Ticks), new("ra", ticks), new("ea", ticks),
+            new("seq", seq), new("s", "1"),
+        ]);
+        await database.SortedSetAddAsync(p + "ready:mail", ticks + ":" + seq + ":" + id, 0);
+        foreach (string index in new[] { "jobs", "queue:mail", "state:1", "qs:mail:1" })
         {
-            await storage.Client.ExecuteAsync(command, Deadline.Token());
+            await database.SortedSetAddAsync(p + index, id.ToString(), 1);
         }
+
+        await database.SetAddAsync(p + "queues", "mail");
+        await database.StringSetAsync(p + "seq", "1");
     }
 
     [Fact]
@@ -283,10 +283,10 @@ public sealed class RedisJobStorageTests
         var request = new EnqueueRequest { Jobs = jobs, Now = s_t0 };
         List<(string, NewJob)> kinds = [.. jobs.Select(j => ("c", j))];
 
-        RespValue generalReply = await general.Client.EvalAsync(RedisScripts.Enqueue, [general.Prefix + "jobs"], EnqueueArguments.Build(new RespCommand().Add(general.Prefix), request, kinds), Deadline.Token());
-        RespValue plainReply = await plain.Client.EvalAsync(RedisScripts.EnqueuePlain, [plain.Prefix + "jobs"], EnqueueArguments.Build(new RespCommand().Add(plain.Prefix), request, kinds), Deadline.Token());
+        RedisResult generalReply = await general.EvalAsync(RedisScripts.Enqueue, EnqueueArguments.Build(general.Prefix, request, kinds), Deadline.Token());
+        RedisResult plainReply = await plain.EvalAsync(RedisScripts.EnqueuePlain, EnqueueArguments.Build(plain.Prefix, request, kinds), Deadline.Token());
 
-        plainReply.ToString().Should().Be(generalReply.ToString());
+        ((string[])plainReply!).Should().Equal((string[])generalReply!);
         (await DumpAsync(plain)).Should().BeEquivalentTo(await DumpAsync(general));
     }
 
@@ -311,22 +311,22 @@ public sealed class RedisJobStorageTests
     private static async Task<Dictionary<string, string>> DumpAsync(RedisJobStorage storage)
     {
         var dump = new Dictionary<string, string>();
-        RespValue keys = await storage.Client.ExecuteAsync(new RespCommand("KEYS").Add(storage.Prefix + "*"), Deadline.Token());
-        foreach (string key in keys.Items.Select(k => k.AsString()!))
+        IDatabase database = await RedisStores.DatabaseAsync(storage);
+        IServer server = database.Multiplexer.GetServers()[0];
+        await foreach (RedisKey redisKey in server.KeysAsync(pattern: storage.Prefix.Replace("{", "\\{", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal) + "*"))
         {
-            string type = (await storage.Client.ExecuteAsync(new RespCommand("TYPE").Add(key), Deadline.Token())).AsString()!;
-            RespCommand read = type switch
+            string key = redisKey!;
+            RedisType type = await database.KeyTypeAsync(key);
+            IEnumerable<string?> parts = type switch
             {
-                "hash" => new RespCommand("HGETALL").Add(key),
-                "zset" => new RespCommand("ZRANGE").Add(key).Add(0).Add(-1).Add("WITHSCORES"),
-                "set" => new RespCommand("SMEMBERS").Add(key),
-                _ => new RespCommand("GET").Add(key),
+                RedisType.Hash => (await database.HashGetAllAsync(key)).SelectMany(e => new[] { (string?)e.Name, (string?)e.Value }),
+                RedisType.SortedSet => (await database.SortedSetRangeByRankWithScoresAsync(key)).SelectMany(e => new[] { (string?)e.Element, e.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture) }),
+                RedisType.Set => (await database.SetMembersAsync(key)).Select(v => (string?)v),
+                _ => [(string?)await database.StringGetAsync(key)],
             };
-            RespValue value = await storage.Client.ExecuteAsync(read, Deadline.Token());
-            IEnumerable<string?> parts = value.Type == RespType.Array ? value.Items.Select(i => i.AsString()) : [value.AsString()];
 
             // Hash fields in a fixed order, so two writes of the same fields in another order compare equal.
-            dump[key[storage.Prefix.Length..]] = type == "hash"
+            dump[key[storage.Prefix.Length..]] = type == RedisType.Hash
                 ? string.Join(",", parts.Chunk(2).Select(p => p[0] + "=" + p[1]).Order(StringComparer.Ordinal))
                 : type + ":" + string.Join(",", parts);
         }
@@ -334,10 +334,24 @@ public sealed class RedisJobStorageTests
         return dump;
     }
 
-    private RedisJobStorage NewStorage(string? prefix = null) => new(
-        new RedisClient(RedisConnectionOptions.Parse(_fixture.Server.ConnectionString)),
-        new RedisStorageOptions { KeyPrefix = prefix ?? "p" + Guid.NewGuid().ToString("N") },
-        ownsClient: true);
+    /// <summary>Retries a call while the connection comes back after a restart.</summary>
+    private static async Task<T> RetryUntilConnectedAsync<T>(Func<Task<T>> call)
+    {
+        using CancellationTokenSource deadline = new(Deadline.Default);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException && !deadline.IsCancellationRequested)
+            {
+                // StackExchange.Redis reconnects in the background; a command sent before it is back fails.
+            }
+        }
+    }
+
+    private RedisJobStorage NewStorage(string? prefix = null) => RedisStores.Create(_fixture.Server.ConnectionString, prefix ?? "p" + Guid.NewGuid().ToString("N"));
 
     private static FetchRequest Fetch(int limit) => new()
     {
@@ -360,10 +374,4 @@ public sealed class RedisJobStorageTests
         RetryDelay = TimeSpan.FromSeconds(1),
         RunAt = s_t0,
     };
-}
-
-/// <summary>Retries a call while the client reconnects after a restart.</summary>
-internal static class RedisClientTestsAccess
-{
-    public static Task<T> RetryAsync<T>(Func<Task<T>> call) => Resp.RedisClientTests.RetryUntilConnectedAsync(call);
 }

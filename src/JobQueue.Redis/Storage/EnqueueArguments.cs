@@ -1,11 +1,11 @@
-using JobQueue.Redis.Resp;
 using JobQueue.Storage;
+using StackExchange.Redis;
 
-namespace JobQueue.Redis;
+namespace JobQueue.Redis.Storage;
 
 /// <summary>
-/// Writes an enqueue request as the arguments of <see cref="RedisScripts.Enqueue"/>: what jobs share (a template)
-/// once, then each job's own fields.
+/// Writes an enqueue request as the arguments of the enqueue scripts (see <c>RedisScripts.Enqueue</c>): what jobs
+/// share (a template) once, then each job's own fields.
 /// </summary>
 /// <remarks>
 /// The jobs of a bulk request, and concurrent single enqueues coalesced into one request, almost always share
@@ -14,20 +14,28 @@ namespace JobQueue.Redis;
 /// </remarks>
 internal static class EnqueueArguments
 {
-    public static RespCommand Build(RespCommand args, EnqueueRequest request, List<(string Kind, NewJob Job)> jobs)
+    private const int TemplateFields = 8;
+    private const int JobFields = 7;
+
+    // A job's id and two padded times (run at, and the enqueue's now once per call).
+    private const int FormattedBytesPerJob = 36 + RedisValues.TicksDigits;
+
+    public static RedisValue[] Build(string prefix, EnqueueRequest request, List<(string Kind, NewJob Job)> jobs)
     {
         var templates = new List<Template>(1);
         Dictionary<Template, int>? index = null;
         var numbers = new int[jobs.Count];
         for (int i = 0; i < jobs.Count; i++)
         {
-            // Children and callbacks alike: a null would otherwise surface as a failure inside the command writer.
+            // Children and callbacks alike: a null would otherwise surface as a failure inside the client.
             ArgumentNullException.ThrowIfNull(jobs[i].Job.Arguments, nameof(request));
             var template = new Template(jobs[i].Kind, jobs[i].Job);
             numbers[i] = Find(templates, ref index, template);
         }
 
-        args.AddTicks(request.Now)
+        var args = new RedisArguments(5 + (templates.Count * TemplateFields) + (jobs.Count * JobFields), 64 + (jobs.Count * FormattedBytesPerJob));
+        args.Add(prefix)
+            .AddTicks(request.Now)
             .AddScore(request.Now)
             .Add(request.Batch?.Id.ToString() ?? string.Empty)
             .Add(templates.Count);
@@ -55,7 +63,7 @@ internal static class EnqueueArguments
                 .Add(job.TraceParent ?? string.Empty);
         }
 
-        return args;
+        return args.ToArray();
     }
 
     /// <summary>The template's number (from 1, as the script counts), adding it if it is new.</summary>

@@ -1,10 +1,9 @@
 using System.Globalization;
-using JobQueue.Redis.Resp;
 
-namespace JobQueue.Redis;
+namespace JobQueue.Redis.Resp;
 
 /// <summary>How times and numbers are written for the scripts: exact, comparable strings.</summary>
-internal static class RedisValues
+internal static class RespValues
 {
     /// <summary>UTC ticks, zero-padded to 19 digits so Lua's string comparison is numeric comparison.</summary>
     public static string Ticks(DateTimeOffset value) => value.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);

@@ -1,6 +1,4 @@
-using JobQueue.Redis.Resp;
-
-namespace JobQueue.Redis;
+namespace JobQueue.Redis.Scripts;
 
 /// <summary>
 /// Every Lua script of the store, kept together. Each script is one atomic step on the server: Redis runs a

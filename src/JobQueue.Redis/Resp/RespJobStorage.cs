@@ -1,17 +1,17 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using JobQueue.Redis.Resp;
+using JobQueue.Redis.Scripts;
 using JobQueue.Signals;
 using JobQueue.Storage;
 
-namespace JobQueue.Redis;
+namespace JobQueue.Redis.Resp;
 
 /// <summary>
 /// The Redis store. Every state change is one Lua script (see <see cref="RedisScripts"/>), so it is atomic on
 /// the server; wake-ups and finish signals travel over pub/sub on a connection of their own.
 /// </summary>
-internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
+internal sealed class RespJobStorage : IJobStorage, IAsyncDisposable
 {
     private static readonly StorageCapabilities s_capabilities = new()
     {
@@ -42,7 +42,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     // Per queue, the subscriber epoch in which its backlog was last checked; see WaitForWorkAsync.
     private readonly ConcurrentDictionary<string, long> _checkedEpochs = new(StringComparer.Ordinal);
 
-    public RedisJobStorage(RedisClient client, RedisStorageOptions options, bool ownsClient)
+    public RespJobStorage(RedisClient client, RedisStorageOptions options, bool ownsClient)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -93,7 +93,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             jobs.Add(("f", failure with { BatchId = request.Batch.Id }));
         }
 
-        RespCommand args = EnqueueArguments.Build(Arguments(), request, jobs);
+        RespCommand args = RespEnqueueArguments.Build(Arguments(), request, jobs);
         RespValue reply;
         try
         {
@@ -121,13 +121,13 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         RespCommand args = Arguments()
             .Add(request.Queue)
             .Add(request.Limit)
-            .Add(RedisValues.Ticks(request.Now))
+            .Add(RespValues.Ticks(request.Now))
             .Add(request.LeaseToken.ToString("D"))
-            .Add(RedisValues.Ticks(request.LeaseExpiresAt))
-            .Add(RedisValues.Score(request.LeaseExpiresAt))
+            .Add(RespValues.Ticks(request.LeaseExpiresAt))
+            .Add(RespValues.Score(request.LeaseExpiresAt))
             .Add(request.WorkerId);
         RespValue reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
-        return [.. reply.Items.Select(static item => RedisJobReader.ReadJob(item)!)];
+        return [.. reply.Items.Select(static item => RespJobReader.ReadJob(item)!)];
     }
 
     public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
@@ -168,12 +168,12 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             DateTimeOffset retryAt = failure.RetryAt ?? failure.Now;
             args.Add(failure.Id.ToString())
                 .Add(failure.LeaseToken.ToString("D"))
-                .Add(RedisJobReader.WriteError(failure.Error))
+                .Add(RespJobReader.WriteError(failure.Error))
                 .Add(failure.RetryAt is null ? "0" : "1")
-                .Add(RedisValues.Ticks(retryAt))
-                .Add(RedisValues.Score(retryAt))
-                .Add(RedisValues.Ticks(failure.Now))
-                .Add(RedisValues.Score(failure.Now));
+                .Add(RespValues.Ticks(retryAt))
+                .Add(RespValues.Score(retryAt))
+                .Add(RespValues.Ticks(failure.Now))
+                .Add(RespValues.Score(failure.Now));
         }
 
         return RunPerItemAsync(RedisScripts.Fail, failures.Count, args, cancellationToken);
@@ -187,9 +187,9 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         {
             args.Add(reschedule.Id.ToString())
                 .Add(reschedule.LeaseToken.ToString("D"))
-                .Add(RedisValues.Ticks(reschedule.RunAt))
-                .Add(RedisValues.Score(reschedule.RunAt))
-                .Add(RedisValues.Ticks(reschedule.Now));
+                .Add(RespValues.Ticks(reschedule.RunAt))
+                .Add(RespValues.Score(reschedule.RunAt))
+                .Add(RespValues.Ticks(reschedule.Now));
         }
 
         return RunPerItemAsync(RedisScripts.Reschedule, reschedules.Count, args, cancellationToken);
@@ -217,8 +217,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
         RespCommand args = Arguments()
-            .Add(RedisValues.Ticks(request.Now))
-            .Add(RedisValues.Score(request.Now))
+            .Add(RespValues.Ticks(request.Now))
+            .Add(RespValues.Score(request.Now))
             .Add(request.Limit)
             .Add(request.ErrorType)
             .Add(request.ErrorMessage);
@@ -229,7 +229,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        RespCommand args = Arguments().Add(RedisValues.Ticks(now)).Add(RedisValues.Score(now)).Add(limit);
+        RespCommand args = Arguments().Add(RespValues.Ticks(now)).Add(RespValues.Score(now)).Add(limit);
         RespValue reply = await EvalAsync(RedisScripts.Promote, args, cancellationToken).ConfigureAwait(false);
         return checked((int)reply.AsInt64());
     }
@@ -242,7 +242,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        RespCommand args = Arguments().Add(RedisValues.Ticks(now)).Add(RedisValues.Score(now));
+        RespCommand args = Arguments().Add(RespValues.Ticks(now)).Add(RespValues.Score(now));
         foreach (JobId id in ids)
         {
             args.Add(id.ToString());
@@ -267,7 +267,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         }
 
         RespValue reply = await EvalAsync(RedisScripts.Get, args, cancellationToken).ConfigureAwait(false);
-        return [.. reply.Items.Select(RedisJobReader.ReadJob)];
+        return [.. reply.Items.Select(RespJobReader.ReadJob)];
     }
 
     public async ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
@@ -277,18 +277,18 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
         RespCommand args = Arguments()
             .Add(query.Queue ?? string.Empty)
-            .Add(query.State is JobState state ? RedisValues.Number((int)state) : string.Empty)
+            .Add(query.State is JobState state ? RespValues.Number((int)state) : string.Empty)
             .Add(query.BatchId?.ToString() ?? string.Empty)
             .Add(query.Offset)
             .Add(query.Limit);
         RespValue reply = await EvalAsync(RedisScripts.Query, args, cancellationToken).ConfigureAwait(false);
-        return [.. reply.Items.Select(RedisJobReader.ReadJob).OfType<StoredJob>()];
+        return [.. reply.Items.Select(RespJobReader.ReadJob).OfType<StoredJob>()];
     }
 
     public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
     {
         RespValue reply = await _client.ExecuteAsync(new RespCommand("HGETALL").Add(_prefix + "batch:" + id), cancellationToken).ConfigureAwait(false);
-        return RedisJobReader.ReadBatch(id, reply);
+        return RespJobReader.ReadBatch(id, reply);
     }
 
     public async ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
@@ -319,8 +319,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
         RespCommand args = Arguments()
-            .Add(RedisValues.Ticks(request.FinishedBefore))
-            .Add(RedisValues.Score(request.FinishedBefore))
+            .Add(RespValues.Ticks(request.FinishedBefore))
+            .Add(RespValues.Score(request.FinishedBefore))
             .Add(request.Limit);
         RespValue reply = await EvalAsync(RedisScripts.Prune, args, cancellationToken).ConfigureAwait(false);
         return checked((int)reply.AsInt64());

@@ -2,13 +2,12 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using JobQueue.Redis.Resp;
 using JobQueue.Storage;
 
-namespace JobQueue.Redis;
+namespace JobQueue.Redis.Resp;
 
 /// <summary>Turns the scripts' replies back into SPI records, and errors into the JSON the scripts store.</summary>
-internal static class RedisJobReader
+internal static class RespJobReader
 {
     // The job hash fields ReadJob uses, by position in the array it fills (see JobField).
     private const int JobFieldCount = 23;
@@ -173,7 +172,7 @@ internal static class RedisJobReader
             }
 
             writer.WriteNumber("a", error.Attempt);
-            writer.WriteString("at", RedisValues.Ticks(error.At));
+            writer.WriteString("at", RespValues.Ticks(error.At));
             writer.WriteEndObject();
         }
 
@@ -190,7 +189,7 @@ internal static class RedisJobReader
             Message = root.TryGetProperty("m", out JsonElement message) ? message.GetString() ?? string.Empty : string.Empty,
             StackTrace = root.TryGetProperty("s", out JsonElement stack) && stack.ValueKind == JsonValueKind.String ? stack.GetString() : null,
             Attempt = root.TryGetProperty("a", out JsonElement attempt) && attempt.ValueKind == JsonValueKind.Number ? attempt.GetInt32() : 0,
-            At = root.TryGetProperty("at", out JsonElement at) && at.GetString() is string ticks ? RedisValues.ParseTime(ticks) : default,
+            At = root.TryGetProperty("at", out JsonElement at) && at.GetString() is string ticks ? RespValues.ParseTime(ticks) : default,
         };
     }
 
@@ -210,7 +209,7 @@ internal static class RedisJobReader
 
     private static int Int(byte[]? bytes) => checked((int)Long(bytes));
 
-    /// <summary>UTC ticks as the scripts store them (<see cref="RedisValues.Ticks"/>).</summary>
+    /// <summary>UTC ticks as the scripts store them (<see cref="RespValues.Ticks"/>).</summary>
     private static DateTimeOffset? Time(byte[]? bytes) => bytes is null ? null : new DateTimeOffset(Long(bytes), TimeSpan.Zero);
 
     private static Guid ParseGuid(byte[] bytes)
@@ -227,5 +226,5 @@ internal static class RedisJobReader
     private static int Int(Dictionary<string, byte[]> fields, string name) => checked((int)Long(fields, name));
 
     private static DateTimeOffset? Time(Dictionary<string, byte[]> fields, string name)
-        => Text(fields, name) is string ticks ? RedisValues.ParseTime(ticks) : null;
+        => Text(fields, name) is string ticks ? RespValues.ParseTime(ticks) : null;
 }

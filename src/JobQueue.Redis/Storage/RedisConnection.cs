@@ -1,0 +1,290 @@
+using System.Net;
+using System.Net.Security;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace JobQueue.Redis.Storage;
+
+/// <summary>
+/// The store's StackExchange.Redis connection: either one it makes itself on first use (and closes with the store),
+/// or the application's own multiplexer, which it shares and never closes or reconfigures.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly ConfigurationOptions? _options;
+    private readonly ServerCertificateCheck? _certificateCheck;
+    private readonly ILogger _logger;
+    private readonly bool _owns;
+    private readonly Lock _lock = new();
+    private Task<IConnectionMultiplexer>? _connecting;
+    private IConnectionMultiplexer? _multiplexer;
+    private volatile string? _tlsFailure;
+    private long _lastAttempt = -1;
+    private bool _disposed;
+
+    private RedisConnection(ConfigurationOptions? options, ServerCertificateCheck? certificateCheck, IConnectionMultiplexer? shared, ILogger logger)
+    {
+        _options = options;
+        _certificateCheck = certificateCheck;
+        _multiplexer = shared;
+        _owns = shared is null;
+        _logger = logger;
+        if (shared is not null)
+        {
+            Attach(shared);
+        }
+    }
+
+    /// <summary>The multiplexer, once there is one (always for a shared one).</summary>
+    public IConnectionMultiplexer? Multiplexer => Volatile.Read(ref _multiplexer);
+
+    /// <summary>Whether the store made this connection and closes it.</summary>
+    public bool OwnsMultiplexer => _owns;
+
+    /// <summary>
+    /// Why the last TLS handshake of a connection the store made failed, naming the fix; null when the last attempt
+    /// succeeded or TLS is not in use. Errors of commands that could not be sent carry it.
+    /// </summary>
+    public string? TlsFailure => _tlsFailure;
+
+    /// <summary>Checks that the store can work over a connection made from <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// A TLS setting of <paramref name="storage"/> is given but the connection does not use TLS, or the options set a
+    /// channel prefix.
+    /// </exception>
+    public static void Validate(ConfigurationOptions options, RedisStorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        if ((storage.TrustedCertificateAuthority is not null || storage.CertificateValidation is not null) && !options.Ssl)
+        {
+            // Silently connecting in plain text would ignore the one setting that says TLS is expected.
+            string setting = storage.TrustedCertificateAuthority is not null
+                ? nameof(RedisStorageOptions.TrustedCertificateAuthority)
+                : nameof(RedisStorageOptions.CertificateValidation);
+            throw new ArgumentException(
+                $"RedisStorageOptions.{setting} is set, but the connection string does not use TLS; add ssl=true or use a rediss:// URI.",
+                "configure");
+        }
+
+        RefuseChannelPrefix(options.ChannelPrefix, "options");
+    }
+
+    /// <summary>
+    /// A connection the store makes and owns, from options it may change (see <see cref="Validate"/>): it never
+    /// aborts on a failed first connect (StackExchange.Redis keeps retrying in the background), and the TLS settings
+    /// of <paramref name="storage"/> apply.
+    /// </summary>
+    public static RedisConnection Own(ConfigurationOptions options, RedisStorageOptions storage, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        ServerCertificateCheck? check = null;
+        if (storage.TrustedCertificateAuthority is not null || storage.CertificateValidation is not null)
+        {
+            check = new ServerCertificateCheck(storage.TrustedCertificateAuthority, storage.CertificateValidation, options.SslProtocols);
+            options.SslClientAuthenticationOptions = check.CreateAuthenticationOptions;
+        }
+
+        // The store connects on first use and an application must start while Redis is down: StackExchange.Redis
+        // then keeps reconnecting in the background, and commands wait for it (or time out) instead of failing at once.
+        options.AbortOnConnectFail = false;
+        var connection = new RedisConnection(options, check, shared: null, logger);
+        options.ConnectionAttemptCompleted += connection.OnAttemptCompleted;
+        return connection;
+    }
+
+    /// <summary>The application's multiplexer: used as it is, never closed or reconfigured.</summary>
+    /// <exception cref="ArgumentException">The multiplexer has a channel prefix, which the store's scripts cannot publish under.</exception>
+    public static RedisConnection Share(IConnectionMultiplexer multiplexer, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(multiplexer);
+        RefuseChannelPrefix(ConfigurationOptions.Parse(multiplexer.Configuration, ignoreUnknown: true).ChannelPrefix, nameof(multiplexer));
+        return new RedisConnection(options: null, certificateCheck: null, multiplexer, logger);
+    }
+
+    /// <summary>The multiplexer, connecting first if the store makes its own and has not yet.</summary>
+    public ValueTask<IConnectionMultiplexer> GetAsync()
+    {
+        IConnectionMultiplexer? multiplexer = Volatile.Read(ref _multiplexer);
+        return multiplexer is not null ? new ValueTask<IConnectionMultiplexer>(multiplexer) : new ValueTask<IConnectionMultiplexer>(ConnectAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<IConnectionMultiplexer>? connecting;
+        lock (_lock)
+        {
+            _disposed = true;
+            connecting = _connecting;
+        }
+
+        IConnectionMultiplexer? multiplexer = Volatile.Read(ref _multiplexer);
+        if (multiplexer is null && connecting is not null)
+        {
+            try
+            {
+                multiplexer = await connecting.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+            {
+                // Never connected: nothing to close.
+            }
+        }
+
+        if (multiplexer is null)
+        {
+            return;
+        }
+
+        Detach(multiplexer);
+        if (_owns)
+        {
+            await multiplexer.CloseAsync(allowCommandsToComplete: true).ConfigureAwait(false);
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void RefuseChannelPrefix(RedisChannel channelPrefix, string parameter)
+    {
+        if (!channelPrefix.IsNullOrEmpty)
+        {
+            // Wake-ups are published by the Lua scripts on the server, under the bare channel name; the client
+            // would subscribe under the prefix and never hear them.
+            throw new ArgumentException(
+                $"The Redis connection for the job store has channelPrefix={channelPrefix}; the store publishes wake-ups from its Lua scripts, " +
+                "which a client-side channel prefix does not reach. Use a connection without a channel prefix (the store's keys have their own: RedisStorageOptions.KeyPrefix).",
+                parameter);
+        }
+    }
+
+    /// <summary>"host:port", as messages name a server.</summary>
+    internal static string Describe(EndPoint? endpoint) => endpoint switch
+    {
+        null => "(unknown endpoint)",
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        IPEndPoint { Address.AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } ip => $"[{ip.Address}]:{ip.Port}",
+        IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        _ => endpoint.ToString() ?? "(unknown endpoint)",
+    };
+
+    private Task<IConnectionMultiplexer> ConnectAsync()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
+            {
+                // Shared by every first caller; a failed attempt is retried by the next caller, not cached.
+                _connecting = ConnectCoreAsync();
+            }
+
+            return _connecting;
+        }
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectCoreAsync()
+    {
+        ConnectionMultiplexer multiplexer = await ConnectionMultiplexer.ConnectAsync(_options!).ConfigureAwait(false);
+        Attach(multiplexer);
+        if (!multiplexer.IsConnected)
+        {
+            // Later failed reconnects are not reported by the client while the server stays down; this one is.
+            RedisLog.ConnectionLost(_logger, "first", string.Join(",", _options!.EndPoints.Select(Describe)), ConnectionFailureType.UnableToConnect.ToString(), null);
+        }
+
+        bool disposed;
+        lock (_lock)
+        {
+            disposed = _disposed;
+            if (!disposed)
+            {
+                Volatile.Write(ref _multiplexer, multiplexer);
+            }
+        }
+
+        if (disposed)
+        {
+            Detach(multiplexer);
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
+            throw new ObjectDisposedException(nameof(RedisConnection));
+        }
+
+        return multiplexer;
+    }
+
+    private void Attach(IConnectionMultiplexer multiplexer)
+    {
+        multiplexer.ConnectionFailed += OnConnectionFailed;
+        multiplexer.ConnectionRestored += OnConnectionRestored;
+    }
+
+    private void Detach(IConnectionMultiplexer multiplexer)
+    {
+        multiplexer.ConnectionFailed -= OnConnectionFailed;
+        multiplexer.ConnectionRestored -= OnConnectionRestored;
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+        => RedisLog.ConnectionLost(_logger, e.ConnectionType.ToString(), Describe(e.EndPoint), e.FailureType.ToString(), e.Exception);
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+        => RedisLog.ConnectionRestored(_logger, Describe(e.EndPoint), e.ConnectionType.ToString());
+
+    private void OnAttemptCompleted(object? sender, ConnectionAttemptCompletedEventArgs e)
+    {
+        // Outcomes arrive on worker threads, possibly out of order: only the newest counts.
+        lock (_lock)
+        {
+            if (e.SequenceNumber <= _lastAttempt)
+            {
+                return;
+            }
+
+            _lastAttempt = e.SequenceNumber;
+            if (e.IsSuccess)
+            {
+                _tlsFailure = null;
+            }
+            else if (e.Stage == ConnectionAttemptStage.Tls)
+            {
+                _tlsFailure = DescribeTlsFailure(e);
+            }
+        }
+    }
+
+    private string DescribeTlsFailure(ConnectionAttemptCompletedEventArgs e)
+    {
+        string endpoint = Describe(e.EndPoint);
+        if (_certificateCheck is not null)
+        {
+            return _certificateCheck.DescribeFailure(endpoint, e.TlsHostName, e.Exception);
+        }
+
+        string prefix = $"TLS with Redis at {endpoint} failed";
+        if (e.ServerCertificatePolicyErrors is not SslPolicyErrors errors)
+        {
+            return $"{prefix} before the server's certificate was checked ({e.Exception?.Message ?? "no detail"}). Check that {endpoint} is the server's tls-port, not its plain-text port.";
+        }
+
+        var reasons = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            reasons.Add("the server sent no certificate");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            reasons.Add($"the server's certificate is not trusted by the system ({e.ServerCertificateChainStatus}); if it comes from a private CA, set RedisStorageOptions.TrustedCertificateAuthority to that CA's certificate");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            reasons.Add($"the server's certificate does not name '{e.TlsHostName}'; connect by a name or address it carries, or set sslHost= to one");
+        }
+
+        return reasons.Count == 0
+            ? $"{prefix}: {e.Exception?.Message ?? "the certificate was rejected"}"
+            : $"{prefix}: {string.Join("; and ", reasons)}.";
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace JobQueue.Redis.Storage;
+
+/// <summary>
+/// Reads the connection strings <c>UseRedis</c> accepts into StackExchange.Redis options: its own syntax
+/// (<c>host:port[,host2:port2],password=...,ssl=true,...</c>), or a <c>redis://user:password@host:port/db</c> URI
+/// (<c>rediss://</c> for TLS), which StackExchange.Redis does not read itself.
+/// </summary>
+internal static class RedisConnectionString
+{
+    private const int DefaultPort = 6379;
+
+    /// <summary>Parses a connection string or URI.</summary>
+    /// <exception cref="ArgumentException">The text is empty or not understood; the message names the bad part and never a password.</exception>
+    public static ConfigurationOptions Parse(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException("The Redis connection string is empty; expected \"127.0.0.1:6379\" or \"redis://host:6379/0\".", nameof(connectionString));
+        }
+
+        string text = connectionString.Trim();
+        ConfigurationOptions options = text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase)
+            ? ParseUri(text)
+            : ParseList(text);
+        if (options.EndPoints.Count == 0)
+        {
+            throw Bad(text, "it names no endpoint; start it with host:port, such as 127.0.0.1:6379");
+        }
+
+        if (!string.IsNullOrEmpty(options.SslHost) && !options.Ssl)
+        {
+            // sslHost only means something for TLS; accepting it alone would connect in plain text to a
+            // server the user expects to verify.
+            throw Bad(text, $"sslHost={options.SslHost} is set but TLS is off; add ssl=true, or remove sslHost");
+        }
+
+        return options;
+    }
+
+    /// <summary>Keeps passwords out of exception messages and logs, in both syntaxes.</summary>
+    public static string Redact(string text)
+    {
+        if (text.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.UserInfo.Length > 0)
+        {
+            return text.Replace(uri.UserInfo, "***", StringComparison.Ordinal);
+        }
+
+        return string.Join(',', text.Split(',').Select(static part =>
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            return equals > 0 && part[..equals].Contains("password", StringComparison.OrdinalIgnoreCase) ? part[..(equals + 1)] + "***" : part;
+        }));
+    }
+
+    private static ConfigurationOptions ParseList(string text)
+    {
+        try
+        {
+            // commandTimeout was this store's own name for what StackExchange.Redis calls syncTimeout and
+            // asyncTimeout; connection strings written for earlier versions keep working.
+            string translated = string.Join(',', text.Split(',').Select(static part =>
+            {
+                int equals = part.IndexOf('=', StringComparison.Ordinal);
+                return equals > 0 && part[..equals].Trim().Equals("commandTimeout", StringComparison.OrdinalIgnoreCase)
+                    ? $"syncTimeout={part[(equals + 1)..]},asyncTimeout={part[(equals + 1)..]}"
+                    : part;
+            }));
+            return ConfigurationOptions.Parse(translated);
+        }
+        catch (ArgumentException exception)
+        {
+            // StackExchange.Redis names the keyword and the bad value; only the string around it needs redacting.
+            string message = exception.Message;
+            int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            throw Bad(text, parameter > 0 ? message[..parameter] : message, exception);
+        }
+    }
+
+    private static ConfigurationOptions ParseUri(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw Bad(text, "it is not a valid URI; expected redis://[user:password@]host[:port][/database]");
+        }
+
+        var options = new ConfigurationOptions { Ssl = uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase) };
+        if (uri.UserInfo.Length > 0)
+        {
+            int colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                // redis://secret@host is the common password-only form.
+                options.Password = Uri.UnescapeDataString(uri.UserInfo);
+            }
+            else
+            {
+                string user = Uri.UnescapeDataString(uri.UserInfo[..colon]);
+                options.User = user.Length == 0 ? null : user;
+                options.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            }
+        }
+
+        string path = uri.AbsolutePath.Trim('/');
+        if (path.Length > 0)
+        {
+            options.DefaultDatabase = int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out int database)
+                ? database
+                : throw Bad(text, $"the path '/{path}' is not a database number");
+        }
+
+        options.EndPoints.Add(uri.Host.Trim('[', ']'), uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port);
+        return options;
+    }
+
+    private static ArgumentException Bad(string text, string problem, Exception? inner = null)
+        => new($"The Redis connection string '{Redact(text)}' is invalid: {problem.TrimEnd('.')}.", "connectionString", inner);
+}

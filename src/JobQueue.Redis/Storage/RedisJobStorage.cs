@@ -1,0 +1,529 @@
+using System.Collections.Concurrent;
+using JobQueue.Redis.Notifications;
+using JobQueue.Redis.Scripts;
+using JobQueue.Signals;
+using JobQueue.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace JobQueue.Redis.Storage;
+
+/// <summary>
+/// The Redis store, on StackExchange.Redis. Every state change is one Lua script (see <see cref="RedisScripts"/>),
+/// so it is atomic on the server; wake-ups and finish signals travel over pub/sub.
+/// </summary>
+/// <remarks>
+/// StackExchange.Redis commands take no cancellation token, so a token is checked before a command is sent and
+/// never abandons one in flight: a fetch whose reply nobody read would leave its jobs leased until their leases
+/// expire. Every command is bounded by the connection's timeout (asyncTimeout) instead.
+/// </remarks>
+internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
+{
+    private static readonly StorageCapabilities s_capabilities = new()
+    {
+        WakeUpSignal = true,
+        FinishSignal = true,
+        SharedAcrossProcesses = true,
+
+        // Each write is a round trip: concurrent writers share one script call.
+        CoalesceWrites = true,
+        TransactionalEnqueue = false,
+    };
+
+    private readonly RedisConnection _connection;
+    private readonly ILogger _logger;
+    private readonly string _prefix;
+    private readonly RedisKey[] _keys;
+    private readonly RedisNotifications _notifications;
+    private readonly WorkSignals _work = new(wakeWaitersInline: true);
+    private readonly FinishWaiters _finishWaiters = new();
+    private IDatabase? _database;
+
+    // Whether this store has run RedisScripts.Migrate; see MigrateAsync.
+    private volatile bool _migrated;
+
+    // Per queue, the subscription epoch in which its backlog was last checked; see WaitForWorkAsync.
+    private readonly ConcurrentDictionary<string, long> _checkedEpochs = new(StringComparer.Ordinal);
+
+    public RedisJobStorage(RedisConnection connection, RedisStorageOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidatePrefix(options.KeyPrefix);
+        _connection = connection;
+        _logger = logger ?? NullLogger.Instance;
+        _prefix = "{" + options.KeyPrefix + "}:";
+
+        // The one declared key routes every script to the prefix's cluster slot; see RedisScripts.
+        _keys = [_prefix + "jobs"];
+        _notifications = new RedisNotifications(connection, _prefix + "work", _prefix + "done", OnWork, OnDone, OnSubscribed, _logger);
+    }
+
+    public StorageCapabilities Capabilities => s_capabilities;
+
+    /// <summary>The key prefix with its hash tag, such as "{jobqueue}:".</summary>
+    internal string Prefix => _prefix;
+
+    internal RedisConnection Connection => _connection;
+
+    public async ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Jobs);
+        if (request.Jobs.Count == 0 && request.Batch is null)
+        {
+            return [];
+        }
+
+        // The whole request is one script call, so it is one round trip however many jobs it holds, and
+        // all or nothing: the script validates every job before it writes any.
+        var jobs = new List<(string Kind, NewJob Job)>(request.Jobs.Count + 2);
+        bool plain = request.Batch is null;
+        for (int i = 0; i < request.Jobs.Count; i++)
+        {
+            NewJob job = request.Jobs[i] ?? throw new ArgumentException($"EnqueueRequest.Jobs[{i}] is null.", nameof(request));
+            jobs.Add(("c", job));
+            plain &= job.IdempotencyKey is null && job.BatchId is null;
+        }
+
+        if (request.Batch?.SuccessCallback is NewJob success)
+        {
+            jobs.Add(("s", success with { BatchId = request.Batch.Id }));
+        }
+
+        if (request.Batch?.FailureCallback is NewJob failure)
+        {
+            jobs.Add(("f", failure with { BatchId = request.Batch.Id }));
+        }
+
+        RedisValue[] args = EnqueueArguments.Build(_prefix, request, jobs);
+        RedisResult reply = await EvalAsync(plain ? RedisScripts.EnqueuePlain : RedisScripts.Enqueue, args, cancellationToken).ConfigureAwait(false);
+        RedisResult[] items = (RedisResult[])reply!;
+        var results = new EnqueueResult[request.Jobs.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = new EnqueueResult(JobId.Parse((string)items[i * 2]!), (long)items[(i * 2) + 1] == 1);
+        }
+
+        return results;
+    }
+
+    public async ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1, nameof(request));
+        RedisValue[] args = new RedisArguments(8)
+            .Add(_prefix)
+            .Add(request.Queue)
+            .Add(request.Limit)
+            .AddTicks(request.Now)
+            .Add(request.LeaseToken)
+            .AddTicks(request.LeaseExpiresAt)
+            .AddScore(request.LeaseExpiresAt)
+            .Add(request.WorkerId)
+            .ToArray();
+        RedisResult reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
+        RedisResult[] items = (RedisResult[])reply!;
+        if (items.Length == 0)
+        {
+            return [];
+        }
+
+        var jobs = new StoredJob[items.Length];
+        for (int i = 0; i < jobs.Length; i++)
+        {
+            jobs[i] = RedisJobReader.ReadJob(items[i])!;
+        }
+
+        return jobs;
+    }
+
+    public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        var args = new RedisArguments(1 + (leases.Count * 4), leases.Count * 96);
+        args.Add(_prefix);
+        foreach (LeaseExtension lease in leases)
+        {
+            args.Add(lease.Id.Value).Add(lease.LeaseToken).AddTicks(lease.ExpiresAt).AddScore(lease.ExpiresAt);
+        }
+
+        return RunPerItemAsync(RedisScripts.Extend, leases.Count, args, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        var args = new RedisArguments(1 + (completions.Count * 6), completions.Count * 96);
+        args.Add(_prefix);
+        foreach (JobCompletion completion in completions)
+        {
+            args.Add(completion.Id.Value)
+                .Add(completion.LeaseToken)
+                .Add(completion.Result is null ? "0" : "1")
+                .Add(completion.Result ?? [])
+                .AddTicks(completion.Now)
+                .AddScore(completion.Now);
+        }
+
+        return RunPerItemAsync(RedisScripts.Complete, completions.Count, args, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        var args = new RedisArguments(1 + (failures.Count * 8), failures.Count * 112);
+        args.Add(_prefix);
+        foreach (JobFailure failure in failures)
+        {
+            DateTimeOffset retryAt = failure.RetryAt ?? failure.Now;
+            args.Add(failure.Id.Value)
+                .Add(failure.LeaseToken)
+                .Add(RedisJobReader.WriteError(failure.Error))
+                .Add(failure.RetryAt is null ? "0" : "1")
+                .AddTicks(retryAt)
+                .AddScore(retryAt)
+                .AddTicks(failure.Now)
+                .AddScore(failure.Now);
+        }
+
+        return RunPerItemAsync(RedisScripts.Fail, failures.Count, args, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reschedules);
+        var args = new RedisArguments(1 + (reschedules.Count * 5), reschedules.Count * 112);
+        args.Add(_prefix);
+        foreach (JobReschedule reschedule in reschedules)
+        {
+            args.Add(reschedule.Id.Value)
+                .Add(reschedule.LeaseToken)
+                .AddTicks(reschedule.RunAt)
+                .AddScore(reschedule.RunAt)
+                .AddTicks(reschedule.Now);
+        }
+
+        return RunPerItemAsync(RedisScripts.Reschedule, reschedules.Count, args, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var args = new RedisArguments(1 + (reports.Count * 5), reports.Count * 72);
+        args.Add(_prefix);
+        foreach (ProgressReport report in reports)
+        {
+            ArgumentNullException.ThrowIfNull(report.Progress, nameof(reports));
+            args.Add(report.Id.Value)
+                .Add(report.LeaseToken)
+                .Add(RedisValues.Percent(report.Progress.Percent))
+                .Add(report.Progress.Message is null ? "0" : "1")
+                .Add(report.Progress.Message ?? string.Empty);
+        }
+
+        return RunPerItemAsync(RedisScripts.Progress, reports.Count, args, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
+        RedisValue[] args = new RedisArguments(6)
+            .Add(_prefix)
+            .AddTicks(request.Now)
+            .AddScore(request.Now)
+            .Add(request.Limit)
+            .Add(request.ErrorType)
+            .Add(request.ErrorMessage)
+            .ToArray();
+        RedisResult reply = await EvalAsync(RedisScripts.Rescue, args, cancellationToken).ConfigureAwait(false);
+        return [.. ((RedisResult[])reply!).Select(static item => JobId.Parse((string)item!))];
+    }
+
+    public async ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        RedisValue[] args = new RedisArguments(4).Add(_prefix).AddTicks(now).AddScore(now).Add(limit).ToArray();
+        RedisResult reply = await EvalAsync(RedisScripts.Promote, args, cancellationToken).ConfigureAwait(false);
+        return checked((int)(long)reply);
+    }
+
+    public async ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var args = new RedisArguments(3 + ids.Count, ids.Count * 36);
+        args.Add(_prefix).AddTicks(now).AddScore(now);
+        foreach (JobId id in ids)
+        {
+            args.Add(id.Value);
+        }
+
+        RedisResult reply = await EvalAsync(RedisScripts.Cancel, args.ToArray(), cancellationToken).ConfigureAwait(false);
+        return [.. ((RedisResult[])reply!).Select(static item => (CancelOutcome)(long)item)];
+    }
+
+    public async ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var args = new RedisArguments(1 + ids.Count, ids.Count * 36);
+        args.Add(_prefix);
+        foreach (JobId id in ids)
+        {
+            args.Add(id.Value);
+        }
+
+        RedisResult reply = await EvalAsync(RedisScripts.Get, args.ToArray(), cancellationToken).ConfigureAwait(false);
+        return [.. ((RedisResult[])reply!).Select(RedisJobReader.ReadJob)];
+    }
+
+    public async ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
+        RedisValue[] args = new RedisArguments(6)
+            .Add(_prefix)
+            .Add(query.Queue ?? string.Empty)
+            .Add(query.State is JobState state ? ((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty)
+            .Add(query.BatchId?.ToString() ?? string.Empty)
+            .Add(query.Offset)
+            .Add(query.Limit)
+            .ToArray();
+        RedisResult reply = await EvalAsync(RedisScripts.Query, args, cancellationToken).ConfigureAwait(false);
+        return [.. ((RedisResult[])reply!).Select(RedisJobReader.ReadJob).OfType<StoredJob>()];
+    }
+
+    public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IDatabase database = await DatabaseAsync().ConfigureAwait(false);
+        HashEntry[] hash = await Guard(database.HashGetAllAsync(_prefix + "batch:" + id)).ConfigureAwait(false);
+        return RedisJobReader.ReadBatch(id, hash);
+    }
+
+    public async ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
+    {
+        RedisResult reply = await EvalAsync(RedisScripts.Statistics, [_prefix], cancellationToken).ConfigureAwait(false);
+        RedisResult[] items = (RedisResult[])reply!;
+        var statistics = new List<QueueStatistics>(items.Length / 8);
+        for (int i = 0; i + 7 < items.Length; i += 8)
+        {
+            statistics.Add(new QueueStatistics
+            {
+                Queue = (string)items[i]!,
+                Scheduled = (long)items[i + 1],
+                Enqueued = (long)items[i + 2],
+                Running = (long)items[i + 3],
+                Succeeded = (long)items[i + 4],
+                Failed = (long)items[i + 5],
+                Cancelled = (long)items[i + 6],
+                Awaiting = (long)items[i + 7],
+            });
+        }
+
+        statistics.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
+        return statistics;
+    }
+
+    public async ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
+        RedisValue[] args = new RedisArguments(4)
+            .Add(_prefix)
+            .AddTicks(request.FinishedBefore)
+            .AddScore(request.FinishedBefore)
+            .Add(request.Limit)
+            .ToArray();
+        RedisResult reply = await EvalAsync(RedisScripts.Prune, args, cancellationToken).ConfigureAwait(false);
+        return checked((int)(long)reply);
+    }
+
+    public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+
+        // Known before the subscription completes, so the wake-up of a new subscription reaches this queue.
+        _work.Track(queue);
+        await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+
+        // Enqueues before the subscription (or during a reconnect) published to nobody. The first wait of
+        // each subscription epoch therefore looks at the queue itself: ready work completes it at once.
+        long epoch = _notifications.Epoch;
+        if (_checkedEpochs.GetValueOrDefault(queue, -1) != epoch)
+        {
+            _checkedEpochs[queue] = epoch;
+            IDatabase database = await DatabaseAsync().ConfigureAwait(false);
+            if (await Guard(database.SortedSetLengthAsync(_prefix + "ready:" + queue)).ConfigureAwait(false) > 0)
+            {
+                return;
+            }
+        }
+
+        await _work.WaitAsync(queue, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
+    {
+        await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+
+        // Registered before the state is read: a finish published after the read completes the waiter.
+        using FinishWaiters.Registration registration = _finishWaiters.Register(id);
+        IDatabase database = await DatabaseAsync().ConfigureAwait(false);
+        RedisValue state = await Guard(database.HashGetAsync(_prefix + "job:" + id, "s")).ConfigureAwait(false);
+        if (state.IsNull || (JobState)(int)state is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
+        {
+            return;
+        }
+
+        await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _notifications.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static void ValidatePrefix(string? prefix)
+    {
+        if (string.IsNullOrWhiteSpace(prefix) || prefix.AsSpan().IndexOfAny("{}") >= 0)
+        {
+            throw new ArgumentException(
+                $"RedisStorageOptions.KeyPrefix is '{prefix}'; it must be non-empty and contain no '{{' or '}}' (the store wraps it in a hash tag itself).",
+                nameof(prefix));
+        }
+    }
+
+    /// <summary>Runs one of the store's scripts, loading it into the server first when the server does not know it.</summary>
+    internal async Task<RedisResult> EvalAsync(RedisScript script, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IDatabase database = await DatabaseAsync().ConfigureAwait(false);
+        if (!_migrated)
+        {
+            await MigrateAsync(database).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await Guard(RunAsync(database, script, args)).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("JQ_", StringComparison.Ordinal))
+        {
+            // The scripts refuse a request with a code and a sentence; the sentence is for the caller.
+            string message = exception.Message;
+            int space = message.IndexOf(' ', StringComparison.Ordinal);
+            throw new InvalidOperationException(space > 0 ? message[(space + 1)..] : message, exception);
+        }
+    }
+
+    private async Task<RedisResult> RunAsync(IDatabase database, RedisScript script, RedisValue[] args)
+    {
+        try
+        {
+            // By hash first: the text (up to ~10 KB) goes over the wire only when the server does not know it.
+            return await database.ScriptEvaluateAsync(script.Hash, _keys, args).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (exception.Kind == RedisErrorKind.NoScript)
+        {
+            // First use on this server, or after a restart, SCRIPT FLUSH or failover: the client's own script
+            // support loads the text (SCRIPT LOAD) and runs it by hash from then on.
+            RedisLog.ScriptLoaded(_logger, script.Name);
+            return await database.ScriptEvaluateAsync(script.Text, _keys, args).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The first script call of this store brings data of an earlier version to the current layout first
+    /// (<see cref="RedisScripts.Migrate"/>). Concurrent first calls may each run it: it is idempotent, and every
+    /// script reads only what both layouts keep, so a call that overtakes the migration still sees correct data.
+    /// </summary>
+    private async Task MigrateAsync(IDatabase database)
+    {
+        await Guard(RunAsync(database, RedisScripts.Migrate, [_prefix])).ConfigureAwait(false);
+        _migrated = true;
+    }
+
+    /// <summary>
+    /// A command that could not be sent because TLS failed says why, with the fix, instead of only that no
+    /// connection was available. Every other error passes as the client raised it.
+    /// </summary>
+    private async Task<T> Guard<T>(Task<T> command)
+    {
+        try
+        {
+            return await command.ConfigureAwait(false);
+        }
+        catch (RedisConnectionException exception) when (_connection.TlsFailure is string failure)
+        {
+            throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, exception.Flags, $"{failure} ({exception.Message})", exception, exception.CommandStatus);
+        }
+        catch (RedisTimeoutException exception) when (_connection.TlsFailure is string failure)
+        {
+            throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, exception.Flags, $"{failure} ({exception.Message})", exception, exception.Commandstatus);
+        }
+    }
+
+    private ValueTask<IDatabase> DatabaseAsync()
+    {
+        IDatabase? database = Volatile.Read(ref _database);
+        return database is not null ? new ValueTask<IDatabase>(database) : ConnectAsync();
+
+        async ValueTask<IDatabase> ConnectAsync()
+        {
+            IConnectionMultiplexer multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+            IDatabase connected = multiplexer.GetDatabase();
+            Volatile.Write(ref _database, connected);
+            return connected;
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<bool>> RunPerItemAsync(RedisScript script, int count, RedisArguments args, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        RedisResult reply = await EvalAsync(script, args.ToArray(), cancellationToken).ConfigureAwait(false);
+        RedisResult[] items = (RedisResult[])reply!;
+        var results = new bool[items.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = (long)items[i] == 1;
+        }
+
+        return results;
+    }
+
+    private void OnWork(RedisValue queue) => _work.Set((string)queue!);
+
+    private void OnDone(RedisValue ids)
+    {
+        // One message per script names every job it finished, separated by commas (see RedisScripts); it is
+        // decoded only when someone waits.
+        if (_finishWaiters.AnyWaiting)
+        {
+            _finishWaiters.Finished((string)ids!);
+        }
+    }
+
+    private void OnSubscribed()
+    {
+        // Messages published while unsubscribed are gone: wake everyone, each re-checks (spurious wake-ups are allowed).
+        _work.SetAll();
+        _finishWaiters.All();
+    }
+}
