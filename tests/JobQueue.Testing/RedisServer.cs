@@ -40,7 +40,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The server's port.</summary>
     public int Port { get; }
 
-    /// <summary>True for a throwaway server, which tests may stop and start.</summary>
+    /// <summary>True for a throwaway server, which tests may stop, start, freeze and thaw.</summary>
     public bool CanRestart => _folder is not null;
 
     /// <summary>Starts a server (or uses JOBQUEUE_TEST_REDIS) and waits until it answers PING.</summary>
@@ -88,7 +88,7 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Kills the server (as a crash would; appendonly keeps what it acknowledged).</summary>
+    /// <summary>Kills the server (as a crash would; appendonly keeps what it acknowledged), frozen or not.</summary>
     public async Task StopAsync()
     {
         RequireRestartable();
@@ -98,10 +98,32 @@ public sealed class RedisServer : IAsyncDisposable
             return;
         }
 
+        // Kill sends SIGKILL, which ends a process stopped by FreezeAsync too (SIGKILL is never held back by a stop),
+        // so a test that fails while the server is frozen still leaves no server behind when it is disposed.
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync().ConfigureAwait(false);
         process.Dispose();
     }
+
+    /// <summary>
+    /// Freezes the server with SIGSTOP, as a stalled VM, a machine swapping hard or a long fork would: its sockets
+    /// stay open and the kernel keeps accepting bytes, but nothing is answered until <see cref="ThawAsync"/>. Unlike
+    /// <see cref="StopAsync"/>, clients get no connection error, only silence, and then every command they sent
+    /// meanwhile runs when the server goes on. Call <see cref="ThawAsync"/> in a finally block.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The server comes from JOBQUEUE_TEST_REDIS (a test may only freeze a server it owns), or it is not running.
+    /// </exception>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>
+    /// Lets a server frozen by <see cref="FreezeAsync"/> go on (SIGCONT). It then answers, in order, every command that
+    /// arrived while it was frozen. Does nothing to a server that is not frozen, so it is safe in a finally block.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The server comes from JOBQUEUE_TEST_REDIS, or it is not running.
+    /// </exception>
+    public Task ThawAsync() => SignalAsync("CONT");
 
     /// <summary>Starts the server again on the same port and folder.</summary>
     public Task RestartAsync()
@@ -141,7 +163,38 @@ public sealed class RedisServer : IAsyncDisposable
     {
         if (_folder is null)
         {
-            throw new InvalidOperationException($"The Redis server comes from {EnvironmentVariable}; tests cannot stop or restart it.");
+            throw new InvalidOperationException(
+                $"The Redis server comes from {EnvironmentVariable}; tests cannot stop, restart, freeze or thaw it. Start one with StartAsync(restartable: true).");
+        }
+    }
+
+    /// <summary>
+    /// Sends a signal by name through kill(1) rather than a P/Invoke of kill(2): signal numbers differ between
+    /// Linux and macOS (SIGSTOP is 19 on one, 17 on the other), names do not.
+    /// </summary>
+    private async Task SignalAsync(string signal)
+    {
+        RequireRestartable();
+        Process process = Volatile.Read(ref _process)
+            ?? throw new InvalidOperationException($"Cannot send SIG{signal}: the Redis server on port {Port} is not running (call RestartAsync first).");
+        var start = new ProcessStartInfo("kill")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-" + signal);
+        start.ArgumentList.Add(process.Id.ToString(CultureInfo.InvariantCulture));
+        using var deadline = new CancellationTokenSource(Deadline.Default);
+        using Process kill = Process.Start(start) ?? throw new InvalidOperationException("kill did not start.");
+        Task<string> error = kill.StandardError.ReadToEndAsync(deadline.Token);
+        await kill.StandardOutput.ReadToEndAsync(deadline.Token).ConfigureAwait(false);
+        string message = await error.ConfigureAwait(false);
+        await kill.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"kill -{signal} {process.Id} (redis-server on port {Port}) failed with exit code {kill.ExitCode}: {message.Trim()}");
         }
     }
 
