@@ -18,6 +18,7 @@ public sealed class RedisHostFreezeTests(ITestOutputHelper output)
 {
     private const int Concurrency = 4;
     private const int JobCount = 300;
+    private const int SlowJobs = 12;
 
     // Twice the 5 s command timeout (syncTimeout) both the old and the StackExchange.Redis client default to: every
     // kind of command the host sends (fetch, lease renewal, outcome write, maintenance) times out at least once and is
@@ -60,20 +61,21 @@ public sealed class RedisHostFreezeTests(ITestOutputHelper output)
                     // leased to a worker that never got them, and wait for a rescue once that lease lapses.
                     o.RescueInterval = TimeSpan.FromSeconds(1);
 
-                    // PollInterval stays at its 1 s default on purpose: the maintenance loop sleeps it between rounds,
-                    // so the first rescue after the thaw comes about 1 s after it. A fetch sent during the freeze and
-                    // answered at the thaw hands out leases that expired before the worker got them (the engine
-                    // reckons a lease from when the fetch was sent, and a 3 s lease is shorter than a 5 s command
-                    // timeout), so a rescue that comes before those jobs end takes them while they run and they run
-                    // twice, though they were not in flight at the freeze. That is an engine issue of its own, not
-                    // this test's subject; at 100 ms the first rescue would race jobs that end within milliseconds of
-                    // the thaw, and the test would fail now and then for it.
+                    // A fetch sent during the freeze and answered at the thaw hands out leases that expired before the
+                    // worker got them (a lease is reckoned from when the fetch was sent, and a 3 s lease is shorter than
+                    // a 5 s command timeout). The engine renews such leases before it starts the jobs; without that, a
+                    // rescue that comes before those jobs end takes them while they run, and they run twice though they
+                    // were not in flight at the freeze. A 100 ms poll interval (the maintenance loop's sleep) makes that
+                    // rescue come early, so the test would catch it.
+                    o.PollInterval = TimeSpan.FromMilliseconds(100);
                 }),
             s => s.AddSingleton(timeline));
 
         // Every job waits on one gate, so the first four hold all four slots until the server is frozen: the freeze
         // always meets work in flight, and nothing finishes (or writes an outcome) before it.
-        IReadOnlyList<JobId> ids = await host.Client.EnqueueManyAsync(Enumerable.Range(0, JobCount).Select(n => new TimedGateArgs(n)));
+        // The first jobs work a little after the gate opens, so those fetched late at the thaw are still running when
+        // the first rescue comes (see PollInterval above).
+        IReadOnlyList<JobId> ids = await host.Client.EnqueueManyAsync(Enumerable.Range(0, JobCount).Select(n => new TimedGateArgs(n, n < SlowJobs ? 300 : 0)));
         await timeline.WaitForStartsAsync(Concurrency);
 
         long frozenAt = 0;

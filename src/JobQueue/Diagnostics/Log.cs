@@ -27,6 +27,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Job {JobId} lost its lease (cancelled or rescued elsewhere); its handler is being cancelled")]
     public static partial void LeaseLost(this ILogger logger, JobId jobId);
 
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning,
+        Message = "Fetching from queue {Queue} took {Elapsed}, most of the lease: renewed the leases of {Count} jobs before starting them, and left {Lost} whose lease the store no longer held")]
+    public static partial void StaleFetchRenewed(this ILogger logger, string queue, TimeSpan elapsed, int count, int lost);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning,
+        Message = "Fetching from queue {Queue} took {Elapsed}, most of the lease, and renewing the leases of its {Count} jobs failed: they are not started here, and return to work once their leases expire")]
+    public static partial void StaleFetchNotRenewed(this ILogger logger, string queue, TimeSpan elapsed, int count, Exception error);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Job {JobId} ({JobName}) attempt {Attempt} started")]
     public static partial void JobStarted(this ILogger logger, JobId jobId, string jobName, int attempt);
 

@@ -103,6 +103,11 @@ internal sealed class QueueWorker
                 continue;
             }
 
+            if (jobs.Count > 0 && lastFetch > _options.LeaseDuration / 3)
+            {
+                jobs = await RenewStaleLeasesAsync(jobs, lastFetch, stopFetching).ConfigureAwait(false);
+            }
+
             if (free > jobs.Count)
             {
                 _slots.Release(free - jobs.Count);
@@ -120,6 +125,52 @@ internal sealed class QueueWorker
                 await WaitForWorkAsync(stopFetching).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Renews the leases of jobs whose fetch took longer than a renewal interval, and returns the jobs whose lease
+    /// the store still holds for this worker.
+    /// </summary>
+    /// <remarks>
+    /// A fetch answered late (a store that stalled, then ran the queued command) hands out leases that are old, or
+    /// already expired, before any handler starts. The lease keeper's next renewal may be a whole interval away, and
+    /// a rescue in between would give the job to another worker while its handler runs here: a second run of a job
+    /// that was never in flight. Renewed first, a job that was rescued meanwhile is simply not started.
+    /// </remarks>
+    private async Task<IReadOnlyList<StoredJob>> RenewStaleLeasesAsync(IReadOnlyList<StoredJob> jobs, TimeSpan elapsed, CancellationToken stopFetching)
+    {
+        DateTimeOffset expiresAt = _time.GetUtcNow() + _options.LeaseDuration;
+        var extensions = new LeaseExtension[jobs.Count];
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            extensions[i] = new LeaseExtension(jobs[i].Id, jobs[i].LeaseToken!.Value, expiresAt);
+        }
+
+        IReadOnlyList<bool> held;
+        try
+        {
+            held = await _storage.ExtendLeasesAsync(extensions, stopFetching).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A store outage must not end the loop; not starting the jobs is the safe side.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // Not started, so never run twice: their leases expire and a rescue returns them to work.
+            _logger.StaleFetchNotRenewed(_queue, elapsed, jobs.Count, ex);
+            return [];
+        }
+
+        var kept = new List<StoredJob>(jobs.Count);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (held[i])
+            {
+                kept.Add(jobs[i] with { LeaseExpiresAt = expiresAt });
+            }
+        }
+
+        _logger.StaleFetchRenewed(_queue, elapsed, kept.Count, jobs.Count - kept.Count);
+        return kept;
     }
 
     private async Task WaitForWorkAsync(CancellationToken stopFetching)
