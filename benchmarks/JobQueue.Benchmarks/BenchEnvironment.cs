@@ -12,6 +12,9 @@ internal static class BenchEnvironment
 
     public static string? Postgres => Read("JOBQUEUE_BENCH_POSTGRES");
 
+    /// <summary>JOBQUEUE_BENCH_REDIS_SOCKETS=threadpool runs StackExchange.Redis on SocketManager.ThreadPool (an experiment).</summary>
+    public static string? RedisSocketManager => Read("JOBQUEUE_BENCH_REDIS_SOCKETS");
+
     /// <summary>Folder for SQLite files; a temp folder when not given.</summary>
     public static string SqliteFolder { get; } = Read("JOBQUEUE_BENCH_DIR") ?? Path.Combine(Path.GetTempPath(), "jobqueue-bench");
 

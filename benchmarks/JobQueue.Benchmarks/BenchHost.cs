@@ -111,6 +111,15 @@ internal sealed class BenchHost : IAsyncDisposable
                 Directory.CreateDirectory(BenchEnvironment.SqliteFolder);
                 q.UseSqlite(Path.Combine(BenchEnvironment.SqliteFolder, "bench-" + unique + ".db"));
                 break;
+            case Provider.Redis when BenchEnvironment.RedisSocketManager is "threadpool":
+                // An experiment for docs/performance.md: the client's sockets served by the .NET thread pool instead of
+                // its own dedicated workers.
+                StackExchange.Redis.ConfigurationOptions options = StackExchange.Redis.ConfigurationOptions.Parse(BenchEnvironment.Redis ?? throw Missing(provider));
+#pragma warning disable CS0618 // Obsolete in StackExchange.Redis 3, still honoured; measured, not recommended.
+                options.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
+#pragma warning restore CS0618
+                q.UseRedis(options, o => o.KeyPrefix = "b" + unique);
+                break;
             case Provider.Redis:
                 q.UseRedis(BenchEnvironment.Redis ?? throw Missing(provider), o => o.KeyPrefix = "b" + unique);
                 break;

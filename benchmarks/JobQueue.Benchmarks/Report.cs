@@ -67,6 +67,13 @@ internal static class Report
         md.AppendLine(s_en, $"Load average (1, 5, 15 min): {Env("JOBQUEUE_BENCH_LOAD_START") ?? "n/a"} at the start of run.sh, {LoadAtSuitesStart} when the suites started, {LoadAverage()} when they ended, @LOAD_END@ at the end of run.sh; wall time @WALL@. The machine is shared with other engineers' builds and tests, so a load above 0 means the figures were taken beside other work on the same 2 cores.");
         md.AppendLine();
         md.AppendLine("Settings: " + string.Join(", ", r.Settings.Select(s => s.Key + " " + s.Value.ToString("N0", s_en))) + ".");
+        string[] experiments = [.. new[] { "JOBQUEUE_BENCH_ONLY", "JOBQUEUE_BENCH_RESP_FIRST", "JOBQUEUE_BENCH_REDIS_SOCKETS", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS" }
+            .Where(name => Env(name) is not null).Select(name => $"{name}={Env(name)}")];
+        if (experiments.Length > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Run with " + string.Join(", ", experiments) + ".");
+        }
         md.AppendLine();
         md.AppendLine("## Throughput beside the raw limit");
         md.AppendLine();
