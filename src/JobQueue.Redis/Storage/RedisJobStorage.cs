@@ -307,9 +307,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
     public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        IDatabase database = await DatabaseAsync().ConfigureAwait(false);
-        HashEntry[] hash = await Guard(database.HashGetAllAsync(_prefix + "batch:" + id)).ConfigureAwait(false);
+        HashEntry[] hash = await CommandAsync(database => database.HashGetAllAsync(_prefix + "batch:" + id), cancellationToken).ConfigureAwait(false);
         return RedisJobReader.ReadBatch(id, hash);
     }
 
@@ -364,8 +362,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         if (_checkedEpochs.GetValueOrDefault(queue, -1) != epoch)
         {
             _checkedEpochs[queue] = epoch;
-            IDatabase database = await DatabaseAsync().ConfigureAwait(false);
-            if (await Guard(database.SortedSetLengthAsync(_prefix + "ready:" + queue)).ConfigureAwait(false) > 0)
+            string ready = _prefix + "ready:" + queue;
+            if (await CommandAsync(database => database.SortedSetLengthAsync(ready), cancellationToken).ConfigureAwait(false) > 0)
             {
                 return;
             }
@@ -380,8 +378,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         // Registered before the state is read: a finish published after the read completes the waiter.
         using FinishWaiters.Registration registration = _finishWaiters.Register(id);
-        IDatabase database = await DatabaseAsync().ConfigureAwait(false);
-        RedisValue state = await Guard(database.HashGetAsync(_prefix + "job:" + id, "s")).ConfigureAwait(false);
+        RedisValue state = await CommandAsync(database => database.HashGetAsync(_prefix + "job:" + id, "s"), cancellationToken).ConfigureAwait(false);
         if (state.IsNull || (JobState)(int)state is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
         {
             return;
@@ -407,10 +404,11 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     }
 
     /// <summary>Runs one of the store's scripts, loading it into the server first when the server does not know it.</summary>
+    /// <remarks>One async method on the hot path: every call of the store runs through it.</remarks>
     internal async Task<RedisResult> EvalAsync(RedisScript script, RedisValue[] args, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        IDatabase database = await DatabaseAsync().ConfigureAwait(false);
+        IDatabase database = Volatile.Read(ref _database) ?? await ConnectAsync().ConfigureAwait(false);
         if (!_migrated)
         {
             await MigrateAsync(database).ConfigureAwait(false);
@@ -418,22 +416,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         try
         {
-            return await Guard(RunAsync(database, script, args)).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("JQ_", StringComparison.Ordinal))
-        {
-            // The scripts refuse a request with a code and a sentence; the sentence is for the caller.
-            string message = exception.Message;
-            int space = message.IndexOf(' ', StringComparison.Ordinal);
-            throw new InvalidOperationException(space > 0 ? message[(space + 1)..] : message, exception);
-        }
-    }
-
-    private async Task<RedisResult> RunAsync(IDatabase database, RedisScript script, RedisValue[] args)
-    {
-        try
-        {
-            // By hash first: the text (up to ~10 KB) goes over the wire only when the server does not know it.
+            // By hash: the text (up to ~10 KB) goes over the wire only when the server does not know the script.
             return await database.ScriptEvaluateAsync(script.Hash, _keys, args).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (exception.Kind == RedisErrorKind.NoScript)
@@ -441,7 +424,18 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             // First use on this server, or after a restart, SCRIPT FLUSH or failover: the client's own script
             // support loads the text (SCRIPT LOAD) and runs it by hash from then on.
             RedisLog.ScriptLoaded(_logger, script.Name);
-            return await database.ScriptEvaluateAsync(script.Text, _keys, args).ConfigureAwait(false);
+            try
+            {
+                return await database.ScriptEvaluateAsync(script.Text, _keys, args).ConfigureAwait(false);
+            }
+            catch (Exception error) when (Translate(error) is Exception translated)
+            {
+                throw translated;
+            }
+        }
+        catch (Exception error) when (Translate(error) is Exception translated)
+        {
+            throw translated;
         }
     }
 
@@ -452,42 +446,62 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     /// </summary>
     private async Task MigrateAsync(IDatabase database)
     {
-        await Guard(RunAsync(database, RedisScripts.Migrate, [_prefix])).ConfigureAwait(false);
+        try
+        {
+            await database.ScriptEvaluateAsync(RedisScripts.Migrate.Text, _keys, [_prefix]).ConfigureAwait(false);
+        }
+        catch (Exception error) when (Translate(error) is Exception translated)
+        {
+            throw translated;
+        }
+
         _migrated = true;
     }
 
     /// <summary>
-    /// A command that could not be sent because TLS failed says why, with the fix, instead of only that no
-    /// connection was available. Every other error passes as the client raised it.
+    /// What a caller should see instead of <paramref name="error"/>, or null to let it pass as the client raised it:
+    /// the scripts' refusals become <see cref="InvalidOperationException"/>, and a command that could not be sent
+    /// because TLS failed says why, with the fix, instead of only that no connection was available.
     /// </summary>
-    private async Task<T> Guard<T>(Task<T> command)
+    private Exception? Translate(Exception error)
     {
-        try
+        switch (error)
         {
-            return await command.ConfigureAwait(false);
-        }
-        catch (RedisConnectionException exception) when (_connection.TlsFailure is string failure)
-        {
-            throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, exception.Flags, $"{failure} ({exception.Message})", exception, exception.CommandStatus);
-        }
-        catch (RedisTimeoutException exception) when (_connection.TlsFailure is string failure)
-        {
-            throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, exception.Flags, $"{failure} ({exception.Message})", exception, exception.Commandstatus);
+            case RedisServerException server when server.Message.StartsWith("JQ_", StringComparison.Ordinal):
+                // The scripts refuse a request with a code and a sentence; the sentence is for the caller.
+                string message = server.Message;
+                int space = message.IndexOf(' ', StringComparison.Ordinal);
+                return new InvalidOperationException(space > 0 ? message[(space + 1)..] : message, server);
+            case RedisConnectionException connection when _connection.TlsFailure is string failure:
+                return new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, connection.Flags, $"{failure} ({connection.Message})", connection, connection.CommandStatus);
+            case RedisTimeoutException timeout when _connection.TlsFailure is string failure:
+                return new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, timeout.Flags, $"{failure} ({timeout.Message})", timeout, timeout.Commandstatus);
+            default:
+                return null;
         }
     }
 
-    private ValueTask<IDatabase> DatabaseAsync()
+    /// <summary>A plain command of the store (not a script), with the same translation of errors.</summary>
+    private async Task<T> CommandAsync<T>(Func<IDatabase, Task<T>> command, CancellationToken cancellationToken)
     {
-        IDatabase? database = Volatile.Read(ref _database);
-        return database is not null ? new ValueTask<IDatabase>(database) : ConnectAsync();
-
-        async ValueTask<IDatabase> ConnectAsync()
+        cancellationToken.ThrowIfCancellationRequested();
+        IDatabase database = Volatile.Read(ref _database) ?? await ConnectAsync().ConfigureAwait(false);
+        try
         {
-            IConnectionMultiplexer multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-            IDatabase connected = multiplexer.GetDatabase();
-            Volatile.Write(ref _database, connected);
-            return connected;
+            return await command(database).ConfigureAwait(false);
         }
+        catch (Exception error) when (Translate(error) is Exception translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task<IDatabase> ConnectAsync()
+    {
+        IConnectionMultiplexer multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+        IDatabase database = multiplexer.GetDatabase();
+        Volatile.Write(ref _database, database);
+        return database;
     }
 
     private async ValueTask<IReadOnlyList<bool>> RunPerItemAsync(RedisScript script, int count, RedisArguments args, CancellationToken cancellationToken)
