@@ -356,7 +356,10 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         // Known before the subscription completes, so the wake-up of a new subscription reaches this queue.
         _work.Track(queue);
-        await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+
+        // Guarded like every other command: when TLS fails, the subscription is often the first thing an idle
+        // worker host asks for, and its error is the one the application logs.
+        await Guard(_notifications.EnsureSubscribedAsync(cancellationToken)).ConfigureAwait(false);
 
         // Enqueues before the subscription (or during a reconnect) published to nobody. The first wait of
         // each subscription epoch therefore looks at the queue itself: ready work completes it at once.
@@ -376,7 +379,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
     public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
     {
-        await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        await Guard(_notifications.EnsureSubscribedAsync(cancellationToken)).ConfigureAwait(false);
 
         // Registered before the state is read: a finish published after the read completes the waiter.
         using FinishWaiters.Registration registration = _finishWaiters.Register(id);
@@ -473,6 +476,18 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         catch (RedisTimeoutException exception) when (_connection.TlsFailure is string failure)
         {
             throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, exception.Flags, $"{failure} ({exception.Message})", exception, exception.Commandstatus);
+        }
+    }
+
+    /// <summary><see cref="Guard{T}(Task{T})"/> for a call without a result, such as the subscription.</summary>
+    private Task Guard(Task command)
+    {
+        return Guard(Completed(command));
+
+        static async Task<bool> Completed(Task command)
+        {
+            await command.ConfigureAwait(false);
+            return true;
         }
     }
 
