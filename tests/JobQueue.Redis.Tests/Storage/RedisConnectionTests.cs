@@ -47,7 +47,6 @@ public sealed class RedisConnectionTests
             s => s.AddSingleton(probe));
 
         JobInfo finished = await host.WaitAsync(await host.Client.EnqueueAsync(new RecordArgs("over-shared")));
-
         // Subscribes if the host has not yet (it returns at once for a finished job), so the count below is known.
         await host.Storage.WaitForFinishAsync(finished.Id, Deadline.Token());
         long storeSubscribersWhileRunning = await subscriber.PublishAsync(workChannel, "no-such-queue");
@@ -265,7 +264,6 @@ public sealed class RedisConnectionTests
 
         await server.StopAsync();
         await server.RestartAsync();
-
         // No retry loop and no reconnect: the first call after the restart must simply work.
         await storage.EnqueueAsync(new EnqueueRequest { Jobs = [after], Now = s_t0 }, Deadline.Token());
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(Fetch(), Deadline.Token());
@@ -282,7 +280,7 @@ public sealed class RedisConnectionTests
         ConfigurationOptions configuration = RedisConnectionString.Parse(server.ConnectionString);
         configuration.ReconnectRetryPolicy = reconnect;
         await using RedisJobStorage worker = RedisStores.Create(configuration, new RedisStorageOptions { KeyPrefix = prefix });
-
+        await using RedisJobStorage producer = RedisStores.Create(server.ConnectionString, prefix); // connects on first use, after the restart
         // The first wait of a new subscription returns at once (anything may have been published before it); the
         // second can only end by a message or by a renewed subscription. It has no token of its own: Deadline.Within
         // bounds it below and, unlike a cancelled token, says what did not happen.
@@ -295,11 +293,7 @@ public sealed class RedisConnectionTests
         reconnect.Close();
         await server.StopAsync();
         await server.RestartAsync();
-        await using (RedisJobStorage producer = RedisStores.Create(server.ConnectionString, prefix))
-        {
-            await producer.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
-        }
-
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
         bool wokenWhileCutOff = wait.IsCompleted;
         reconnect.Open();
         await Deadline.Within(wait, "the waiter, after its connection came back");
