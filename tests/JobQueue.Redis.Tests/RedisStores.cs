@@ -1,4 +1,5 @@
 using JobQueue.Redis.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -12,11 +13,18 @@ internal static class RedisStores
 {
     /// <summary>A store over a connection it makes and owns, as <c>UseRedis(connectionString)</c> builds it.</summary>
     public static RedisJobStorage Create(string connectionString, string? prefix = null)
+        => Create(RedisConnectionString.Parse(connectionString), new RedisStorageOptions { KeyPrefix = prefix ?? "t" + Guid.NewGuid().ToString("N") });
+
+    /// <summary>
+    /// A store over a connection it makes and owns from <paramref name="configuration"/> (which it changes, as
+    /// <c>UseRedis</c> changes its own copy), for tests that set what a connection string cannot: TLS options,
+    /// a reconnect policy, a logger.
+    /// </summary>
+    public static RedisJobStorage Create(ConfigurationOptions configuration, RedisStorageOptions options, ILogger? logger = null)
     {
-        var options = new RedisStorageOptions { KeyPrefix = prefix ?? "t" + Guid.NewGuid().ToString("N") };
-        ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString);
         RedisConnection.Validate(configuration, options);
-        return new RedisJobStorage(RedisConnection.Own(configuration, options, NullLogger.Instance), options);
+        logger ??= NullLogger.Instance;
+        return new RedisJobStorage(RedisConnection.Own(configuration, options, logger), options, logger);
     }
 
     /// <summary>The store's own database, connecting first if it has not yet.</summary>

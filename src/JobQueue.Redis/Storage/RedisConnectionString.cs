@@ -43,9 +43,14 @@ internal static class RedisConnectionString
     /// <summary>Keeps passwords out of exception messages and logs, in both syntaxes.</summary>
     public static string Redact(string text)
     {
-        if (text.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.UserInfo.Length > 0)
+        int scheme = text.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
         {
-            return text.Replace(uri.UserInfo, "***", StringComparison.Ordinal);
+            // By position, not through Uri: a URI that Uri cannot parse (a bad port, no host, a space or a raw '@'
+            // in the password) is exactly the kind that ends up in a message. Everything up to the last '@' is
+            // user information, the password included.
+            int at = text.LastIndexOf('@');
+            return at > scheme ? string.Concat(text.AsSpan(0, scheme + 3), "***", text.AsSpan(at)) : text;
         }
 
         return string.Join(',', text.Split(',').Select(static part =>
@@ -64,9 +69,16 @@ internal static class RedisConnectionString
             string translated = string.Join(',', text.Split(',').Select(static part =>
             {
                 int equals = part.IndexOf('=', StringComparison.Ordinal);
-                return equals > 0 && part[..equals].Trim().Equals("commandTimeout", StringComparison.OrdinalIgnoreCase)
-                    ? $"syncTimeout={part[(equals + 1)..]},asyncTimeout={part[(equals + 1)..]}"
-                    : part;
+                if (equals <= 0 || !part[..equals].Trim().Equals("commandTimeout", StringComparison.OrdinalIgnoreCase))
+                {
+                    return part;
+                }
+
+                // Checked here: StackExchange.Redis would name syncTimeout, a keyword the string does not contain.
+                string value = part[(equals + 1)..].Trim();
+                return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    ? $"syncTimeout={value},asyncTimeout={value}"
+                    : throw new ArgumentException($"Keyword 'commandTimeout' requires an integer value; the value '{value}' is not recognised.");
             }));
             return ConfigurationOptions.Parse(translated);
         }

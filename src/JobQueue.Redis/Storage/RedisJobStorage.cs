@@ -354,7 +354,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         // Known before the subscription completes, so the wake-up of a new subscription reaches this queue.
         _work.Track(queue);
-        await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+
+        await SubscribeAsync(cancellationToken).ConfigureAwait(false);
 
         // Enqueues before the subscription (or during a reconnect) published to nobody. The first wait of
         // each subscription epoch therefore looks at the queue itself: ready work completes it at once.
@@ -374,7 +375,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
 
     public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
     {
-        await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        await SubscribeAsync(cancellationToken).ConfigureAwait(false);
 
         // Registered before the state is read: a finish published after the read completes the waiter.
         using FinishWaiters.Registration registration = _finishWaiters.Register(id);
@@ -489,6 +490,19 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         try
         {
             return await command(database).ConfigureAwait(false);
+        }
+        catch (Exception error) when (Translate(error) is Exception translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>The store's subscription, with the same translation of errors: often the first thing an idle worker does.</summary>
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (Translate(error) is Exception translated)
         {
