@@ -12,6 +12,16 @@ internal static class RedisConnectionString
 {
     private const int DefaultPort = 6379;
 
+    // Settings whose values messages may show; any other value (a password, a token, a misspelled keyword that may
+    // hold either) is masked.
+    private static readonly HashSet<string> s_shownSettings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ssl", "sslHost", "sslProtocols", "connectTimeout", "syncTimeout", "asyncTimeout", "commandTimeout", "responseTimeout",
+        "defaultDatabase", "name", "abortConnect", "serviceName", "protocol", "keepAlive", "connectRetry", "allowAdmin",
+        "resolveDns", "checkCertificateRevocation", "configCheckSeconds", "channelPrefix", "version", "proxy", "tiebreaker",
+        "configChannel", "user", "highPrioritySocketThreads", "setlib", "heartbeatInterval", "heartbeatConsistencyChecks",
+    };
+
     /// <summary>Parses a connection string or URI.</summary>
     /// <exception cref="ArgumentException">The text is empty or not understood; the message names the bad part and never a password.</exception>
     public static ConfigurationOptions Parse(string connectionString)
@@ -28,6 +38,11 @@ internal static class RedisConnectionString
         if (options.EndPoints.Count == 0)
         {
             throw Bad(text, "it names no endpoint; start it with host:port, such as 127.0.0.1:6379");
+        }
+
+        if (options.DefaultDatabase is < 0)
+        {
+            throw Bad(text, $"defaultDatabase={options.DefaultDatabase} is negative; databases are numbered from 0");
         }
 
         if (!string.IsNullOrEmpty(options.SslHost) && !options.Ssl)
@@ -56,12 +71,23 @@ internal static class RedisConnectionString
         return string.Join(',', text.Split(',').Select(static part =>
         {
             int equals = part.IndexOf('=', StringComparison.Ordinal);
-            return equals > 0 && part[..equals].Contains("password", StringComparison.OrdinalIgnoreCase) ? part[..(equals + 1)] + "***" : part;
+            return equals > 0 && !s_shownSettings.Contains(part[..equals].Trim()) ? part[..(equals + 1)] + "***" : part;
         }));
     }
 
     private static ConfigurationOptions ParseList(string text)
     {
+        foreach (string part in text.Split(','))
+        {
+            // StackExchange.Redis drops an endpoint whose port it cannot read and takes port 0; both would leave the
+            // store without the server the user named.
+            string endpoint = part.Trim();
+            if (endpoint.Length > 0 && !endpoint.Contains('=', StringComparison.Ordinal) && EndpointProblem(endpoint) is string problem)
+            {
+                throw Bad(text, problem);
+            }
+        }
+
         try
         {
             // commandTimeout was this store's own name for what StackExchange.Redis calls syncTimeout and
@@ -125,6 +151,43 @@ internal static class RedisConnectionString
 
         options.EndPoints.Add(uri.Host.Trim('[', ']'), uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port);
         return options;
+    }
+
+    /// <summary>What is wrong with an endpoint (host, host:port, [IPv6]:port or a bare IPv6 address), or null.</summary>
+    private static string? EndpointProblem(string endpoint)
+    {
+        string? port;
+        if (endpoint.StartsWith('['))
+        {
+            int close = endpoint.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return $"the endpoint '{endpoint}' has no closing ']'";
+            }
+
+            string rest = endpoint[(close + 1)..];
+            if (rest.Length > 0 && !rest.StartsWith(':'))
+            {
+                return $"the endpoint '{endpoint}' is not host:port";
+            }
+
+            port = rest.Length > 0 ? rest[1..] : null;
+        }
+        else
+        {
+            int colon = endpoint.LastIndexOf(':');
+
+            // No port, or a bare IPv6 address whose colons are not a port separator.
+            port = colon < 0 || endpoint.IndexOf(':', StringComparison.Ordinal) != colon ? null : endpoint[(colon + 1)..];
+            if (colon == 0)
+            {
+                return $"the endpoint '{endpoint}' has no host";
+            }
+        }
+
+        return port is null || (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number is > 0 and <= 65535)
+            ? null
+            : $"the endpoint '{endpoint}' has an invalid port '{port}' (1 to 65535)";
     }
 
     private static ArgumentException Bad(string text, string problem, Exception? inner = null)

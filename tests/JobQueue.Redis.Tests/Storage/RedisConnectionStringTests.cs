@@ -80,6 +80,11 @@ public sealed class RedisConnectionStringTests
     [InlineData("redis://cache:port/0", "not a valid URI*redis://[user:password@]host[:port][/database]")]
     [InlineData("127.0.0.1:6379,sslHost=redis.example", "sslHost=redis.example is set but TLS is off; add ssl=true")]
     [InlineData("127.0.0.1:6379,ssl=false,sslHost=redis.example", "sslHost=redis.example is set but TLS is off; add ssl=true")]
+    [InlineData("redis.example:abc", "the endpoint 'redis.example:abc' has an invalid port 'abc' (1 to 65535)")]
+    [InlineData("127.0.0.1:6379,redis.example:abc", "the endpoint 'redis.example:abc' has an invalid port 'abc'*")]
+    [InlineData("redis.example:0", "the endpoint 'redis.example:0' has an invalid port '0'*")]
+    [InlineData("[::1:6379", "the endpoint '[::1:6379' has no closing ']'")]
+    [InlineData("127.0.0.1:6379,defaultDatabase=-1", "defaultDatabase=-1 is negative*")]
     public void Parse_BadInput_ThrowsNamingTheProblem(string connectionString, string problem)
     {
         Action parse = () => RedisConnectionString.Parse(connectionString);
@@ -94,6 +99,8 @@ public sealed class RedisConnectionStringTests
     [InlineData("127.0.0.1:6379,password=hunter2,connectTimeout=soon")]
     [InlineData("127.0.0.1:6379,password=hunter2,commandTimeout=soon")]
     [InlineData("127.0.0.1:6379,password=hunter2,sslHost=redis.example")]
+    [InlineData("127.0.0.1:6379,pasword=hunter2")]
+    [InlineData("127.0.0.1:6379,sentinelPassword=hunter2,colour=blue")]
     [InlineData("redis://app:hunter2@cache/db")]
     [InlineData("redis://hunter2@cache/db")]
     [InlineData("redis://:hunter2@cache/db")]
