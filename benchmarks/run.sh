@@ -2,8 +2,9 @@
 # Runs the JobQueue benchmarks beside each store's raw limit and writes results/<date>.md and results/<date>.png.
 #   benchmarks/run.sh            full run (under 30 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke check with small counts (under 5 minutes); not for quoting
-#   JOBQUEUE_BENCH_ONLY=redis benchmarks/run.sh --quick    one store only (inmemory, sqlite, redis, postgres;
-#                                comma-separated); its results file is then partial, so do not quote it
+#   JOBQUEUE_BENCH_ONLY=redis benchmarks/run.sh --quick    one store only (inmemory, sqlite, redis, redisresp,
+#                                postgres; comma-separated); its results file is then partial, so do not quote it
+#   JOBQUEUE_BENCH_TAG=name      appended to the results file's name
 # Starts a throwaway redis-server and PostgreSQL cluster on free loopback ports in a temp folder (as the test
 # fixtures do) and stops them at the end. A missing binary skips that provider with a message naming the package.
 set -euo pipefail
@@ -15,6 +16,8 @@ RESULTS="$HERE/results"
 STAMP="$(date -u +%Y-%m-%d)"
 [[ $QUICK == 1 ]] && STAMP="$STAMP-quick"
 [[ -n "${JOBQUEUE_BENCH_ONLY:-}" ]] && STAMP="$STAMP-only-${JOBQUEUE_BENCH_ONLY//,/-}"
+# JOBQUEUE_BENCH_TAG=name keeps the results of several runs of one day apart (an A/B in both orders, an experiment).
+[[ -n "${JOBQUEUE_BENCH_TAG:-}" ]] && STAMP="$STAMP-$JOBQUEUE_BENCH_TAG"
 WORK="$(mktemp -d /tmp/jobqueue-bench.XXXXXX)"
 chmod 755 "$WORK"
 RAW="$WORK/raw.tsv"
