@@ -7,13 +7,19 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using JobQueue.Benchmarks;
 
 // Usage (run.sh does this): JobQueue.Benchmarks --raw raw.tsv --out results/DATE.md --plot results/DATE.dat
-// benchmarks/ceilings.sh uses two more: --socket-floor PORT (a bare .NET socket's Redis round trip) and
-// --postgres-schema (the store's schema script, to create its table by hand).
+// benchmarks/ceilings.sh uses three more: --socket-floor PORT (a bare .NET socket's Redis round trip),
+// --client-round-trips PORT (each Redis client's round trip, no JobQueue code) and --postgres-schema (the store's
+// schema script, to create its table by hand).
 // Any other first argument goes to BenchmarkSwitcher, for running one suite by hand:
 //   dotnet run -c Release -- --filter '*InMemoryEnqueue*' --job short
 if (args is ["--socket-floor", string floorPort])
 {
     return await SocketFloor.RunAsync(int.Parse(floorPort, CultureInfo.InvariantCulture), Console.Out);
+}
+
+if (args is ["--client-round-trips", string clientPort])
+{
+    return await ClientRoundTrips.RunAsync(int.Parse(clientPort, CultureInfo.InvariantCulture), Console.Out);
 }
 
 if (args is ["--postgres-schema"])
