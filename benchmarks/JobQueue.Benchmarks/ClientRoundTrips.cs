@@ -8,8 +8,8 @@ namespace JobQueue.Benchmarks;
 
 /// <summary>
 /// What each Redis client costs per round trip, with no JobQueue code around it: a one-line Lua script run by its
-/// SHA1, awaited one at a time (the shape of an awaited enqueue) and by 100 callers at once (the shape of 100
-/// enqueues in flight, before coalescing). The store on StackExchange.Redis and on the previous RESP client differ
+/// SHA1, awaited one at a time (the shape of an awaited enqueue), by 100 callers at once (the shape of 100
+/// enqueues in flight, before coalescing), and one at a time after 2 ms of idle (the first round trip of a burst). The store on StackExchange.Redis and on the previous RESP client differ
 /// by exactly this, plus their argument building and reply reading.
 /// </summary>
 internal static class ClientRoundTrips
@@ -81,10 +81,23 @@ internal static class ClientRoundTrips
             parallel.Add(Callers * PerCaller / Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
 
+        // After 2 ms of idle, as a burst of requests meets a quiet connection: the first round trip of a burst.
+        var idle = new double[1_000];
+        for (int i = 0; i < idle.Length; i++)
+        {
+            await Task.Delay(2).ConfigureAwait(false);
+            long start = Stopwatch.GetTimestamp();
+            await roundTrip().ConfigureAwait(false);
+            idle[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
         serial.Sort();
         parallel.Sort();
+        Array.Sort(idle);
         Write(output, $"client.{name}.serial", serial[serial.Count / 2]);
         Write(output, $"client.{name}.c100", parallel[parallel.Count / 2]);
+        Write(output, $"client.{name}.idle.p50.us", idle[idle.Length / 2]);
+        Write(output, $"client.{name}.idle.p99.us", idle[(int)(idle.Length * 0.99)]);
     }
 
     private static void Write(TextWriter output, string key, double value) =>

@@ -8,8 +8,9 @@ using JobQueue.Benchmarks;
 
 // Usage (run.sh does this): JobQueue.Benchmarks --raw raw.tsv --out results/DATE.md --plot results/DATE.dat
 // benchmarks/ceilings.sh uses three more: --socket-floor PORT (a bare .NET socket's Redis round trip),
-// --client-round-trips PORT (each Redis client's round trip, no JobQueue code) and --postgres-schema (the store's
-// schema script, to create its table by hand).
+// --client-round-trips PORT (each Redis client's round trip, no JobQueue code), --inflight-probe HOST:PORT [--idle]
+// (where a burst of 100 enqueues spends its time, per Redis client; needs JOBQUEUE_BENCH_REDIS too) and
+// --postgres-schema (the store's schema script, to create its table by hand).
 // Any other first argument goes to BenchmarkSwitcher, for running one suite by hand:
 //   dotnet run -c Release -- --filter '*InMemoryEnqueue*' --job short
 if (args is ["--socket-floor", string floorPort])
@@ -20,6 +21,11 @@ if (args is ["--socket-floor", string floorPort])
 if (args is ["--client-round-trips", string clientPort])
 {
     return await ClientRoundTrips.RunAsync(int.Parse(clientPort, CultureInfo.InvariantCulture), Console.Out);
+}
+
+if (args is ["--inflight-probe", string probeRedis, ..] && args.Length <= 3)
+{
+    return await InFlightProbe.RunAsync(probeRedis, idle: args is [_, _, "--idle"], Console.Out);
 }
 
 if (args is ["--postgres-schema"])
