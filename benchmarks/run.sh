@@ -2,8 +2,8 @@
 # Runs the JobQueue benchmarks beside each store's raw limit and writes results/<date>.md and results/<date>.png.
 #   benchmarks/run.sh            full run (under 30 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke check with small counts (under 5 minutes); not for quoting
-#   JOBQUEUE_BENCH_ONLY=redis benchmarks/run.sh --quick    one store only (inmemory, sqlite, redis, redisresp,
-#                                postgres; comma-separated); its results file is then partial, so do not quote it
+#   JOBQUEUE_BENCH_ONLY=redis benchmarks/run.sh --quick    one store only (inmemory, sqlite, redis, postgres;
+#                                comma-separated); its results file is then partial, so do not quote it
 #   JOBQUEUE_BENCH_TAG=name      appended to the results file's name
 # Starts a throwaway redis-server and PostgreSQL cluster on free loopback ports in a temp folder (as the test
 # fixtures do) and stops them at the end. A missing binary skips that provider with a message naming the package.

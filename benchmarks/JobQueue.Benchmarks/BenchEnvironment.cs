@@ -30,19 +30,13 @@ internal static class BenchEnvironment
 
     public static bool IsAvailable(Provider provider) => IsSelected(provider) && provider switch
     {
-        Provider.Redis or Provider.RedisResp => Redis is not null,
+        Provider.Redis => Redis is not null,
         Provider.Postgres => Postgres is not null,
         _ => true,
     };
 
-    /// <remarks>
-    /// The two Redis clients run one after the other on the same server, which keeps the keys of the first: set
-    /// JOBQUEUE_BENCH_RESP_FIRST=1 to run the RESP client first, and compare two runs in both orders.
-    /// </remarks>
     public static IEnumerable<Provider> DurableProviders()
-        => (Read("JOBQUEUE_BENCH_RESP_FIRST") == "1"
-            ? new[] { Provider.Sqlite, Provider.RedisResp, Provider.Redis, Provider.Postgres }
-            : new[] { Provider.Sqlite, Provider.Redis, Provider.RedisResp, Provider.Postgres }).Where(IsAvailable);
+        => new[] { Provider.Sqlite, Provider.Redis, Provider.Postgres }.Where(IsAvailable);
 
     public static int ReadInt(string name, int fallback)
         => Read(name) is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;

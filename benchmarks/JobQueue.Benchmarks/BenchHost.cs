@@ -1,5 +1,4 @@
 using JobQueue.Hosting;
-using JobQueue.Redis.Resp;
 using JobQueue.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -122,9 +121,6 @@ internal sealed class BenchHost : IAsyncDisposable
                 break;
             case Provider.Redis:
                 q.UseRedis(BenchEnvironment.Redis ?? throw Missing(provider), o => o.KeyPrefix = "b" + unique);
-                break;
-            case Provider.RedisResp:
-                q.UseRedisOnRespClient(BenchEnvironment.Redis ?? throw Missing(provider), o => o.KeyPrefix = "r" + unique);
                 break;
             case Provider.Postgres:
                 q.UsePostgres(BenchEnvironment.Postgres ?? throw Missing(provider), o => o.Schema = "b" + unique);

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using JobQueue.Redis.Resp;
 using JobQueue.Redis.Scripts;
 using StackExchange.Redis;
 
 namespace JobQueue.Benchmarks;
 
 /// <summary>
-/// What each Redis client costs per round trip, with no JobQueue code around it: a one-line Lua script run by its
+/// What the Redis client costs per round trip, with no JobQueue code around it: a one-line Lua script run by its
 /// SHA1, awaited one at a time (the shape of an awaited enqueue), by 100 callers at once (the shape of 100
-/// enqueues in flight, before coalescing), and one at a time after 2 ms of idle (the first round trip of a burst). The store on StackExchange.Redis and on the previous RESP client differ
-/// by exactly this, plus their argument building and reply reading.
+/// enqueues in flight, before coalescing), and one at a time after 2 ms of idle (the first round trip of a burst);
+/// on the client's default socket manager and on the .NET thread pool's.
 /// </summary>
 internal static class ClientRoundTrips
 {
@@ -20,11 +19,6 @@ internal static class ClientRoundTrips
     public static async Task<int> RunAsync(int port, TextWriter output)
     {
         string endpoint = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
-
-        await using (var resp = new RedisClient(RedisConnectionOptions.Parse(endpoint)))
-        {
-            await MeasureAsync(output, "resp", () => resp.EvalAsync(s_script, [], new RespCommand().Add("x"), CancellationToken.None)).ConfigureAwait(false);
-        }
 
         await using (ConnectionMultiplexer shared = await ConnectionMultiplexer.ConnectAsync(endpoint).ConfigureAwait(false))
         {

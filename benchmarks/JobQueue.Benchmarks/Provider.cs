@@ -6,8 +6,5 @@ public enum Provider
     InMemory,
     Sqlite,
     Redis,
-
-    /// <summary>The Redis store on its previous, internal RESP client, measured beside StackExchange.Redis until it is deleted.</summary>
-    RedisResp,
     Postgres,
 }

@@ -44,11 +44,6 @@ internal static class Report
         yield return new("Redis", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Redis", "LPUSH -c 1 -P 64", "redis.lpush.p64");
         yield return new("Redis", "processing no-op, concurrency 10", "Redis.drain.c10", "LPUSH -c 50", "redis.lpush.c50");
         yield return new("Redis", "processing no-op, concurrency 50", "Redis.drain.c50", "LPUSH -c 50", "redis.lpush.c50");
-        yield return new("Redis (RESP client)", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.RedisResp", "LPUSH -c 1 -P 1", "redis.lpush.c1p1");
-        yield return new("Redis (RESP client)", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.RedisResp", "LPUSH -c 50", "redis.lpush.c50");
-        yield return new("Redis (RESP client)", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.RedisResp", "LPUSH -c 1 -P 64", "redis.lpush.p64");
-        yield return new("Redis (RESP client)", "processing no-op, concurrency 10", "RedisResp.drain.c10", "LPUSH -c 50", "redis.lpush.c50");
-        yield return new("Redis (RESP client)", "processing no-op, concurrency 50", "RedisResp.drain.c50", "LPUSH -c 50", "redis.lpush.c50");
 
         yield return new("PostgreSQL", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Postgres", "pgbench INSERT/tx, 1 client", "pg.insert.c1");
         yield return new("PostgreSQL", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
@@ -67,7 +62,7 @@ internal static class Report
         md.AppendLine(s_en, $"Load average (1, 5, 15 min): {Env("JOBQUEUE_BENCH_LOAD_START") ?? "n/a"} at the start of run.sh, {LoadAtSuitesStart} when the suites started, {LoadAverage()} when they ended, @LOAD_END@ at the end of run.sh; wall time @WALL@. The machine is shared with other engineers' builds and tests, so a load above 0 means the figures were taken beside other work on the same 2 cores.");
         md.AppendLine();
         md.AppendLine("Settings: " + string.Join(", ", r.Settings.Select(s => s.Key + " " + s.Value.ToString("N0", s_en))) + ".");
-        string[] experiments = [.. new[] { "JOBQUEUE_BENCH_ONLY", "JOBQUEUE_BENCH_RESP_FIRST", "JOBQUEUE_BENCH_REDIS_SOCKETS", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS" }
+        string[] experiments = [.. new[] { "JOBQUEUE_BENCH_ONLY", "JOBQUEUE_BENCH_REDIS_SOCKETS", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS" }
             .Where(name => Env(name) is not null).Select(name => $"{name}={Env(name)}")];
         if (experiments.Length > 0)
         {
@@ -87,32 +82,6 @@ internal static class Report
             md.AppendLine(s_en, $"| {row.Provider} | {row.Scenario} | {Rate(value)} | {rawName} | {Rate(raw)} | {Ratio(value, raw)} |");
         }
 
-        if (r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.RedisResp") is not null || r.Figure("RedisResp.drain.c10") is not null)
-        {
-            md.AppendLine();
-            md.AppendLine("## Redis: StackExchange.Redis beside the previous RESP client (same server, same run)");
-            md.AppendLine();
-            md.AppendLine("| measure | StackExchange.Redis | RESP client | StackExchange.Redis vs RESP client |");
-            md.AppendLine("|---|---:|---:|---:|");
-            foreach ((string label, string key, bool higherIsBetter, Func<double?, string> format) in new (string, string, bool, Func<double?, string>)[]
-            {
-                ("enqueue, awaited one at a time (jobs/s)", "DurableEnqueueBenchmarks.EnqueueAwaited.{0}", true, Rate),
-                ("enqueue, 100 in flight (jobs/s)", "DurableEnqueueBenchmarks.Enqueue100InFlight.{0}", true, Rate),
-                ("bulk enqueue, 1,000 per call (jobs/s)", "DurableEnqueueBenchmarks.EnqueueMany1000.{0}", true, Rate),
-                ("processing no-op, concurrency 10 (jobs/s)", "{0}.drain.c10", true, Rate),
-                ("processing no-op, concurrency 50 (jobs/s)", "{0}.drain.c50", true, Rate),
-                ("latency p50 (ms)", "{0}.latency.p50", false, Ms),
-                ("latency p99 (ms)", "{0}.latency.p99", false, Ms),
-                ("bytes per awaited enqueue", "DurableEnqueueBenchmarks.EnqueueAwaited.{0}.bytes", false, Bytes),
-                ("bytes per processed job, concurrency 10", "{0}.drain.c10.bytes", false, Bytes),
-            })
-            {
-                double? se = r.Figure(string.Format(s_en, key, "Redis"));
-                double? resp = r.Figure(string.Format(s_en, key, "RedisResp"));
-                md.AppendLine(s_en, $"| {label} | {format(se)} | {format(resp)} | {Comparison(se, resp, higherIsBetter)} |");
-            }
-        }
-
         md.AppendLine();
         md.AppendLine("## Latency: EnqueueAsync to handler start, idle worker");
         md.AppendLine();
@@ -123,7 +92,6 @@ internal static class Report
             ("in-memory", "InMemory", "none", (double?)null, (double?)null),
             ("SQLite", "Sqlite", "1 / (INSERT per transaction rate), mean", Inverse(r.RawLimit("sqlite.insert.one")), null),
             ("Redis", "Redis", "redis-benchmark LPUSH -c 1 -P 1", r.RawLimit("redis.lpush.c1p1.p50"), r.RawLimit("redis.lpush.c1p1.p99")),
-            ("Redis (RESP client)", "RedisResp", "redis-benchmark LPUSH -c 1 -P 1", r.RawLimit("redis.lpush.c1p1.p50"), r.RawLimit("redis.lpush.c1p1.p99")),
             ("PostgreSQL", "Postgres", "pgbench INSERT/tx, 1 client, mean", r.RawLimit("pg.insert.c1.latency"), null),
         })
         {
@@ -282,16 +250,4 @@ internal static class Report
     private static string Percent(double? value) => value is { } v ? (v * 100).ToString("N0", s_en) + " %" : "n/a";
 
     private static string Ratio(double? value, double? raw) => Percent(Ratio01(value, raw));
-
-    /// <summary>How much better (+) or worse (-) <paramref name="value"/> is than <paramref name="baseline"/>, in percent.</summary>
-    private static string Comparison(double? value, double? baseline, bool higherIsBetter)
-    {
-        if (value is not { } v || baseline is not { } b || b <= 0 || v <= 0)
-        {
-            return "n/a";
-        }
-
-        double change = higherIsBetter ? (v / b) - 1 : (b / v) - 1;
-        return (change >= 0 ? "+" : "") + (change * 100).ToString("N0", s_en) + " %" + (change < -0.10 ? " (worse by more than 10 %)" : "");
-    }
 }

@@ -11,7 +11,7 @@ namespace JobQueue.Benchmarks;
 /// (the floor of each hop of an idle worker's wake-up, spaced as the latency benchmark spaces its samples).
 /// </summary>
 /// <remarks>
-/// benchmarks/ceilings.sh runs it; the Redis store's own client adds its parsing, its reply matching and the
+/// benchmarks/ceilings.sh runs it; the Redis store's client adds its parsing, its reply matching and the
 /// enqueue script on top, so a target below these figures is out of reach for it.
 /// </remarks>
 internal static class SocketFloor

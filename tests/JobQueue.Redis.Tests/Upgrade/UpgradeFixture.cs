@@ -9,7 +9,9 @@ namespace JobQueue.Redis.Tests.Upgrade;
 /// in a form any client can load back, and the facts (ids, lease tokens, times, expectations) the test needs.
 /// </summary>
 /// <remarks>
-/// Written by Upgrade/Generator (compiled into it from this file) and read by <see cref="UpgradeTests"/>. Plain
+/// Written by a generator that drove the previous release's store (on its own RESP client) into this state; the
+/// generator left with that client, and is in the history at the commit the file's header names. Read by
+/// <see cref="UpgradeTests"/>. Plain
 /// strings and numbers only, so the file outlives the code that wrote it: values are the UTF-8 text Redis holds,
 /// zset scores the exact strings ZRANGE ... WITHSCORES returned over RESP2, and the job records name their fields
 /// instead of reusing the SPI types, whose shape may change.

@@ -8,8 +8,8 @@ using static JobQueue.Redis.Tests.Upgrade.UpgradeFixture;
 namespace JobQueue.Redis.Tests.Upgrade;
 
 /// <summary>
-/// Data the store wrote with its own RESP client, with jobs in flight, is read and continued by the store as built
-/// today. The data is written-by-resp-client.json (see Upgrade/Generator), loaded as raw keys with StackExchange.Redis
+/// Data the previous release's store wrote with its own RESP client, with jobs in flight, is read and continued by
+/// the store on StackExchange.Redis. The data is written-by-resp-client.json, loaded as raw keys
 /// under a fresh prefix per test, so neither the loading nor the fixture depends on the client the store uses.
 /// </summary>
 [Collection(RedisCollection.Name)]
