@@ -70,8 +70,8 @@ block = f"""## Performance
 
 Measured by `benchmarks/run.sh` on a shared 2-core machine with no-op jobs and small arguments, each store on
 its own local server (PostgreSQL with its default durable commits, Redis with `appendonly yes` and
-`appendfsync everysec`, SQLite in a file). Quoted from [benchmarks/results/{res.name}](benchmarks/results/{res.name}); figures move from run to
-run on a shared machine. [docs/performance.md](docs/performance.md) explains each figure, shows it beside the
+`appendfsync everysec`, SQLite in a file). Quoted from
+[benchmarks/results/{res.name}](benchmarks/results/{res.name}); figures move from run to run on a shared machine. [docs/performance.md](docs/performance.md) explains each figure, shows it beside the
 store's own raw limit measured in the same run, and says what bounds it.
 
 {chr(10).join(headline)}
