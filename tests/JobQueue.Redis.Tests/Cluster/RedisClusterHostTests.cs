@@ -1,9 +1,9 @@
-using System.Text;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using static JobQueue.Redis.Tests.StoreRequests;
 
 namespace JobQueue.Redis.Tests.Cluster;
 
@@ -76,20 +76,8 @@ public sealed class RedisClusterHostTests
         // subscription is, because cluster pub/sub is broadcast to every node.
         await Deadline.Within(worker.WaitForWorkAsync("default", Deadline.Token()).AsTask(), "the wake-up of a new subscription");
         Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
-        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = DateTimeOffset.UnixEpoch }, Deadline.Token());
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token());
 
         await Deadline.Within(wait, "the wake-up published on another cluster node");
     }
-
-    private static NewJob Job() => new()
-    {
-        Id = JobId.New(),
-        Name = "test-job",
-        Queue = "default",
-        Arguments = Encoding.UTF8.GetBytes("{}"),
-        MaxAttempts = 3,
-        Timeout = TimeSpan.FromSeconds(30),
-        RetryDelay = TimeSpan.FromSeconds(1),
-        RunAt = DateTimeOffset.UnixEpoch,
-    };
 }

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Text;
 using JobQueue.Redis.Scripts;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using static JobQueue.Redis.Tests.StoreRequests;
 
 namespace JobQueue.Redis.Tests.Cluster;
 
@@ -16,7 +16,6 @@ namespace JobQueue.Redis.Tests.Cluster;
 [Collection(RedisClusterCollection.Name)]
 public sealed class RedisClusterStoreTests
 {
-    private static readonly DateTimeOffset s_t0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly RedisClusterFixture _fixture;
 
     public RedisClusterStoreTests(RedisClusterFixture fixture)
@@ -33,17 +32,17 @@ public sealed class RedisClusterStoreTests
         try
         {
             NewJob[] jobs = [.. Enumerable.Range(0, 10).Select(_ => Job())];
-            await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+            await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
             FetchRequest first = Fetch(4);
             IReadOnlyList<StoredJob> leasedBefore = await storage.FetchAsync(first, Deadline.Token());
 
             await MoveSlotAsync(admin, slot, owner, target);
             IReadOnlyList<bool> completedLeased = await storage.CompleteAsync(
-                [.. leasedBefore.Select(j => new JobCompletion { Id = j.Id, LeaseToken = first.LeaseToken, Now = s_t0 })], Deadline.Token());
+                [.. leasedBefore.Select(j => new JobCompletion { Id = j.Id, LeaseToken = first.LeaseToken, Now = T0 })], Deadline.Token());
             FetchRequest second = Fetch(10);
             IReadOnlyList<StoredJob> leasedAfter = await storage.FetchAsync(second, Deadline.Token());
             IReadOnlyList<bool> completedRest = await storage.CompleteAsync(
-                [.. leasedAfter.Select(j => new JobCompletion { Id = j.Id, LeaseToken = second.LeaseToken, Now = s_t0 })], Deadline.Token());
+                [.. leasedAfter.Select(j => new JobCompletion { Id = j.Id, LeaseToken = second.LeaseToken, Now = T0 })], Deadline.Token());
             IReadOnlyList<QueueStatistics> statistics = await storage.GetQueueStatisticsAsync(Deadline.Token());
             int ownerAfterwards = await _fixture.Cluster.OwnerOfAsync(slot, Deadline.Token());
             long keysOnTarget = (long)await admin.GetServer(Endpoint(target)).ExecuteAsync("CLUSTER", "COUNTKEYSINSLOT", slot);
@@ -133,10 +132,10 @@ public sealed class RedisClusterStoreTests
     private static async Task<bool> RunOneJobAsync(RedisJobStorage storage)
     {
         NewJob job = Job();
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
         FetchRequest fetch = Fetch(1);
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
-        IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = fetch.LeaseToken, Now = s_t0 }], Deadline.Token());
+        IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = fetch.LeaseToken, Now = T0 }], Deadline.Token());
         return leased.Count == 1 && leased[0].Id == job.Id && completed.SequenceEqual([true]);
     }
 
@@ -157,26 +156,4 @@ public sealed class RedisClusterStoreTests
     }
 
     private static EndPoint Endpoint(int port) => new IPEndPoint(IPAddress.Loopback, port);
-
-    private static FetchRequest Fetch(int limit) => new()
-    {
-        Queue = "default",
-        Limit = limit,
-        Now = s_t0,
-        LeaseToken = Guid.NewGuid(),
-        LeaseExpiresAt = s_t0.AddMinutes(5),
-        WorkerId = "test",
-    };
-
-    private static NewJob Job() => new()
-    {
-        Id = JobId.New(),
-        Name = "test-job",
-        Queue = "default",
-        Arguments = Encoding.UTF8.GetBytes("{}"),
-        MaxAttempts = 3,
-        Timeout = TimeSpan.FromSeconds(30),
-        RetryDelay = TimeSpan.FromSeconds(1),
-        RunAt = s_t0,
-    };
 }

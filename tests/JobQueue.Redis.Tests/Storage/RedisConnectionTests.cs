@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Threading.Channels;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
@@ -9,6 +8,7 @@ using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using static JobQueue.Redis.Tests.StoreRequests;
 
 namespace JobQueue.Redis.Tests.Storage;
 
@@ -23,7 +23,6 @@ public sealed class RedisConnectionTests
     // timeouts keep each refusal to a second or two instead of the default five per command.
     private const string FailFast = ",asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000";
 
-    private static readonly DateTimeOffset s_t0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly RedisFixture _fixture;
 
     public RedisConnectionTests(RedisFixture fixture)
@@ -158,7 +157,7 @@ public sealed class RedisConnectionTests
         {
             NewJob job = Job();
 
-            await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+            await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
             bool inFive = await raw.GetDatabase(5).KeyExistsAsync(storage.Prefix + "job:" + job.Id);
             bool inZero = await raw.GetDatabase(0).KeyExistsAsync(storage.Prefix + "job:" + job.Id);
 
@@ -180,10 +179,10 @@ public sealed class RedisConnectionTests
         await using RedisJobStorage storage = RedisStores.Create(server.ConnectionString + ",user=jobs,password=s3cret", prefix);
         NewJob job = Job();
 
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
         FetchRequest fetch = Fetch();
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
-        IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = fetch.LeaseToken, Now = s_t0 }], Deadline.Token());
+        IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = fetch.LeaseToken, Now = T0 }], Deadline.Token());
         RedisResult user = await (await RedisStores.DatabaseAsync(storage)).ExecuteAsync("ACL", "WHOAMI");
 
         ((string?)user).Should().Be("jobs");
@@ -201,7 +200,7 @@ public sealed class RedisConnectionTests
 
         // Bounded well below the test deadline: a refused login must end in the timeouts above, not hang.
         Func<Task> act = () => Deadline.Within(
-            storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = s_t0 }, Deadline.Token()).AsTask(), "the refused enqueue", TimeSpan.FromSeconds(15));
+            storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token()).AsTask(), "the refused enqueue", TimeSpan.FromSeconds(15));
 
         (await act.Should().ThrowAsync<RedisConnectionException>()).WithMessage("*AuthenticationFailure*");
     }
@@ -213,7 +212,7 @@ public sealed class RedisConnectionTests
         await using RedisJobStorage storage = RedisStores.Create(endpoint + FailFast);
 
         Func<Task> act = () => Deadline.Within(
-            storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = s_t0 }, Deadline.Token()).AsTask(), "the unsendable enqueue", TimeSpan.FromSeconds(15));
+            storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token()).AsTask(), "the unsendable enqueue", TimeSpan.FromSeconds(15));
 
         // Not sent means not run: the caller may enqueue again without risking a duplicate.
         RedisConnectionException exception = (await act.Should().ThrowAsync<RedisConnectionException>()).Which;
@@ -234,11 +233,11 @@ public sealed class RedisConnectionTests
         {
             NewJob first = Job();
             NewJob second = Job();
-            await storage.EnqueueAsync(new EnqueueRequest { Jobs = [first], Now = s_t0 }, Deadline.Token());
+            await storage.EnqueueAsync(new EnqueueRequest { Jobs = [first], Now = T0 }, Deadline.Token());
             await admin.GetServers()[0].ScriptFlushAsync();
             int logged = logs.Entries.Count;
 
-            await storage.EnqueueAsync(new EnqueueRequest { Jobs = [second], Now = s_t0 }, Deadline.Token());
+            await storage.EnqueueAsync(new EnqueueRequest { Jobs = [second], Now = T0 }, Deadline.Token());
             IReadOnlyList<StoredJob?> stored = await storage.GetJobsAsync([first.Id, second.Id], Deadline.Token());
 
             stored.Should().OnlyContain(j => j != null && j.State == JobState.Enqueued).And.HaveCount(2);
@@ -260,12 +259,12 @@ public sealed class RedisConnectionTests
         await using RedisJobStorage storage = RedisStores.Create(server.ConnectionString + ",asyncTimeout=30000");
         NewJob before = Job();
         NewJob after = Job();
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [before], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [before], Now = T0 }, Deadline.Token());
 
         await server.StopAsync();
         await server.RestartAsync();
         // No retry loop and no reconnect: the first call after the restart must simply work.
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [after], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [after], Now = T0 }, Deadline.Token());
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(Fetch(), Deadline.Token());
 
         leased.Select(j => j.Id).Should().Equal(before.Id, after.Id);
@@ -293,7 +292,7 @@ public sealed class RedisConnectionTests
         reconnect.Close();
         await server.StopAsync();
         await server.RestartAsync();
-        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
         bool wokenWhileCutOff = wait.IsCompleted;
         reconnect.Open();
         await Deadline.Within(wait, "the waiter, after its connection came back");
@@ -318,28 +317,6 @@ public sealed class RedisConnectionTests
         await database.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + password, "~{" + prefix + "}:*", "&*", "+@all");
         await database.ExecuteAsync("ACL", "SETUSER", "default", "resetpass", ">admin-" + Guid.NewGuid().ToString("N"));
     }
-
-    private static FetchRequest Fetch() => new()
-    {
-        Queue = "default",
-        Limit = 10,
-        Now = s_t0,
-        LeaseToken = Guid.NewGuid(),
-        LeaseExpiresAt = s_t0.AddMinutes(5),
-        WorkerId = "test",
-    };
-
-    private static NewJob Job() => new()
-    {
-        Id = JobId.New(),
-        Name = "test-job",
-        Queue = "default",
-        Arguments = Encoding.UTF8.GetBytes("{}"),
-        MaxAttempts = 3,
-        Timeout = TimeSpan.FromSeconds(30),
-        RetryDelay = TimeSpan.FromSeconds(1),
-        RunAt = s_t0,
-    };
 
     /// <summary>A reconnect policy the test opens and closes: StackExchange.Redis asks it before every reconnect attempt.</summary>
     private sealed class ReconnectGate : IReconnectRetryPolicy

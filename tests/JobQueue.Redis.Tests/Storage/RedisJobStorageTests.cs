@@ -1,9 +1,9 @@
-using System.Text;
 using JobQueue.Redis.Scripts;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
 using StackExchange.Redis;
+using static JobQueue.Redis.Tests.StoreRequests;
 
 namespace JobQueue.Redis.Tests.Storage;
 
@@ -11,7 +11,6 @@ namespace JobQueue.Redis.Tests.Storage;
 [Collection(RedisCollection.Name)]
 public sealed class RedisJobStorageTests
 {
-    private static readonly DateTimeOffset s_t0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly RedisFixture _fixture;
 
     public RedisJobStorageTests(RedisFixture fixture)
@@ -25,7 +24,7 @@ public sealed class RedisJobStorageTests
         await using RedisJobStorage storage = NewStorage();
         NewJob job = Job();
 
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
         RedisType type = await (await RedisStores.DatabaseAsync(storage)).KeyTypeAsync(storage.Prefix + "job:" + job.Id);
 
         storage.Prefix.Should().StartWith("{p").And.EndWith("}:");
@@ -39,7 +38,7 @@ public sealed class RedisJobStorageTests
 
         await using RedisJobStorage storage = RedisStores.Create(server.ConnectionString, "jobqueue");
         NewJob[] jobs = [.. Enumerable.Range(0, 50).Select(_ => Job())];
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
         IReadOnlyList<StoredJob> firstLease = await storage.FetchAsync(Fetch(10), Deadline.Token());
 
         await server.StopAsync();
@@ -60,7 +59,7 @@ public sealed class RedisJobStorageTests
         await using RedisJobStorage producer = NewStorage(prefix);
 
         Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
-        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = s_t0 }, Deadline.Token());
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token());
 
         await Deadline.Within(wait, "the wake-up published by another process's enqueue");
     }
@@ -86,11 +85,11 @@ public sealed class RedisJobStorageTests
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default));
-        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "a" }], Now = s_t0 }, Deadline.Token());
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "a" }], Now = T0 }, Deadline.Token());
 
         // Only once a's waiter runs: b's wake-up then comes in a later read than a's.
         await aRunning.WaitAsync(Deadline.Token());
-        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "b" }], Now = s_t0 }, Deadline.Token());
+        await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "b" }], Now = T0 }, Deadline.Token());
 
         (await Deadline.Within(blockedA, "the waiter of queue a, blocked until queue b is woken")).Should().BeTrue();
     }
@@ -101,7 +100,7 @@ public sealed class RedisJobStorageTests
         await using RedisJobStorage storage = NewStorage();
         NewJob job = Job();
 
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
         string? encoding = await (await RedisStores.DatabaseAsync(storage)).KeyEncodingAsync(storage.Prefix + "job:" + job.Id);
 
         // A job hash with no value over 64 bytes is a listpack: a fraction of a hashtable's memory and work.
@@ -115,11 +114,11 @@ public sealed class RedisJobStorageTests
 
         // Over 1,000 jobs: the scripts write sorted sets and check ids in chunks of 1,000 members.
         NewJob[] jobs = [.. Enumerable.Range(0, 2_500).Select(_ => Job())];
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
         FetchRequest fetch = Fetch(3_000);
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
         IReadOnlyList<bool> completed = await storage.CompleteAsync(
-            [.. leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = fetch.LeaseToken, Now = s_t0.AddSeconds(1) })], Deadline.Token());
+            [.. leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = fetch.LeaseToken, Now = T0.AddSeconds(1) })], Deadline.Token());
         IReadOnlyList<QueueStatistics> statistics = await storage.GetQueueStatisticsAsync(Deadline.Token());
 
         leased.Select(j => j.Id).Should().Equal(jobs.Select(j => j.Id));
@@ -144,7 +143,7 @@ public sealed class RedisJobStorageTests
             MaxAttempts = 1 + (i % 4),
             Timeout = TimeSpan.FromSeconds(10 + (i % 3)),
         })];
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
         IReadOnlyList<StoredJob?> stored = await storage.GetJobsAsync([.. jobs.Select(j => j.Id)], Deadline.Token());
 
         stored.Select(j => (j!.Name, j.Queue, j.Priority, j.MaxAttempts, j.Timeout))
@@ -153,7 +152,7 @@ public sealed class RedisJobStorageTests
         BatchId batchId = BatchId.New();
         NewJob noArguments = Job() with { Arguments = null! };
         Func<Task> act = () => storage.EnqueueAsync(
-            new EnqueueRequest { Jobs = [Job() with { BatchId = batchId }], Batch = new NewBatch { Id = batchId, SuccessCallback = noArguments }, Now = s_t0 },
+            new EnqueueRequest { Jobs = [Job() with { BatchId = batchId }], Batch = new NewBatch { Id = batchId, SuccessCallback = noArguments }, Now = T0 },
             Deadline.Token()).AsTask();
         await act.Should().ThrowAsync<ArgumentNullException>();
     }
@@ -163,11 +162,11 @@ public sealed class RedisJobStorageTests
     {
         await using RedisJobStorage storage = NewStorage();
         NewJob taken = Job();
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [taken], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [taken], Now = T0 }, Deadline.Token());
         NewJob[] jobs = [.. Enumerable.Range(0, 1_500).Select(_ => Job())];
         jobs[1_200] = taken with { };
 
-        Func<Task> act = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token()).AsTask();
+        Func<Task> act = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token()).AsTask();
 
         (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{taken.Id}*already exists*");
         (await storage.GetJobsAsync([jobs[0].Id, jobs[1_499].Id], Deadline.Token())).Should().OnlyContain(j => j == null);
@@ -180,13 +179,13 @@ public sealed class RedisJobStorageTests
         await using RedisJobStorage worker = NewStorage(prefix);
         await using RedisJobStorage watcher = NewStorage(prefix);
         NewJob[] jobs = [.. Enumerable.Range(0, 5).Select(_ => Job())];
-        await worker.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = s_t0 }, Deadline.Token());
+        await worker.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
         FetchRequest fetch = Fetch(5);
         IReadOnlyList<StoredJob> leased = await worker.FetchAsync(fetch, Deadline.Token());
 
         // The waits register before the completion; one published message names all five jobs.
         Task[] waits = [.. jobs.Select(j => watcher.WaitForFinishAsync(j.Id, Deadline.Token()).AsTask())];
-        await worker.CompleteAsync([.. leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = fetch.LeaseToken, Now = s_t0 })], Deadline.Token());
+        await worker.CompleteAsync([.. leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = fetch.LeaseToken, Now = T0 })], Deadline.Token());
 
         await Deadline.Within(Task.WhenAll(waits), "the finish signal of each job completed in one call");
     }
@@ -196,11 +195,11 @@ public sealed class RedisJobStorageTests
     {
         await using RedisJobStorage storage = NewStorage();
         NewJob job = Job();
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
         FetchRequest first = Fetch(1);
         await storage.FetchAsync(first, Deadline.Token());
-        var error = new JobError { Type = "Boom", Message = "first attempt", Attempt = 1, At = s_t0 };
-        await storage.FailAsync([new JobFailure { Id = job.Id, LeaseToken = first.LeaseToken, Error = error, RetryAt = s_t0, Now = s_t0 }], Deadline.Token());
+        var error = new JobError { Type = "Boom", Message = "first attempt", Attempt = 1, At = T0 };
+        await storage.FailAsync([new JobFailure { Id = job.Id, LeaseToken = first.LeaseToken, Error = error, RetryAt = T0, Now = T0 }], Deadline.Token());
 
         IReadOnlyList<StoredJob> second = await storage.FetchAsync(Fetch(1), Deadline.Token());
 
@@ -217,9 +216,9 @@ public sealed class RedisJobStorageTests
 
         IReadOnlyList<StoredJob> listed = await storage.QueryJobsAsync(new JobQuery(), Deadline.Token());
         IReadOnlyList<QueueStatistics> before = await storage.GetQueueStatisticsAsync(Deadline.Token());
-        var fetch = new FetchRequest { Queue = "mail", Limit = 10, Now = s_t0, LeaseToken = Guid.NewGuid(), LeaseExpiresAt = s_t0.AddMinutes(5), WorkerId = "test" };
+        var fetch = new FetchRequest { Queue = "mail", Limit = 10, Now = T0, LeaseToken = Guid.NewGuid(), LeaseExpiresAt = T0.AddMinutes(5), WorkerId = "test" };
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
-        IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = id, LeaseToken = fetch.LeaseToken, Now = s_t0.AddSeconds(1) }], Deadline.Token());
+        IReadOnlyList<bool> completed = await storage.CompleteAsync([new JobCompletion { Id = id, LeaseToken = fetch.LeaseToken, Now = T0.AddSeconds(1) }], Deadline.Token());
         IReadOnlyList<QueueStatistics> after = await storage.GetQueueStatisticsAsync(Deadline.Token());
         IDatabase database = await RedisStores.DatabaseAsync(storage);
         long oldIndexes = await database.KeyExistsAsync([storage.Prefix + "jobs", storage.Prefix + "queue:mail", storage.Prefix + "state:1", storage.Prefix + "state:3"]);
@@ -233,7 +232,7 @@ public sealed class RedisJobStorageTests
         job.MaxAttempts.Should().Be(7);
         job.Timeout.Should().Be(TimeSpan.FromSeconds(30));
         job.RetryDelay.Should().Be(TimeSpan.FromSeconds(2));
-        job.EnqueuedAt.Should().Be(s_t0);
+        job.EnqueuedAt.Should().Be(T0);
         before.Should().ContainSingle().Which.Enqueued.Should().Be(1);
         leased.Should().ContainSingle().Which.Attempt.Should().Be(1);
         leased[0].MaxAttempts.Should().Be(7);
@@ -247,7 +246,7 @@ public sealed class RedisJobStorageTests
     private static async Task WriteSchemaOneJobAsync(RedisJobStorage storage, JobId id)
     {
         string p = storage.Prefix;
-        string ticks = RedisValues.Ticks(s_t0);
+        string ticks = RedisValues.Ticks(T0);
         const string seq = "0000000000000001";
         IDatabase database = await RedisStores.DatabaseAsync(storage);
         await database.HashSetAsync(p + "job:" + id,
@@ -277,10 +276,10 @@ public sealed class RedisJobStorageTests
         [
             Job(),
             Job() with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
-            Job() with { RunAt = s_t0.AddMinutes(5) },
+            Job() with { RunAt = T0.AddMinutes(5) },
             Job() with { Queue = "other", Priority = 7 },
         ];
-        var request = new EnqueueRequest { Jobs = jobs, Now = s_t0 };
+        var request = new EnqueueRequest { Jobs = jobs, Now = T0 };
         List<(string, NewJob)> kinds = [.. jobs.Select(j => ("c", j))];
 
         RedisResult generalReply = await general.EvalAsync(RedisScripts.Enqueue, EnqueueArguments.Build(general.Prefix, request, kinds), Deadline.Token());
@@ -295,12 +294,12 @@ public sealed class RedisJobStorageTests
     {
         await using RedisJobStorage storage = NewStorage();
         NewJob taken = Job();
-        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [taken], Now = s_t0 }, Deadline.Token());
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [taken], Now = T0 }, Deadline.Token());
         NewJob fresh = Job();
         Dictionary<string, string> before = await DumpAsync(storage);
 
-        Func<Task> takenAgain = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = [fresh, taken], Now = s_t0 }, Deadline.Token()).AsTask();
-        Func<Task> repeated = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = [fresh, fresh], Now = s_t0 }, Deadline.Token()).AsTask();
+        Func<Task> takenAgain = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = [fresh, taken], Now = T0 }, Deadline.Token()).AsTask();
+        Func<Task> repeated = () => storage.EnqueueAsync(new EnqueueRequest { Jobs = [fresh, fresh], Now = T0 }, Deadline.Token()).AsTask();
 
         (await takenAgain.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{taken.Id}*already exists*");
         (await repeated.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{fresh.Id}*already exists*");
@@ -352,26 +351,4 @@ public sealed class RedisJobStorageTests
     }
 
     private RedisJobStorage NewStorage(string? prefix = null) => RedisStores.Create(_fixture.Server.ConnectionString, prefix ?? "p" + Guid.NewGuid().ToString("N"));
-
-    private static FetchRequest Fetch(int limit) => new()
-    {
-        Queue = "default",
-        Limit = limit,
-        Now = s_t0,
-        LeaseToken = Guid.NewGuid(),
-        LeaseExpiresAt = s_t0.AddMinutes(5),
-        WorkerId = "test",
-    };
-
-    private static NewJob Job() => new()
-    {
-        Id = JobId.New(),
-        Name = "test-job",
-        Queue = "default",
-        Arguments = Encoding.UTF8.GetBytes("{}"),
-        MaxAttempts = 3,
-        Timeout = TimeSpan.FromSeconds(30),
-        RetryDelay = TimeSpan.FromSeconds(1),
-        RunAt = s_t0,
-    };
 }

@@ -1,10 +1,10 @@
-using System.Text;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using static JobQueue.Redis.Tests.StoreRequests;
 
 namespace JobQueue.Redis.Tests.Storage;
 
@@ -19,7 +19,6 @@ public sealed class RedisTlsTests
     // each refusal to a second or two instead of the default five per command.
     private const string FailFast = ",asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000";
 
-    private static readonly DateTimeOffset s_t0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly RedisTlsFixture _fixture;
 
     public RedisTlsTests(RedisTlsFixture fixture)
@@ -41,11 +40,11 @@ public sealed class RedisTlsTests
             Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
             NewJob job = Job();
 
-            await producer.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = s_t0 }, Deadline.Token());
+            await producer.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
             await Deadline.Within(wait, "the wake-up over TLS");
             FetchRequest fetch = Fetch();
             IReadOnlyList<StoredJob> leased = await worker.FetchAsync(fetch, Deadline.Token());
-            IReadOnlyList<bool> completed = await worker.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = fetch.LeaseToken, Now = s_t0 }], Deadline.Token());
+            IReadOnlyList<bool> completed = await worker.CompleteAsync([new JobCompletion { Id = job.Id, LeaseToken = fetch.LeaseToken, Now = T0 }], Deadline.Token());
             IReadOnlyList<StoredJob?> stored = await producer.GetJobsAsync([job.Id], Deadline.Token());
 
             leased.Should().ContainSingle().Which.Id.Should().Be(job.Id);
@@ -203,27 +202,5 @@ public sealed class RedisTlsTests
         _ => throw new ArgumentOutOfRangeException(nameof(call), call, "Not a store call this test knows."),
     };
 
-    private static Task Enqueue(RedisJobStorage storage) => storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = s_t0 }, Deadline.Token()).AsTask();
-
-    private static FetchRequest Fetch() => new()
-    {
-        Queue = "default",
-        Limit = 10,
-        Now = s_t0,
-        LeaseToken = Guid.NewGuid(),
-        LeaseExpiresAt = s_t0.AddMinutes(5),
-        WorkerId = "test",
-    };
-
-    private static NewJob Job() => new()
-    {
-        Id = JobId.New(),
-        Name = "test-job",
-        Queue = "default",
-        Arguments = Encoding.UTF8.GetBytes("{}"),
-        MaxAttempts = 3,
-        Timeout = TimeSpan.FromSeconds(30),
-        RetryDelay = TimeSpan.FromSeconds(1),
-        RunAt = s_t0,
-    };
+    private static Task Enqueue(RedisJobStorage storage) => storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token()).AsTask();
 }
