@@ -21,6 +21,15 @@ public sealed class JobQueueOptions
     /// <value>Defaults to 30 seconds.</value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a job whose name no handler in this host knows may wait for a host that has one (in a rolling
+    /// deployment, old hosts meet new job types). Meanwhile this host hands such a job back without spending an attempt,
+    /// and logs once per name; once the job has waited this long, counted from when this host first met it, it fails
+    /// for good with an error naming the missing handler, so it cannot wait unseen forever.
+    /// </summary>
+    /// <value>Defaults to 1 hour.</value>
+    public TimeSpan UnknownJobTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a handler that ignores its cancelled token may keep running before it is abandoned.</summary>
     /// <value>Defaults to 5 seconds.</value>
     public TimeSpan TimeoutGrace { get; set; } = TimeSpan.FromSeconds(5);

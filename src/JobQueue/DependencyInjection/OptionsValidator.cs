@@ -41,6 +41,7 @@ internal static class OptionsValidator
         RequirePositive(options.RescueInterval, $"{Prefix}.RescueInterval");
         RequirePositive(options.PruneInterval, $"{Prefix}.PruneInterval");
         RequirePositive(options.MaxRetryDelay, $"{Prefix}.MaxRetryDelay");
+        RequirePositive(options.UnknownJobTimeout, $"{Prefix}.UnknownJobTimeout");
         if (options.TimeoutGrace < TimeSpan.Zero)
         {
             throw new ArgumentException($"{Prefix}.TimeoutGrace is {options.TimeoutGrace}; it cannot be negative.");

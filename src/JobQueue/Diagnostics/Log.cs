@@ -35,6 +35,13 @@ internal static partial class Log
         Message = "Fetching from queue {Queue} took {Elapsed}, most of the lease, and renewing the leases of its {Count} jobs failed: they are not started here, and return to work once their leases expire")]
     public static partial void StaleFetchNotRenewed(this ILogger logger, string queue, TimeSpan elapsed, int count, Exception error);
 
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning,
+        Message = "No handler is registered in this host for job '{JobName}' (queue {Queue}): its jobs are handed back without spending an attempt, for a host that has one, and fail if none runs them within {UnknownJobTimeout}. Call AddJob<T>() for it here, or check its [JobName]")]
+    public static partial void NoHandlerHandedBack(this ILogger logger, string jobName, string queue, TimeSpan unknownJobTimeout);
+
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Debug, Message = "Job {JobId} ({JobName}) has no handler in this host; handed back, due again at {RunAt}")]
+    public static partial void NoHandlerJobHandedBack(this ILogger logger, JobId jobId, string jobName, DateTimeOffset runAt);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Job {JobId} ({JobName}) attempt {Attempt} started")]
     public static partial void JobStarted(this ILogger logger, JobId jobId, string jobName, int attempt);
 

@@ -17,6 +17,9 @@ namespace JobQueue.Hosting;
 /// </summary>
 internal sealed class JobExecutor
 {
+    // How long a job this host has no handler for stays away before it is due again (see HandBackUnknownAsync).
+    private static readonly TimeSpan s_unknownJobRecheck = TimeSpan.FromSeconds(5);
+
     private readonly IServiceProvider _services;
     private readonly IJobStorage _storage;
     private readonly JobRegistry _registry;
@@ -27,6 +30,7 @@ internal sealed class JobExecutor
     private readonly TimeProvider _time;
     private readonly JobQueueDiagnostics _diagnostics;
     private readonly RunningJobs _running;
+    private readonly UnknownJobs _unknownJobs;
     private readonly ILogger _logger;
 
     // Null unless the store wants concurrent completions to share round trips and commits.
@@ -34,7 +38,7 @@ internal sealed class JobExecutor
 
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
-        ILogger<JobExecutor> logger)
+        UnknownJobs unknownJobs, ILogger<JobExecutor> logger)
     {
         _services = services;
         _storage = storage;
@@ -46,6 +50,7 @@ internal sealed class JobExecutor
         _time = time;
         _diagnostics = diagnostics;
         _running = running;
+        _unknownJobs = unknownJobs;
         _logger = logger;
         if (storage.Capabilities.CoalesceWrites)
         {
@@ -59,6 +64,12 @@ internal sealed class JobExecutor
     public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, QueueSlots? slot = null)
     {
         Debug.Assert(job.State == JobState.Running && job.LeaseToken is not null, "Only leased jobs are executed.");
+        if (!_registry.TryGet(job.Name, out _))
+        {
+            await HandBackUnknownAsync(job, slot).ConfigureAwait(false);
+            return;
+        }
+
         using IDisposable? logScope = _logger.BeginScope(new JobLogScope(job));
         using Activity? activity = StartActivity(job);
         Count(_diagnostics.Started, job);
@@ -122,10 +133,7 @@ internal sealed class JobExecutor
     {
         if (!_registry.TryGet(job.Name, out JobRegistration? registration))
         {
-            // Retried rather than failed at once: in a rolling deployment another host may know the job.
-            return (AttemptOutcome.Failure(new InvalidOperationException(
-                $"No handler is registered for job '{job.Name}' in this host. Call AddJob<T>() for the job that handles it, " +
-                "or check its [JobName] if it was renamed.")), false);
+            throw new UnreachableException($"Job '{job.Name}' reached its attempt without a handler; ExecuteAsync hands such jobs back.");
         }
 
         object args;
@@ -170,6 +178,49 @@ internal sealed class JobExecutor
 
         await EndAttemptAsync(active, handler, scope).ConfigureAwait(false);
         return (context.SnoozeDelay is { } delay ? AttemptOutcome.Snooze(delay) : AttemptOutcome.Success(result), false);
+    }
+
+    /// <summary>
+    /// A job whose name this host has no handler for: in a rolling deployment, an old host meets a new job type. It is
+    /// handed back without spending an attempt, due again a little later so that a host that knows it can take it,
+    /// until it has waited <see cref="JobQueueOptions.UnknownJobTimeout"/>; then it fails for good, naming the missing
+    /// handler, so it cannot wait unseen forever.
+    /// </summary>
+    private async Task HandBackUnknownAsync(StoredJob job, QueueSlots? slot)
+    {
+        slot?.Release();
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset firstSeen = _unknownJobs.FirstSeen(job.Id, now);
+        if (_unknownJobs.FirstTimeFor(job.Name))
+        {
+            _logger.NoHandlerHandedBack(job.Name, job.Queue, _options.UnknownJobTimeout);
+        }
+
+        Guid token = job.LeaseToken!.Value;
+        if (now - firstSeen < _options.UnknownJobTimeout)
+        {
+            // Not at once: this host would lease it again in its next fetch. Soon enough for a host that has
+            // the handler (one starting up in the same deployment) to take it.
+            DateTimeOffset again = now + s_unknownJobRecheck;
+            if (await WriteAsync(job, new JobReschedule(job.Id, token, again, now)).ConfigureAwait(false))
+            {
+                _logger.NoHandlerJobHandedBack(job.Id, job.Name, again);
+            }
+
+            return;
+        }
+
+        _unknownJobs.Forget(job.Id);
+        var error = new NoHandlerException(
+            $"No host ran job '{job.Name}' within {_options.UnknownJobTimeout} (JobQueueOptions.UnknownJobTimeout): no handler is registered for it " +
+            $"in the host that last fetched it. Call AddJob<T>() for the job that handles '{job.Name}' in a host that serves queue '{job.Queue}', " +
+            "or check its [JobName] if it was renamed.");
+        var failure = new JobFailure { Id = job.Id, LeaseToken = token, Error = ToJobError(error, job.Attempt, now), RetryAt = null, Now = now };
+        if (await WriteAsync(job, failure).ConfigureAwait(false))
+        {
+            Count(_diagnostics.Failed, job);
+            _logger.JobFailed(job.Id, job.Name, job.Attempt, job.MaxAttempts, error);
+        }
     }
 
     /// <summary>The handler ended in time: its timers stop and its scope is disposed.</summary>

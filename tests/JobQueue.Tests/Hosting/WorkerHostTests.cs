@@ -170,27 +170,6 @@ public sealed class WorkerHostTests
     }
 
     [Fact]
-    public async Task Execute_UnknownJobNameFromStorage_FailsWithPreciseErrorAndHostKeepsWorking()
-    {
-        await using TestHost host = await Hosts.StartAsync(_probe);
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        var job = new JobQueue.Storage.NewJob
-        {
-            Id = JobId.New(), Name = "no-such-job", Queue = "default", Arguments = "{}"u8.ToArray(),
-            MaxAttempts = 2, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.FromMilliseconds(10), RunAt = now,
-        };
-
-        await host.Storage.EnqueueAsync(new JobQueue.Storage.EnqueueRequest { Jobs = [job], Now = now }, default);
-        JobInfo info = await host.WaitAsync(job.Id);
-        JobInfo after = await host.WaitAsync(await host.Client.EnqueueAsync(new AddArgs(1, 2)));
-
-        info.State.Should().Be(JobState.Failed);
-        info.Errors.Should().HaveCount(2);
-        info.Error!.Message.Should().Contain("No handler is registered for job 'no-such-job'");
-        after.State.Should().Be(JobState.Succeeded);
-    }
-
-    [Fact]
     public async Task Stop_RunningJobFinishesWithinShutdownTimeout_CompletesBeforeHostStops()
     {
         TestHost host = await Hosts.StartAsync(_probe);
