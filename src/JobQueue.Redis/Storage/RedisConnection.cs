@@ -19,6 +19,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _multiplexer;
     private volatile string? _tlsFailure;
+    private volatile string? _lastFailure;
+    private volatile bool _everConnected;
     private long _lastAttempt = -1;
     private bool _disposed;
 
@@ -31,6 +33,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         _logger = logger;
         if (shared is not null)
         {
+            _everConnected = shared.IsConnected;
             Attach(shared);
         }
     }
@@ -102,6 +105,14 @@ internal sealed class RedisConnection : IAsyncDisposable
         RefuseChannelPrefix(ConfigurationOptions.Parse(multiplexer.Configuration, ignoreUnknown: true).ChannelPrefix, nameof(multiplexer));
         return new RedisConnection(options: null, certificateCheck: null, multiplexer, logger);
     }
+
+    /// <summary>
+    /// Why a command should not even be tried, or null: the store has never reached Redis (it was down when the
+    /// application started) and is not connected now. Such commands fail at once with this reason instead of waiting
+    /// in the client's backlog for the command timeout. Once the store has been connected, an outage is left to the
+    /// client: its backlog rides out a failover or a restart of a few seconds.
+    /// </summary>
+    public string? NeverReached => !_everConnected && Volatile.Read(ref _multiplexer) is { IsConnected: false } ? _lastFailure ?? "no connection yet" : null;
 
     /// <summary>The multiplexer, connecting first if the store makes its own and has not yet.</summary>
     public ValueTask<IConnectionMultiplexer> GetAsync()
@@ -187,6 +198,10 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         ConnectionMultiplexer multiplexer = await ConnectionMultiplexer.ConnectAsync(_options!).ConfigureAwait(false);
         Attach(multiplexer);
+        if (multiplexer.IsConnected)
+        {
+            _everConnected = true;
+        }
         if (!multiplexer.IsConnected)
         {
             // Later failed reconnects are not reported by the client while the server stays down; this one is.
@@ -226,10 +241,16 @@ internal sealed class RedisConnection : IAsyncDisposable
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
-        => RedisLog.ConnectionLost(_logger, e.ConnectionType.ToString(), Describe(e.EndPoint), e.FailureType.ToString(), e.Exception);
+    {
+        _lastFailure = $"{Describe(e.EndPoint)}: {e.FailureType}";
+        RedisLog.ConnectionLost(_logger, e.ConnectionType.ToString(), Describe(e.EndPoint), e.FailureType.ToString(), e.Exception);
+    }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
-        => RedisLog.ConnectionRestored(_logger, Describe(e.EndPoint), e.ConnectionType.ToString());
+    {
+        _everConnected = true;
+        RedisLog.ConnectionRestored(_logger, Describe(e.EndPoint), e.ConnectionType.ToString());
+    }
 
     private void OnAttemptCompleted(object? sender, ConnectionAttemptCompletedEventArgs e)
     {
@@ -245,15 +266,26 @@ internal sealed class RedisConnection : IAsyncDisposable
             if (e.IsSuccess)
             {
                 _tlsFailure = null;
+                _everConnected = true;
+                return;
             }
-            else if (e.Stage == ConnectionAttemptStage.Tls)
+
+            _lastFailure = $"{Describe(e.EndPoint)}: {e.FailureType} during {e.Stage}" + (e.Exception is { } error ? $" ({error.Message})" : string.Empty);
+            if (e.Stage == ConnectionAttemptStage.Tls)
             {
-                _tlsFailure = DescribeTlsFailure(e);
+                // An attempt the client abandoned (to retry it) says nothing about the certificate; it must not hide
+                // what an earlier attempt found out about it.
+                (string description, bool informative) = DescribeTlsFailure(e);
+                if (informative || _tlsFailure is null)
+                {
+                    _tlsFailure = description;
+                }
             }
         }
     }
 
-    private string DescribeTlsFailure(ConnectionAttemptCompletedEventArgs e)
+    /// <summary>Why a TLS handshake failed, and whether that rests on a check of the certificate.</summary>
+    private (string Description, bool Checked) DescribeTlsFailure(ConnectionAttemptCompletedEventArgs e)
     {
         string endpoint = Describe(e.EndPoint);
         if (_certificateCheck is not null)
@@ -264,7 +296,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         string prefix = $"TLS with Redis at {endpoint} failed";
         if (e.ServerCertificatePolicyErrors is not SslPolicyErrors errors)
         {
-            return $"{prefix} before the server's certificate was checked ({e.Exception?.Message ?? "no detail"}). Check that {endpoint} is the server's tls-port, not its plain-text port.";
+            return ($"{prefix} before the server's certificate was checked ({e.Exception?.Message ?? "no detail"}). Check that {endpoint} is the server's tls-port, not its plain-text port.", false);
         }
 
         var reasons = new List<string>();
@@ -283,8 +315,8 @@ internal sealed class RedisConnection : IAsyncDisposable
             reasons.Add($"the server's certificate does not name '{e.TlsHostName}'; connect by a name or address it carries, or set sslHost= to one");
         }
 
-        return reasons.Count == 0
+        return (reasons.Count == 0
             ? $"{prefix}: {e.Exception?.Message ?? "the certificate was rejected"}"
-            : $"{prefix}: {string.Join("; and ", reasons)}.";
+            : $"{prefix}: {string.Join("; and ", reasons)}.", true);
     }
 }

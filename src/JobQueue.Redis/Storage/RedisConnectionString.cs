@@ -40,6 +40,11 @@ internal static class RedisConnectionString
             throw Bad(text, "it names no endpoint; start it with host:port, such as 127.0.0.1:6379");
         }
 
+        // StackExchange.Redis's default waits up to about 10 s between reconnect attempts, so a restarted server went
+        // unused for up to 15 s; a job store should be back within a couple of seconds. A connection string cannot set
+        // a retry policy, so this one is the store's; options built in code keep theirs.
+        options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 2_000);
+
         if (options.DefaultDatabase is < 0)
         {
             throw Bad(text, $"defaultDatabase={options.DefaultDatabase} is negative; databases are numbered from 0");

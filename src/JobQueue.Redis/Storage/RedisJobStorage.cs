@@ -410,6 +410,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         IDatabase database = Volatile.Read(ref _database) ?? await ConnectAsync().ConfigureAwait(false);
+        RefuseIfNeverReached();
         if (!_migrated)
         {
             await MigrateAsync(database).ConfigureAwait(false);
@@ -487,6 +488,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         IDatabase database = Volatile.Read(ref _database) ?? await ConnectAsync().ConfigureAwait(false);
+        RefuseIfNeverReached();
         try
         {
             return await command(database).ConfigureAwait(false);
@@ -497,9 +499,32 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A store that has never reached Redis (it was down when the application started) refuses a command at once,
+    /// saying why, instead of leaving it in the client's backlog until the command timeout: a web request that
+    /// enqueues gets its answer now. The command was not sent, so it did not run.
+    /// </summary>
+    private void RefuseIfNeverReached()
+    {
+        if (_connection.NeverReached is string why)
+        {
+            throw _connection.TlsFailure is string tls
+                ? new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, CommandFlags.None, tls, null, CommandStatus.WaitingToBeSent)
+                : new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+                    $"The Redis job store cannot reach Redis ({why}); the command was not sent. StackExchange.Redis keeps trying to connect in the background.",
+                    null, CommandStatus.WaitingToBeSent);
+        }
+    }
+
     /// <summary>The store's subscription, with the same translation of errors: often the first thing an idle worker does.</summary>
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _database) is null)
+        {
+            await ConnectAsync().ConfigureAwait(false);
+        }
+
+        RefuseIfNeverReached();
         try
         {
             await _notifications.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);

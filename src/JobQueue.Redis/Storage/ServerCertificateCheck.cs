@@ -35,8 +35,8 @@ internal sealed class ServerCertificateCheck
     /// <summary>The options of one TLS handshake with <paramref name="host"/> (the name the certificate must carry).</summary>
     public SslClientAuthenticationOptions CreateAuthenticationOptions(string host)
     {
-        // A new attempt: an earlier attempt's verdict must not explain this one's failure.
-        _verdicts.TryRemove(host, out _);
+        // An earlier attempt's verdict is kept: the client retries at once, and its outcome may be reported after the
+        // next attempt began. A certificate problem persists across attempts, so the last verdict explains them.
         var authentication = new SslClientAuthenticationOptions
         {
             TargetHost = host,
@@ -68,15 +68,16 @@ internal sealed class ServerCertificateCheck
     /// <param name="endpoint">The server, as "host:port".</param>
     /// <param name="host">The name the certificate had to carry.</param>
     /// <param name="error">The handshake's exception, if the client reported one.</param>
-    public string DescribeFailure(string endpoint, string? host, Exception? error)
+    /// <returns>The description, and whether it rests on a check of the certificate (rather than no information).</returns>
+    public (string Description, bool Checked) DescribeFailure(string endpoint, string? host, Exception? error)
     {
         string prefix = $"TLS with Redis at {endpoint} failed";
         if (host is null || !_verdicts.TryGetValue(host, out string? rejection))
         {
-            return $"{prefix} before the server's certificate was checked ({error?.Message ?? "no detail"}). Check that {endpoint} is the server's tls-port, not its plain-text port.";
+            return ($"{prefix} before the server's certificate was checked ({error?.Message ?? "no detail"}). Check that {endpoint} is the server's tls-port, not its plain-text port.", false);
         }
 
-        return rejection is null ? $"{prefix}: {error?.Message ?? "the handshake did not complete"}" : $"{prefix}: {rejection}";
+        return rejection is null ? ($"{prefix}: {error?.Message ?? "the handshake did not complete"}", false) : ($"{prefix}: {rejection}", true);
     }
 
     private bool Validate(string host, object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
