@@ -246,6 +246,11 @@ internal static class JobSql
         ORDER BY 1;
         """;
 
+    /// <summary>Ready jobs per queue and the earliest run time among them: a scan of the partial ready index alone.</summary>
+    public const string ReadyQueues = """
+        SELECT queue, count(*), min(run_at) FROM jobqueue_jobs WHERE state = 1 GROUP BY queue ORDER BY queue;
+        """;
+
     /// <summary>Deletes the oldest finished jobs first, bounded by $limit so the write lock is held briefly.</summary>
     public const string PruneJobs = """
         DELETE FROM jobqueue_jobs

@@ -31,6 +31,6 @@ public static class SqliteJobQueueBuilderExtensions
 
         // Parsed and validated now, so a typo fails at startup rather than at the first enqueue.
         SqliteSettings settings = SqliteSettings.Create(pathOrConnectionString, options);
-        return builder.UseStorage("Sqlite", _ => new SqliteJobStorage(settings));
+        return builder.UseStorage("SQLite", _ => new SqliteJobStorage(settings));
     }
 }

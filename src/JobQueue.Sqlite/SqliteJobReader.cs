@@ -75,6 +75,19 @@ internal sealed class SqliteJobReader
         };
     }
 
+    public IReadOnlyList<ReadyQueue> GetReadyQueues()
+    {
+        using SqliteCommand command = _commands.Create(JobSql.ReadyQueues);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var ready = new List<ReadyQueue>();
+        while (reader.Read())
+        {
+            ready.Add(new ReadyQueue { Queue = reader.GetString(0), Count = reader.GetInt64(1), OldestRunAt = SqliteTime.FromStored(reader.GetInt64(2)) });
+        }
+
+        return ready;
+    }
+
     public IReadOnlyList<QueueStatistics> GetQueueStatistics()
     {
         using SqliteCommand command = _commands.Create(JobSql.QueueStatistics);

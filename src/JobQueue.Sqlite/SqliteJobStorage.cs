@@ -136,6 +136,9 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
         => ReadAsync(reader => reader.GetQueueStatistics(), cancellationToken);
 
+    public ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
+        => ReadAsync(reader => reader.GetReadyQueues(), cancellationToken);
+
     public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
         => WriteAsync(writer => writer.Prune(request), cancellationToken);
 

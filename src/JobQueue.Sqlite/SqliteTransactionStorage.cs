@@ -65,6 +65,9 @@ internal sealed class SqliteTransactionStorage : IJobStorage
     public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
         => Read(reader => reader.GetQueueStatistics(), cancellationToken);
 
+    public ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
+        => Read(reader => reader.GetReadyQueues(), cancellationToken);
+
     public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
         => Write(writer => writer.Prune(request), cancellationToken);
 

@@ -88,6 +88,43 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task GetReadyQueuesAsync_ReadyJobsOfSeveralPriorities_CountsThemAndFindsTheOldestWhateverItsPriority()
+    {
+        // The oldest ready job has the lowest priority: it is neither the next to run nor the last entry of the queue.
+        await EnqueueAsync(At(1_000), Job(runAt: At(100), priority: 0), Job(runAt: At(300), priority: 5), Job(runAt: At(200), priority: 9));
+        await EnqueueAsync(At(1_000), Job(queue: "other", runAt: At(700)), Job(queue: "other", runAt: At(600), priority: 2));
+        await EnqueueAsync(At(1_000), Job(queue: "scheduled-only", runAt: At(9_000)));
+
+        IReadOnlyList<ReadyQueue> ready = await Storage.GetReadyQueuesAsync(Ct);
+
+        ready.Should().BeEquivalentTo(
+            [
+                new ReadyQueue { Queue = DefaultQueue, Count = 3, OldestRunAt = At(100) },
+                new ReadyQueue { Queue = "other", Count = 2, OldestRunAt = At(600) },
+            ],
+            "scheduled jobs are not ready, and a queue with no ready job is not listed");
+    }
+
+    [Fact]
+    public async Task GetReadyQueuesAsync_OldestLeasedOrFinished_TheNextOldestReadyCounts()
+    {
+        await EnqueueAsync(At(1_000), Job(runAt: At(100)), Job(runAt: At(200)), Job(runAt: At(300)));
+        StoredJob first = await FetchOneAsync(now: At(1_000));
+        await CompleteAsync(first, At(1_100));
+        await FetchOneAsync(now: At(1_200));
+
+        IReadOnlyList<ReadyQueue> ready = await Storage.GetReadyQueuesAsync(Ct);
+
+        ready.Should().ContainSingle().Which.Should().BeEquivalentTo(new ReadyQueue { Queue = DefaultQueue, Count = 1, OldestRunAt = At(300) });
+    }
+
+    [Fact]
+    public async Task GetReadyQueuesAsync_EmptyStore_ReturnsNoQueues()
+    {
+        (await Storage.GetReadyQueuesAsync(Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task ReturnedJobs_AreSnapshots_NotChangedByLaterWrites()
     {
         NewJob job = await EnqueueOneAsync(Job());

@@ -54,6 +54,9 @@ public abstract class DelegatingStorage(IJobStorage inner) : IJobStorage
     public virtual ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken) => inner.GetQueueStatisticsAsync(cancellationToken);
 
     /// <inheritdoc />
+    public virtual ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken) => inner.GetReadyQueuesAsync(cancellationToken);
+
+    /// <inheritdoc />
     public virtual ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken) => inner.PruneAsync(request, cancellationToken);
 
     /// <inheritdoc />

@@ -827,6 +827,25 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             })];
         }, atomic: false, cancellationToken).ConfigureAwait(false);
 
+    public async ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken) =>
+        await RunAsync(async (connection, ct) =>
+        {
+            var ready = new List<ReadyQueue>();
+            await using var command = new NpgsqlCommand(Sql.ReadyQueues, connection);
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                ready.Add(new ReadyQueue
+                {
+                    Queue = reader.GetString(0),
+                    Count = reader.GetInt64(1),
+                    OldestRunAt = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
+                });
+            }
+
+            return (IReadOnlyList<ReadyQueue>)ready;
+        }, atomic: false, cancellationToken).ConfigureAwait(false);
+
     // ------------------------------------------------------------------ signals
 
     public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)

@@ -393,6 +393,9 @@ internal sealed class PostgresSql
 
         QueueStatistics = $"SELECT queue, state, count(*) FROM {s}.jobs GROUP BY queue, state ORDER BY queue";
 
+        // The partial fetch index holds exactly the ready jobs, so this never reads the history.
+        ReadyQueues = $"SELECT queue, count(*), min(run_at) FROM {s}.jobs WHERE state = 1 GROUP BY queue ORDER BY queue";
+
         ReadJobState = $"SELECT state FROM {s}.jobs WHERE id = @id";
     }
 
@@ -456,6 +459,8 @@ internal sealed class PostgresSql
     public string GetBatch { get; }
 
     public string QueueStatistics { get; }
+
+    public string ReadyQueues { get; }
 
     public string ReadJobState { get; }
 

@@ -805,6 +805,34 @@ internal static class RedisScripts
         return r
         """);
 
+    /// <summary>ARGV: P; per queue with ready jobs: name, count, the earliest run time among them (ticks).</summary>
+    /// <remarks>
+    /// Reads only the ready sets. Within one score (priority) a ready set orders its members, 'runAt:seq:id', by run
+    /// time, so the first member of each score group is that group's oldest: the walk jumps from group to group, one
+    /// call per distinct priority, never over the whole backlog.
+    /// </remarks>
+    public static readonly RedisScript ReadyQueues = new("ready-queues", """
+        local P = ARGV[1]
+        local r = {}
+        for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
+          local key = P .. 'ready:' .. q
+          local n = redis.call('ZCARD', key)
+          if n > 0 then
+            local oldest = nil
+            local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+            while head[1] do
+              local ra = string.sub(head[1], 1, 19)
+              if not oldest or ra < oldest then oldest = ra end
+              head = redis.call('ZRANGE', key, '(' .. head[2], '+inf', 'BYSCORE', 'LIMIT', 0, 1, 'WITHSCORES')
+            end
+            r[#r + 1] = q
+            r[#r + 1] = n
+            r[#r + 1] = oldest
+          end
+        end
+        return r
+        """);
+
     /// <summary>ARGV: P, cutoffTicks, cutoffUs, limit.</summary>
     public static readonly RedisScript Prune = new("prune", Prelude + """
         local cutt, cutus, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])

@@ -335,6 +335,25 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         return statistics;
     }
 
+    public async ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
+    {
+        RedisResult reply = await EvalAsync(RedisScripts.ReadyQueues, [_prefix], cancellationToken).ConfigureAwait(false);
+        RedisResult[] items = (RedisResult[])reply!;
+        var ready = new List<ReadyQueue>(items.Length / 3);
+        for (int i = 0; i + 2 < items.Length; i += 3)
+        {
+            ready.Add(new ReadyQueue
+            {
+                Queue = (string)items[i]!,
+                Count = (long)items[i + 1],
+                OldestRunAt = RedisValues.ParseTime(((ReadOnlyMemory<byte>)(RedisValue)items[i + 2]).Span),
+            });
+        }
+
+        ready.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
+        return ready;
+    }
+
     public async ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));

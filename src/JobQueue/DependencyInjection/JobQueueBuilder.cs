@@ -31,6 +31,9 @@ public sealed class JobQueueBuilder
 
     internal Func<IServiceProvider, IJobStorage>? StorageFactory => _storageFactory;
 
+    /// <summary>The name the chosen store gave itself, such as "PostgreSQL".</summary>
+    internal string? StorageName => _storageName;
+
     /// <summary>Uses a store made by <paramref name="factory"/>; storage packages call this from their own Use method.</summary>
     /// <param name="name">The store's name for messages, such as "PostgreSQL".</param>
     /// <param name="factory">Creates the store once, from the application's services.</param>
@@ -61,7 +64,7 @@ public sealed class JobQueueBuilder
                 $"InMemoryStorageOptions.Capacity is {options.Capacity}; it must be at least 1, or null for no bound.");
         }
 
-        return UseStorage("InMemory", _ => new InMemoryJobStorage(options));
+        return UseStorage("in-memory", _ => new InMemoryJobStorage(options));
     }
 
     /// <summary>Registers a job handler; its arguments type is inferred from the IJob interface it implements.</summary>

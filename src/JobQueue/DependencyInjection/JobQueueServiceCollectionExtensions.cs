@@ -45,6 +45,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(new WorkerPlan(builder.Queues, registry, options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(storageFactory);
+        services.AddSingleton(new StoreName(builder.StorageName!));
         services.AddSingleton<IJobStorage>(sp => storageFactory(sp));
         services.AddSingleton<JobFactory>();
         services.AddSingleton<RunningJobs>();

@@ -48,6 +48,28 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
 
     public MaintenanceRunner Maintenance { get; }
 
+    /// <summary>What the health check reports of this host: whether its loops run.</summary>
+    public WorkerHostStatus Status
+    {
+        get
+        {
+            if (Volatile.Read(ref _started) == 0)
+            {
+                return WorkerHostStatus.NotStarted;
+            }
+
+            if (_stopFetching.IsCancellationRequested)
+            {
+                return WorkerHostStatus.Stopped;
+            }
+
+            // A loop ends only at shutdown; one that ended before is a fault the loop could not survive.
+            return _loops.Any(static loop => loop.IsCompleted) || _background is { IsCompleted: true }
+                ? WorkerHostStatus.Faulted
+                : WorkerHostStatus.Running;
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 1)

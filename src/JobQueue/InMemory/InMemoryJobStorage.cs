@@ -457,6 +457,24 @@ internal sealed class InMemoryJobStorage : IJobStorage
         return new ValueTask<IReadOnlyList<QueueStatistics>>(statistics);
     }
 
+    public ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
+    {
+        var ready = new List<ReadyQueue>();
+        lock (_lock)
+        {
+            foreach (InMemoryQueue queue in _queues.Values)
+            {
+                if (queue.OldestReadyRunAt() is { } oldest)
+                {
+                    ready.Add(new ReadyQueue { Queue = queue.Name, Count = queue.ToStatistics().Enqueued, OldestRunAt = oldest });
+                }
+            }
+        }
+
+        ready.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
+        return new ValueTask<IReadOnlyList<ReadyQueue>>(ready);
+    }
+
     public ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));

@@ -92,6 +92,33 @@ internal sealed class InMemoryQueue
         return true;
     }
 
+    /// <summary>The earliest run time among the Enqueued jobs, or null when there is none.</summary>
+    /// <remarks>
+    /// A scan of the ready entries (the heap keeps no order by run time alone once priorities differ): a health check's
+    /// cost, proportional to the backlog, in a store whose backlog lives in this process's memory anyway.
+    /// </remarks>
+    public DateTimeOffset? OldestReadyRunAt()
+    {
+        long oldest = long.MaxValue;
+        foreach (InMemoryJob job in _lane)
+        {
+            if (job.State == JobState.Enqueued && job.RunAtUtcTicks < oldest)
+            {
+                oldest = job.RunAtUtcTicks;
+            }
+        }
+
+        foreach ((InMemoryJob job, ReadyKey _) in _heap.UnorderedItems)
+        {
+            if (job.State == JobState.Enqueued && job.RunAtUtcTicks < oldest)
+            {
+                oldest = job.RunAtUtcTicks;
+            }
+        }
+
+        return oldest == long.MaxValue ? null : new DateTimeOffset(oldest, TimeSpan.Zero);
+    }
+
     /// <summary>Raises the wake-up signal; never blocks, and the channel runs the woken reader's continuation asynchronously.</summary>
     public void Wake() => Signal.Writer.TryWrite(true);
 

@@ -124,6 +124,13 @@ public interface IJobStorage
     ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// For every queue with ready (Enqueued) jobs: their count and the earliest run time among them. Unlike
+    /// <see cref="GetQueueStatisticsAsync"/>, it reads only ready jobs (the fetch index of a SQL store, the ready sets of
+    /// Redis), so its cost grows with the backlog, not with the retained history; health checks call it often.
+    /// </summary>
+    ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes up to <see cref="PruneRequest.Limit"/> finished jobs (Succeeded, Failed, Cancelled) whose
     /// finish time is before <see cref="PruneRequest.FinishedBefore"/>, and batches finished before it.
     /// Bounded so that no call holds locks for long.

@@ -1,6 +1,7 @@
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace JobQueue.Postgres.Tests.Faults;
@@ -25,16 +26,21 @@ public sealed class PostgresDownAtStartTests
             q => q.UsePostgres(server.ConnectionString, o => o.Schema = schema)
                 .AddTestJobs()
                 .Configure(o => o.PollInterval = TimeSpan.FromMilliseconds(100)),
-            s => s.AddSingleton(probe)), "the application's start while PostgreSQL is down");
+            s => s.AddSingleton(probe).AddHealthChecks().AddJobQueue()), "the application's start while PostgreSQL is down");
         Func<Task> early = () => host.Client.EnqueueAsync(new RecordArgs("early")).AsTask();
         NpgsqlException refused = (await early.Should().ThrowAsync<NpgsqlException>()).Which;
+        HealthReport down = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         await server.StartAgainAsync();
         JobId id = await EnqueueOnceReachableAsync(host);
         JobInfo job = await host.WaitAsync(id);
+        HealthReport up = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
         refused.Message.Should().Contain($"127.0.0.1:{port}", "the error names the server it could not reach");
         job.State.Should().Be(JobState.Succeeded, "the schema is created and work begins once the server answers, without a restart");
         probe.Count("early").Should().Be(0);
+        down.Status.Should().Be(HealthStatus.Unhealthy, "the health check reports the store unreachable");
+        down.Entries["jobqueue"].Description.Should().Contain("cannot be reached");
+        up.Status.Should().Be(HealthStatus.Healthy, "and reports it back once it answers");
         host.Logs.Entries.Should().Contain(e => e.EventId.Id == 5104, "the host says the schema waits for the server");
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace JobQueue.Redis.Tests.Faults;
@@ -23,21 +24,26 @@ public sealed class RedisDownAtStartTests
             q => q.UseRedis(server.ConnectionString + ",asyncTimeout=30000,syncTimeout=30000", o => o.KeyPrefix = "down-" + Guid.NewGuid().ToString("N"))
                 .AddTestJobs()
                 .Configure(o => o.PollInterval = TimeSpan.FromMilliseconds(100)),
-            s => s.AddSingleton(probe));
+            s => s.AddSingleton(probe).AddHealthChecks().AddJobQueue());
 
         var watch = Stopwatch.StartNew();
         Func<Task> early = () => Deadline.Within(host.Client.EnqueueAsync(new RecordArgs("early")).AsTask(), "the enqueue while Redis is down", s_failsWithin);
         RedisConnectionException refused = (await early.Should().ThrowAsync<RedisConnectionException>()).Which;
         TimeSpan failedAfter = watch.Elapsed;
+        HealthReport down = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         await server.RestartAsync();
         JobId id = await EnqueueOnceConnectedAsync(host);
         JobInfo job = await host.WaitAsync(id);
+        HealthReport up = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
         refused.Message.Should().Contain($"127.0.0.1:{server.Port}", "the error names the store it could not reach");
         refused.CommandStatus.Should().BeOneOf([CommandStatus.WaitingToBeSent, CommandStatus.WaitingInBacklog], "the enqueue was never sent, so it did not run");
         failedAfter.Should().BeLessThan(s_failsWithin);
         job.State.Should().Be(JobState.Succeeded, "work begins by itself once Redis answers, without a restart");
         probe.Count("early").Should().Be(0);
+        down.Status.Should().Be(HealthStatus.Unhealthy, "the health check reports the store unreachable");
+        down.Entries["jobqueue"].Description.Should().Contain("cannot be reached");
+        up.Status.Should().Be(HealthStatus.Healthy, "and reports it back once it answers");
         host.Logs.Entries.Should().Contain(e => e.EventId.Id == 5301 || e.EventId.Id == 1101, "the host logs what it waits for");
     }
 

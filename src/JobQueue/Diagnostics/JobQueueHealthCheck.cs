@@ -1,0 +1,91 @@
+using System.Globalization;
+using JobQueue.Hosting;
+using JobQueue.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace JobQueue.Diagnostics;
+
+/// <summary>
+/// Reports whether the store answers, whether this process's worker host runs, and how long each queue's oldest
+/// ready job has waited. Unhealthy: the store cannot be reached, or the worker host stopped or lost a loop. Degraded:
+/// a queue's oldest ready job has waited longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>.
+/// </summary>
+internal sealed class JobQueueHealthCheck : IHealthCheck
+{
+    private readonly IJobStorage _storage;
+    private readonly StoreName _store;
+    private readonly WorkerHost? _worker;
+    private readonly JobQueueHealthCheckOptions _options;
+    private readonly TimeProvider _time;
+
+    public JobQueueHealthCheck(IJobStorage storage, StoreName store, JobQueueHealthCheckOptions options, TimeProvider time, WorkerHost? worker = null)
+    {
+        _storage = storage;
+        _store = store;
+        _worker = worker;
+        _options = options;
+        _time = time;
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["store"] = _store.Name };
+        WorkerHostStatus? worker = _worker?.Status;
+        data["worker"] = worker?.ToString() ?? "none in this process";
+
+        IReadOnlyList<ReadyQueue> ready;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.StoreTimeout);
+            ready = await _storage.GetReadyQueuesAsync(timeout.Token).AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                $"The {_store.Name} store did not answer within {_options.StoreTimeout}.", data: data);
+        }
+#pragma warning disable CA1031 // Whatever the store throws is the report, not a fault of the check.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                $"The {_store.Name} store cannot be reached: {exception.Message}", exception, data);
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        var slow = new List<string>();
+        foreach (ReadyQueue queue in ready)
+        {
+            TimeSpan latency = now > queue.OldestRunAt ? now - queue.OldestRunAt : TimeSpan.Zero;
+            data[$"queue.{queue.Queue}.ready"] = queue.Count;
+            data[$"queue.{queue.Queue}.latency_seconds"] = Math.Round(latency.TotalSeconds, 3);
+            if (latency > _options.QueueLatencyDegraded)
+            {
+                slow.Add($"{queue.Queue} ({queue.Count.ToString(CultureInfo.InvariantCulture)} ready, the oldest waiting {Describe(latency)})");
+            }
+        }
+
+        if (worker is WorkerHostStatus.Faulted or WorkerHostStatus.Stopped)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                worker == WorkerHostStatus.Faulted
+                    ? "The JobQueue worker host in this process lost a fetch loop: some queue is no longer served here; see its logs."
+                    : "The JobQueue worker host in this process has stopped.",
+                data: data);
+        }
+
+        if (slow.Count > 0)
+        {
+            return HealthCheckResult.Degraded(
+                $"Ready jobs have waited longer than {Describe(_options.QueueLatencyDegraded)} in {string.Join(", ", slow)}: more workers are needed, or no worker serves the queue.",
+                data: data);
+        }
+
+        return HealthCheckResult.Healthy($"The {_store.Name} store answers; {ready.Count.ToString(CultureInfo.InvariantCulture)} queues have ready jobs.", data);
+    }
+
+    private static string Describe(TimeSpan duration) => duration.TotalMinutes >= 1
+        ? duration.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + " min"
+        : duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+}

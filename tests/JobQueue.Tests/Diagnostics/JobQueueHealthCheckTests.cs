@@ -1,0 +1,133 @@
+using JobQueue.InMemory;
+using JobQueue.Storage;
+using JobQueue.Testing;
+using JobQueue.Testing.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JobQueue.Tests.Diagnostics;
+
+public sealed class JobQueueHealthCheckTests
+{
+    private readonly Probe _probe = new();
+
+    [Fact]
+    public async Task CheckHealth_StoreAnswersAndWorkerRuns_HealthyWithStoreAndWorkerInData()
+    {
+        await using TestHost host = await StartAsync(q => q.UseInMemory());
+        await host.WaitAsync(await host.Client.EnqueueAsync(new RecordArgs("ran")));
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Healthy, entry.Description);
+        entry.Data["store"].Should().Be("in-memory");
+        entry.Data["worker"].Should().Be("Running");
+    }
+
+    [Fact]
+    public async Task CheckHealth_OldestReadyJobWaitedPastTheLimit_DegradedNamingTheQueue()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using TestHost host = await StartAsync(
+            q => q.UseInMemory().Configure(o => o.RunWorker = false),
+            s => s.AddSingleton<TimeProvider>(time),
+            o => o.QueueLatencyDegraded = TimeSpan.FromMinutes(5));
+        await host.Client.EnqueueAsync(new RecordArgs("waits"), new EnqueueOptions { Queue = "reports" });
+        HealthReportEntry fresh = await CheckAsync(host);
+
+        time.Advance(TimeSpan.FromMinutes(7));
+        HealthReportEntry waited = await CheckAsync(host);
+
+        fresh.Status.Should().Be(HealthStatus.Healthy, fresh.Description);
+        fresh.Data["worker"].Should().Be("none in this process");
+        waited.Status.Should().Be(HealthStatus.Degraded);
+        waited.Description.Should().Contain("reports").And.Contain("1 ready").And.Contain("7 min");
+        waited.Data["queue.reports.ready"].Should().Be(1L);
+        waited.Data["queue.reports.latency_seconds"].Should().Be(420.0);
+    }
+
+    [Fact]
+    public async Task CheckHealth_StoreThrows_UnhealthyWithTheStoresError()
+    {
+        var storage = new FailingReads(new InMemoryJobStorage(new InMemoryStorageOptions()), hang: false);
+        await using TestHost host = await StartAsync(q => q.UseStorage("Flaky", _ => storage));
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Unhealthy);
+        entry.Description.Should().Be("The Flaky store cannot be reached: connection refused (test)");
+        entry.Exception.Should().BeOfType<IOException>();
+    }
+
+    [Fact]
+    public async Task CheckHealth_StoreDoesNotAnswer_UnhealthyAfterTheStoreTimeout()
+    {
+        var storage = new FailingReads(new InMemoryJobStorage(new InMemoryStorageOptions()), hang: true);
+        await using TestHost host = await StartAsync(q => q.UseStorage("Stalled", _ => storage), configure: o => o.StoreTimeout = TimeSpan.FromMilliseconds(200));
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Unhealthy);
+        entry.Description.Should().Contain("The Stalled store did not answer within");
+    }
+
+    [Fact]
+    public async Task CheckHealth_WorkerHostStopped_Unhealthy()
+    {
+        TestHost host = await StartAsync(q => q.UseInMemory());
+        HealthCheckService checks = host.Services.GetRequiredService<HealthCheckService>();
+
+        await host.StopAsync();
+        HealthReport report = await checks.CheckHealthAsync();
+
+        report.Entries["jobqueue"].Status.Should().Be(HealthStatus.Unhealthy);
+        report.Entries["jobqueue"].Description.Should().Contain("has stopped");
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public void AddJobQueue_LatencyNotPositive_ThrowsNamingTheOption()
+    {
+        var services = new ServiceCollection();
+
+        Action act = () => services.AddHealthChecks().AddJobQueue(o => o.QueueLatencyDegraded = TimeSpan.Zero);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*QueueLatencyDegraded*must be positive*");
+    }
+
+    private Task<TestHost> StartAsync(Action<JobQueueBuilder> store, Action<IServiceCollection>? services = null,
+        Action<JobQueueHealthCheckOptions>? configure = null)
+        => TestHost.StartAsync(
+            q =>
+            {
+                store(q);
+                q.AddTestJobs();
+            },
+            s =>
+            {
+                s.AddSingleton(_probe);
+                s.AddHealthChecks().AddJobQueue(configure);
+                services?.Invoke(s);
+            });
+
+    private static async Task<HealthReportEntry> CheckAsync(TestHost host)
+    {
+        HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Deadline.Token());
+        return report.Entries["jobqueue"];
+    }
+
+    /// <summary>A store whose ready-queue read fails (or never answers), as an unreachable server's would.</summary>
+    private sealed class FailingReads(IJobStorage inner, bool hang) : DelegatingStorage(inner)
+    {
+        public override async ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
+        {
+            if (hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            throw new IOException("connection refused (test)");
+        }
+    }
+}
