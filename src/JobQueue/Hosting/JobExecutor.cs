@@ -120,6 +120,13 @@ internal sealed class JobExecutor
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(AttemptOutcome Outcome, bool Abandoned)> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
     {
+        if (job.Unreadable is { } unreadable)
+        {
+            // Failed for good without running: a retry would read the same damaged record, and a handler given the
+            // defaults of fields that could not be read (a zero timeout, empty arguments) could only do harm.
+            return (AttemptOutcome.PermanentFailure(new UnreadableJobException(UnreadableJobException.MessageFor(unreadable))), false);
+        }
+
         if (!_registry.TryGet(job.Name, out JobRegistration? registration))
         {
             // Retried rather than failed at once: in a rolling deployment another host may know the job.
