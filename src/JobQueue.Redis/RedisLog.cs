@@ -18,4 +18,8 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = 5304, Level = LogLevel.Warning, Message = "Could not renew the Redis pub/sub subscription after a reconnect; idle workers poll until it is back")]
     public static partial void ResubscribeFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 5305, Level = LogLevel.Warning,
+        Message = "Could not fail {Count} fetched jobs whose id does not read; they return to the queue when their leases expire, and the next fetch tries again")]
+    public static partial void UnnamedJobsNotFailed(ILogger logger, int count, Exception error);
 }

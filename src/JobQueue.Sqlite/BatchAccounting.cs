@@ -75,9 +75,10 @@ internal sealed class BatchAccounting
         }
 
         SqliteCommand command = _commands.Get(JobSql.CancelCallback).With("$id", callbackId).With("$now", now);
-        if (command.ExecuteNonQuery() == 1)
+        // A damaged callback id is cancelled all the same, but has no JobId to signal: nobody can wait for it.
+        if (command.ExecuteNonQuery() == 1 && StoredJobReader.TryParseId(callbackId, out Guid id))
         {
-            _effects.FinishedJobs.Add(new JobId(Guid.Parse(callbackId)));
+            _effects.FinishedJobs.Add(new JobId(id));
         }
     }
 

@@ -113,20 +113,44 @@ internal static class JobSql
         """;
 
     /// <summary>
+    /// The errors column to append to: itself, or an empty array in place of a damaged value (not JSON, or not an
+    /// array), on which json_insert would fail the whole statement, and with it every job of the call, or every
+    /// expired lease of a rescue, again on each try. What it held could not be read anyway (the job reader says so).
+    /// </summary>
+    /// <remarks>CASE tries its WHEN terms in order, so json_type only sees valid JSON (it raises an error on any other).</remarks>
+    private const string ErrorsToAppendTo = "CASE WHEN NOT json_valid(errors) THEN '[]' WHEN json_type(errors) <> 'array' THEN '[]' ELSE errors END";
+
+    /// <summary>
     /// Records the attempt's error (json_insert appends at '$[#]', the array's end; "attempt" is the row's value
     /// before the update) and either schedules the retry (Scheduled 0 if later than now, else Enqueued 1) or
     /// fails the job for good (4) when there is no retry time.
     /// </summary>
-    public const string Fail = """
+    public const string Fail = $$"""
         UPDATE jobqueue_jobs
         SET state = CASE WHEN $retry_at IS NULL THEN 4 WHEN $retry_at > $now THEN 0 ELSE 1 END,
             run_at = COALESCE($retry_at, run_at),
             finished_at = CASE WHEN $retry_at IS NULL THEN $now END,
-            errors = json_insert(errors, '$[#]', json_object(
+            errors = json_insert({{ErrorsToAppendTo}}, '$[#]', json_object(
                 'type', $error_type, 'message', $error_message, 'stackTrace', $error_stack_trace,
                 'attempt', attempt, 'at', $now)),
             lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
         WHERE id = $id AND state = 2 AND lease_token = $lease_token
+        RETURNING state, queue, batch_id, is_batch_callback;
+        """;
+
+    /// <summary>
+    /// Fails for good, by its rowid, a job the fetch in the same transaction just leased but whose id does not read:
+    /// no later call could name it to complete, fail or cancel it. Guarded by the fetch's lease like every write
+    /// that ends an attempt.
+    /// </summary>
+    public const string FailUnnamed = $$"""
+        UPDATE jobqueue_jobs
+        SET state = 4, finished_at = $now,
+            errors = json_insert({{ErrorsToAppendTo}}, '$[#]', json_object(
+                'type', $error_type, 'message', $error_message, 'stackTrace', NULL,
+                'attempt', attempt, 'at', $now)),
+            lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE seq = $seq AND state = 2 AND lease_token = $lease_token
         RETURNING state, queue, batch_id, is_batch_callback;
         """;
 
@@ -143,12 +167,12 @@ internal static class JobSql
     /// Rescues expired leases in one statement: the lost attempt's error is recorded, then the job is ready again
     /// (due now) while attempts remain, or Failed for good. Oldest expiry first, bounded by $limit.
     /// </summary>
-    public const string RescueExpired = """
+    public const string RescueExpired = $$"""
         UPDATE jobqueue_jobs
         SET state = CASE WHEN attempt < max_attempts THEN 1 ELSE 4 END,
             run_at = CASE WHEN attempt < max_attempts THEN $now ELSE run_at END,
             finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE $now END,
-            errors = json_insert(errors, '$[#]', json_object(
+            errors = json_insert({{ErrorsToAppendTo}}, '$[#]', json_object(
                 'type', $error_type, 'message', $error_message, 'stackTrace', NULL,
                 'attempt', attempt, 'at', $now)),
             lease_token = NULL, lease_expires_at = NULL, worker_id = NULL

@@ -27,11 +27,16 @@ internal sealed class SqliteJobReader
         return jobs;
     }
 
-    /// <summary>The job's state, or null when it does not exist.</summary>
+    /// <summary>The job's state, or null when it does not exist; Failed for a state that is none, as the job reader shows it.</summary>
     public JobState? GetState(JobId id)
     {
         using SqliteCommand command = _commands.Create(JobSql.SelectStateById).With("$id", id);
-        return command.ExecuteScalar() is long state ? (JobState)state : null;
+        return command.ExecuteScalar() switch
+        {
+            null => null,
+            long state and >= (long)JobState.Scheduled and <= (long)JobState.Awaiting => (JobState)state,
+            _ => JobState.Failed,
+        };
     }
 
     public IReadOnlyList<StoredJob> Query(JobQuery query)
@@ -102,7 +107,9 @@ internal sealed class SqliteJobReader
                 counts.Add(queue, perState);
             }
 
-            perState[reader.GetInt32(1)] = reader.GetInt64(2);
+            // A state that is none (a damaged row) counts as Failed, as the job reader shows it.
+            int state = reader.GetFieldType(1) == typeof(long) && reader.GetInt64(1) is >= 0 and <= 6 ? reader.GetInt32(1) : (int)JobState.Failed;
+            perState[state] += reader.GetInt64(2);
         }
 
         return counts.Select(pair => new QueueStatistics

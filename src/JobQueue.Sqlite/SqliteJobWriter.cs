@@ -122,12 +122,28 @@ internal sealed class SqliteJobWriter
             .With("$queue", request.Queue)
             .With("$limit", request.Limit);
         var leased = new List<(StoredJob Job, long Seq)>();
+        List<(long Seq, string Unreadable)>? unnamed = null;
         using (SqliteDataReader reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                leased.Add((StoredJobReader.Read(reader), reader.GetInt64(StoredJobReader.SeqOrdinal)));
+                StoredJob job = StoredJobReader.Read(reader, out bool hasId);
+                long seq = reader.GetInt64(StoredJobReader.SeqOrdinal);
+                if (hasId)
+                {
+                    leased.Add((job, seq));
+                }
+                else
+                {
+                    (unnamed ??= []).Add((seq, job.Unreadable!));
+                }
             }
+        }
+
+        // Statements of their own, so after the reader is closed; still inside the fetch's transaction.
+        if (unnamed is not null)
+        {
+            FailUnnamed(unnamed, request);
         }
 
         // RETURNING gives rows in no defined order; restore the fetch order.
@@ -137,6 +153,29 @@ internal sealed class SqliteJobWriter
             .ThenBy(item => item.Seq)
             .Select(item => item.Job)
             .ToList();
+    }
+
+    /// <summary>
+    /// Fails for good the leased jobs whose id does not read, by rowid, in the fetch's transaction: nothing could name
+    /// them later, so neither the engine nor a rescue could end them. The error is the one the engine records for a
+    /// job it cannot read (<see cref="UnreadableJobException"/>); a counted batch child counts as a failure.
+    /// </summary>
+    private void FailUnnamed(List<(long Seq, string Unreadable)> unnamed, FetchRequest request)
+    {
+        SqliteCommand command = _commands.Get(JobSql.FailUnnamed);
+        foreach ((long seq, string unreadable) in unnamed)
+        {
+            command
+                .With("$seq", seq)
+                .With("$lease_token", request.LeaseToken)
+                .With("$now", request.Now)
+                .With("$error_type", typeof(UnreadableJobException).FullName)
+                .With("$error_message", $"The stored job could not be read, not even its id, so the store failed it when it was fetched, without running it: {unreadable}");
+            if (ReadEnded(command, hasState: true) is { } ended)
+            {
+                Apply(id: null, ended, request.Now);
+            }
+        }
     }
 
     public IReadOnlyList<bool> ExtendLeases(IReadOnlyList<LeaseExtension> leases)
@@ -263,22 +302,29 @@ internal sealed class SqliteJobWriter
             .With("$limit", request.Limit)
             .With("$error_type", request.ErrorType)
             .With("$error_message", request.ErrorMessage);
-        var rescued = new List<(JobId Id, Ended Ended)>();
+        var rescued = new List<(JobId? Id, Ended Ended)>();
         using (SqliteDataReader reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                rescued.Add((new JobId(Guid.Parse(reader.GetString(0))), ReadEnded(reader, firstOrdinal: 1, hasState: true)));
+                // A damaged id is rescued all the same (by rowid), but cannot be reported: a JobId it is not.
+                JobId? id = StoredJobReader.TryParseId(reader.GetString(0), out Guid guid) ? new JobId(guid) : null;
+                rescued.Add((id, ReadEnded(reader, firstOrdinal: 1, hasState: true)));
             }
         }
 
         // Batch accounting runs after the reader is closed: it issues statements of its own.
-        foreach ((JobId id, Ended ended) in rescued)
+        var ids = new List<JobId>(rescued.Count);
+        foreach ((JobId? id, Ended ended) in rescued)
         {
             Apply(id, ended, request.Now);
+            if (id is { } rescuedId)
+            {
+                ids.Add(rescuedId);
+            }
         }
 
-        return rescued.ConvertAll(item => item.Id);
+        return ids;
     }
 
     public int PromoteDueJobs(DateTimeOffset now, int limit)
@@ -314,7 +360,9 @@ internal sealed class SqliteJobWriter
                     continue;
                 }
 
-                state = (JobState)reader.GetInt32(0);
+                // A state that is none (a damaged row) reads as Failed, so it is answered as finished and not counted.
+                long stored = reader.GetFieldType(0) == typeof(long) ? reader.GetInt64(0) : -1;
+                state = stored is >= (long)JobState.Scheduled and <= (long)JobState.Awaiting ? (JobState)stored : JobState.Failed;
                 childOfBatch = reader.IsDBNull(1) || reader.GetInt32(2) == 1 ? null : reader.GetString(1);
             }
 
@@ -396,8 +444,11 @@ internal sealed class SqliteJobWriter
         }
     }
 
-    /// <summary>Follows up a job that left Running without succeeding: wake its queue, or finish it and count it.</summary>
-    private void Apply(JobId id, Ended ended, DateTimeOffset now)
+    /// <summary>
+    /// Follows up a job that left Running without succeeding: wake its queue, or finish it and count it. The id is
+    /// null for a job whose id does not read: nobody can wait for it by id.
+    /// </summary>
+    private void Apply(JobId? id, Ended ended, DateTimeOffset now)
     {
         if (ended.State == JobState.Enqueued)
         {
@@ -405,7 +456,11 @@ internal sealed class SqliteJobWriter
         }
         else if (ended.State == JobState.Failed)
         {
-            Effects.FinishedJobs.Add(id);
+            if (id is { } finished)
+            {
+                Effects.FinishedJobs.Add(finished);
+            }
+
             if (ended.ChildOfBatch is { } batchId)
             {
                 _batches.ChildFailed(batchId, now);

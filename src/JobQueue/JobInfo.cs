@@ -26,10 +26,13 @@ public sealed class JobInfo
     /// <summary>How many attempts the job may make before it fails for good.</summary>
     public int MaxAttempts { get; init; }
 
-    /// <summary>The stored result of a succeeded job whose handler returns one; otherwise null.</summary>
+    /// <summary>The stored result of a succeeded job whose handler returns one; otherwise null (also when the stored bytes are not JSON).</summary>
     public JsonElement? Result { get; init; }
 
-    /// <summary>The last attempt's error, if any attempt failed.</summary>
+    /// <summary>
+    /// The last attempt's error, if any attempt failed. For a job the store could not fully read (a damaged record),
+    /// an error of type <see cref="UnreadableJobException"/> that says what could not be read.
+    /// </summary>
     public JobError? Error { get; init; }
 
     /// <summary>Every failed attempt's error, oldest first.</summary>
@@ -38,7 +41,7 @@ public sealed class JobInfo
     /// <summary>The last progress the job reported, if any.</summary>
     public JobProgress? Progress { get; init; }
 
-    /// <summary>The job's arguments as stored (JSON).</summary>
+    /// <summary>The job's arguments as stored (JSON); undefined (<c>default</c>) when the stored bytes are not JSON.</summary>
     public JsonElement Arguments { get; init; }
 
     /// <summary>When the job was enqueued.</summary>

@@ -2,7 +2,7 @@ namespace JobQueue.Storage.Tests;
 
 /// <summary>The conformance suite on a real Redis Cluster, entered through a node that usually does not own the store's slot.</summary>
 [Collection(RedisClusterStorageCollection.Name)]
-public sealed class RedisClusterStorageConformanceTests : StorageConformanceTests
+public sealed class RedisClusterStorageConformanceTests : TextIdStorageConformanceTests
 {
     private readonly RedisClusterStorageFixture _fixture;
 
@@ -15,4 +15,6 @@ public sealed class RedisClusterStorageConformanceTests : StorageConformanceTest
 
     // A script on the prefix's slot deletes its keys on the node that owns it.
     protected override Task DisposeStorageAsync(IJobStorage storage) => RedisStorageFixture.DisposeStorageAsync(storage);
+
+    protected override Task<string> DamageAsync(JobId id, Damage damage) => RedisDamage.ApplyAsync(Storage, id, damage);
 }

@@ -2,7 +2,7 @@ namespace JobQueue.Storage.Tests;
 
 /// <summary>The conformance suite on Redis: a real redis-server, a fresh key prefix per test.</summary>
 [Collection(RedisStorageCollection.Name)]
-public sealed class RedisStorageConformanceTests : StorageConformanceTests
+public sealed class RedisStorageConformanceTests : TextIdStorageConformanceTests
 {
     private readonly RedisStorageFixture _fixture;
 
@@ -14,4 +14,6 @@ public sealed class RedisStorageConformanceTests : StorageConformanceTests
     protected override Task<IJobStorage> CreateStorageAsync() => Task.FromResult(_fixture.CreateStorage());
 
     protected override Task DisposeStorageAsync(IJobStorage storage) => RedisStorageFixture.DisposeStorageAsync(storage);
+
+    protected override Task<string> DamageAsync(JobId id, Damage damage) => RedisDamage.ApplyAsync(Storage, id, damage);
 }

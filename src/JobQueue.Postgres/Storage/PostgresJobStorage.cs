@@ -811,7 +811,9 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
                     counts.Add(queue, perState);
                 }
 
-                perState[reader.GetInt16(1)] = reader.GetInt64(2);
+                // A state that is none (a damaged row) counts as Failed, as the job reader shows it.
+                short state = reader.GetInt16(1);
+                perState[state is >= 0 and <= 6 ? state : (int)JobState.Failed] += reader.GetInt64(2);
             }
 
             return (IReadOnlyList<QueueStatistics>)[.. counts.Select(c => new QueueStatistics
@@ -878,7 +880,8 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             object? value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
             return value is short s ? s : (short?)null;
         }, atomic: false, cancellationToken).ConfigureAwait(false);
-        if (state is null or (short)JobState.Succeeded or (short)JobState.Failed or (short)JobState.Cancelled)
+        // A state that is none (a damaged row) is shown as Failed, so it is final here too: nothing will finish it.
+        if (state is null or (short)JobState.Succeeded or (short)JobState.Failed or (short)JobState.Cancelled or < 0 or > 6)
         {
             return;
         }

@@ -10,5 +10,6 @@ internal sealed record StoredError(
     [property: JsonPropertyName("attempt")] int Attempt,
     [property: JsonPropertyName("at")] DateTimeOffset At);
 
+[JsonSerializable(typeof(StoredError))]
 [JsonSerializable(typeof(StoredError[]))]
 internal sealed partial class StoredErrorJsonContext : JsonSerializerContext;

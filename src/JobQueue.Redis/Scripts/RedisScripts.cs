@@ -111,17 +111,22 @@ internal static class RedisScripts
         -- hash's 's'. These are the only enqueue-order indexes: one entry per job instead of one in each of a global,
         -- a per-queue and a per-state set as well, since sorted-set writes were most of an enqueue's server time.
         -- Queries across queues or states merge the few sets they span (see the query script).
+        -- A damaged hash (no queue, a seq that is no number) must not raise an error: a script that fails midway keeps
+        -- its earlier writes but loses its deferred ones, and fails every other job of its call with it. Such a job
+        -- leaves the indexes, or sorts first in them; its reader reports the damage.
         local function index(id, q, seq, old, new)
+          if not q then return end
           if old then zset(P .. 'qs:' .. q .. ':' .. old, id, false) end
-          zset(P .. 'qs:' .. q .. ':' .. new, id, seq)
+          zset(P .. 'qs:' .. q .. ':' .. new, id, tonumber(seq) and seq or 0)
         end
 
         -- A job's member in its queue's ready set; the hash does not keep it (ra and seq give it back), since
         -- a value over 64 bytes would make Redis store every job hash as a hashtable instead of a listpack.
         local function rmember(id, ra, seq) return ra .. ':' .. seq .. ':' .. id end
 
+        -- A priority that is no number (a damaged hash) counts as 0 rather than failing the script.
         local function ready(id, q, pr, ra, seq)
-          zset(P .. 'ready:' .. q, rmember(id, ra, seq), -tonumber(pr))
+          zset(P .. 'ready:' .. q, rmember(id, ra, seq), -(tonumber(pr) or 0))
           redis.call('HSET', jk(id), 's', '1', 'ra', ra)
           wake(q)
         end
@@ -533,13 +538,16 @@ internal static class RedisScripts
               local f = {}
               for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
               if f.s == '1' then
-                local at = tonumber(f.at or '0') + 1
+                -- An attempt that is no number (a damaged hash) is left as it is: the job is leased all the same, its
+                -- reader reports the damage and the engine fails it, where arithmetic on it would fail this script.
+                local at = tonumber(f.at or '0')
+                if at then at = tostring(at + 1) else at = f.at end
                 index(id, q, f.seq, '1', '2')
                 redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
                 zset(P .. 'leases', id, leus)
 
                 -- The reply is the hash as it is now, built from the read above instead of read again.
-                f.s, f.at, f.sa, f.lt, f.le, f.w = '2', tostring(at), nowt, token, let, worker
+                f.s, f.at, f.sa, f.lt, f.le, f.w = '2', at, nowt, token, let, worker
                 local now = {}
                 for k, v in pairs(f) do
                   now[#now + 1] = k
@@ -548,7 +556,7 @@ internal static class RedisScripts
 
                 -- Errors are only written when an attempt ends without success, so a first attempt has none.
                 local errors = {}
-                if at > 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
+                if tonumber(at) ~= 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
                 r[#r + 1] = { id, now, errors }
               end
             end
@@ -669,9 +677,13 @@ internal static class RedisScripts
           if not f[4] and f[8] then f[4] = string.match(f[8], '^[^:]*') end
           if f[1] ~= '2' then
             zset(P .. 'leases', id, false)
-          elseif f[2] <= nowt then
-            redis.call('RPUSH', P .. 'errors:' .. id, cjson.encode({ t = ARGV[5], m = ARGV[6], a = tonumber(f[3]), at = nowt }))
-            if tonumber(f[3]) < tonumber(f[4]) then
+          elseif not f[2] or f[2] <= nowt then
+            -- Leased by its set's score (the hash's expiry may be damaged). A job whose attempt, maximum, queue or
+            -- priority does not read is failed rather than made ready: no script errors over it (which would stop
+            -- every rescue behind it), and its reader reports the damage.
+            local at, ma = tonumber(f[3]), tonumber(f[4])
+            redis.call('RPUSH', P .. 'errors:' .. id, cjson.encode({ t = ARGV[5], m = ARGV[6], a = at, at = nowt }))
+            if at and ma and f[5] and tonumber(f[7]) and at < ma then
               unlease(id)
               index(id, f[5], f[6], '2', '1')
               ready(id, f[5], f[7], nowt, f[6])
@@ -693,7 +705,9 @@ internal static class RedisScripts
         local ids = redis.call('ZRANGEBYSCORE', P .. 'scheduled', '-inf', nowus, 'LIMIT', 0, limit)
         for _, id in ipairs(ids) do
           local f = redis.call('HMGET', jk(id), 's', 'ra', 'q', 'pr', 'seq')
-          if f[1] ~= '0' then
+          -- Not scheduled any more, or no run time to make it ready with (a damaged hash, left for its reader to
+          -- report): out of the set, so it cannot hold back the due jobs behind it.
+          if f[1] ~= '0' or not f[2] or not f[3] then
             zset(P .. 'scheduled', id, false)
           elseif f[2] <= nowt then
             zset(P .. 'scheduled', id, false)
@@ -715,7 +729,8 @@ internal static class RedisScripts
           local s = redis.call('HGET', jk(id), 's')
           if not s then
             r[#r + 1] = 0
-          elseif isfinal(s) then
+          elseif isfinal(s) or not (s == '0' or s == '1' or s == '2' or s == '6') then
+            -- A state that is none (a damaged hash) reads as Failed, so it is answered as finished, as the reader shows it.
             r[#r + 1] = 1
           else
             if s == '2' then r[#r + 1] = 3 else r[#r + 1] = 2 end

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using JobQueue.Reading;
 using JobQueue.Storage;
 using StackExchange.Redis;
 
@@ -14,12 +15,21 @@ internal static class RedisJobReader
     private const int JobFieldCount = 23;
 
     /// <summary>Reads { id, HGETALL, errors } as built by the scripts' read(); null for a missing job.</summary>
+    public static StoredJob? ReadJob(RedisResult value) => ReadJob(value, out _);
+
+    /// <summary>Reads { id, HGETALL, errors } as built by the scripts' read(); null for a missing job.</summary>
+    /// <param name="value">The reply of one job.</param>
+    /// <param name="hasId">False when the id does not parse: no script can be given it as a job's id.</param>
     /// <remarks>
-    /// Fields are matched on their UTF-8 names and converted straight from the reply's bytes: a fetch reads
-    /// every leased job this way, so no dictionary or per-field string is built on the way.
+    /// <para>Fields are matched on their UTF-8 names and converted straight from the reply's bytes: a fetch reads
+    /// every leased job this way, so no dictionary or per-field string is built on the way.</para>
+    /// <para>Every field is text to Redis, so any may be damaged (an HSET by hand, a broken tool): one that does not
+    /// read is described in <see cref="StoredJob.Unreadable"/> and read as its default, so one damaged hash never
+    /// fails a fetch or a query of other jobs.</para>
     /// </remarks>
-    public static StoredJob? ReadJob(RedisResult value)
+    public static StoredJob? ReadJob(RedisResult value, out bool hasId)
     {
+        hasId = false;
         if (value.IsNull)
         {
             return null;
@@ -37,44 +47,63 @@ internal static class RedisJobReader
             }
         }
 
-        RedisValue[] errorItems = (RedisValue[])parts[2]!;
-        JobError[] errors = errorItems.Length == 0 ? [] : new JobError[errorItems.Length];
-        for (int i = 0; i < errors.Length; i++)
+        var problems = new UnreadableFields();
+        string id = (string)parts[0]!;
+        hasId = TryParseId(id, out JobId jobId);
+        if (!hasId)
         {
-            errors[i] = ReadError(errorItems[i]);
+            problems.Add("id", $"'{UnreadableFields.Excerpt(id)}' is not a job id");
         }
 
-        string? percent = Text(fields[14]);
+        // Most jobs read (every fetched job on its first attempt) have no error: no list is made for them.
+        RedisValue[] errorItems = (RedisValue[])parts[2]!;
+        List<JobError>? errors = errorItems.Length == 0 ? null : new List<JobError>(errorItems.Length);
+        for (int i = 0; i < errorItems.Length; i++)
+        {
+            try
+            {
+                errors!.Add(ReadError(errorItems[i]));
+            }
+            catch (Exception ex) when (UnreadableFields.IsDataError(ex) || ex is InvalidOperationException)
+            {
+                // InvalidOperationException: JsonElement's answer to a value of the wrong kind.
+                problems.Add($"errors[{i}]", ex.Message);
+            }
+        }
 
         // Schema 2 keeps the fields no script changes in one, 'o' (see RedisScripts); schema 1 had one field each.
         (int maxAttempts, long timeout, long retryDelay, DateTimeOffset? enqueuedAt) = fields[22].HasValue
-            ? ReadOptions(Bytes(fields[22]))
-            : (Int(fields[6]), Long(fields[7]), Long(fields[8]), Time(fields[10]));
+            ? ReadOptions(fields[22], ref problems)
+            : (Int(fields[6], "ma (max attempts)", ref problems), Long(fields[7], "to (timeout)", ref problems),
+                Long(fields[8], "rd (retry delay)", ref problems), Time(fields[10], "ea (enqueued at)", ref problems));
         return new StoredJob
         {
-            Id = JobId.Parse((string)parts[0]!),
-            Name = Text(fields[0]) ?? string.Empty,
-            Queue = Text(fields[1]) ?? string.Empty,
-            State = (JobState)Int(fields[2]),
-            Priority = Int(fields[3]),
-            Arguments = (byte[]?)fields[4] ?? [],
-            Attempt = Int(fields[5]),
+            Id = jobId,
+            Name = Required(fields[0], "n (name)", ref problems),
+            Queue = Required(fields[1], "q (queue)", ref problems),
+            State = fields[2].HasValue ? problems.State(Long(fields[2], "s (state)", ref problems, fallback: (long)JobState.Failed), "s (state)") : Missing(JobState.Failed, "s (state)", ref problems),
+            Priority = Int(fields[3], "pr (priority)", ref problems),
+            Arguments = (byte[]?)fields[4] ?? Missing<byte[]>([], "a (arguments)", ref problems),
+            Attempt = Int(fields[5], "at (attempt)", ref problems),
             MaxAttempts = maxAttempts,
             Timeout = TimeSpan.FromTicks(timeout),
             RetryDelay = TimeSpan.FromTicks(retryDelay),
-            RunAt = Time(fields[9]) ?? default,
+            RunAt = Time(fields[9], "ra (run at)", ref problems) ?? default,
             EnqueuedAt = enqueuedAt ?? default,
-            StartedAt = Time(fields[11]),
-            FinishedAt = Time(fields[12]),
+            StartedAt = Time(fields[11], "sa (started at)", ref problems),
+            FinishedAt = Time(fields[12], "fa (finished at)", ref problems),
             Result = (byte[]?)fields[13],
-            Errors = errors,
-            Progress = percent is null ? null : new JobProgress(double.Parse(percent, CultureInfo.InvariantCulture), Text(fields[15])),
+            Errors = errors is null or { Count: 0 } ? [] : errors,
+            Progress = Progress(fields[14], fields[15], ref problems),
             IdempotencyKey = Text(fields[16]),
-            BatchId = fields[17].HasValue ? new BatchId(ParseGuid(fields[17])) : null,
+            BatchId = Guid(fields[17], "b (batch)", ref problems) is { } batchId ? new BatchId(batchId) : null,
             TraceParent = Text(fields[18]),
-            LeaseToken = fields[19].HasValue ? ParseGuid(fields[19]) : null,
-            LeaseExpiresAt = Time(fields[20]),
+            LeaseToken = Guid(fields[19], "lt (lease token)", ref problems),
+            LeaseExpiresAt = Time(fields[20], "le (lease expiry)", ref problems),
             WorkerId = Text(fields[21]),
+
+            // Last: the initializer runs in order, so every field above has added its problem, if any.
+            Unreadable = problems.Description,
         };
     }
 
@@ -104,6 +133,23 @@ internal static class RedisJobReader
             CreatedAt = Time(fields.GetValueOrDefault("ca")) ?? default,
             FinishedAt = Time(fields.GetValueOrDefault("fa")),
         };
+    }
+
+    /// <summary>A job id as the keys hold it: the canonical "D" form scripts are given, nothing else.</summary>
+    /// <remarks>
+    /// Exactly that form, not whatever <see cref="JobId.TryParse"/> accepts: scripts build key names from the id's
+    /// text, so an id in another form (upper case, braces) could be read but never written.
+    /// </remarks>
+    public static bool TryParseId(string text, out JobId id)
+    {
+        if (System.Guid.TryParseExact(text, "D", out Guid guid) && string.Equals(text, guid.ToString("D"), StringComparison.Ordinal))
+        {
+            id = new JobId(guid);
+            return true;
+        }
+
+        id = default;
+        return false;
     }
 
     /// <summary>The error JSON; its shape matches what the rescue script writes with cjson.</summary>
@@ -161,9 +207,10 @@ internal static class RedisJobReader
         _ => -1,
     };
 
-    /// <summary>Schema 2's 'o': "maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAtTicks".</summary>
-    private static (int MaxAttempts, long Timeout, long RetryDelay, DateTimeOffset EnqueuedAt) ReadOptions(ReadOnlySpan<byte> options)
+    /// <summary>Schema 2's 'o': "maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAtTicks"; all four default when it does not read.</summary>
+    private static (int MaxAttempts, long Timeout, long RetryDelay, DateTimeOffset? EnqueuedAt) ReadOptions(RedisValue value, ref UnreadableFields problems)
     {
+        ReadOnlySpan<byte> options = Bytes(value);
         ReadOnlySpan<byte> rest = options;
         Span<long> values = stackalloc long[4];
         for (int i = 0; i < values.Length; i++)
@@ -171,13 +218,20 @@ internal static class RedisJobReader
             int end = i < values.Length - 1 ? rest.IndexOf((byte)':') : rest.Length;
             if (end < 0 || !Utf8Parser.TryParse(rest[..end], out values[i], out int used) || used != end)
             {
-                throw new FormatException($"A job's 'o' field holds '{Encoding.UTF8.GetString(options)}' where four numbers separated by ':' were expected.");
+                problems.Add("o (options)", $"'{UnreadableFields.Excerpt(Encoding.UTF8.GetString(options))}' where four numbers separated by ':' were expected");
+                return (0, 0, 0, null);
             }
 
             rest = i < values.Length - 1 ? rest[(end + 1)..] : [];
         }
 
-        return (checked((int)values[0]), values[1], values[2], new DateTimeOffset(values[3], TimeSpan.Zero));
+        if (values[0] is < int.MinValue or > int.MaxValue || values[3] is < 0 or > 3155378975999999999)
+        {
+            problems.Add("o (options)", $"'{UnreadableFields.Excerpt(Encoding.UTF8.GetString(options))}' holds a maximum attempts or an enqueue time out of range");
+            return (0, 0, 0, null);
+        }
+
+        return ((int)values[0], values[1], values[2], new DateTimeOffset(values[3], TimeSpan.Zero));
     }
 
     private static JobError ReadError(RedisValue json)
@@ -201,6 +255,7 @@ internal static class RedisJobReader
 
     private static string? Text(RedisValue value) => value.HasValue ? (string?)value : null;
 
+    // Batches are read strictly: a damaged batch hash throws from GetBatchAsync (only jobs are read field by field).
     private static long Long(RedisValue value)
     {
         if (!value.HasValue)
@@ -211,19 +266,101 @@ internal static class RedisJobReader
         ReadOnlySpan<byte> bytes = Bytes(value);
         return Utf8Parser.TryParse(bytes, out long number, out int used) && used == bytes.Length
             ? number
-            : throw new FormatException($"A job field holds '{Encoding.UTF8.GetString(bytes)}' where a number was expected.");
+            : throw new FormatException($"A batch field holds '{Encoding.UTF8.GetString(bytes)}' where a number was expected.");
     }
 
     private static int Int(RedisValue value) => checked((int)Long(value));
 
-    /// <summary>UTC ticks as the scripts store them (<see cref="RedisValues.Ticks"/>).</summary>
     private static DateTimeOffset? Time(RedisValue value) => value.HasValue ? RedisValues.ParseTime(Bytes(value)) : null;
 
-    private static Guid ParseGuid(RedisValue value)
+    private static string Required(RedisValue value, string field, ref UnreadableFields problems)
+        => value.HasValue ? (string)value! : Missing(string.Empty, field, ref problems);
+
+    private static T Missing<T>(T fallback, string field, ref UnreadableFields problems)
     {
+        problems.Add(field, "missing");
+        return fallback;
+    }
+
+    private static long Long(RedisValue value, string field, ref UnreadableFields problems, long fallback = 0)
+    {
+        if (!value.HasValue)
+        {
+            return 0;
+        }
+
         ReadOnlySpan<byte> bytes = Bytes(value);
-        return Utf8Parser.TryParse(bytes, out Guid guid, out int used, 'D') && used == bytes.Length
-            ? guid
-            : throw new FormatException($"A job field holds '{Encoding.UTF8.GetString(bytes)}' where a Guid was expected.");
+        if (Utf8Parser.TryParse(bytes, out long number, out int used) && used == bytes.Length)
+        {
+            return number;
+        }
+
+        problems.Add(field, $"'{UnreadableFields.Excerpt(Encoding.UTF8.GetString(bytes))}' where a whole number was expected");
+        return fallback;
+    }
+
+    private static int Int(RedisValue value, string field, ref UnreadableFields problems)
+    {
+        long number = Long(value, field, ref problems);
+        if (number is >= int.MinValue and <= int.MaxValue)
+        {
+            return (int)number;
+        }
+
+        problems.Add(field, $"{number} is out of range");
+        return 0;
+    }
+
+    /// <summary>UTC ticks as the scripts store them (<see cref="RedisValues.Ticks"/>).</summary>
+    private static DateTimeOffset? Time(RedisValue value, string field, ref UnreadableFields problems)
+    {
+        if (!value.HasValue)
+        {
+            return null;
+        }
+
+        try
+        {
+            return RedisValues.ParseTime(Bytes(value));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            problems.Add(field, ex.Message);
+            return null;
+        }
+    }
+
+    private static Guid? Guid(RedisValue value, string field, ref UnreadableFields problems)
+    {
+        if (!value.HasValue)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> bytes = Bytes(value);
+        if (Utf8Parser.TryParse(bytes, out Guid guid, out int used, 'D') && used == bytes.Length)
+        {
+            return guid;
+        }
+
+        problems.Add(field, $"'{UnreadableFields.Excerpt(Encoding.UTF8.GetString(bytes))}' is not an id (a Guid such as {System.Guid.Empty})");
+        return null;
+    }
+
+    private static JobProgress? Progress(RedisValue percent, RedisValue message, ref UnreadableFields problems)
+    {
+        if (!percent.HasValue)
+        {
+            return null;
+        }
+
+        string text = (string)percent!;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            return new JobProgress(value, Text(message));
+        }
+
+        problems.Add("pp (progress)", $"'{UnreadableFields.Excerpt(text)}' where a number was expected");
+        return null;
     }
 }

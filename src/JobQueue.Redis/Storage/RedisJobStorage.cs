@@ -130,13 +130,66 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        var jobs = new StoredJob[items.Length];
-        for (int i = 0; i < jobs.Length; i++)
+        var jobs = new List<StoredJob>(items.Length);
+        List<(string Id, StoredJob Job)>? unnamed = null;
+        for (int i = 0; i < items.Length; i++)
         {
-            jobs[i] = RedisJobReader.ReadJob(items[i])!;
+            StoredJob job = RedisJobReader.ReadJob(items[i], out bool hasId)!;
+            if (hasId)
+            {
+                jobs.Add(job);
+            }
+            else
+            {
+                (unnamed ??= []).Add(((string)((RedisResult[])items[i]!)[0]!, job));
+            }
+        }
+
+        if (unnamed is not null)
+        {
+            await FailUnnamedAsync(unnamed, request).ConfigureAwait(false);
         }
 
         return jobs;
+    }
+
+    /// <summary>
+    /// Fails for good the jobs a fetch just leased whose id is not a job id: nothing could name them later, so neither
+    /// the engine nor a rescue could end them. Written by their raw id, under the fetch's lease, with the error the
+    /// engine records for a job it cannot read (<see cref="UnreadableJobException"/>).
+    /// </summary>
+    /// <remarks>
+    /// A second script, not part of the fetch's: the fetch would otherwise have to tell ids apart in Lua on every
+    /// job it leases. If this write fails, the leases expire and a rescue returns the jobs to the queue, where the
+    /// next fetch tries again; the other jobs of the fetch are returned either way.
+    /// </remarks>
+    private async Task FailUnnamedAsync(List<(string Id, StoredJob Job)> unnamed, FetchRequest request)
+    {
+        var args = new RedisArguments(1 + (unnamed.Count * 8), unnamed.Count * 256);
+        args.Add(_prefix);
+        foreach ((string id, StoredJob job) in unnamed)
+        {
+            var error = new JobError
+            {
+                Type = typeof(UnreadableJobException).FullName!,
+                Message = $"The stored job could not be read, not even its id, so the store failed it when it was fetched, without running it: {job.Unreadable}",
+                Attempt = job.Attempt,
+                At = request.Now,
+            };
+            args.Add(id).Add(request.LeaseToken).Add(RedisJobReader.WriteError(error)).Add("0")
+                .AddTicks(request.Now).AddScore(request.Now).AddTicks(request.Now).AddScore(request.Now);
+        }
+
+        try
+        {
+            await RunPerItemAsync(RedisScripts.Fail, unnamed.Count, args, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The fetch's other jobs are leased already: they are returned whatever happens here.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            RedisLog.UnnamedJobsNotFailed(_logger, unnamed.Count, ex);
+        }
     }
 
     public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
@@ -239,7 +292,17 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
             .Add(request.ErrorMessage)
             .ToArray();
         RedisResult reply = await EvalAsync(RedisScripts.Rescue, args, cancellationToken).ConfigureAwait(false);
-        return [.. ((RedisResult[])reply!).Select(static item => JobId.Parse((string)item!))];
+        // A damaged id is rescued all the same, but cannot be reported: a JobId it is not.
+        var rescued = new List<JobId>();
+        foreach (RedisResult item in (RedisResult[])reply!)
+        {
+            if (RedisJobReader.TryParseId((string)item!, out JobId id))
+            {
+                rescued.Add(id);
+            }
+        }
+
+        return rescued;
     }
 
     public async ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -399,7 +462,8 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         // Registered before the state is read: a finish published after the read completes the waiter.
         using FinishWaiters.Registration registration = _finishWaiters.Register(id);
         RedisValue state = await CommandAsync(database => database.HashGetAsync(_prefix + "job:" + id, "s"), cancellationToken).ConfigureAwait(false);
-        if (state.IsNull || (JobState)(int)state is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
+        // A state that is none (a damaged hash) is shown as Failed, so it is final here too: nothing will finish it.
+        if (state.IsNull || !state.TryParse(out int number) || (JobState)number is not (JobState.Scheduled or JobState.Enqueued or JobState.Running or JobState.Awaiting))
         {
             return;
         }

@@ -64,7 +64,8 @@ internal sealed class JobExecutor
     public async Task ExecuteAsync(StoredJob job, CancellationToken shutdownToken, QueueSlots? slot = null)
     {
         Debug.Assert(job.State == JobState.Running && job.LeaseToken is not null, "Only leased jobs are executed.");
-        if (!_registry.TryGet(job.Name, out _))
+        // A damaged record's name may not have read at all: it is failed for good below, never handed back.
+        if (job.Unreadable is null && !_registry.TryGet(job.Name, out _))
         {
             await HandBackUnknownAsync(job, slot).ConfigureAwait(false);
             return;
@@ -131,6 +132,13 @@ internal sealed class JobExecutor
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(AttemptOutcome Outcome, bool Abandoned)> RunAttemptAsync(StoredJob job, ActiveJob active, CancellationToken shutdownToken)
     {
+        if (job.Unreadable is { } unreadable)
+        {
+            // Failed for good without running: a retry would read the same damaged record, and a handler given the
+            // defaults of fields that could not be read (a zero timeout, empty arguments) could only do harm.
+            return (AttemptOutcome.PermanentFailure(new UnreadableJobException(UnreadableJobException.MessageFor(unreadable))), false);
+        }
+
         if (!_registry.TryGet(job.Name, out JobRegistration? registration))
         {
             throw new UnreachableException($"Job '{job.Name}' reached its attempt without a handler; ExecuteAsync hands such jobs back.");

@@ -19,6 +19,11 @@ namespace JobQueue.Storage;
 /// Maintenance calls (<see cref="PromoteDueJobsAsync"/>, <see cref="RescueExpiredLeasesAsync"/>,
 /// <see cref="PruneAsync"/>) are bounded and safe when every host runs them at the same time.
 /// </para>
+/// <para>
+/// Damaged stored data (an edit by hand, a broken tool) is one job's problem, never a call's: a job is read field by
+/// field and returned with <see cref="StoredJob.Unreadable"/> saying what did not read, and every member, writes and
+/// maintenance included, works on such a job as on any other (see <see cref="StoredJob.Unreadable"/>).
+/// </para>
 /// <para>The conformance suite in tests/JobQueue.Storage.Tests states these rules as tests; a provider passes it.</para>
 /// </remarks>
 public interface IJobStorage
@@ -52,7 +57,13 @@ public interface IJobStorage
     /// first, then earlier run time, then enqueue order. Each leased job becomes Running with its attempt
     /// increased by one, <see cref="StoredJob.StartedAt"/> set to now, and the request's lease token and expiry.
     /// </summary>
-    /// <remarks>Atomic per job: no job is ever leased to two fetches at once. Returns the leased jobs, possibly none.</remarks>
+    /// <remarks>
+    /// <para>Atomic per job: no job is ever leased to two fetches at once. Returns the leased jobs, possibly none.</para>
+    /// <para>A leased job that does not fully read is returned with <see cref="StoredJob.Unreadable"/> set, and with
+    /// its id and the request's lease token, so that the engine can fail it; the other jobs come back as they are.
+    /// A leased job whose id does not read is not returned: the store fails it for good itself, under the request's
+    /// lease, with an error of type <see cref="UnreadableJobException"/> (nothing could name it later).</para>
+    /// </remarks>
     ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken);
 
     /// <summary>Moves the lease expiry of running jobs; per item, false when the lease is no longer held (cancelled or rescued).</summary>
@@ -74,6 +85,8 @@ public interface IJobStorage
     /// and on the batch's first failure marks the batch Failed, releases its failure callback and cancels its
     /// success callback.
     /// </summary>
+    /// <remarks>Applies to a job whose record does not fully read, as to any other: the engine fails such a job for
+    /// good this way. An error list that does not read is started anew rather than failing the call.</remarks>
     /// <returns>Per item, false when the lease is no longer held: nothing was written for it.</returns>
     ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken);
 
@@ -111,16 +124,23 @@ public interface IJobStorage
     /// </summary>
     ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Reads jobs by id; per item, null when the job does not exist.</summary>
+    /// <summary>
+    /// Reads jobs by id; per item, null when the job does not exist. A job that does not fully read is returned with
+    /// <see cref="StoredJob.Unreadable"/> set, never thrown over.
+    /// </summary>
     ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken);
 
-    /// <summary>Lists jobs that match a filter, newest enqueued first (by enqueue order), for dashboards and tests.</summary>
+    /// <summary>
+    /// Lists jobs that match a filter, newest enqueued first (by enqueue order), for dashboards and tests. A job that
+    /// does not fully read is listed with <see cref="StoredJob.Unreadable"/> set (with a default id if even its id
+    /// does not read), never thrown over.
+    /// </summary>
     ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken);
 
     /// <summary>Reads a batch; null when it does not exist.</summary>
     ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken);
 
-    /// <summary>Counts jobs per state for every queue that has any job.</summary>
+    /// <summary>Counts jobs per state for every queue that has any job; a job whose state is none counts where the store keeps it, never failing the call.</summary>
     ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken);
 
     /// <summary>

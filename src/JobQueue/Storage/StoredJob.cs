@@ -71,4 +71,32 @@ public sealed record StoredJob
 
     /// <summary>The current lease's holder while Running.</summary>
     public string? WorkerId { get; init; }
+
+    /// <summary>
+    /// Null when the store read every field of the job; otherwise what it could not read and why, field by field, in
+    /// one line such as <c>"state: 9 is not a job state; errors: not a JSON array"</c>. The record is damaged (edited
+    /// by hand, written by a broken tool): the fields that could not be read hold the defaults below, the others
+    /// their stored values.
+    /// </summary>
+    /// <remarks>
+    /// <para>A store never throws over one job's stored data, and never lets it spoil a call about other jobs: each
+    /// job is read field by field, and a field that does not parse (an unknown state number, a malformed time, number
+    /// or id, corrupt error JSON, a missing name or queue) is described here instead. Faults of the store itself (a
+    /// lost connection) still throw.</para>
+    /// <para>Defaults of fields that could not be read: <see cref="State"/> Failed (no store operation moves a job
+    /// whose state is unknown, so it is shown as finished); <see cref="Name"/> and <see cref="Queue"/> empty;
+    /// <see cref="Arguments"/> empty; numbers 0; <see cref="RunAt"/> and <see cref="EnqueuedAt"/> default; other
+    /// times, <see cref="BatchId"/>, <see cref="LeaseToken"/> and the other optional fields null;
+    /// <see cref="Errors"/> the errors that could be read.</para>
+    /// <para><see cref="IJobStorage.FetchAsync"/> always returns a leased job's <see cref="Id"/> and
+    /// <see cref="LeaseToken"/> (it wrote the token itself), which is all the engine needs to fail it for good: it
+    /// does not run such a job (retrying cannot repair stored data) and records an error of type
+    /// <see cref="UnreadableJobException"/> with this text. A job whose id itself cannot be read cannot be named by
+    /// any later call, so the fetch does not return it: the store fails it for good itself, with the same error,
+    /// under the lease it just took. <see cref="IJobStorage.QueryJobsAsync"/> lists such a job with a default
+    /// <see cref="Id"/>.</para>
+    /// <para>Arguments and results are bytes to the store and never make a job unreadable; arguments that are not
+    /// JSON, or no longer fit their type, fail the job for good when it runs (<see cref="JobArgumentsException"/>).</para>
+    /// </remarks>
+    public string? Unreadable { get; init; }
 }

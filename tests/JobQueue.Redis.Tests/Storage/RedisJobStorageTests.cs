@@ -350,5 +350,53 @@ public sealed class RedisJobStorageTests
         }
     }
 
+    [Fact]
+    public async Task FetchAsync_JobHashWithDamagedOptionsAttemptAndSeq_LeasesItDescribedBesideTheOthers()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob[] jobs = [Job(), Job(), Job()];
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
+
+        // Fields the scripts compute with: arithmetic on the attempt, or a seq as a score, would fail the whole fetch.
+        IDatabase database = await RedisStores.DatabaseAsync(storage);
+        await database.HashSetAsync(storage.Prefix + "job:" + jobs[1].Id, [new("o", "three:attempts"), new("at", "x"), new("seq", "y")]);
+        FetchRequest fetch = Fetch(3);
+        IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
+        IReadOnlyList<bool> failed = await storage.FailAsync(
+            [new JobFailure { Id = jobs[1].Id, LeaseToken = fetch.LeaseToken, Error = new JobError { Type = "T", Message = "m" }, Now = T0 }],
+            Deadline.Token());
+        StoredJob? afterwards = (await storage.GetJobsAsync([jobs[1].Id], Deadline.Token()))[0];
+
+        leased.Select(j => j.Id).Should().Equal(jobs.Select(j => j.Id));
+        leased[0].Unreadable.Should().BeNull();
+        leased[2].Unreadable.Should().BeNull();
+        leased[1].Unreadable.Should().Contain("o (options)").And.Contain("at (attempt)");
+        leased[1].MaxAttempts.Should().Be(0);
+        failed.Should().Equal(true);
+        afterwards!.State.Should().Be(JobState.Failed);
+    }
+
+    [Fact]
+    public async Task RescueExpiredLeasesAsync_LeasedJobHashWithDamagedAttemptAndPriority_FailsItAndRescuesTheOthers()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob[] jobs = [Job(), Job()];
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = T0 }, Deadline.Token());
+        await storage.FetchAsync(Fetch(2), Deadline.Token());
+
+        // A rescue compares the attempt with the maximum and makes the job ready by its priority: neither reads here.
+        IDatabase database = await RedisStores.DatabaseAsync(storage);
+        await database.HashSetAsync(storage.Prefix + "job:" + jobs[0].Id, [new("at", "x"), new("pr", "high")]);
+        IReadOnlyList<JobId> rescued = await storage.RescueExpiredLeasesAsync(
+            new RescueRequest { Now = T0.AddMinutes(5), Limit = 10, ErrorType = "JobQueue.LeaseExpiredException", ErrorMessage = "expired" },
+            Deadline.Token());
+        IReadOnlyList<StoredJob?> afterwards = await storage.GetJobsAsync([.. jobs.Select(j => j.Id)], Deadline.Token());
+
+        rescued.Should().BeEquivalentTo(jobs.Select(j => j.Id));
+        afterwards[0]!.State.Should().Be(JobState.Failed, "a job whose attempt does not read is failed, not made ready");
+        afterwards[0]!.Unreadable.Should().Contain("at (attempt)").And.Contain("pr (priority)");
+        afterwards[1]!.State.Should().Be(JobState.Enqueued);
+    }
+
     private RedisJobStorage NewStorage(string? prefix = null) => RedisStores.Create(_fixture.Server.ConnectionString, prefix ?? "p" + Guid.NewGuid().ToString("N"));
 }

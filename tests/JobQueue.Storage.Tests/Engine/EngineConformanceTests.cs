@@ -122,6 +122,38 @@ public abstract class EngineConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Execute_StoredArgumentsAreNotJson_FailsForGoodAndTheOthersOfTheFetchRunOnce()
+    {
+        TestHost host = await StartHostAsync(start: false);
+        JobId first = await host.Client.EnqueueAsync(new RecordArgs("first"));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var corrupt = new NewJob
+        {
+            Id = JobId.New(), Name = "test-record", Queue = "default", Arguments = [0xFF, 0x00, 0x7B, 0x22],
+            MaxAttempts = 5, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.FromMilliseconds(10), RunAt = now,
+        };
+        await Storage.EnqueueAsync(new EnqueueRequest { Jobs = [corrupt], Now = now }, default);
+        JobId last = await host.Client.EnqueueAsync(new RecordArgs("last"));
+
+        await host.StartAsync();
+        JobInfo failed = await host.WaitAsync(corrupt.Id);
+        JobInfo firstDone = await host.WaitAsync(first);
+        JobInfo lastDone = await host.WaitAsync(last);
+        JobInfo later = await host.WaitAsync(await host.Client.EnqueueAsync(new RecordArgs("later")));
+
+        failed.State.Should().Be(JobState.Failed, "retrying cannot make the bytes JSON, whatever attempts remain");
+        failed.Attempt.Should().Be(1);
+        failed.Error!.Type.Should().Be(typeof(JobArgumentsException).FullName);
+        failed.Arguments.ValueKind.Should().Be(System.Text.Json.JsonValueKind.Undefined, "the stored bytes are shown as no JSON, not thrown over");
+        firstDone.State.Should().Be(JobState.Succeeded);
+        firstDone.Attempt.Should().Be(1);
+        lastDone.State.Should().Be(JobState.Succeeded);
+        lastDone.Attempt.Should().Be(1);
+        later.State.Should().Be(JobState.Succeeded);
+        Probe.Events.Should().BeEquivalentTo(["first", "last", "later"]);
+    }
+
+    [Fact]
     public async Task Timeout_HandlerIgnoresCancellation_AttemptFailsWithTimeoutAndSlotIsFreed()
     {
         TestHost host = await StartHostAsync(q =>

@@ -2,7 +2,7 @@ namespace JobQueue.Storage.Tests.Engine;
 
 /// <summary>The engine suite on Redis: real hosts over a real redis-server, a fresh key prefix per test.</summary>
 [Collection(RedisStorageCollection.Name)]
-public sealed class RedisEngineConformanceTests : EngineConformanceTests
+public sealed class RedisEngineConformanceTests : DurableEngineConformanceTests
 {
     private readonly RedisStorageFixture _fixture;
 
@@ -14,4 +14,6 @@ public sealed class RedisEngineConformanceTests : EngineConformanceTests
     protected override Task<IJobStorage> CreateStorageAsync() => Task.FromResult(_fixture.CreateStorage());
 
     protected override Task DisposeStorageAsync(IJobStorage storage) => RedisStorageFixture.DisposeStorageAsync(storage);
+
+    protected override Task<string> DamageAsync(JobId id, Damage damage) => RedisDamage.ApplyAsync(Storage, id, damage);
 }

@@ -11,6 +11,9 @@ internal static class PostgresTestSchemas
     private static readonly Lazy<Task<NpgsqlDataSource>> s_dataSource = new(async () =>
         NpgsqlDataSource.Create((await PostgresServer.SharedAsync()).ConnectionString));
 
+    /// <summary>The run's pool, for tests that reach a store's tables behind its back.</summary>
+    public static Task<NpgsqlDataSource> DataSourceAsync() => s_dataSource.Value;
+
     public static async Task<IJobStorage> CreateAsync()
     {
         NpgsqlDataSource dataSource = await s_dataSource.Value;

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using JobQueue.InMemory;
+using JobQueue.Storage;
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -145,6 +148,43 @@ public sealed class JobClientTests
 
         (await host.Client.GetAsync(JobId.New())).Should().BeNull();
         (await host.Client.GetBatchAsync(new BatchId(Guid.NewGuid()))).Should().BeNull();
+    }
+
+    /// <summary>The in-memory store read as a durable store reads a damaged record of every job: described, with defaults.</summary>
+    private sealed class DamagedReadStorage(IJobStorage inner) : DelegatingStorage(inner)
+    {
+        public override async ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<StoredJob?> jobs = await base.GetJobsAsync(ids, cancellationToken);
+            return [.. jobs.Select(job => job is null ? null : job with
+            {
+                State = JobState.Failed,
+                Arguments = "{\"name\":"u8.ToArray(),
+                Result = [0xFF],
+                Unreadable = "state: 9 is not a job state",
+            })];
+        }
+    }
+
+    [Fact]
+    public async Task GetAsync_StoredJobDoesNotFullyRead_ReturnsItFinishedWithAnErrorSayingWhat()
+    {
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseStorage("Damaged", _ => new DamagedReadStorage(new InMemoryJobStorage(new InMemoryStorageOptions()))).AddTestJobs(),
+            s => s.AddSingleton(_probe),
+            start: false);
+        JobId id = await host.Client.EnqueueAsync(new RecordArgs("damaged"));
+
+        JobInfo? info = await host.Client.GetAsync(id);
+        JobInfo waited = await host.WaitAsync(id);
+
+        info!.State.Should().Be(JobState.Failed);
+        info.Error!.Type.Should().Be(typeof(UnreadableJobException).FullName);
+        info.Error.Message.Should().Contain("state: 9 is not a job state");
+        info.Errors.Should().BeEmpty("no attempt failed; the error says why the job cannot run");
+        info.Arguments.ValueKind.Should().Be(JsonValueKind.Undefined, "bytes that are not JSON are shown as none, not thrown over");
+        info.Result.Should().BeNull();
+        waited.IsFinished.Should().BeTrue("waiting for a job nothing will move does not hang");
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using JobQueue.InMemory;
+using JobQueue.Storage;
 using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -167,6 +169,41 @@ public sealed class WorkerHostTests
         info.Attempt.Should().Be(1);
         info.Error!.Type.Should().Be(typeof(JobArgumentsException).FullName);
         info.Error.Message.Should().Contain(typeof(AddArgs).FullName);
+    }
+
+    /// <summary>The in-memory store, but its fetch reads the job named "damaged" as a durable store reads a damaged record.</summary>
+    private sealed class DamagedFetchStorage(IJobStorage inner) : DelegatingStorage(inner)
+    {
+        public override async ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+            => [.. (await base.FetchAsync(request, cancellationToken)).Select(job => job.Arguments.AsSpan().IndexOf("damaged"u8) < 0 ? job : job with
+            {
+                Timeout = TimeSpan.Zero,
+                Unreadable = "timeout_ticks: holds text 'soon' where an integer was expected",
+            })];
+    }
+
+    [Fact]
+    public async Task Execute_FetchedJobDoesNotFullyRead_FailsForGoodWithoutRunningAndTheOthersRun()
+    {
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseStorage("Damaged", _ => new DamagedFetchStorage(new InMemoryJobStorage(new InMemoryStorageOptions()))).AddTestJobs(),
+            s => s.AddSingleton(_probe),
+            start: false);
+        JobId damaged = await host.Client.EnqueueAsync(new RecordArgs("damaged"), new EnqueueOptions { MaxAttempts = 5 });
+        JobId other = await host.Client.EnqueueAsync(new RecordArgs("other"));
+
+        await host.StartAsync();
+        JobInfo failed = await host.WaitAsync(damaged);
+        JobInfo done = await host.WaitAsync(other);
+
+        failed.State.Should().Be(JobState.Failed);
+        failed.Attempt.Should().Be(1, "retrying cannot repair stored data");
+        failed.Error!.Type.Should().Be("JobQueue.UnreadableJobException");
+        failed.Error.Message.Should().Be(
+            "The stored job could not be fully read, so it was not run: timeout_ticks: holds text 'soon' where an integer was expected");
+        done.State.Should().Be(JobState.Succeeded);
+        _probe.Events.Should().Equal("other");
+        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2102 && e.Level == LogLevel.Error);
     }
 
     [Fact]
