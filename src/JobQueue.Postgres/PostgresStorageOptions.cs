@@ -8,6 +8,8 @@ public sealed partial class PostgresStorageOptions
     /// <summary>The schema name used when none is set.</summary>
     public const string DefaultSchema = "jobqueue";
 
+    private static readonly TimeSpan s_maxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>The schema that holds JobQueue's tables; several applications can share a database with different schemas.</summary>
     /// <value>Defaults to "jobqueue". Lower-case letters, digits and underscores, starting with a letter or underscore, at most 40 characters.</value>
     public string Schema { get; set; } = DefaultSchema;
@@ -25,7 +27,7 @@ public sealed partial class PostgresStorageOptions
     public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The longest wait between reconnect attempts of the listening connection.</summary>
-    /// <value>Defaults to 5 seconds.</value>
+    /// <value>Defaults to 5 seconds. At most about 49.7 days, the longest a .NET timer accepts.</value>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Throws when an option is invalid, naming the option, the value and the fix.</summary>
@@ -37,6 +39,13 @@ public sealed partial class PostgresStorageOptions
             throw new ArgumentException(
                 $"PostgresStorageOptions.MinReconnectDelay is {MinReconnectDelay} and MaxReconnectDelay is {MaxReconnectDelay}; " +
                 "the minimum must be positive and not above the maximum.");
+        }
+
+        // The delay arms a timer in the listener's reconnect loop, which would throw there, long after startup.
+        if (MaxReconnectDelay > s_maxTimer)
+        {
+            throw new ArgumentException(
+                $"PostgresStorageOptions.MaxReconnectDelay is {MaxReconnectDelay}; it must be at most {s_maxTimer} (about 49.7 days, the longest a .NET timer accepts).");
         }
     }
 

@@ -31,6 +31,9 @@ public sealed class BatchBuilder
 
     /// <summary>Adds a child job and returns the id it will have.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid, or the serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.
+    /// </exception>
     /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
     public JobId Enqueue<TArgs>(TArgs args, EnqueueOptions? options = null)
     {

@@ -12,7 +12,10 @@ public sealed class EnqueueOptions
     /// <summary>Higher runs first within a queue; defaults to the job type's priority (0).</summary>
     public int? Priority { get; set; }
 
-    /// <summary>Run no earlier than this long after enqueue. Cannot be combined with <see cref="RunAt"/>.</summary>
+    /// <summary>
+    /// Run no earlier than this long after enqueue: zero or more, at most about 49.7 days (the longest span any
+    /// setting takes); for a later start set <see cref="RunAt"/>. Cannot be combined with <see cref="RunAt"/>.
+    /// </summary>
     public TimeSpan? Delay { get; set; }
 
     /// <summary>Run no earlier than this time. Cannot be combined with <see cref="Delay"/>.</summary>
@@ -21,10 +24,10 @@ public sealed class EnqueueOptions
     /// <summary>How many attempts the job may make, at least 1; defaults to the job type's.</summary>
     public int? MaxAttempts { get; set; }
 
-    /// <summary>How long one attempt may run before its token is cancelled; defaults to the job type's.</summary>
+    /// <summary>How long one attempt may run before its token is cancelled, positive and at most about 49.7 days; defaults to the job type's.</summary>
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>The base delay before the first retry; defaults to the job type's.</summary>
+    /// <summary>The base delay before the first retry, zero or more and at most about 49.7 days; defaults to the job type's.</summary>
     public TimeSpan? RetryDelay { get; set; }
 
     /// <summary>

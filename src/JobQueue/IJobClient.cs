@@ -9,13 +9,29 @@ public interface IJobClient
     /// <summary>Enqueues one job and returns its id once the job is durable in the store.</summary>
     /// <typeparam name="TArgs">An arguments type registered with <c>AddJob</c>.</typeparam>
     /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
-    /// <exception cref="ArgumentException">The options are invalid, such as both Delay and RunAt set.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid, such as both Delay and RunAt set, or the serialized arguments are larger than
+    /// <see cref="JobQueueOptions.MaxArgumentsSize"/>; nothing was written.
+    /// </exception>
     /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
     /// <exception cref="QueueFullException">A bounded in-memory store is full and configured to throw.</exception>
     ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Enqueues many jobs in one store operation; ids are returned in the order of <paramref name="args"/>.</summary>
+    /// <summary>Enqueues many jobs; ids are returned in the order of <paramref name="args"/>.</summary>
+    /// <remarks>
+    /// Up to 1,000 jobs are written in one atomic store operation. A larger list is written in consecutive operations
+    /// of at most 1,000 jobs each, so that no single Redis script or SQL statement holds the server for long: each
+    /// operation is all-or-nothing, the whole is not, and a failure part-way (an exception from this call) can leave
+    /// the first operations written, so retrying the call can enqueue those jobs twice. Where that matters, enqueue
+    /// the jobs one at a time with an <see cref="EnqueueOptions.IdempotencyKey"/> each (concurrent single enqueues
+    /// share round trips on network stores), or make the handler tolerate a second copy. Every item is serialized and
+    /// checked before the first write.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="args"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid, or an item's serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>;
+    /// nothing was written.
+    /// </exception>
     /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
     ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 
@@ -23,7 +39,14 @@ public interface IJobClient
     /// Starts a batch: its children and its callbacks are written in one atomic store operation. The success
     /// callback runs once after every child succeeded; the failure callback runs once when a child fails for good.
     /// </summary>
-    /// <exception cref="ArgumentException">The batch has no child job.</exception>
+    /// <remarks>
+    /// A batch is never split, whatever its size: its children and callbacks are one atomic write, so a very large
+    /// batch holds the store for that write (see the configuration docs for measured costs).
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// The batch has no child job, an option is invalid, or a job's serialized arguments are larger than
+    /// <see cref="JobQueueOptions.MaxArgumentsSize"/>; nothing was written.
+    /// </exception>
     ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a job's status; null when no such job exists (or it was pruned).</summary>

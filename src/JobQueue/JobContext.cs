@@ -55,6 +55,9 @@ public sealed class JobContext
     /// callback cannot run until the new child succeeded too.
     /// </summary>
     /// <returns>The new child's id.</returns>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid, or the serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.
+    /// </exception>
     /// <exception cref="InvalidOperationException">This job is not a child of a batch.</exception>
     public async ValueTask<JobId> EnqueueIntoBatchAsync<TArgs>(TArgs args, EnqueueOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -89,10 +92,17 @@ public sealed class JobContext
     /// Asks to run this job again after <paramref name="delay"/> without spending an attempt. Return from the
     /// handler after calling it; the handler's result, if any, is discarded.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="delay"/> is negative or longer than about 49.7 days (the longest span any setting takes).
+    /// </exception>
     public void Snooze(TimeSpan delay)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        // Checked here, in the handler that chose the delay: past this point it only surfaces in the engine.
+        if (TimerLimit.Problem(delay, allowZero: true) is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, $"Snooze({delay}): {problem}.");
+        }
+
         SnoozeDelay = delay;
     }
 }

@@ -12,7 +12,7 @@ public sealed class JobOptions
     public int Priority { get; set; }
 
     /// <summary>How long one attempt may run before its cancellation token fires.</summary>
-    /// <value>Defaults to 10 minutes.</value>
+    /// <value>Defaults to 10 minutes. Positive and at most about 49.7 days, the longest a .NET timer accepts.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How many attempts a job may make before it fails for good (1 means no retry).</summary>
@@ -23,6 +23,6 @@ public sealed class JobOptions
     /// The delay before the first retry. Later retries double it each time, with ±20% jitter, up to
     /// <see cref="JobQueueOptions.MaxRetryDelay"/>.
     /// </summary>
-    /// <value>Defaults to 5 seconds.</value>
+    /// <value>Defaults to 5 seconds. Zero or more, at most about 49.7 days.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

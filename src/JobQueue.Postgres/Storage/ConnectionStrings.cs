@@ -23,10 +23,11 @@ internal static class ConnectionStrings
         }
         catch (ArgumentException e)
         {
-            // Npgsql's message names the bad keyword; the value may hold a password, so it is not repeated here.
+            // Npgsql's message names the bad keyword and never its value; its inner exception does ("The input string
+            // 'p4ssw0rd' was not in a correct format" for a password slipped into Port=), so it is not kept.
             throw new ArgumentException(
                 $"The PostgreSQL connection string is invalid: {e.Message} Expected keywords such as \"Host=localhost;Database=app;Username=app\".",
-                nameof(connectionString), e);
+                nameof(connectionString));
         }
 
         if (string.IsNullOrWhiteSpace(builder.Host))

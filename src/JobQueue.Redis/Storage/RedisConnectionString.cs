@@ -118,7 +118,8 @@ internal static class RedisConnectionString
             // StackExchange.Redis names the keyword and the bad value; only the string around it needs redacting.
             string message = exception.Message;
             int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            throw Bad(text, parameter > 0 ? message[..parameter] : message, exception);
+            // The exception is not kept as the inner one: its message quotes the bad value, which Bad scrubs only here.
+            throw Bad(text, parameter > 0 ? message[..parameter] : message);
         }
     }
 
@@ -195,6 +196,53 @@ internal static class RedisConnectionString
             : $"the endpoint '{endpoint}' has an invalid port '{port}' (1 to 65535)";
     }
 
-    private static ArgumentException Bad(string text, string problem, Exception? inner = null)
-        => new($"The Redis connection string '{Redact(text)}' is invalid: {problem.TrimEnd('.')}.", "connectionString", inner);
+    private static ArgumentException Bad(string text, string problem)
+    {
+        string message = $"The Redis connection string '{Redact(text)}' is invalid: {problem.TrimEnd('.')}.";
+
+        // A password typed into the wrong keyword (connectTimeout=..., ssl=...) is quoted by the echo and by
+        // StackExchange.Redis's own message; every secret the string holds is masked wherever it shows up. Very short
+        // values are left alone: masking "1" would garble ports and numbers and hide nothing worth hiding.
+        foreach (string secret in Secrets(text))
+        {
+            if (secret.Length >= 4)
+            {
+                message = message.Replace(secret, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return new ArgumentException(message, "connectionString");
+    }
+
+    /// <summary>The values Redact masks: user information of a URI, or the values of settings not known to be shown.</summary>
+    private static IEnumerable<string> Secrets(string text)
+    {
+        int scheme = text.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            int at = text.LastIndexOf('@');
+            if (at > scheme + 3)
+            {
+                string userInfo = text[(scheme + 3)..at];
+                int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+                yield return colon < 0 ? userInfo : userInfo[(colon + 1)..];
+                if (colon >= 0)
+                {
+                    // Unescaped too: the message may quote either form.
+                    yield return Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (string part in text.Split(','))
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && !s_shownSettings.Contains(part[..equals].Trim()))
+            {
+                yield return part[(equals + 1)..].Trim();
+            }
+        }
+    }
 }

@@ -10,6 +10,13 @@ namespace JobQueue.Client;
 /// <summary>The <see cref="IJobClient"/> registered by AddJobQueue.</summary>
 internal sealed class JobClient : IJobClient
 {
+    /// <summary>
+    /// The most jobs one plain bulk enqueue writes in one store call. A Redis script blocks the whole server while
+    /// it runs and a SQL statement holds its locks until commit, so a list of 100,000 jobs is written in steps this
+    /// size rather than as one call that stalls every other client for seconds.
+    /// </summary>
+    internal const int EnqueueChunkSize = 1000;
+
     private readonly IJobStorage _storage;
     private readonly JobFactory _factory;
     private readonly TimeProvider _time;
@@ -111,7 +118,7 @@ internal sealed class JobClient : IJobClient
         bool signalled = _storage.Capabilities.FinishSignal;
 
         // A store with a finish signal is still re-read now and then: a signal can be lost with a dropped connection.
-        TimeSpan recheck = signalled ? _options.PollInterval * 5 : _options.PollInterval;
+        TimeSpan recheck = TimerLimit.Clamp(signalled ? _options.PollInterval * 5 : _options.PollInterval);
         while (true)
         {
             JobInfo info = await GetAsync(id, cancellationToken).ConfigureAwait(false)
@@ -209,16 +216,24 @@ internal sealed class JobClient : IJobClient
         }
 
         activity?.SetTag("jobqueue.batch.size", jobs.Count);
-        IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(new EnqueueRequest { Jobs = jobs, Now = now }, cancellationToken)
-            .ConfigureAwait(false);
-        var ids = new JobId[results.Count];
-        for (int i = 0; i < ids.Length; i++)
+
+        // Every job was built (and its arguments checked) above, before the first write. Each chunk is one atomic
+        // store call; the list as a whole is not atomic (see IJobClient.EnqueueManyAsync).
+        var ids = new JobId[jobs.Count];
+        for (int start = 0; start < jobs.Count; start += EnqueueChunkSize)
         {
-            ids[i] = results[i].Id;
+            IReadOnlyList<NewJob> chunk = jobs.Count <= EnqueueChunkSize ? jobs : jobs.GetRange(start, Math.Min(EnqueueChunkSize, jobs.Count - start));
+            IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(new EnqueueRequest { Jobs = chunk, Now = now }, cancellationToken)
+                .ConfigureAwait(false);
+            for (int i = 0; i < results.Count; i++)
+            {
+                ids[start + i] = results[i].Id;
+            }
+
+            _diagnostics.Enqueued.Add(chunk.Count, new KeyValuePair<string, object?>("jobqueue.job.name", registration.Name),
+                new KeyValuePair<string, object?>("jobqueue.queue", jobs[0].Queue));
         }
 
-        _diagnostics.Enqueued.Add(jobs.Count, new KeyValuePair<string, object?>("jobqueue.job.name", registration.Name),
-            new KeyValuePair<string, object?>("jobqueue.queue", jobs[0].Queue));
         return ids;
     }
 

@@ -10,11 +10,13 @@ internal sealed class JobFactory
 {
     private readonly JobRegistry _registry;
     private readonly JsonSerializerOptions _serializerOptions;
+    private readonly int? _maxArgumentsSize;
 
     public JobFactory(JobRegistry registry, JobQueueOptions options)
     {
         _registry = registry;
         _serializerOptions = options.SerializerOptions;
+        _maxArgumentsSize = options.MaxArgumentsSize;
     }
 
     public JobRegistration Registration<TArgs>() => _registry.Get(typeof(TArgs));
@@ -32,9 +34,9 @@ internal sealed class JobFactory
             throw new ArgumentException("EnqueueOptions.Delay and EnqueueOptions.RunAt are both set; set at most one of them.", nameof(options));
         }
 
-        if (options.Delay < TimeSpan.Zero)
+        if (options.Delay is { } delay && TimerLimit.Problem(delay, allowZero: true) is { } delayProblem)
         {
-            throw new ArgumentException($"EnqueueOptions.Delay is {options.Delay}; it cannot be negative.", nameof(options));
+            throw new ArgumentException($"EnqueueOptions.Delay is {delay}; {delayProblem}. For a later start set RunAt instead.", nameof(options));
         }
 
         if (options.MaxAttempts < 1)
@@ -42,14 +44,14 @@ internal sealed class JobFactory
             throw new ArgumentException($"EnqueueOptions.MaxAttempts is {options.MaxAttempts}; it must be at least 1.", nameof(options));
         }
 
-        if (options.Timeout <= TimeSpan.Zero)
+        if (options.Timeout is { } timeout && TimerLimit.Problem(timeout, allowZero: false) is { } timeoutProblem)
         {
-            throw new ArgumentException($"EnqueueOptions.Timeout is {options.Timeout}; it must be positive.", nameof(options));
+            throw new ArgumentException($"EnqueueOptions.Timeout is {timeout}; {timeoutProblem}.", nameof(options));
         }
 
-        if (options.RetryDelay < TimeSpan.Zero)
+        if (options.RetryDelay is { } retryDelay && TimerLimit.Problem(retryDelay, allowZero: true) is { } retryProblem)
         {
-            throw new ArgumentException($"EnqueueOptions.RetryDelay is {options.RetryDelay}; it cannot be negative.", nameof(options));
+            throw new ArgumentException($"EnqueueOptions.RetryDelay is {retryDelay}; {retryProblem}.", nameof(options));
         }
 
         if (options.Queue is not null && string.IsNullOrWhiteSpace(options.Queue))
@@ -63,19 +65,33 @@ internal sealed class JobFactory
         }
     }
 
+    /// <exception cref="ArgumentException">The serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.</exception>
     public NewJob Create<TArgs>(JobRegistration registration, TArgs args, EnqueueOptions? options, DateTimeOffset now,
         BatchId? batchId = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         JobOptions defaults = registration.Options;
         DateTimeOffset runAt = options?.RunAt ?? (options?.Delay is { } delay ? now + delay : now);
+        byte[] arguments = JsonSerializer.SerializeToUtf8Bytes(args, _serializerOptions);
+
+        // Checked here, where every enqueue path (single, many, batch children and callbacks, EnqueueIntoBatchAsync)
+        // builds its jobs before any write, so a refused argument leaves nothing written.
+        if (arguments.Length > _maxArgumentsSize)
+        {
+            throw new ArgumentException(
+                $"The arguments of job '{registration.Name}' are {arguments.Length} bytes of JSON, over JobQueueOptions.MaxArgumentsSize " +
+                $"({_maxArgumentsSize} bytes); nothing was enqueued. Keep large data elsewhere (a blob store or a table) and pass its key, " +
+                "or raise MaxArgumentsSize.",
+                nameof(args));
+        }
+
         return new NewJob
         {
             Id = JobId.New(),
             Name = registration.Name,
             Queue = options?.Queue ?? defaults.Queue,
             Priority = options?.Priority ?? defaults.Priority,
-            Arguments = JsonSerializer.SerializeToUtf8Bytes(args, _serializerOptions),
+            Arguments = arguments,
             MaxAttempts = options?.MaxAttempts ?? defaults.MaxAttempts,
             Timeout = options?.Timeout ?? defaults.Timeout,
             RetryDelay = options?.RetryDelay ?? defaults.RetryDelay,

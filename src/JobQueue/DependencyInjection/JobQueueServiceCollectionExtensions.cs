@@ -50,6 +50,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton<JobFactory>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<UnknownJobs>();
+        services.AddSingleton<AbandonedHandlers>();
         services.AddSingleton(sp => new JobQueueDiagnostics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RetryPolicy>(sp => new RetryPolicy(options.MaxRetryDelay, Random.Shared.NextDouble));
         services.AddSingleton<IJobClient, JobClient>();

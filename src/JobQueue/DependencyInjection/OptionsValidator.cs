@@ -3,6 +3,10 @@ namespace JobQueue;
 /// <summary>Validates options when AddJobQueue runs, so a bad setting fails at startup with its name and value.</summary>
 internal static class OptionsValidator
 {
+    // Retention becomes "now - Retention" on every prune: a span past this would leave the calendar and fail each
+    // prune instead of failing once at startup. A century is far beyond any job history anyone keeps.
+    private static readonly TimeSpan s_maxRetention = TimeSpan.FromDays(36_500);
+
     public static void Validate(Type jobType, JobOptions options)
     {
         string prefix = $"AddJob<{jobType.Name}>: JobOptions";
@@ -11,16 +15,13 @@ internal static class OptionsValidator
             throw new ArgumentException($"{prefix}.Queue is empty; name a queue, or leave the default \"{JobQueueOptions.DefaultQueueName}\".");
         }
 
-        RequirePositive(options.Timeout, $"{prefix}.Timeout");
+        RequireTimer(options.Timeout, $"{prefix}.Timeout", allowZero: false);
         if (options.MaxAttempts < 1)
         {
             throw new ArgumentException($"{prefix}.MaxAttempts is {options.MaxAttempts}; it must be at least 1 (1 means no retry).");
         }
 
-        if (options.RetryDelay < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{prefix}.RetryDelay is {options.RetryDelay}; it cannot be negative.");
-        }
+        RequireTimer(options.RetryDelay, $"{prefix}.RetryDelay", allowZero: true);
     }
 
     public static void Validate(JobQueueOptions options)
@@ -36,38 +37,42 @@ internal static class OptionsValidator
             throw new ArgumentException($"{Prefix}.FetchBatchSize is {options.FetchBatchSize}; it must be at least 1.");
         }
 
-        RequirePositive(options.LeaseDuration, $"{Prefix}.LeaseDuration");
-        RequirePositive(options.PollInterval, $"{Prefix}.PollInterval");
-        RequirePositive(options.RescueInterval, $"{Prefix}.RescueInterval");
-        RequirePositive(options.PruneInterval, $"{Prefix}.PruneInterval");
-        RequirePositive(options.MaxRetryDelay, $"{Prefix}.MaxRetryDelay");
-        RequirePositive(options.UnknownJobTimeout, $"{Prefix}.UnknownJobTimeout");
-        if (options.TimeoutGrace < TimeSpan.Zero)
+        RequireTimer(options.LeaseDuration, $"{Prefix}.LeaseDuration", allowZero: false);
+        RequireTimer(options.PollInterval, $"{Prefix}.PollInterval", allowZero: false);
+        RequireTimer(options.RescueInterval, $"{Prefix}.RescueInterval", allowZero: false);
+        RequireTimer(options.PruneInterval, $"{Prefix}.PruneInterval", allowZero: false);
+        RequireTimer(options.MaxRetryDelay, $"{Prefix}.MaxRetryDelay", allowZero: false);
+        RequireTimer(options.UnknownJobTimeout, $"{Prefix}.UnknownJobTimeout", allowZero: false);
+        RequireTimer(options.TimeoutGrace, $"{Prefix}.TimeoutGrace", allowZero: true);
+        RequireTimer(options.ShutdownTimeout, $"{Prefix}.ShutdownTimeout", allowZero: true);
+        if (options.Retention is { } retention && (retention <= TimeSpan.Zero || retention > s_maxRetention))
         {
-            throw new ArgumentException($"{Prefix}.TimeoutGrace is {options.TimeoutGrace}; it cannot be negative.");
+            throw new ArgumentException(
+                $"{Prefix}.Retention is {retention}; it must be positive and at most {s_maxRetention.TotalDays:0} days, or null to keep finished jobs forever.");
         }
 
-        if (options.ShutdownTimeout < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{Prefix}.ShutdownTimeout is {options.ShutdownTimeout}; it cannot be negative.");
-        }
-
-        if (options.Retention is { } retention && retention <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{Prefix}.Retention is {retention}; it must be positive, or null to keep finished jobs forever.");
-        }
-
+        RequireSizeLimit(options.MaxArgumentsSize, $"{Prefix}.MaxArgumentsSize", "arguments");
+        RequireSizeLimit(options.MaxResultSize, $"{Prefix}.MaxResultSize", "results");
         if (options.SerializerOptions is null)
         {
             throw new ArgumentException($"{Prefix}.SerializerOptions is null; leave the default (JsonSerializerOptions.Web) or set options.");
         }
     }
 
-    private static void RequirePositive(TimeSpan value, string name)
+    private static void RequireTimer(TimeSpan value, string name, bool allowZero)
     {
-        if (value <= TimeSpan.Zero)
+        if (TimerLimit.Problem(value, allowZero) is { } problem)
         {
-            throw new ArgumentException($"{name} is {value}; it must be positive.");
+            throw new ArgumentException($"{name} is {value}; {problem}.");
+        }
+    }
+
+    private static void RequireSizeLimit(int? value, string name, string what)
+    {
+        if (value is < 1)
+        {
+            throw new ArgumentException(
+                $"{name} is {value}; it must be at least 1 byte, or null for no limit on the size of {what} (default {JobQueueOptions.DefaultMaxSize} bytes, 1 MiB).");
         }
     }
 }

@@ -35,6 +35,8 @@ internal sealed class JobQueueDiagnostics : IDisposable
         Retried = _meter.CreateCounter<long>("jobqueue.jobs.retried", "{job}", "Failed attempts scheduled for a retry.");
         Duration = _meter.CreateHistogram<double>("jobqueue.job.duration", "ms", "How long an attempt ran.");
         QueueWait = _meter.CreateHistogram<double>("jobqueue.job.queue_wait", "ms", "How long a job waited between its due time and its start.");
+        HandlersAbandoned = _meter.CreateCounter<long>("jobqueue.handlers.abandoned", "{handler}",
+            "Handlers that ignored their cancelled token past the grace period and were left running.");
     }
 
     public static ActivitySource ActivitySource => s_activitySource;
@@ -52,6 +54,9 @@ internal sealed class JobQueueDiagnostics : IDisposable
     public Histogram<double> Duration { get; }
 
     public Histogram<double> QueueWait { get; }
+
+    /// <summary>Tagged with the job's name and queue and <c>jobqueue.stop_reason</c> (timeout, cancelled, lease_lost, shutdown).</summary>
+    public Counter<long> HandlersAbandoned { get; }
 
     public void Dispose()
     {

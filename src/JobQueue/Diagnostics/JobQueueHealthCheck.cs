@@ -8,20 +8,24 @@ namespace JobQueue.Diagnostics;
 /// <summary>
 /// Reports whether the store answers, whether this process's worker host runs, and how long each queue's oldest
 /// ready job has waited. Unhealthy: the store cannot be reached, or the worker host stopped or lost a loop. Degraded:
-/// a queue's oldest ready job has waited longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>.
+/// a queue's oldest ready job has waited longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>, or
+/// handlers abandoned after ignoring their timeout still run in this process.
 /// </summary>
 internal sealed class JobQueueHealthCheck : IHealthCheck
 {
     private readonly IJobStorage _storage;
     private readonly StoreName _store;
     private readonly WorkerHost? _worker;
+    private readonly AbandonedHandlers _abandoned;
     private readonly JobQueueHealthCheckOptions _options;
     private readonly TimeProvider _time;
 
-    public JobQueueHealthCheck(IJobStorage storage, StoreName store, JobQueueHealthCheckOptions options, TimeProvider time, WorkerHost? worker = null)
+    public JobQueueHealthCheck(IJobStorage storage, StoreName store, AbandonedHandlers abandoned, JobQueueHealthCheckOptions options, TimeProvider time,
+        WorkerHost? worker = null)
     {
         _storage = storage;
         _store = store;
+        _abandoned = abandoned;
         _worker = worker;
         _options = options;
         _time = time;
@@ -32,6 +36,9 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["store"] = _store.Name };
         WorkerHostStatus? worker = _worker?.Status;
         data["worker"] = worker?.ToString() ?? "none in this process";
+        int abandonedRunning = _abandoned.StillRunning;
+        data["handlers.abandoned"] = _abandoned.Total;
+        data["handlers.abandoned_running"] = abandonedRunning;
 
         IReadOnlyList<ReadyQueue> ready;
         try
@@ -75,11 +82,21 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
                 data: data);
         }
 
+        var degraded = new List<string>();
         if (slow.Count > 0)
         {
-            return HealthCheckResult.Degraded(
-                $"Ready jobs have waited longer than {Describe(_options.QueueLatencyDegraded)} in {string.Join(", ", slow)}: more workers are needed, or no worker serves the queue.",
-                data: data);
+            degraded.Add($"Ready jobs have waited longer than {Describe(_options.QueueLatencyDegraded)} in {string.Join(", ", slow)}: more workers are needed, or no worker serves the queue.");
+        }
+
+        if (abandonedRunning > 0)
+        {
+            // Abandoned code keeps its thread, its memory and whatever it holds: a few are a warning, many a leak.
+            degraded.Add($"{abandonedRunning.ToString(CultureInfo.InvariantCulture)} handlers abandoned after ignoring their timeout still run in this process.");
+        }
+
+        if (degraded.Count > 0)
+        {
+            return HealthCheckResult.Degraded(string.Join(" ", degraded), data: data);
         }
 
         return HealthCheckResult.Healthy($"The {_store.Name} store answers; {ready.Count.ToString(CultureInfo.InvariantCulture)} queues have ready jobs.", data);

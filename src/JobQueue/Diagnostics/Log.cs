@@ -78,6 +78,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2109, Level = LogLevel.Error, Message = "Job {JobId} ({JobName}): an abandoned handler finally failed")]
     public static partial void AbandonedHandlerFailed(this ILogger logger, JobId jobId, string jobName, Exception error);
 
+    [LoggerMessage(EventId = 2113, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}): an abandoned handler has ended; {StillRunning} abandoned handlers still run")]
+    public static partial void AbandonedHandlerEnded(this ILogger logger, JobId jobId, string jobName, int stillRunning);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Rescued {Count} jobs whose worker stopped renewing its lease")]
     public static partial void JobsRescued(this ILogger logger, int count);
 

@@ -20,6 +20,12 @@ internal sealed class JobExecutor
     // How long a job this host has no handler for stays away before it is due again (see HandBackUnknownAsync).
     private static readonly TimeSpan s_unknownJobRecheck = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest error message stored with a failed attempt, in characters.</summary>
+    internal const int MaxErrorMessageLength = 4 * 1024;
+
+    /// <summary>The longest stack trace stored with a failed attempt, in characters, the truncation marker included.</summary>
+    internal const int MaxStackTraceLength = 8 * 1024;
+
     private readonly IServiceProvider _services;
     private readonly IJobStorage _storage;
     private readonly JobRegistry _registry;
@@ -31,6 +37,7 @@ internal sealed class JobExecutor
     private readonly JobQueueDiagnostics _diagnostics;
     private readonly RunningJobs _running;
     private readonly UnknownJobs _unknownJobs;
+    private readonly AbandonedHandlers _abandoned;
     private readonly ILogger _logger;
 
     // Null unless the store wants concurrent completions to share round trips and commits.
@@ -38,7 +45,7 @@ internal sealed class JobExecutor
 
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
-        UnknownJobs unknownJobs, ILogger<JobExecutor> logger)
+        UnknownJobs unknownJobs, AbandonedHandlers abandoned, ILogger<JobExecutor> logger)
     {
         _services = services;
         _storage = storage;
@@ -51,6 +58,7 @@ internal sealed class JobExecutor
         _diagnostics = diagnostics;
         _running = running;
         _unknownJobs = unknownJobs;
+        _abandoned = abandoned;
         _logger = logger;
         if (storage.Capabilities.CoalesceWrites)
         {
@@ -168,6 +176,7 @@ internal sealed class JobExecutor
         catch (HandlerAbandonedException)
         {
             active.Disarm();
+            CountAbandoned(job, active.StopReason);
             ObserveAbandoned(job, handler, scope, active.Cancellation);
             return (Classify(job, active, error: null, abandoned: true), true);
         }
@@ -185,7 +194,42 @@ internal sealed class JobExecutor
         }
 
         await EndAttemptAsync(active, handler, scope).ConfigureAwait(false);
-        return (context.SnoozeDelay is { } delay ? AttemptOutcome.Snooze(delay) : AttemptOutcome.Success(result), false);
+        if (context.SnoozeDelay is { } delay)
+        {
+            return (AttemptOutcome.Snooze(delay), false);
+        }
+
+        if (result is not null && result.Length > _options.MaxResultSize)
+        {
+            // For good: the handler did its work and would return as much again, so a retry only repeats the work.
+            return (AttemptOutcome.PermanentFailure(new InvalidOperationException(
+                $"Job '{job.Name}' returned a result of {result.Length} bytes of JSON, over JobQueueOptions.MaxResultSize " +
+                $"({_options.MaxResultSize} bytes); the result was not stored and the job failed without retry. Store large " +
+                "results elsewhere (a blob store or a table) and return their key, or raise MaxResultSize.")), false);
+        }
+
+        return (AttemptOutcome.Success(result), false);
+    }
+
+    /// <summary>Counts an abandoned handler in the meter and in the in-process count a health check reads.</summary>
+    private void CountAbandoned(StoredJob job, StopReason reason)
+    {
+        _abandoned.Abandoned();
+        if (_diagnostics.HandlersAbandoned.Enabled)
+        {
+            string why = reason switch
+            {
+                StopReason.TimedOut => "timeout",
+                StopReason.Cancelled => "cancelled",
+                StopReason.LeaseLost => "lease_lost",
+                StopReason.ShutDown => "shutdown",
+                _ => "unknown",
+            };
+            _diagnostics.HandlersAbandoned.Add(1, new TagList
+            {
+                { "jobqueue.job.name", job.Name }, { "jobqueue.queue", job.Queue }, { "jobqueue.stop_reason", why },
+            });
+        }
     }
 
     /// <summary>
@@ -270,9 +314,14 @@ internal sealed class JobExecutor
     {
         handler.WhenAbandonedHandlerEnds(finished =>
         {
+            _abandoned.Ended();
             if (finished?.Exception is { } error && error.InnerException is not OperationCanceledException)
             {
                 _logger.AbandonedHandlerFailed(job.Id, job.Name, error.InnerException ?? error);
+            }
+            else
+            {
+                _logger.AbandonedHandlerEnded(job.Id, job.Name, _abandoned.StillRunning);
             }
 
             _ = DisposeLaterAsync(scope, cancellation);
@@ -421,14 +470,55 @@ internal sealed class JobExecutor
 
     private static TagList Tags(StoredJob job) => new() { { "jobqueue.job.name", job.Name }, { "jobqueue.queue", job.Queue } };
 
+    /// <summary>
+    /// The error stored with a failed attempt: its type in full, its message bounded to
+    /// <see cref="MaxErrorMessageLength"/> and its full text (message, stack trace, inner exceptions) bounded to
+    /// <see cref="MaxStackTraceLength"/>, both marked where cut. Unbounded, one recursive or chatty exception would
+    /// store megabytes per attempt, read again by every status call and dashboard page.
+    /// </summary>
     internal static JobError ToJobError(Exception error, int attempt, DateTimeOffset at) => new()
     {
         Type = error.GetType().FullName ?? error.GetType().Name,
-        Message = error.Message,
-        StackTrace = error.ToString(),
+        Message = Truncate(Describe(error, static e => e.Message), MaxErrorMessageLength),
+        StackTrace = Truncate(Describe(error, static e => e.ToString()), MaxStackTraceLength),
         Attempt = attempt,
         At = at,
     };
+
+    /// <summary>Reads an exception's text; an exception type whose Message or ToString throws must not fail the outcome write.</summary>
+    private static string Describe(Exception error, Func<Exception, string> read)
+    {
+        try
+        {
+            return read(error);
+        }
+#pragma warning disable CA1031 // A faulty exception type still gets its attempt recorded.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return $"({error.GetType().Name} could not describe itself: {ex.GetType().Name})";
+        }
+    }
+
+    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="max"/> characters, marking the cut with the original length.</summary>
+    internal static string Truncate(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        // Room for the marker, whose numbers have at most 10 digits each.
+        int keep = max - 64;
+
+        // Never split a surrogate pair: half of one is not valid UTF-16, and some stores reject it.
+        if (char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return $"{text.AsSpan(0, keep)}\n... [truncated: {keep} of {text.Length} characters kept]";
+    }
 
     private static Activity? StartActivity(StoredJob job)
     {

@@ -109,7 +109,7 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
             await _shutdownJobs.CancelAsync().ConfigureAwait(false);
 
             // Cancelled handlers give their leases back; those that ignore the token are abandoned after the grace.
-            await WaitQuietlyAsync(_running.WhenEmptyAsync(), _options.TimeoutGrace + TimeSpan.FromSeconds(5), CancellationToken.None)
+            await WaitQuietlyAsync(_running.WhenEmptyAsync(), TimerLimit.Clamp(_options.TimeoutGrace + TimeSpan.FromSeconds(5)), CancellationToken.None)
                 .ConfigureAwait(false);
         }
 

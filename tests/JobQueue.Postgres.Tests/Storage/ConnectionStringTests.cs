@@ -31,6 +31,16 @@ public sealed class ConnectionStringTests
     }
 
     [Fact]
+    public void UsePostgres_MaxReconnectDelayPastATimersLimit_ThrowsNamingTheOptionAndLimit()
+    {
+        var services = new ServiceCollection();
+
+        Action act = () => services.AddJobQueue(q => q.UsePostgres("Host=localhost", o => o.MaxReconnectDelay = TimeSpan.FromDays(50)).AddJob<PingJob>());
+
+        act.Should().Throw<ArgumentException>().WithMessage("PostgresStorageOptions.MaxReconnectDelay is 50.00:00:00; it must be at most *49.7 days*");
+    }
+
+    [Fact]
     public void WithStoreDefaults_NothingSet_PreparesStatementsAndSkipsTheReset()
     {
         NpgsqlConnectionStringBuilder tuned = ConnectionStrings.WithStoreDefaults(ConnectionStrings.Parse("Host=db;Database=app;Password=secret"));

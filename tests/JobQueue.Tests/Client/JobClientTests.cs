@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using JobQueue.InMemory;
 using JobQueue.Storage;
@@ -234,5 +236,84 @@ public sealed class JobClientTests
 
         info.RunAt.Should().Be(runAt);
         info.StartedAt.Should().BeOnOrAfter(runAt);
+    }
+
+    [Fact]
+    public async Task EnqueueMany_MoreJobsThanOneStoreCallTakes_WritesInChunksWithIdsInOrder()
+    {
+        var storage = new RecordingStorage(new InMemoryJobStorage(new InMemoryStorageOptions()));
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseStorage("Recording", _ => storage).AddTestJobs().Configure(o => o.RunWorker = false));
+        RecordArgs[] args = [.. Enumerable.Range(0, 2500).Select(i => new RecordArgs(i.ToString(CultureInfo.InvariantCulture)))];
+
+        IReadOnlyList<JobId> ids = await host.Client.EnqueueManyAsync(args);
+
+        storage.EnqueueSizes.Should().Equal(1000, 1000, 500);
+        ids.Should().HaveCount(2500).And.OnlyHaveUniqueItems();
+        ids.Should().Equal(storage.EnqueuedIds, "ids come back in the order of the arguments, across chunks");
+        IReadOnlyList<JobInfo?> infos = await Task.WhenAll(new[] { 0, 999, 1000, 2499 }.Select(i => host.Client.GetAsync(ids[i]).AsTask()));
+        infos.Select(i => i!.Id).Should().Equal(ids[0], ids[999], ids[1000], ids[2499]);
+    }
+
+    [Fact]
+    public async Task EnqueueMany_ExactlyOneChunk_IsOneStoreCall()
+    {
+        var storage = new RecordingStorage(new InMemoryJobStorage(new InMemoryStorageOptions()));
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseStorage("Recording", _ => storage).AddTestJobs().Configure(o => o.RunWorker = false));
+
+        await host.Client.EnqueueManyAsync(Enumerable.Range(0, 1000).Select(i => new RecordArgs("x")));
+
+        storage.EnqueueSizes.Should().Equal(1000);
+    }
+
+    [Fact]
+    public async Task StartBatch_MoreChildrenThanOneChunk_StaysOneAtomicStoreCall()
+    {
+        var storage = new RecordingStorage(new InMemoryJobStorage(new InMemoryStorageOptions()));
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.UseStorage("Recording", _ => storage).AddTestJobs().Configure(o => o.RunWorker = false));
+
+        await host.Client.StartBatchAsync(b =>
+        {
+            for (int i = 0; i < 2500; i++)
+            {
+                b.Enqueue(new ChildArgs("c"));
+            }
+        });
+
+        storage.EnqueueSizes.Should().Equal(2500);
+    }
+
+    [Fact]
+    public async Task WaitForCompletion_PollIntervalAtTheTimerLimit_DoesNotOverflowTheRecheckTimer()
+    {
+        // The store has a finish signal, so the client rechecks at five poll intervals: past a timer's limit unless capped.
+        await using TestHost host = await Hosts.StartAsync(_probe, q => q.Configure(o => o.PollInterval = TimerLimit.Max));
+
+        JobInfo info = await host.WaitAsync(await host.Client.EnqueueAsync(new AddArgs(1, 2)));
+
+        info.State.Should().Be(JobState.Succeeded);
+    }
+
+    private sealed class RecordingStorage(IJobStorage inner) : DelegatingStorage(inner)
+    {
+        private readonly ConcurrentQueue<int> _sizes = new();
+        private readonly ConcurrentQueue<JobId> _ids = new();
+
+        public IReadOnlyList<int> EnqueueSizes => [.. _sizes];
+
+        public IReadOnlyList<JobId> EnqueuedIds => [.. _ids];
+
+        public override ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
+        {
+            _sizes.Enqueue(request.Jobs.Count);
+            foreach (NewJob job in request.Jobs)
+            {
+                _ids.Enqueue(job.Id);
+            }
+
+            return base.EnqueueAsync(request, cancellationToken);
+        }
     }
 }

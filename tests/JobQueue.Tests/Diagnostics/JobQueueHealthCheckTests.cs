@@ -87,6 +87,27 @@ public sealed class JobQueueHealthCheckTests
     }
 
     [Fact]
+    public async Task CheckHealth_AbandonedHandlerStillRuns_DegradedUntilItEnds()
+    {
+        await using TestHost host = await StartAsync(q => q.UseInMemory().Configure(o => o.TimeoutGrace = TimeSpan.FromMilliseconds(100)));
+        JobId id = await host.Client.EnqueueAsync(new GateArgs("hung", IgnoreCancellation: true),
+            new EnqueueOptions { Timeout = TimeSpan.FromMilliseconds(200), MaxAttempts = 1 });
+        await host.WaitAsync(id);
+        HealthReportEntry whileRunning = await CheckAsync(host);
+
+        _probe.Open("hung");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 2113, "the abandoned handler's end, counted");
+        HealthReportEntry afterwards = await CheckAsync(host);
+
+        whileRunning.Status.Should().Be(HealthStatus.Degraded);
+        whileRunning.Description.Should().Contain("1 handlers abandoned");
+        whileRunning.Data["handlers.abandoned_running"].Should().Be(1);
+        afterwards.Status.Should().Be(HealthStatus.Healthy, afterwards.Description);
+        afterwards.Data["handlers.abandoned"].Should().Be(1L, "the total stays, for the record");
+        afterwards.Data["handlers.abandoned_running"].Should().Be(0);
+    }
+
+    [Fact]
     public void AddJobQueue_LatencyNotPositive_ThrowsNamingTheOption()
     {
         var services = new ServiceCollection();

@@ -241,6 +241,34 @@ public sealed class WorkerHostTests
     }
 
     [Fact]
+    public async Task Stop_GraceAtTheTimerLimit_StillWaitsForCancelledJobsToGiveTheirLeasesBack()
+    {
+        // The host waits up to the grace plus a margin after cancelling: past a timer's limit unless capped, and an
+        // overflowing wait ends at once, so stop would return before the job was given back.
+        TestHost host = await Hosts.StartAsync(_probe, q =>
+        {
+            q.AddJob<SlowToStopJob>();
+            q.Configure(o =>
+            {
+                o.ShutdownTimeout = TimeSpan.FromMilliseconds(50);
+                o.TimeoutGrace = TimerLimit.Max;
+            });
+        });
+        JobId id = await host.Client.EnqueueAsync(new SlowToStopArgs("slow"));
+        await _probe.WaitAsync("slow:started");
+
+        Task stopping = host.StopAsync();
+        await _probe.WaitAsync("slow:cancelled");
+        _probe.Open("slow");
+        await Deadline.Within(stopping, "host stop");
+        JobInfo? info = await host.Client.GetAsync(id);
+        await host.DisposeAsync();
+
+        info!.State.Should().Be(JobState.Enqueued, "stop waited for the cancelled job to end and give its lease back");
+        info.Attempt.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Stop_HandlerIgnoresShutdownCancellation_IsAbandonedAndGivenBack()
     {
         TestHost host = await Hosts.StartAsync(_probe, q => q.Configure(o =>
@@ -367,5 +395,27 @@ public sealed class LoggingJob(ILogger<LoggingJob> logger) : IJob<LoggingArgs>
         logger.Log(LogLevel.Information, new EventId(EventId), args.Message);
 #pragma warning restore CA1848, CA2254
         return Task.CompletedTask;
+    }
+}
+
+[JobName("test-slow-to-stop")]
+public sealed record SlowToStopArgs(string Name);
+
+/// <summary>Waits for its token; once cancelled, records it and finishes only when gate Name opens.</summary>
+public sealed class SlowToStopJob(Probe probe) : IJob<SlowToStopArgs>
+{
+    public async Task ExecuteAsync(SlowToStopArgs args, JobContext context, CancellationToken cancellationToken)
+    {
+        probe.Record($"{args.Name}:started");
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            probe.Record($"{args.Name}:cancelled");
+            await probe.GateAsync(args.Name, CancellationToken.None);
+            throw;
+        }
     }
 }

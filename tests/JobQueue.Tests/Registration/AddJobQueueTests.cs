@@ -51,6 +51,9 @@ public sealed class AddJobQueueTests
     [InlineData("attempts")]
     [InlineData("queue")]
     [InlineData("retry")]
+    [InlineData("timeout-over-timer")]
+    [InlineData("timeout-max")]
+    [InlineData("retry-over-timer")]
     public void AddJob_InvalidJobOptions_ThrowsNamingTheSettingAndValue(string problem)
     {
         Action<JobOptions> configure = problem switch
@@ -58,6 +61,9 @@ public sealed class AddJobQueueTests
             "timeout" => j => j.Timeout = TimeSpan.FromSeconds(-5),
             "attempts" => j => j.MaxAttempts = 0,
             "queue" => j => j.Queue = "",
+            "timeout-over-timer" => j => j.Timeout = TimeSpan.FromDays(50),
+            "timeout-max" => j => j.Timeout = TimeSpan.MaxValue,
+            "retry-over-timer" => j => j.RetryDelay = TimeSpan.FromDays(50),
             _ => j => j.RetryDelay = TimeSpan.FromSeconds(-1),
         };
 
@@ -103,6 +109,62 @@ public sealed class AddJobQueueTests
 
         Add(q => q.UseInMemory().Configure(configure))
             .Should().Throw<ArgumentException>().WithMessage("JobQueueOptions.*");
+    }
+
+    [Theory]
+    [InlineData(nameof(JobQueueOptions.LeaseDuration))]
+    [InlineData(nameof(JobQueueOptions.PollInterval))]
+    [InlineData(nameof(JobQueueOptions.RescueInterval))]
+    [InlineData(nameof(JobQueueOptions.PruneInterval))]
+    [InlineData(nameof(JobQueueOptions.MaxRetryDelay))]
+    [InlineData(nameof(JobQueueOptions.TimeoutGrace))]
+    [InlineData(nameof(JobQueueOptions.ShutdownTimeout))]
+    public void Configure_SpanThatWouldOverflowATimer_ThrowsNamingSettingValueAndLimit(string setting)
+    {
+        foreach (TimeSpan value in new[] { TimeSpan.FromMilliseconds(uint.MaxValue - 1) + TimeSpan.FromMilliseconds(1), TimeSpan.MaxValue })
+        {
+            Add(q => q.UseInMemory().Configure(o => typeof(JobQueueOptions).GetProperty(setting)!.SetValue(o, value)))
+                .Should().Throw<ArgumentException>()
+                .WithMessage($"JobQueueOptions.{setting} is {value}; it must be at most 49.17:02:47.2940000 (about 49.7 days*");
+        }
+    }
+
+    [Fact]
+    public void Configure_SpansAtTheTimerLimit_AreAccepted()
+    {
+        TimeSpan max = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+        Add(q => q.UseInMemory().Configure(o =>
+        {
+            o.LeaseDuration = o.PollInterval = o.RescueInterval = o.PruneInterval = o.MaxRetryDelay = o.TimeoutGrace = o.ShutdownTimeout = max;
+        })).Should().NotThrow();
+    }
+
+    [Fact]
+    public void Configure_RetentionPastTheCalendar_ThrowsNamingTheSetting()
+    {
+        Add(q => q.UseInMemory().Configure(o => o.Retention = TimeSpan.MaxValue))
+            .Should().Throw<ArgumentException>().WithMessage("JobQueueOptions.Retention is *; it must be positive and at most 36500 days, or null*");
+    }
+
+    [Theory]
+    [InlineData(nameof(JobQueueOptions.MaxArgumentsSize), 0)]
+    [InlineData(nameof(JobQueueOptions.MaxArgumentsSize), -1)]
+    [InlineData(nameof(JobQueueOptions.MaxResultSize), 0)]
+    [InlineData(nameof(JobQueueOptions.MaxResultSize), -5)]
+    public void Configure_SizeLimitBelowOne_ThrowsNamingSettingValueAndFix(string setting, int value)
+    {
+        Add(q => q.UseInMemory().Configure(o => typeof(JobQueueOptions).GetProperty(setting)!.SetValue(o, value)))
+            .Should().Throw<ArgumentException>().WithMessage($"JobQueueOptions.{setting} is {value}; it must be at least 1 byte, or null for no limit*");
+    }
+
+    [Fact]
+    public void JobQueueOptions_Defaults_LimitArgumentsAndResultsToOneMebibyte()
+    {
+        var options = new JobQueueOptions();
+
+        options.MaxArgumentsSize.Should().Be(1024 * 1024);
+        options.MaxResultSize.Should().Be(1024 * 1024);
     }
 
     [Fact]
