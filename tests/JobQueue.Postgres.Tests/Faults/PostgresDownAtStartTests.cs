@@ -35,7 +35,7 @@ public sealed class PostgresDownAtStartTests
         refused.Message.Should().Contain($"127.0.0.1:{port}", "the error names the server it could not reach");
         job.State.Should().Be(JobState.Succeeded, "the schema is created and work begins once the server answers, without a restart");
         probe.Count("early").Should().Be(0);
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 5104, "the host says the schema waits for the server");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 5104, "the host to say the schema waits for the server (5104)");
     }
 
     private static async Task<JobId> EnqueueOnceReachableAsync(TestHost host)
