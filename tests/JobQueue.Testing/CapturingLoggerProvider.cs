@@ -4,47 +4,53 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Testing;
 
 /// <summary>Keeps every log entry in memory so tests can assert what the engine logged.</summary>
+/// <remarks>
+/// The engine logs an outcome after it has written it, so a job can be seen finished before its log line exists:
+/// a test that expects an entry awaits it with <see cref="WaitForAsync"/> instead of reading <see cref="Entries"/>
+/// once the job is done. <see cref="Entries"/> is for entries that precede what the test awaited, and for absences.
+/// </remarks>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
-    private readonly List<(Func<LogEntry, bool> Match, TaskCompletionSource<LogEntry> Found)> _waiters = [];
+
+    // Replaced, then completed, at every entry: a waiter that read it before looking at the entries sees a later one.
+    private TaskCompletionSource _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Every entry so far, oldest first.</summary>
     public IReadOnlyList<LogEntry> Entries => _entries.ToArray();
 
     /// <inheritdoc />
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, Add);
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this);
 
-    /// <summary>The first entry, logged already or from now on, that <paramref name="match"/> accepts; fails after the deadline.</summary>
-    public Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match, string what)
+    /// <summary>
+    /// Returns the first entry that matches <paramref name="predicate"/>, waiting for it to be logged if it has not
+    /// been yet; fails with a <see cref="TimeoutException"/> naming <paramref name="what"/> and listing the event ids
+    /// logged so far if none is logged within <see cref="Deadline.Default"/>.
+    /// </summary>
+    public async Task<LogEntry> WaitForAsync(Func<LogEntry, bool> predicate, string what)
     {
-        var found = new TaskCompletionSource<LogEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_waiters)
+        ArgumentNullException.ThrowIfNull(predicate);
+        using var deadline = new CancellationTokenSource(Deadline.Default);
+        while (true)
         {
-            // Under the lock that Add takes too, so an entry logged meanwhile is either seen here or by Add.
-            if (_entries.FirstOrDefault(match) is { } entry)
+            // Read before the entries are searched: an entry added after the search completes this task.
+            Task logged = Volatile.Read(ref _logged).Task;
+            foreach (LogEntry entry in _entries)
             {
-                return Task.FromResult(entry);
+                if (predicate(entry))
+                {
+                    return entry;
+                }
             }
 
-            _waiters.Add((match, found));
-        }
-
-        return Deadline.Within(found.Task, what);
-    }
-
-    private void Add(LogEntry entry)
-    {
-        lock (_waiters)
-        {
-            _entries.Enqueue(entry);
-            for (int i = _waiters.Count - 1; i >= 0; i--)
+            try
             {
-                if (_waiters[i].Match(entry))
-                {
-                    _waiters[i].Found.TrySetResult(entry);
-                    _waiters.RemoveAt(i);
-                }
+                await logged.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                string seen = string.Join(", ", _entries.GroupBy(e => e.EventId.Id).Select(g => $"{g.Key} x{g.Count()}"));
+                throw new TimeoutException($"Timed out after {Deadline.Default.TotalSeconds}s waiting for {what}; logged so far (event id x count): {seen}.");
             }
         }
     }
@@ -54,7 +60,13 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    private sealed class CapturingLogger(string category, Action<LogEntry> add) : ILogger
+    private void Add(LogEntry entry)
+    {
+        _entries.Enqueue(entry);
+        Interlocked.Exchange(ref _logged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private sealed class CapturingLogger(string category, CapturingLoggerProvider provider) : ILogger
     {
         private static readonly AsyncLocal<object?> s_scope = new();
 
@@ -69,7 +81,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => add(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception, s_scope.Value?.ToString()));
+            => provider.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception, s_scope.Value?.ToString()));
 
         private sealed class ScopeRestorer(object? previous) : IDisposable
         {

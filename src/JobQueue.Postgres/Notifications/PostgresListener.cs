@@ -89,14 +89,19 @@ internal sealed class PostgresListener : IAsyncDisposable
                     await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
                 }
 
-                if (delay > _options.MinReconnectDelay)
+                bool reconnected = delay > _options.MinReconnectDelay;
+                delay = _options.MinReconnectDelay;
+
+                // Waiters first, then whoever learns that listening has begun (callers of EnsureListeningAsync, readers
+                // of the log): a wait that begins after that finds this wake-up already raised (or, on a new queue, the
+                // set signal it starts with), instead of consuming the one and being followed by another a moment later.
+                WakeEveryone();
+                _listening.TrySetResult();
+                if (reconnected)
                 {
                     PostgresLog.ListenerReconnected(_logger, _channel);
                 }
 
-                delay = _options.MinReconnectDelay;
-                _listening.TrySetResult();
-                WakeEveryone();
                 while (true)
                 {
                     if (!await connection.WaitAsync(s_pingInterval, stopping).ConfigureAwait(false))

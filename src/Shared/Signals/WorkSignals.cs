@@ -52,6 +52,10 @@ internal sealed class WorkSignals
         private bool _set = set;
         private TaskCompletionSource? _waiters;
 
+        // Waits on _waiters that have not given up. The last one to give up takes _waiters away: a signal raised after
+        // that is then kept for the next wait, instead of completing a task that nobody awaits any more.
+        private int _waiting;
+
         public void Set()
         {
             TaskCompletionSource? waiters;
@@ -59,6 +63,7 @@ internal sealed class WorkSignals
             {
                 waiters = _waiters;
                 _waiters = null;
+                _waiting = 0;
                 _set = waiters is null;
             }
 
@@ -73,6 +78,7 @@ internal sealed class WorkSignals
                 return Task.FromCanceled(cancellationToken);
             }
 
+            TaskCompletionSource waiters;
             lock (_gate)
             {
                 if (_set)
@@ -81,8 +87,37 @@ internal sealed class WorkSignals
                     return Task.CompletedTask;
                 }
 
-                _waiters ??= new TaskCompletionSource(waiterOptions);
-                return _waiters.Task.WaitAsync(cancellationToken);
+                waiters = _waiters ??= new TaskCompletionSource(waiterOptions);
+                _waiting++;
+            }
+
+            return cancellationToken.CanBeCanceled ? WaitOrGiveUpAsync(waiters, cancellationToken) : waiters.Task;
+        }
+
+        private async Task WaitOrGiveUpAsync(TaskCompletionSource waiters, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await waiters.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                bool gaveUp;
+                lock (_gate)
+                {
+                    // Otherwise Set took these waiters, and so the signal, as this wait gave up: it counts as woken, or
+                    // the signal would be spent on nobody.
+                    gaveUp = _waiters == waiters;
+                    if (gaveUp && --_waiting == 0)
+                    {
+                        _waiters = null;
+                    }
+                }
+
+                if (gaveUp)
+                {
+                    throw;
+                }
             }
         }
     }

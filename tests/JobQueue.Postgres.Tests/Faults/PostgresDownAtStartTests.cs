@@ -41,7 +41,7 @@ public sealed class PostgresDownAtStartTests
         down.Status.Should().Be(HealthStatus.Unhealthy, "the health check reports the store unreachable");
         down.Entries["jobqueue"].Description.Should().Contain("cannot be reached");
         up.Status.Should().Be(HealthStatus.Healthy, "and reports it back once it answers");
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 5104, "the host says the schema waits for the server");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 5104, "the host to say the schema waits for the server (5104)");
     }
 
     private static async Task<JobId> EnqueueOnceReachableAsync(TestHost host)

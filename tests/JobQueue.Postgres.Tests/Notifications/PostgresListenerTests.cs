@@ -1,7 +1,6 @@
 using JobQueue.Postgres.Storage;
 using JobQueue.Storage;
 using JobQueue.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace JobQueue.Postgres.Tests.Notifications;
@@ -18,8 +17,10 @@ public sealed class PostgresListenerTests : IAsyncLifetime
     public async Task WaitForWorkAsync_EnqueueOnAnotherHost_Wakes()
     {
         await using PostgresJobStorage other = _store.OtherHost();
-        await _store.Storage.WaitForWorkAsync("mail", Deadline.Token()); // consumes the first, possibly spurious, wake-up
-        Task woken = _store.Storage.WaitForWorkAsync("mail", Deadline.Token()).AsTask();
+
+        // The first wait after LISTEN completes at once, NOTIFY or not; only the next one proves a notification.
+        await WakeUps.ConsumeAsync(_store.Storage, "mail");
+        Task woken = _store.Storage.WaitForWorkAsync("mail", CancellationToken.None).AsTask();
 
         await other.EnqueueAsync(Requests.Enqueue(Requests.Job(queue: "mail")), CancellationToken.None);
 
@@ -29,13 +30,18 @@ public sealed class PostgresListenerTests : IAsyncLifetime
     [Fact]
     public async Task WaitForWorkAsync_SignalWhileNobodyWaits_NextWaitCompletesAtOnce()
     {
-        await _store.Storage.WaitForWorkAsync("reports", Deadline.Token());
+        await WakeUps.ConsumeAsync(_store.Storage, "reports");
+        await WakeUps.ConsumeAsync(_store.Storage, "barrier");
         await using PostgresJobStorage other = _store.OtherHost();
-        Task<bool> seen = WaitUntilSignalledAsync("reports");
 
+        // Nobody waits on reports when its NOTIFY arrives. Notifications arrive in commit order, so once the later
+        // enqueue's has woken the barrier's waiter, the reports one has been handled too.
         await other.EnqueueAsync(Requests.Enqueue(Requests.Job(queue: "reports")), CancellationToken.None);
+        await other.EnqueueAsync(Requests.Enqueue(Requests.Job(queue: "barrier")), CancellationToken.None);
+        await Deadline.Within(_store.Storage.WaitForWorkAsync("barrier", CancellationToken.None).AsTask(), "the NOTIFY of the later enqueue");
+        Task kept = _store.Storage.WaitForWorkAsync("reports", CancellationToken.None).AsTask();
 
-        (await Deadline.Within(seen, "the kept signal")).Should().BeTrue();
+        kept.IsCompletedSuccessfully.Should().BeTrue("a signal raised while nobody waited is kept for the next wait");
     }
 
     [Fact]
@@ -64,23 +70,24 @@ public sealed class PostgresListenerTests : IAsyncLifetime
         await using PostgresServer server = await PostgresServer.StartAsync(owned: true);
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
         var options = new PostgresStorageOptions { Schema = PostgresTestStore.NewSchema(), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) };
-        await using var storage = new PostgresJobStorage(dataSource, ownsDataSource: false, options, NullLogger.Instance);
-        await storage.WaitForWorkAsync("q", Deadline.Token());
+        var logs = new CapturingLoggerProvider();
+        await using var storage = new PostgresJobStorage(dataSource, ownsDataSource: false, options, logs.CreateLogger("JobQueue.Postgres"));
+        await WakeUps.ConsumeAsync(storage, "q");
 
         await server.StopAsync();
-        Task woken = storage.WaitForWorkAsync("q", Deadline.Token()).AsTask();
+        Task woken = storage.WaitForWorkAsync("q", CancellationToken.None).AsTask();
         await server.StartAgainAsync();
 
-        // Losing the connection wakes waiters at once (anything may have been missed); after reconnecting, new
-        // work still wakes them, and the store serves calls again.
+        // Losing the connection wakes waiters at once (anything may have been missed), and so does listening again.
+        // The listener logs 5102 only after that second wake-up: spent then, it leaves only a NOTIFY to wake the
+        // wait below, which proves that new work still wakes waiters after the restart.
         await Deadline.Within(woken, "the wake-up on a lost connection");
-        Task<bool> seen = WaitUntilSignalledAsync("q", storage);
+        await logs.WaitForAsync(e => e.EventId.Id == 5102, "the listener to listen again after the restart (5102)");
+        await WakeUps.ConsumePendingAsync(storage, "q");
+        Task seen = storage.WaitForWorkAsync("q", CancellationToken.None).AsTask();
         await RetryAsync(() => storage.EnqueueAsync(Requests.Enqueue(Requests.Job(queue: "q")), CancellationToken.None).AsTask());
-        (await Deadline.Within(seen, "a wake-up after the restart")).Should().BeTrue();
+        await Deadline.Within(seen, "the NOTIFY of an enqueue after the restart");
     }
-
-    private Task<bool> WaitUntilSignalledAsync(string queue, IJobStorage? storage = null) =>
-        (storage ?? _store.Storage).WaitForWorkAsync(queue, Deadline.Token()).AsTask().ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
 
     private static async Task RetryAsync(Func<Task> action)
     {

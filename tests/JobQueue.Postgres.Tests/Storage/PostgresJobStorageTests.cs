@@ -90,8 +90,8 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
     [InlineData(600)]
     public async Task EnqueueAsync_ManyPlainJobs_WakeTheirQueueOnce(int count)
     {
-        await Storage.WaitForWorkAsync("plain", CancellationToken.None); // the first wait may wake spuriously
-        Task woken = Storage.WaitForWorkAsync("plain", Deadline.Token()).AsTask();
+        await WakeUps.ConsumeAsync(Storage, "plain"); // the first wait after LISTEN completes at once
+        Task woken = Storage.WaitForWorkAsync("plain", CancellationToken.None).AsTask();
 
         await Storage.EnqueueAsync(Requests.Enqueue([.. Enumerable.Range(0, count).Select(_ => Requests.Job(queue: "plain"))]), CancellationToken.None);
 
@@ -450,8 +450,8 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
     {
         NewJob later = Requests.Job(queue: "later", runAt: Requests.Now.AddMinutes(10));
         await Storage.EnqueueAsync(Requests.Enqueue(later), CancellationToken.None);
-        await Storage.WaitForWorkAsync("later", CancellationToken.None); // the first wait may wake spuriously
-        Task woken = Storage.WaitForWorkAsync("later", Deadline.Token()).AsTask();
+        await WakeUps.ConsumeAsync(Storage, "later"); // the first wait after LISTEN completes at once
+        Task woken = Storage.WaitForWorkAsync("later", CancellationToken.None).AsTask();
 
         int promoted = await Storage.PromoteDueJobsAsync(Requests.Now.AddMinutes(11), 100, CancellationToken.None);
 

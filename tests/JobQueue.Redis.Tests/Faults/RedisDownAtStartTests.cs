@@ -44,7 +44,7 @@ public sealed class RedisDownAtStartTests
         down.Status.Should().Be(HealthStatus.Unhealthy, "the health check reports the store unreachable");
         down.Entries["jobqueue"].Description.Should().Contain("cannot be reached");
         up.Status.Should().Be(HealthStatus.Healthy, "and reports it back once it answers");
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 5301 || e.EventId.Id == 1101, "the host logs what it waits for");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 5301 || e.EventId.Id == 1101, "the host to log what it waits for (5301 or 1101)");
     }
 
     private static async Task<JobId> EnqueueOnceConnectedAsync(TestHost host)

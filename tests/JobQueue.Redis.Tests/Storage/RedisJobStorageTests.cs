@@ -58,7 +58,9 @@ public sealed class RedisJobStorageTests
         await using RedisJobStorage worker = NewStorage(prefix);
         await using RedisJobStorage producer = NewStorage(prefix);
 
-        Task wait = worker.WaitForWorkAsync("default", Deadline.Token()).AsTask();
+        // The first wait of a new subscription returns at once, published wake-up or not; only the second proves one.
+        await WakeUps.ConsumeAsync(worker, "default");
+        Task wait = worker.WaitForWorkAsync("default", CancellationToken.None).AsTask();
         await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token());
 
         await Deadline.Within(wait, "the wake-up published by another process's enqueue");
@@ -70,13 +72,19 @@ public sealed class RedisJobStorageTests
         string prefix = "w" + Guid.NewGuid().ToString("N");
         await using RedisJobStorage worker = NewStorage(prefix);
         await using RedisJobStorage producer = NewStorage(prefix);
-        Task waitB = worker.WaitForWorkAsync("b", Deadline.Token()).AsTask();
+
+        // The wake-up of the new subscription reaches b, the queue it was made for, and is spent; a, new after it, has
+        // none, and a first wait on it spends its one look at the queue. Only the enqueues' messages wake what follows.
+        await WakeUps.ConsumeAsync(worker, "b");
+        await WakeUps.ConsumePendingAsync(worker, "a");
+        Task waitB = worker.WaitForWorkAsync("b", CancellationToken.None).AsTask();
         using var aRunning = new SemaphoreSlim(0);
 
         // A woken waiter goes on inline, on the thread that delivered the message: while it blocks there, the wake-up
         // for queue b must still be delivered. Registered from the thread pool, so a spurious early wake-up
-        // (allowed) never blocks the test itself.
-        Task<bool> blockedA = Task.Run(() => worker.WaitForWorkAsync("a", Deadline.Token()).AsTask().ContinueWith(
+        // (allowed) never blocks the test itself. The waits have no token: Deadline.Within below bounds them and says
+        // which wake-up did not come.
+        Task<bool> blockedA = Task.Run(() => worker.WaitForWorkAsync("a", CancellationToken.None).AsTask().ContinueWith(
             _ =>
             {
                 aRunning.Release();
@@ -88,7 +96,7 @@ public sealed class RedisJobStorageTests
         await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "a" }], Now = T0 }, Deadline.Token());
 
         // Only once a's waiter runs: b's wake-up then comes in a later read than a's.
-        await aRunning.WaitAsync(Deadline.Token());
+        await Deadline.Within(aRunning.WaitAsync(), "the waiter of queue a, woken by its enqueue");
         await producer.EnqueueAsync(new EnqueueRequest { Jobs = [Job() with { Queue = "b" }], Now = T0 }, Deadline.Token());
 
         (await Deadline.Within(blockedA, "the waiter of queue a, blocked until queue b is woken")).Should().BeTrue();

@@ -309,6 +309,6 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         cancelled.Should().BeTrue();
         info.State.Should().Be(JobState.Cancelled);
         Probe.Count("remote:done").Should().Be(0);
-        worker.Logs.Entries.Should().Contain(e => e.EventId.Id == 1103);
+        await worker.Logs.WaitForAsync(e => e.EventId.Id == 1103, "the worker to log the lost lease (1103)");
     }
 }

@@ -51,32 +51,21 @@ public sealed class DiagnosticsTests
     public async Task Execute_SuccessAndRetry_RecordsCountersAndHistograms()
     {
         await using TestHost host = await Hosts.StartAsync(_probe);
-        IMeterFactory factory = host.Services.GetRequiredService<IMeterFactory>();
-        var measurements = new ConcurrentQueue<(string Instrument, double Value)>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "JobQueue" && instrument.Meter.Scope == factory)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
-        listener.Start();
+        using var metrics = new CapturingMeterListener("JobQueue", host.Services.GetRequiredService<IMeterFactory>());
 
         await host.WaitAsync(await host.Client.EnqueueAsync(new FlakyArgs("metered", FailTimes: 1)));
         await host.WaitAsync(await host.Client.EnqueueAsync(new FlakyArgs("broken", FailTimes: 0, Permanent: true)));
-        double Sum(string name) => measurements.Where(m => m.Instrument == name).Sum(m => m.Value);
 
-        Sum("jobqueue.jobs.enqueued").Should().Be(2);
-        Sum("jobqueue.jobs.started").Should().Be(3);
-        Sum("jobqueue.jobs.retried").Should().Be(1);
-        Sum("jobqueue.jobs.succeeded").Should().Be(1);
-        Sum("jobqueue.jobs.failed").Should().Be(1);
-        measurements.Count(m => m.Instrument == "jobqueue.job.duration").Should().Be(3);
-        measurements.Count(m => m.Instrument == "jobqueue.job.queue_wait").Should().Be(3);
+        // An outcome is counted after it is written, so a job can be seen finished before its counter moves.
+        await metrics.WaitForAsync(
+            m => m.Sum("jobqueue.jobs.retried") >= 1 && m.Sum("jobqueue.jobs.succeeded") >= 1 && m.Sum("jobqueue.jobs.failed") >= 1,
+            "the outcome counters of both jobs (retried, succeeded, failed)");
+        metrics.Sum("jobqueue.jobs.enqueued").Should().Be(2);
+        metrics.Sum("jobqueue.jobs.started").Should().Be(3);
+        metrics.Sum("jobqueue.jobs.retried").Should().Be(1);
+        metrics.Sum("jobqueue.jobs.succeeded").Should().Be(1);
+        metrics.Sum("jobqueue.jobs.failed").Should().Be(1);
+        metrics.Count("jobqueue.job.duration").Should().Be(3);
+        metrics.Count("jobqueue.job.queue_wait").Should().Be(3);
     }
 }

@@ -53,6 +53,6 @@ public sealed class QueueWorkerTests
         job.State.Should().Be(JobState.Succeeded);
         _probe.Count("once").Should().Be(1, "the rescued job runs from its new lease only, not also from the stale one");
         job.Attempt.Should().Be(2, "the stale lease's attempt was rescued, and the job ran on the next");
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 1104, "the host says it renewed a late fetch's leases before starting anything");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 1104, "the host to say it renewed a late fetch's leases before starting anything (1104)");
     }
 }

@@ -57,7 +57,7 @@ public sealed class WorkerHostTests
         info.Errors.Select(e => e.Attempt).Should().Equal(1, 2, 3);
         info.Error!.Message.Should().Be("doomed failed on attempt 3");
         info.Error.StackTrace.Should().Contain(nameof(FlakyJob));
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2102 && e.Level == LogLevel.Error);
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 2102 && e.Level == LogLevel.Error, "the error logged for a job that failed for good (2102)");
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class WorkerHostTests
         hungInfo.Error!.Type.Should().Be(typeof(TimeoutException).FullName);
         hungInfo.Error.Message.Should().Contain("ignored cancellation").And.Contain("abandoned");
         nextInfo.State.Should().Be(JobState.Succeeded);
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2103 && e.Level == LogLevel.Warning);
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 2103 && e.Level == LogLevel.Warning, "the warning logged for the abandoned handler (2103)");
         _probe.Open("hung");
         await _probe.WaitAsync("hung:done");
     }
@@ -344,7 +344,7 @@ public sealed class WorkerHostTests
         await host.WaitAsync(id);
 
         // The handler runs on a pool thread; the engine's execution context (log scope, trace) must go with it.
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == LoggingJob.EventId && e.Scope == $"Job {id} (test-logging) in default, attempt 1");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == LoggingJob.EventId && e.Scope == $"Job {id} (test-logging) in default, attempt 1", "the handler's log entry in the job's scope");
     }
 
     [Fact]
@@ -355,7 +355,7 @@ public sealed class WorkerHostTests
         JobId id = await host.Client.EnqueueAsync(new FlakyArgs("scoped", FailTimes: 1));
         await host.WaitAsync(id);
 
-        host.Logs.Entries.Should().Contain(e => e.EventId.Id == 2101 && e.Scope == $"Job {id} (test-flaky) in default, attempt 1");
+        await host.Logs.WaitForAsync(e => e.EventId.Id == 2101 && e.Scope == $"Job {id} (test-flaky) in default, attempt 1", "the retry warning (2101) in the scope of attempt 1");
     }
 }
 
