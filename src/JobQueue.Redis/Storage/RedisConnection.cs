@@ -270,7 +270,12 @@ internal sealed class RedisConnection : IAsyncDisposable
                 return;
             }
 
-            _lastFailure = $"{Describe(e.EndPoint)}: {e.FailureType} during {e.Stage}" + (e.Exception is { } error ? $" ({error.Message})" : string.Empty);
+            // An attempt the client disposed of itself (to retry at once) says nothing about the server; it must not hide
+            // the server's own answer, such as a refused login, from an earlier attempt.
+            if (e.FailureType != ConnectionFailureType.ConnectionDisposed || _lastFailure is null)
+            {
+                _lastFailure = $"{Describe(e.EndPoint)}: {e.FailureType} during {e.Stage}" + (e.Exception is { } error ? $" ({error.Message})" : string.Empty);
+            }
             if (e.Stage == ConnectionAttemptStage.Tls)
             {
                 // An attempt the client abandoned (to retry it) says nothing about the certificate; it must not hide
