@@ -53,8 +53,6 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
     {
         WakeUpSignal = true,
         FinishSignal = true,
-        TransactionalEnqueue = true,
-        SharedAcrossProcesses = true,
 
         // Each write is a BEGIN IMMEDIATE transaction and a WAL commit: concurrent writers share them.
         CoalesceWrites = true,
@@ -109,13 +107,17 @@ internal sealed class SqliteJobStorage : IJobStorage, IDisposable
         return WriteAsync(writer => writer.RescueExpiredLeases(request), cancellationToken);
     }
 
-    public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-        => WriteAsync(writer => writer.PromoteDueJobs(now, limit), cancellationToken);
-
-    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        return WriteAsync(writer => writer.Cancel(ids, now), cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteAsync(writer => writer.PromoteDueJobs(request.Now, request.Limit), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Ids, nameof(request));
+        return WriteAsync(writer => writer.Cancel(request.Ids, request.Now), cancellationToken);
     }
 
     public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)

@@ -56,14 +56,14 @@ internal sealed class SqliteJobWriter
                 // The first job of the request with a key wins over later ones; a live stored holder wins over both.
                 if (keysInRequest.TryGetValue(key, out JobId earlier))
                 {
-                    results[i] = new EnqueueResult(earlier, Created: false);
+                    results[i] = new EnqueueResult { Id = earlier, Created = false };
                     continue;
                 }
 
                 findKey ??= _commands.Get(JobSql.FindLiveIdempotencyKey);
                 if (findKey.With("$key", key).ExecuteScalar() is string holder)
                 {
-                    results[i] = new EnqueueResult(new JobId(Guid.Parse(holder)), Created: false);
+                    results[i] = new EnqueueResult { Id = new JobId(Guid.Parse(holder)), Created = false };
                     continue;
                 }
 
@@ -77,7 +77,7 @@ internal sealed class SqliteJobWriter
                 newChildren[batchId] = newChildren.GetValueOrDefault(batchId) + 1;
             }
 
-            results[i] = new EnqueueResult(job.Id, Created: true);
+            results[i] = new EnqueueResult { Id = job.Id, Created = true };
         }
 
         if (request.Batch is { } created)

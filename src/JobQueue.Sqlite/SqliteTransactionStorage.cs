@@ -21,7 +21,7 @@ internal sealed class SqliteTransactionStorage : IJobStorage
         _transaction = transaction;
     }
 
-    public StorageCapabilities Capabilities { get; } = new() { TransactionalEnqueue = true, SharedAcrossProcesses = true };
+    public StorageCapabilities Capabilities { get; } = new();
 
     public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
         => Write(writer => writer.Enqueue(request), cancellationToken);
@@ -47,11 +47,11 @@ internal sealed class SqliteTransactionStorage : IJobStorage
     public ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken)
         => Write(writer => writer.RescueExpiredLeases(request), cancellationToken);
 
-    public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-        => Write(writer => writer.PromoteDueJobs(now, limit), cancellationToken);
+    public ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken)
+        => Write(writer => writer.PromoteDueJobs(request.Now, request.Limit), cancellationToken);
 
-    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
-        => Write(writer => writer.Cancel(ids, now), cancellationToken);
+    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken)
+        => Write(writer => writer.Cancel(request.Ids, request.Now), cancellationToken);
 
     public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
         => Read(reader => reader.GetJobs(ids), cancellationToken);

@@ -84,7 +84,7 @@ public sealed class JobContext
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(percent, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
-        await _storage.ReportProgressAsync([new ProgressReport(JobId, _leaseToken, new JobProgress(percent, message))], cancellationToken)
+        await _storage.ReportProgressAsync([new ProgressReport { Id = JobId, LeaseToken = _leaseToken, Progress = new JobProgress(percent, message) }], cancellationToken)
             .ConfigureAwait(false);
     }
 

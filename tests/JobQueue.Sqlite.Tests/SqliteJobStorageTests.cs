@@ -269,9 +269,9 @@ public sealed class SqliteJobStorageTests : IDisposable
             TestJobs.Request(TestJobs.New(idempotencyKey: "order-1"), TestJobs.New(idempotencyKey: "order-2"), TestJobs.New(idempotencyKey: "order-2")),
             CancellationToken.None);
 
-        results[0].Should().Be(new EnqueueResult(first.Id, Created: false));
+        results[0].Should().Be(new EnqueueResult { Id = first.Id, Created = false });
         results[1].Created.Should().BeTrue();
-        results[2].Should().Be(new EnqueueResult(results[1].Id, Created: false));
+        results[2].Should().Be(new EnqueueResult { Id = results[1].Id, Created = false });
     }
 
     [Fact]
@@ -299,8 +299,8 @@ public sealed class SqliteJobStorageTests : IDisposable
             await store.CompleteAsync([TestJobs.Completion(leased[i]) with { Now = TestJobs.Now.AddMinutes(i) }], CancellationToken.None);
         }
 
-        int firstPass = await store.PruneAsync(new PruneRequest(TestJobs.Now.AddMinutes(4), Limit: 3), CancellationToken.None);
-        int secondPass = await store.PruneAsync(new PruneRequest(TestJobs.Now.AddMinutes(4), Limit: 3), CancellationToken.None);
+        int firstPass = await store.PruneAsync(new PruneRequest { FinishedBefore = TestJobs.Now.AddMinutes(4), Limit = 3 }, CancellationToken.None);
+        int secondPass = await store.PruneAsync(new PruneRequest { FinishedBefore = TestJobs.Now.AddMinutes(4), Limit = 3 }, CancellationToken.None);
 
         firstPass.Should().Be(3);
         secondPass.Should().Be(1);
@@ -433,7 +433,7 @@ public sealed class SqliteJobStorageTests : IDisposable
 
         IReadOnlyList<EnqueueResult> results = await store.EnqueueAsync(TestJobs.Request(job), CancellationToken.None);
 
-        results.Should().Equal(new EnqueueResult(job.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = job.Id, Created = true });
         (await store.GetJobsAsync([job.Id], CancellationToken.None))[0]!.State.Should().Be(JobState.Enqueued);
     }
 

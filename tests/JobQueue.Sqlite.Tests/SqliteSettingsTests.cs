@@ -59,7 +59,7 @@ public sealed class SqliteSettingsTests
     }
 
     [Fact]
-    public void Capabilities_FileStore_AdvertiseSignalsTransactionalEnqueueAndCoalescing()
+    public void Capabilities_FileStore_AdvertiseSignalsAndCoalescing()
     {
         using var database = new TempDatabase();
 
@@ -69,8 +69,6 @@ public sealed class SqliteSettingsTests
         {
             WakeUpSignal = true,
             FinishSignal = true,
-            TransactionalEnqueue = true,
-            SharedAcrossProcesses = true,
             CoalesceWrites = true,
         });
     }

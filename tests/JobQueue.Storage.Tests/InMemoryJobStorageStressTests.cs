@@ -118,26 +118,26 @@ public sealed class InMemoryJobStorageStressTests
                             await storage.FailAsync([new JobFailure { Id = job.Id, LeaseToken = job.LeaseToken!.Value, Error = new JobError { Type = "T", Message = "m" }, RetryAt = random.Next(2) == 0 ? null : now.AddMilliseconds(random.Next(-10, 100)), Now = now }], CancellationToken.None);
                             break;
                         case 2:
-                            await storage.RescheduleAsync([new JobReschedule(job.Id, job.LeaseToken!.Value, now.AddMilliseconds(random.Next(-10, 100)), now)], CancellationToken.None);
+                            await storage.RescheduleAsync([new JobReschedule { Id = job.Id, LeaseToken = job.LeaseToken!.Value, RunAt = now.AddMilliseconds(random.Next(-10, 100)), Now = now }], CancellationToken.None);
                             break;
                         default:
-                            await storage.ExtendLeasesAsync([new LeaseExtension(job.Id, job.LeaseToken!.Value, now.AddSeconds(1))], CancellationToken.None);
+                            await storage.ExtendLeasesAsync([new LeaseExtension { Id = job.Id, LeaseToken = job.LeaseToken!.Value, ExpiresAt = now.AddSeconds(1) }], CancellationToken.None);
                             leased.Add(job);
                             break;
                     }
 
                     break;
                 case 6 when !known.IsEmpty:
-                    await storage.CancelAsync([known.ElementAt(random.Next(known.Count))], now, CancellationToken.None);
+                    await storage.CancelAsync(new CancelRequest { Ids = [known.ElementAt(random.Next(known.Count))], Now = now }, CancellationToken.None);
                     break;
                 case 7:
-                    await storage.PromoteDueJobsAsync(now, random.Next(1, 10), CancellationToken.None);
+                    await storage.PromoteDueJobsAsync(new PromoteRequest { Now = now, Limit = random.Next(1, 10) }, CancellationToken.None);
                     break;
                 case 8:
                     await storage.RescueExpiredLeasesAsync(new RescueRequest { Now = now, Limit = random.Next(1, 10), ErrorType = "T", ErrorMessage = "lost" }, CancellationToken.None);
                     break;
                 default:
-                    await storage.PruneAsync(new PruneRequest(now.AddMilliseconds(-500), random.Next(1, 10)), CancellationToken.None);
+                    await storage.PruneAsync(new PruneRequest { FinishedBefore = now.AddMilliseconds(-500), Limit = random.Next(1, 10) }, CancellationToken.None);
                     break;
             }
         }

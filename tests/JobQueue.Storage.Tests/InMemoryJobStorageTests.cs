@@ -10,7 +10,7 @@ public sealed class InMemoryJobStorageTests
     private static readonly DateTimeOffset s_t0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Capabilities_InMemory_SignalsButNoSharingOrTransactions()
+    public void Capabilities_InMemory_HasBothSignals()
     {
         var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
 
@@ -18,8 +18,6 @@ public sealed class InMemoryJobStorageTests
         {
             WakeUpSignal = true,
             FinishSignal = true,
-            SharedAcrossProcesses = false,
-            TransactionalEnqueue = false,
         });
     }
 
@@ -53,7 +51,7 @@ public sealed class InMemoryJobStorageTests
         (await storage.CompleteAsync([new JobCompletion { Id = leased.Id, LeaseToken = leased.LeaseToken!.Value, Now = s_t0.AddSeconds(1) }], CancellationToken.None))
             .Should().Equal(true);
         IReadOnlyList<EnqueueResult> results = await Deadline.Within(enqueue, "the enqueue to find room");
-        results.Should().Equal(new EnqueueResult(waiting.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = waiting.Id, Created = true });
     }
 
     [Fact]
@@ -65,7 +63,7 @@ public sealed class InMemoryJobStorageTests
 
         Task<IReadOnlyList<EnqueueResult>> enqueue = EnqueueAsync(storage, Job());
         enqueue.IsCompleted.Should().BeFalse();
-        await storage.CancelAsync([first.Id], s_t0, CancellationToken.None);
+        await storage.CancelAsync(new CancelRequest { Ids = [first.Id], Now = s_t0 }, CancellationToken.None);
 
         (await Deadline.Within(enqueue, "the enqueue to find room")).Single().Created.Should().BeTrue();
     }
@@ -128,7 +126,7 @@ public sealed class InMemoryJobStorageTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(storage, Job(key: "k"));
 
-        results.Should().Equal(new EnqueueResult(holder.Id, Created: false));
+        results.Should().Equal(new EnqueueResult { Id = holder.Id, Created = false });
     }
 
     [Fact]
@@ -137,7 +135,7 @@ public sealed class InMemoryJobStorageTests
         var storage = new InMemoryJobStorage(new InMemoryStorageOptions { Capacity = 1, ThrowWhenFull = true });
         NewJob first = Job();
         await EnqueueAsync(storage, first);
-        await storage.CancelAsync([first.Id], s_t0, CancellationToken.None);
+        await storage.CancelAsync(new CancelRequest { Ids = [first.Id], Now = s_t0 }, CancellationToken.None);
 
         (await EnqueueAsync(storage, Job())).Single().Created.Should().BeTrue();
         (await storage.GetJobsAsync([first.Id], CancellationToken.None))[0]!.State.Should().Be(JobState.Cancelled);
@@ -210,7 +208,7 @@ public sealed class InMemoryJobStorageTests
             [new JobFailure { Id = job.Id, LeaseToken = leased.LeaseToken!.Value, Error = new JobError { Type = "T", Message = "m" }, RetryAt = s_t0.AddSeconds(5), Now = s_t0 }],
             CancellationToken.None);
         wait.IsCompleted.Should().BeFalse("a retry is no finish");
-        await storage.CancelAsync([job.Id], s_t0.AddSeconds(1), CancellationToken.None);
+        await storage.CancelAsync(new CancelRequest { Ids = [job.Id], Now = s_t0.AddSeconds(1) }, CancellationToken.None);
         await Deadline.Within(Task.WhenAll(wait, sameJob), "both finish waiters");
     }
 
@@ -240,7 +238,7 @@ public sealed class InMemoryJobStorageTests
         BatchId batchId = BatchId.New();
         NewJob child = Job(batchId: batchId);
         await storage.EnqueueAsync(new EnqueueRequest { Jobs = [child], Batch = new NewBatch { Id = batchId }, Now = s_t0 }, CancellationToken.None);
-        await storage.CancelAsync([child.Id], s_t0, CancellationToken.None);
+        await storage.CancelAsync(new CancelRequest { Ids = [child.Id], Now = s_t0 }, CancellationToken.None);
         NewJob late = Job(batchId: batchId);
 
         Func<Task> act = () => EnqueueAsync(storage, late);
@@ -273,14 +271,14 @@ public sealed class InMemoryJobStorageTests
     }
 
     [Fact]
-    public async Task TryEnqueuePlain_PlainJob_WritesItAsEnqueueAsyncWould()
+    public async Task EnqueueOneAsync_PlainJob_WritesItAsEnqueueAsyncWould()
     {
         var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
         NewJob due = Job();
         NewJob later = Job(runAt: s_t0.AddHours(1));
 
-        storage.TryEnqueuePlain(due, s_t0).Should().BeTrue();
-        storage.TryEnqueuePlain(later, s_t0).Should().BeTrue();
+        (await storage.EnqueueOneAsync(due, s_t0, CancellationToken.None)).Should().Be(new EnqueueResult { Id = due.Id, Created = true });
+        (await storage.EnqueueOneAsync(later, s_t0, CancellationToken.None)).Created.Should().BeTrue();
 
         IReadOnlyList<StoredJob?> stored = await storage.GetJobsAsync([due.Id, later.Id], CancellationToken.None);
         stored.Select(j => j!.State).Should().Equal(JobState.Enqueued, JobState.Scheduled);
@@ -290,31 +288,43 @@ public sealed class InMemoryJobStorageTests
     }
 
     [Fact]
-    public async Task TryEnqueuePlain_KeyBatchOrFullStore_DeclinesAndWritesNothing()
+    public async Task EnqueueOneAsync_KeyedJobTwice_AnswersTheFirstJobAsEnqueueAsyncDoes()
     {
-        var storage = new InMemoryJobStorage(new InMemoryStorageOptions { Capacity = 1 });
-        NewJob keyed = Job(key: "k");
-        NewJob child = Job(batchId: BatchId.New());
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
+        NewJob first = Job(key: "k");
+        NewJob second = Job(key: "k");
 
-        storage.TryEnqueuePlain(keyed, s_t0).Should().BeFalse("an idempotency key needs the general path");
-        storage.TryEnqueuePlain(child, s_t0).Should().BeFalse("a batch child needs the general path");
-        storage.TryEnqueuePlain(Job(), s_t0).Should().BeTrue();
-        NewJob overCapacity = Job();
-        storage.TryEnqueuePlain(overCapacity, s_t0).Should().BeFalse("a full store waits or throws on the general path");
+        EnqueueResult created = await storage.EnqueueOneAsync(first, s_t0, CancellationToken.None);
+        EnqueueResult deduplicated = await storage.EnqueueOneAsync(second, s_t0, CancellationToken.None);
 
-        (await storage.GetJobsAsync([keyed.Id, child.Id, overCapacity.Id], CancellationToken.None)).Should().OnlyContain(j => j == null);
+        created.Should().Be(new EnqueueResult { Id = first.Id, Created = true });
+        deduplicated.Should().Be(new EnqueueResult { Id = first.Id, Created = false });
+        (await storage.GetJobsAsync([second.Id], CancellationToken.None)).Should().OnlyContain(j => j == null);
     }
 
     [Fact]
-    public async Task TryEnqueuePlain_ExistingId_ThrowsAndKeepsTheFirstJob()
+    public async Task EnqueueOneAsync_FullAndThrowWhenFull_ThrowsQueueFullAndWritesNothing()
+    {
+        var storage = new InMemoryJobStorage(new InMemoryStorageOptions { Capacity = 1, ThrowWhenFull = true });
+        await storage.EnqueueOneAsync(Job(), s_t0, CancellationToken.None);
+        NewJob overCapacity = Job();
+
+        Func<Task> enqueue = async () => await storage.EnqueueOneAsync(overCapacity, s_t0, CancellationToken.None);
+
+        await enqueue.Should().ThrowAsync<QueueFullException>();
+        (await storage.GetJobsAsync([overCapacity.Id], CancellationToken.None)).Should().OnlyContain(j => j == null);
+    }
+
+    [Fact]
+    public async Task EnqueueOneAsync_ExistingId_ThrowsAndKeepsTheFirstJob()
     {
         var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
         NewJob first = Job();
-        storage.TryEnqueuePlain(first, s_t0).Should().BeTrue();
+        await storage.EnqueueOneAsync(first, s_t0, CancellationToken.None);
 
-        Action again = () => storage.TryEnqueuePlain(first with { Queue = "other" }, s_t0);
+        Func<Task> again = async () => await storage.EnqueueOneAsync(first with { Queue = "other" }, s_t0, CancellationToken.None);
 
-        again.Should().Throw<InvalidOperationException>().WithMessage($"*{first.Id}*already exists*");
+        await again.Should().ThrowAsync<InvalidOperationException>().WithMessage($"*{first.Id}*already exists*");
         (await storage.GetJobsAsync([first.Id], CancellationToken.None))[0]!.Queue.Should().Be("default");
         (await storage.GetQueueStatisticsAsync(CancellationToken.None)).Should().ContainSingle().Which.Enqueued.Should().Be(1);
     }
@@ -337,7 +347,7 @@ public sealed class InMemoryJobStorageTests
             await EnqueueAsync(storage, job);
         }
 
-        await storage.CancelAsync([cancelled.Id], s_t0, CancellationToken.None);
+        await storage.CancelAsync(new CancelRequest { Ids = [cancelled.Id], Now = s_t0 }, CancellationToken.None);
 
         (await FetchAsync(storage)).Select(j => j.Id).Should().Equal(urgentToo.Id, urgent.Id, earlier.Id, first.Id, third.Id, last.Id);
     }
@@ -353,7 +363,7 @@ public sealed class InMemoryJobStorageTests
         await EnqueueAsync(storage, waiting);
 
         await storage.RescheduleAsync(
-            [new JobReschedule(leased.Id, leased.LeaseToken!.Value, s_t0.AddSeconds(-7), s_t0)],
+            [new JobReschedule { Id = leased.Id, LeaseToken = leased.LeaseToken!.Value, RunAt = s_t0.AddSeconds(-7), Now = s_t0 }],
             CancellationToken.None);
 
         (await FetchAsync(storage)).Select(j => j.Id).Should().Equal(retried.Id, waiting.Id);

@@ -205,7 +205,7 @@ public abstract partial class StorageConformanceTests
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(150), added);
         await CompleteAsync(parent, At(200));
 
-        results.Should().Equal(new EnqueueResult(added.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = added.Id, Created = true });
         StoredBatch open = await GetBatchRequiredAsync(batchId);
         open.State.Should().Be(BatchState.Running);
         open.Total.Should().Be(2);
@@ -254,7 +254,7 @@ public abstract partial class StorageConformanceTests
         IReadOnlyList<EnqueueResult> results = await Storage.EnqueueAsync(
             new EnqueueRequest { Jobs = [duplicate, counted], Batch = new NewBatch { Id = batchId }, Now = T0 }, Ct);
 
-        results.Should().Equal(new EnqueueResult(holder.Id, Created: false), new EnqueueResult(counted.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = holder.Id, Created = false }, new EnqueueResult { Id = counted.Id, Created = true });
         (await GetBatchRequiredAsync(batchId)).Total.Should().Be(1);
     }
 

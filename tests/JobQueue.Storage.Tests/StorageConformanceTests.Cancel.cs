@@ -94,7 +94,7 @@ public abstract partial class StorageConformanceTests
         await FetchOneAsync();
         await FailAsync(await FetchOneAsync("f"), At(2_000));
 
-        IReadOnlyList<CancelOutcome> outcomes = await Storage.CancelAsync([failed.Id, JobId.New(), running.Id, enqueued.Id], At(3_000), Ct);
+        IReadOnlyList<CancelOutcome> outcomes = await Storage.CancelAsync(new CancelRequest { Ids = [failed.Id, JobId.New(), running.Id, enqueued.Id], Now = At(3_000) }, Ct);
 
         outcomes.Should().Equal(CancelOutcome.AlreadyFinished, CancelOutcome.NotFound, CancelOutcome.CancelledWhileRunning, CancelOutcome.Cancelled);
     }

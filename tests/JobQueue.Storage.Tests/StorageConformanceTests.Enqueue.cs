@@ -63,7 +63,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(jobs);
 
-        results.Should().Equal(jobs.Select(j => new EnqueueResult(j.Id, Created: true)));
+        results.Should().Equal(jobs.Select(j => new EnqueueResult { Id = j.Id, Created = true }));
         (await Storage.GetJobsAsync(jobs.Select(j => j.Id).ToArray(), Ct)).Select(j => j!.State)
             .Should().Equal(JobState.Enqueued, JobState.Enqueued, JobState.Scheduled);
     }
@@ -99,7 +99,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(10), second);
 
-        results.Should().Equal(new EnqueueResult(first.Id, Created: false));
+        results.Should().Equal(new EnqueueResult { Id = first.Id, Created = false });
         (await GetAsync(second.Id)).Should().BeNull();
         (await StatisticsAsync("elsewhere")).Should().BeNull();
         (await StatisticsAsync())!.Enqueued.Should().Be(1);
@@ -125,7 +125,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(3_000), Job(key: "k"));
 
-        results.Should().Equal(new EnqueueResult(first.Id, Created: false));
+        results.Should().Equal(new EnqueueResult { Id = first.Id, Created = false });
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(3_000), again);
 
-        results.Should().Equal(new EnqueueResult(again.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = again.Id, Created = true });
         (await GetRequiredAsync(again.Id)).State.Should().Be(JobState.Enqueued);
     }
 
@@ -151,7 +151,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(2), again);
 
-        results.Should().Equal(new EnqueueResult(again.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = again.Id, Created = true });
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(3), Job(key: "k"));
 
-        results.Should().Equal(new EnqueueResult(second.Id, Created: false));
+        results.Should().Equal(new EnqueueResult { Id = second.Id, Created = false });
     }
 
     [Fact]
@@ -176,9 +176,9 @@ public abstract partial class StorageConformanceTests
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(first, second, other);
 
         results.Should().Equal(
-            new EnqueueResult(first.Id, Created: true),
-            new EnqueueResult(first.Id, Created: false),
-            new EnqueueResult(other.Id, Created: true));
+            new EnqueueResult { Id = first.Id, Created = true },
+            new EnqueueResult { Id = first.Id, Created = false },
+            new EnqueueResult { Id = other.Id, Created = true });
         (await GetAsync(second.Id)).Should().BeNull();
         (await StatisticsAsync())!.Enqueued.Should().Be(2);
     }

@@ -184,10 +184,10 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<bool> results = await Storage.ExtendLeasesAsync(
             [
-                new LeaseExtension(leased.Id, Guid.NewGuid(), At(90_000)),
-                new LeaseExtension(JobId.New(), leased.LeaseToken!.Value, At(90_000)),
-                new LeaseExtension(waiting.Id, leased.LeaseToken!.Value, At(90_000)),
-                new LeaseExtension(leased.Id, leased.LeaseToken!.Value, At(60_000)),
+                new LeaseExtension { Id = leased.Id, LeaseToken = Guid.NewGuid(), ExpiresAt = At(90_000) },
+                new LeaseExtension { Id = JobId.New(), LeaseToken = leased.LeaseToken!.Value, ExpiresAt = At(90_000) },
+                new LeaseExtension { Id = waiting.Id, LeaseToken = leased.LeaseToken!.Value, ExpiresAt = At(90_000) },
+                new LeaseExtension { Id = leased.Id, LeaseToken = leased.LeaseToken!.Value, ExpiresAt = At(60_000) },
             ],
             Ct);
 

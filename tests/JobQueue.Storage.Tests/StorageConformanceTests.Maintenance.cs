@@ -134,7 +134,7 @@ public abstract partial class StorageConformanceTests
         await FailAsync(leased[1], At(2_500));
         await CompleteAsync(leased[2], At(3_000));
 
-        int pruned = await Storage.PruneAsync(new PruneRequest(At(3_000), 100), Ct);
+        int pruned = await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(3_000), Limit = 100 }, Ct);
 
         pruned.Should().Be(2);
         IReadOnlyList<StoredJob?> left = await Storage.GetJobsAsync([.. jobs.Select(j => j.Id), scheduled.Id], Ct);
@@ -154,7 +154,7 @@ public abstract partial class StorageConformanceTests
         NewJob job = await EnqueueOneAsync(Job());
         await CancelAsync(job.Id, At(10));
 
-        (await Storage.PruneAsync(new PruneRequest(At(11), 100), Ct)).Should().Be(1);
+        (await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(11), Limit = 100 }, Ct)).Should().Be(1);
 
         (await GetAsync(job.Id)).Should().BeNull();
         (await Storage.GetQueueStatisticsAsync(Ct)).Should().BeEmpty();
@@ -165,11 +165,11 @@ public abstract partial class StorageConformanceTests
     {
         NewJob[] jobs = Enumerable.Range(0, 5).Select(_ => Job()).ToArray();
         await EnqueueAsync(jobs);
-        await Storage.CancelAsync(jobs.Select(j => j.Id).ToArray(), At(10), Ct);
+        await Storage.CancelAsync(new CancelRequest { Ids = jobs.Select(j => j.Id).ToArray(), Now = At(10) }, Ct);
 
-        int first = await Storage.PruneAsync(new PruneRequest(At(100), 3), Ct);
-        int second = await Storage.PruneAsync(new PruneRequest(At(100), 3), Ct);
-        int third = await Storage.PruneAsync(new PruneRequest(At(100), 3), Ct);
+        int first = await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(100), Limit = 3 }, Ct);
+        int second = await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(100), Limit = 3 }, Ct);
+        int third = await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(100), Limit = 3 }, Ct);
 
         new[] { first, second, third }.Should().Equal(3, 2, 0);
     }
@@ -181,10 +181,10 @@ public abstract partial class StorageConformanceTests
         await CompleteAsync(await FetchOneAsync(), At(2_000));
         NewJob again = Job(key: "k");
 
-        await Storage.PruneAsync(new PruneRequest(At(2_001), 100), Ct);
+        await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(2_001), Limit = 100 }, Ct);
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(3_000), again);
 
-        results.Should().Equal(new EnqueueResult(again.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = again.Id, Created = true });
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public abstract partial class StorageConformanceTests
         (BatchId batchId, NewJob[] children, _, NewJob failure) = await EnqueueBatchAsync(1);
         await CompleteAsync(await FetchOneAsync(), At(2_000));
 
-        int pruned = await Storage.PruneAsync(new PruneRequest(At(2_001), 100), Ct);
+        int pruned = await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(2_001), Limit = 100 }, Ct);
 
         pruned.Should().Be(2, "the child and the cancelled failure callback");
         (await Storage.GetBatchAsync(batchId, Ct)).Should().BeNull();
@@ -208,7 +208,7 @@ public abstract partial class StorageConformanceTests
         IReadOnlyList<StoredJob> leased = await FetchAsync(limit: 2);
         await FailAsync(leased[0], At(2_000));
 
-        await Storage.PruneAsync(new PruneRequest(At(1_000_000), 100), Ct);
+        await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(1_000_000), Limit = 100 }, Ct);
 
         StoredBatch batch = await GetBatchRequiredAsync(batchId);
         batch.State.Should().Be(BatchState.Failed);
@@ -220,7 +220,7 @@ public abstract partial class StorageConformanceTests
     {
         await EnqueueAsync(Job(), Job(runAt: At(9_000)));
 
-        (await Storage.PruneAsync(new PruneRequest(At(1_000_000), 100), Ct)).Should().Be(0);
+        (await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(1_000_000), Limit = 100 }, Ct)).Should().Be(0);
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(At(300), again);
 
-        results.Should().Equal(new EnqueueResult(again.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = again.Id, Created = true });
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public abstract partial class StorageConformanceTests
         (BatchId batchId, _, _, _) = await EnqueueBatchAsync(1);
         await CompleteAsync(await FetchOneAsync(), At(2_000));
 
-        (await Storage.PruneAsync(new PruneRequest(At(1_000_000), 0), Ct)).Should().Be(0);
+        (await Storage.PruneAsync(new PruneRequest { FinishedBefore = At(1_000_000), Limit = 0 }, Ct)).Should().Be(0);
 
         (await Storage.GetBatchAsync(batchId, Ct)).Should().NotBeNull();
         (await StatisticsAsync())!.Succeeded.Should().Be(1);

@@ -294,8 +294,8 @@ public abstract partial class StorageConformanceTests
 
         IReadOnlyList<bool> results = await Storage.ReportProgressAsync(
             [
-                new ProgressReport(leased.Id, Guid.NewGuid(), new JobProgress(10)),
-                new ProgressReport(waiting.Id, leased.LeaseToken!.Value, new JobProgress(10)),
+                new ProgressReport { Id = leased.Id, LeaseToken = Guid.NewGuid(), Progress = new JobProgress(10) },
+                new ProgressReport { Id = waiting.Id, LeaseToken = leased.LeaseToken!.Value, Progress = new JobProgress(10) },
             ],
             Ct);
 

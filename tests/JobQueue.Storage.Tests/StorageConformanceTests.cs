@@ -95,7 +95,7 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
     protected async Task<NewJob> EnqueueOneAsync(NewJob job, DateTimeOffset? now = null)
     {
         IReadOnlyList<EnqueueResult> results = await EnqueueAsync(now ?? T0, job);
-        results.Should().Equal(new EnqueueResult(job.Id, Created: true));
+        results.Should().Equal(new EnqueueResult { Id = job.Id, Created = true });
         return job;
     }
 
@@ -177,21 +177,21 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
             Ct))[0];
 
     protected async Task<bool> RescheduleAsync(StoredJob leased, DateTimeOffset runAt, DateTimeOffset now, Guid? token = null)
-        => (await Storage.RescheduleAsync([new JobReschedule(leased.Id, token ?? leased.LeaseToken!.Value, runAt, now)], Ct))[0];
+        => (await Storage.RescheduleAsync([new JobReschedule { Id = leased.Id, LeaseToken = token ?? leased.LeaseToken!.Value, RunAt = runAt, Now = now }], Ct))[0];
 
     protected async Task<bool> ExtendAsync(StoredJob leased, DateTimeOffset expiresAt, Guid? token = null)
-        => (await Storage.ExtendLeasesAsync([new LeaseExtension(leased.Id, token ?? leased.LeaseToken!.Value, expiresAt)], Ct))[0];
+        => (await Storage.ExtendLeasesAsync([new LeaseExtension { Id = leased.Id, LeaseToken = token ?? leased.LeaseToken!.Value, ExpiresAt = expiresAt }], Ct))[0];
 
     protected async Task<bool> ReportProgressAsync(StoredJob leased, JobProgress progress, Guid? token = null)
-        => (await Storage.ReportProgressAsync([new ProgressReport(leased.Id, token ?? leased.LeaseToken!.Value, progress)], Ct))[0];
+        => (await Storage.ReportProgressAsync([new ProgressReport { Id = leased.Id, LeaseToken = token ?? leased.LeaseToken!.Value, Progress = progress }], Ct))[0];
 
-    protected async Task<CancelOutcome> CancelAsync(JobId id, DateTimeOffset now) => (await Storage.CancelAsync([id], now, Ct))[0];
+    protected async Task<CancelOutcome> CancelAsync(JobId id, DateTimeOffset now) => (await Storage.CancelAsync(new CancelRequest { Ids = [id], Now = now }, Ct))[0];
 
     protected async Task<IReadOnlyList<JobId>> RescueAsync(DateTimeOffset now, int limit = 100)
         => await Storage.RescueExpiredLeasesAsync(
             new RescueRequest { Now = now, Limit = limit, ErrorType = "JobQueue.LeaseExpired", ErrorMessage = "The lease expired." }, Ct);
 
-    protected async Task<int> PromoteAsync(DateTimeOffset now, int limit = 100) => await Storage.PromoteDueJobsAsync(now, limit, Ct);
+    protected async Task<int> PromoteAsync(DateTimeOffset now, int limit = 100) => await Storage.PromoteDueJobsAsync(new PromoteRequest { Now = now, Limit = limit }, Ct);
 
     protected async Task<QueueStatistics?> StatisticsAsync(string queue = DefaultQueue)
         => (await Storage.GetQueueStatisticsAsync(Ct)).SingleOrDefault(s => s.Queue == queue);

@@ -15,6 +15,9 @@ public abstract class DelegatingStorage(IJobStorage inner) : IJobStorage
     public virtual ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken) => inner.EnqueueAsync(request, cancellationToken);
 
     /// <inheritdoc />
+    public virtual ValueTask<EnqueueResult> EnqueueOneAsync(NewJob job, DateTimeOffset now, CancellationToken cancellationToken) => inner.EnqueueOneAsync(job, now, cancellationToken);
+
+    /// <inheritdoc />
     public virtual ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => inner.FetchAsync(request, cancellationToken);
 
     /// <inheritdoc />
@@ -36,10 +39,10 @@ public abstract class DelegatingStorage(IJobStorage inner) : IJobStorage
     public virtual ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken) => inner.RescueExpiredLeasesAsync(request, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => inner.PromoteDueJobsAsync(now, limit, cancellationToken);
+    public virtual ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken) => inner.PromoteDueJobsAsync(request, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken) => inner.CancelAsync(ids, now, cancellationToken);
+    public virtual ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken) => inner.CancelAsync(request, cancellationToken);
 
     /// <inheritdoc />
     public virtual ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken) => inner.GetJobsAsync(ids, cancellationToken);

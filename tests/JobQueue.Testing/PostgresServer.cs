@@ -29,6 +29,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _runAs;
     private readonly int _port;
     private int _disposed;
+    private IDisposable? _portHold;
 
     private PostgresServer(string connectionString, string? root, string? runAs, int port)
     {
@@ -77,7 +78,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(runAs, initdb, ["-D", Path.Combine(root, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
             .ConfigureAwait(false);
 
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var server = new PostgresServer(
             $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Maximum Pool Size=50;Timeout=30;Command Timeout=60",
             root, runAs, port);
@@ -97,16 +98,18 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Stops the cluster (fast shutdown: open connections are closed). Its data stays for <see cref="StartAgainAsync"/>.</summary>
-    public Task StopAsync()
+    public async Task StopAsync()
     {
         EnsureOwned();
-        return RunAsync(_runAs, FindBinary("pg_ctl"), ["-D", _dataDirectory!, "-m", "fast", "-w", "-t", "60", "stop"]);
+        await RunAsync(_runAs, FindBinary("pg_ctl"), ["-D", _dataDirectory!, "-m", "fast", "-w", "-t", "60", "stop"]).ConfigureAwait(false);
+        _portHold = LoopbackPorts.Hold(_port);
     }
 
     /// <summary>Starts the stopped cluster again on the same port; returns once it accepts connections.</summary>
     public async Task StartAgainAsync()
     {
         EnsureOwned();
+        Interlocked.Exchange(ref _portHold, null)?.Dispose();
         string options = $"-p {_port} -k {Path.Combine(_root!, "socket")} -c listen_addresses=127.0.0.1 -c max_connections=300 " +
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB";
         await RunAsync(_runAs, FindBinary("pg_ctl"),
@@ -123,6 +126,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
+        Interlocked.Exchange(ref _portHold, null)?.Dispose();
         try
         {
             await RunAsync(_runAs, FindBinary("pg_ctl"), ["-D", _dataDirectory!, "-m", "immediate", "-w", "stop"]).ConfigureAwait(false);
@@ -232,13 +236,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
         return folders.Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException($"'{name}' was not found. {InstallHint}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string? runAs, string fileName, IReadOnlyList<string> arguments)

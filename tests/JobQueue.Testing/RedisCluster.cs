@@ -35,17 +35,16 @@ public sealed class RedisCluster : IAsyncDisposable
     public static string Endpoint(int port) => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A loopback endpoint nothing listens on: a port the OS just handed out and took back, so a connect is
-    /// refused at once.
+    /// A loopback endpoint nothing listens on for the rest of the test run, so a connect is refused at once.
     /// </summary>
-    public static string UnreachableEndpoint() => Endpoint(RedisServer.FreePort());
+    public static string UnreachableEndpoint() => Endpoint(LoopbackPorts.Refusing());
 
     /// <summary>Starts the nodes, joins them into a cluster and waits until every node says the cluster is ok.</summary>
     public static async Task<RedisCluster> StartAsync()
     {
         string folder = Path.Combine(Path.GetTempPath(), "jobqueue-redis-cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        int[] ports = [.. Enumerable.Range(0, Primaries).Select(_ => RedisServer.FreePort())];
+        int[] ports = [.. Enumerable.Range(0, Primaries).Select(_ => LoopbackPorts.Free())];
         var cluster = new RedisCluster(folder, ports);
         try
         {
@@ -258,7 +257,7 @@ public sealed class RedisCluster : IAsyncDisposable
 
         // cluster-port is set explicitly: the default (port + 10000) may be taken or past 65535 for an
         // ephemeral port.
-        string busPort = RedisServer.FreePort().ToString(CultureInfo.InvariantCulture);
+        string busPort = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
         var start = new ProcessStartInfo("redis-server")
         {
             WorkingDirectory = dir,

@@ -37,7 +37,7 @@ public sealed class RedisSentinel : IAsyncDisposable
         RedisServer primary = await RedisServer.StartAsync(restartable: true).ConfigureAwait(false);
         string folder = Path.Combine(Path.GetTempPath(), "jobqueue-redis-sentinel-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var sentinel = new RedisSentinel(primary, folder, RedisServer.FreePort());
+        var sentinel = new RedisSentinel(primary, folder, LoopbackPorts.Free());
         try
         {
             sentinel.Start();

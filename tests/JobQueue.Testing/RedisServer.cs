@@ -19,6 +19,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string? _folder;
     private Process? _process;
+    private IDisposable? _portHold;
 
     private RedisServer(string connectionString, int port, string? folder, TestCertificates? certificates = null)
     {
@@ -58,7 +59,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         string folder = Path.Combine(Path.GetTempPath(), "jobqueue-redis-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var server = new RedisServer("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), port, folder);
         await server.StartProcessAsync().ConfigureAwait(false);
         return server;
@@ -73,7 +74,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         string folder = Path.Combine(Path.GetTempPath(), "jobqueue-redis-" + Guid.NewGuid().ToString("N"));
         TestCertificates certificates = TestCertificates.Create(folder);
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var server = new RedisServer("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + ",ssl=true", port, folder, certificates);
         try
         {
@@ -103,6 +104,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync().ConfigureAwait(false);
         process.Dispose();
+        _portHold = LoopbackPorts.Hold(Port);
     }
 
     /// <summary>
@@ -141,6 +143,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _portHold, null)?.Dispose();
         Certificates?.Dispose();
         try
         {
@@ -150,13 +153,6 @@ public sealed class RedisServer : IAsyncDisposable
         {
             // A leftover temp folder is harmless; failing the test run over it is not.
         }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void RequireRestartable()
@@ -200,6 +196,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
+        Interlocked.Exchange(ref _portHold, null)?.Dispose();
         var start = new ProcessStartInfo("redis-server")
         {
             WorkingDirectory = _folder,

@@ -26,15 +26,13 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
     {
         WakeUpSignal = true,
         FinishSignal = true,
-        TransactionalEnqueue = true,
-        SharedAcrossProcesses = true,
 
         // Each write is a round trip and a commit: concurrent enqueues and completions share them.
         CoalesceWrites = true,
     };
 
     // Bound to one transaction: nothing is visible to listeners before it commits, so waits fall back to polling.
-    private static readonly StorageCapabilities s_bound = new() { TransactionalEnqueue = true, SharedAcrossProcesses = true };
+    private static readonly StorageCapabilities s_bound = new();
 
     private readonly NpgsqlDataSource? _dataSource;
     private readonly NpgsqlTransaction? _transaction;
@@ -169,7 +167,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 
         // One statement in autocommit: the job is committed (durable) when the call returns.
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return [new EnqueueResult(job.Id, Created: true)];
+        return [new EnqueueResult { Id = job.Id, Created = true }];
     }
 
     private async Task<IReadOnlyList<EnqueueResult>> EnqueuePlainAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
@@ -200,7 +198,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             retryDelays[i] = job.RetryDelay.Ticks;
             runAts[i] = JobReader.Utc(job.RunAt);
             traceParents[i] = job.TraceParent;
-            results[i] = new EnqueueResult(job.Id, Created: true);
+            results[i] = new EnqueueResult { Id = job.Id, Created = true };
         }
 
         await using var command = new NpgsqlCommand(Sql.EnqueuePlain, connection);
@@ -233,7 +231,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         for (int i = 0; i < results.Length; i++)
         {
             NewJob job = request.Jobs[i];
-            results[i] = new EnqueueResult(job.Id, Created: true);
+            results[i] = new EnqueueResult { Id = job.Id, Created = true };
             if (job.RunAt <= request.Now)
             {
                 due.Add(job.Queue);
@@ -286,12 +284,12 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 
             if (!reader.IsDBNull(0))
             {
-                return new EnqueueResult(job.Id, Created: true);
+                return new EnqueueResult { Id = job.Id, Created = true };
             }
 
             if (!reader.IsDBNull(1))
             {
-                return new EnqueueResult(new JobId(reader.GetGuid(1)), Created: false);
+                return new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false };
             }
 
             if (attempt == IdempotencyRetries)
@@ -361,7 +359,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
                 int ordinal = reader.GetInt32(0);
                 if (reader.GetBoolean(1))
                 {
-                    results[ordinal] = new EnqueueResult(request.Jobs[ordinal].Id, Created: true);
+                    results[ordinal] = new EnqueueResult { Id = request.Jobs[ordinal].Id, Created = true };
                 }
                 else
                 {
@@ -385,7 +383,7 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             await using NpgsqlDataReader reader = await holders.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                results[reader.GetInt32(0)] = new EnqueueResult(new JobId(reader.GetGuid(1)), Created: false);
+                results[reader.GetInt32(0)] = new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false };
             }
 
             if (skipped.FirstOrDefault(o => results[o].Id == default, -1) is var lost and >= 0)
@@ -703,18 +701,21 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         }, atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+    public async ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken) =>
         await RunAsync(async (connection, ct) =>
         {
+            ArgumentNullException.ThrowIfNull(request);
             await using var command = new NpgsqlCommand(Sql.Promote, connection);
-            command.Parameters.Add(Time("now", now));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            command.Parameters.Add(Time("now", request.Now));
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
             return (int)await ScalarLongAsync(command, ct).ConfigureAwait(false);
         }, atomic: false, cancellationToken).ConfigureAwait(false);
 
-    public async ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<JobId> ids = request.Ids ?? throw new ArgumentException("CancelRequest.Ids is null.", nameof(request));
+        DateTimeOffset now = request.Now;
         return await RunAsync(async (connection, ct) =>
         {
             var outcomes = new CancelOutcome[ids.Count];

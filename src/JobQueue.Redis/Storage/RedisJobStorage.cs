@@ -24,11 +24,9 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         WakeUpSignal = true,
         FinishSignal = true,
-        SharedAcrossProcesses = true,
 
         // Each write is a round trip: concurrent writers share one script call.
         CoalesceWrites = true,
-        TransactionalEnqueue = false,
     };
 
     private readonly RedisConnection _connection;
@@ -103,7 +101,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         var results = new EnqueueResult[request.Jobs.Count];
         for (int i = 0; i < results.Length; i++)
         {
-            results[i] = new EnqueueResult(JobId.Parse((string)items[i * 2]!), (long)items[(i * 2) + 1] == 1);
+            results[i] = new EnqueueResult { Id = JobId.Parse((string)items[i * 2]!), Created = (long)items[(i * 2) + 1] == 1 };
         }
 
         return results;
@@ -305,17 +303,20 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
         return rescued;
     }
 
-    public async ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        RedisValue[] args = new RedisArguments(4).Add(_prefix).AddTicks(now).AddScore(now).Add(limit).ToArray();
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
+        RedisValue[] args = new RedisArguments(4).Add(_prefix).AddTicks(request.Now).AddScore(request.Now).Add(request.Limit).ToArray();
         RedisResult reply = await EvalAsync(RedisScripts.Promote, args, cancellationToken).ConfigureAwait(false);
         return checked((int)(long)reply);
     }
 
-    public async ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<JobId> ids = request.Ids ?? throw new ArgumentException("CancelRequest.Ids is null.", nameof(request));
+        DateTimeOffset now = request.Now;
         if (ids.Count == 0)
         {
             return [];

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
-using JobQueue.InMemory;
 using JobQueue.Registration;
 using JobQueue.Storage;
 
@@ -27,9 +26,6 @@ internal sealed class JobClient : IJobClient
     // Null unless the store wants concurrent single-job enqueues to share round trips and commits.
     private readonly WriteCoalescer<NewJob, EnqueueResult>? _enqueues;
 
-    // Set when the store is the in-memory one, whose plain single-job write skips the request envelope.
-    private readonly InMemoryJobStorage? _inMemory;
-
     public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
         JobQueueDiagnostics diagnostics, RunningJobs runningJobs)
     {
@@ -39,7 +35,6 @@ internal sealed class JobClient : IJobClient
         _options = options;
         _diagnostics = diagnostics;
         _runningJobs = runningJobs;
-        _inMemory = storage as InMemoryJobStorage;
         if (storage.Capabilities.CoalesceWrites)
         {
             _enqueues = new WriteCoalescer<NewJob, EnqueueResult>(
@@ -150,7 +145,7 @@ internal sealed class JobClient : IJobClient
 
     public async ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<CancelOutcome> outcomes = await _storage.CancelAsync([id], _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<CancelOutcome> outcomes = await _storage.CancelAsync(new CancelRequest { Ids = [id], Now = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         switch (outcomes[0])
         {
             case CancelOutcome.CancelledWhileRunning:
@@ -176,14 +171,11 @@ internal sealed class JobClient : IJobClient
         {
             result = await _enqueues.WriteAsync(job, cancellationToken).ConfigureAwait(false);
         }
-        else if (_inMemory is not null && !cancellationToken.IsCancellationRequested && _inMemory.TryEnqueuePlain(job, now))
-        {
-            result = new EnqueueResult(job.Id, Created: true);
-        }
         else
         {
-            result = (await _storage.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken).ConfigureAwait(false))[0];
+            result = await _storage.EnqueueOneAsync(job, now, cancellationToken).ConfigureAwait(false);
         }
+
         if (result.Created)
         {
             _diagnostics.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", job.Name),

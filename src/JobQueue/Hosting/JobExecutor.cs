@@ -254,7 +254,7 @@ internal sealed class JobExecutor
             // Not at once: this host would lease it again in its next fetch. Soon enough for a host that has
             // the handler (one starting up in the same deployment) to take it.
             DateTimeOffset again = now + s_unknownJobRecheck;
-            if (await WriteAsync(job, new JobReschedule(job.Id, token, again, now)).ConfigureAwait(false))
+            if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = again, Now = now }).ConfigureAwait(false))
             {
                 _logger.NoHandlerJobHandedBack(job.Id, job.Name, again);
             }
@@ -358,7 +358,7 @@ internal sealed class JobExecutor
 
             case AttemptOutcomeKind.Snoozed:
                 DateTimeOffset snoozeUntil = now + outcome.SnoozeDelay;
-                if (await WriteAsync(job, new JobReschedule(job.Id, token, snoozeUntil, now)).ConfigureAwait(false))
+                if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = snoozeUntil, Now = now }).ConfigureAwait(false))
                 {
                     _logger.JobSnoozed(job.Id, job.Name, snoozeUntil);
                 }
@@ -388,7 +388,7 @@ internal sealed class JobExecutor
                 break;
 
             case AttemptOutcomeKind.ShutDown:
-                if (await WriteAsync(job, new JobReschedule(job.Id, token, now, now)).ConfigureAwait(false))
+                if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = now, Now = now }).ConfigureAwait(false))
                 {
                     _logger.JobGivenBack(job.Id, job.Name);
                 }

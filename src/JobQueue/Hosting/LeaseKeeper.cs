@@ -55,7 +55,7 @@ internal sealed class LeaseKeeper
         var extensions = new LeaseExtension[active.Length];
         for (int i = 0; i < active.Length; i++)
         {
-            extensions[i] = new LeaseExtension(active[i].Id, active[i].LeaseToken, expiresAt);
+            extensions[i] = new LeaseExtension { Id = active[i].Id, LeaseToken = active[i].LeaseToken, ExpiresAt = expiresAt };
         }
 
         IReadOnlyList<bool> held;

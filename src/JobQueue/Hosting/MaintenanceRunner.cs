@@ -58,7 +58,7 @@ internal sealed class MaintenanceRunner
 
     public async Task PromoteAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        while (await _storage.PromoteDueJobsAsync(now, StepLimit, cancellationToken).ConfigureAwait(false) == StepLimit)
+        while (await _storage.PromoteDueJobsAsync(new PromoteRequest { Now = now, Limit = StepLimit }, cancellationToken).ConfigureAwait(false) == StepLimit)
         {
         }
     }
@@ -93,7 +93,7 @@ internal sealed class MaintenanceRunner
         int pruned;
         do
         {
-            pruned = await _storage.PruneAsync(new PruneRequest(now - retention, StepLimit), cancellationToken).ConfigureAwait(false);
+            pruned = await _storage.PruneAsync(new PruneRequest { FinishedBefore = now - retention, Limit = StepLimit }, cancellationToken).ConfigureAwait(false);
             total += pruned;
         }
         while (pruned == StepLimit && !cancellationToken.IsCancellationRequested);

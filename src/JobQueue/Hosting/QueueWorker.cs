@@ -143,7 +143,7 @@ internal sealed class QueueWorker
         var extensions = new LeaseExtension[jobs.Count];
         for (int i = 0; i < jobs.Count; i++)
         {
-            extensions[i] = new LeaseExtension(jobs[i].Id, jobs[i].LeaseToken!.Value, expiresAt);
+            extensions[i] = new LeaseExtension { Id = jobs[i].Id, LeaseToken = jobs[i].LeaseToken!.Value, ExpiresAt = expiresAt };
         }
 
         IReadOnlyList<bool> held;

@@ -18,8 +18,6 @@ internal sealed class InMemoryJobStorage : IJobStorage
     {
         WakeUpSignal = true,
         FinishSignal = true,
-        SharedAcrossProcesses = false,
-        TransactionalEnqueue = false,
     };
 
     private readonly Lock _lock = new();
@@ -80,31 +78,32 @@ internal sealed class InMemoryJobStorage : IJobStorage
     }
 
     /// <summary>
-    /// Writes one job that belongs to no batch and has no idempotency key, the shape of nearly every
-    /// IJobClient.EnqueueAsync, without the request, job list and results array that <see cref="EnqueueAsync"/>
-    /// takes and returns: in memory, those were a quarter of an enqueue's allocations. Returns false, having
-    /// written nothing, when the job needs the general path: a batch, a key, or a full store (which waits for
-    /// room or throws there).
+    /// A plain job (no batch, no idempotency key), the shape of nearly every IJobClient.EnqueueAsync, is written
+    /// without the request, job list and results array that <see cref="EnqueueAsync"/> takes and returns: in memory,
+    /// those were a quarter of an enqueue's allocations. Any other job, or a full store (which waits for room or
+    /// throws there), takes the general path.
     /// </summary>
     /// <exception cref="InvalidOperationException">A job with the same id exists.</exception>
-    public bool TryEnqueuePlain(NewJob job, DateTimeOffset now)
+    public ValueTask<EnqueueResult> EnqueueOneAsync(NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (job.BatchId is not null || job.IdempotencyKey is not null)
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.BatchId is null && job.IdempotencyKey is null && !cancellationToken.IsCancellationRequested)
         {
-            return false;
-        }
-
-        lock (_lock)
-        {
-            if (_capacity is int capacity && _unfinished >= capacity)
+            lock (_lock)
             {
-                return false;
+                if (_capacity is not int capacity || _unfinished < capacity)
+                {
+                    AddJobLocked(job, job.RunAt > now ? JobState.Scheduled : JobState.Enqueued, now, batch: null, isCallback: false);
+                    return new ValueTask<EnqueueResult>(new EnqueueResult { Id = job.Id, Created = true });
+                }
             }
-
-            AddJobLocked(job, job.RunAt > now ? JobState.Scheduled : JobState.Enqueued, now, batch: null, isCallback: false);
-            return true;
         }
+
+        return EnqueueGeneralAsync(job, now, cancellationToken);
     }
+
+    private async ValueTask<EnqueueResult> EnqueueGeneralAsync(NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
+        => (await EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken).ConfigureAwait(false))[0];
 
     public ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
@@ -327,9 +326,12 @@ internal sealed class InMemoryJobStorage : IJobStorage
         }
     }
 
-    public ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Limit, nameof(request));
+        DateTimeOffset now = request.Now;
+        int limit = request.Limit;
         int promoted = 0;
         lock (_lock)
         {
@@ -350,9 +352,11 @@ internal sealed class InMemoryJobStorage : IJobStorage
         return new ValueTask<int>(promoted);
     }
 
-    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<JobId> ids = request.Ids ?? throw new ArgumentException("CancelRequest.Ids is null.", nameof(request));
+        DateTimeOffset now = request.Now;
         var outcomes = new CancelOutcome[ids.Count];
         lock (_lock)
         {
@@ -661,14 +665,14 @@ internal sealed class InMemoryJobStorage : IJobStorage
             {
                 if (_keys.TryGetValue(key, out InMemoryJob? holder))
                 {
-                    outcome[i] = new EnqueueResult(holder.Id, Created: false);
+                    outcome[i] = new EnqueueResult { Id = holder.Id, Created = false };
                     continue;
                 }
 
                 // Within one request the first job with a key wins.
                 if (several && !_requestKeys.TryAdd(key, job.Id))
                 {
-                    outcome[i] = new EnqueueResult(_requestKeys[key], Created: false);
+                    outcome[i] = new EnqueueResult { Id = _requestKeys[key], Created = false };
                     continue;
                 }
             }
@@ -678,7 +682,7 @@ internal sealed class InMemoryJobStorage : IJobStorage
                 throw new InvalidOperationException($"Job {job.Id} already exists or appears twice in the request; every new job needs a new id. Nothing was written.");
             }
 
-            outcome[i] = new EnqueueResult(job.Id, Created: true);
+            outcome[i] = new EnqueueResult { Id = job.Id, Created = true };
             creating++;
         }
 

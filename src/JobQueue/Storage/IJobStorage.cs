@@ -53,6 +53,14 @@ public interface IJobStorage
     ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Writes one job that needs nothing of a request's extras, with the semantics of <see cref="EnqueueAsync"/>: the
+    /// most common write of all, a lone caller's enqueue. The default builds a request of one; a store whose request
+    /// envelope costs more than the write itself (the in-memory one) overrides it.
+    /// </summary>
+    async ValueTask<EnqueueResult> EnqueueOneAsync(NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
+        => (await EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = now }, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
     /// Leases up to <see cref="FetchRequest.Limit"/> Enqueued jobs of one queue, in order: higher priority
     /// first, then earlier run time, then enqueue order. Each leased job becomes Running with its attempt
     /// increased by one, <see cref="StoredJob.StartedAt"/> set to now, and the request's lease token and expiry.
@@ -111,18 +119,19 @@ public interface IJobStorage
     ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves up to <paramref name="limit"/> Scheduled jobs that are due (run time not after <paramref name="now"/>)
-    /// to Enqueued, keeping their run time, and wakes their queues.
+    /// Moves up to <see cref="PromoteRequest.Limit"/> Scheduled jobs that are due (run time not after
+    /// <see cref="PromoteRequest.Now"/>) to Enqueued, keeping their run time, and wakes their queues.
     /// </summary>
     /// <returns>How many jobs were promoted.</returns>
-    ValueTask<int> PromoteDueJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Cancels jobs that have not finished: each becomes Cancelled with its lease cleared, so a running
     /// attempt's later writes are refused. A cancelled batch child counts as a failure of its batch, with the
     /// batch accounting of <see cref="FailAsync"/>. Atomic per job.
     /// </summary>
-    ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(IReadOnlyList<JobId> ids, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <returns>Per id of <see cref="CancelRequest.Ids"/>, in order, what happened to it.</returns>
+    ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads jobs by id; per item, null when the job does not exist. A job that does not fully read is returned with

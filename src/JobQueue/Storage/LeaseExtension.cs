@@ -1,7 +1,14 @@
 namespace JobQueue.Storage;
 
 /// <summary>Moves a running job's lease expiry.</summary>
-/// <param name="Id">The job.</param>
-/// <param name="LeaseToken">The token of the lease to extend.</param>
-/// <param name="ExpiresAt">The new expiry.</param>
-public readonly record struct LeaseExtension(JobId Id, Guid LeaseToken, DateTimeOffset ExpiresAt);
+public sealed record LeaseExtension
+{
+    /// <summary>The job.</summary>
+    public required JobId Id { get; init; }
+
+    /// <summary>The token of the lease to extend.</summary>
+    public required Guid LeaseToken { get; init; }
+
+    /// <summary>The new expiry.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+}

@@ -1,7 +1,14 @@
 namespace JobQueue.Storage;
 
 /// <summary>Progress of a running job.</summary>
-/// <param name="Id">The job.</param>
-/// <param name="LeaseToken">The token of the lease the attempt runs under.</param>
-/// <param name="Progress">The progress to store, replacing any earlier one.</param>
-public readonly record struct ProgressReport(JobId Id, Guid LeaseToken, JobProgress Progress);
+public sealed record ProgressReport
+{
+    /// <summary>The job.</summary>
+    public required JobId Id { get; init; }
+
+    /// <summary>The token of the lease the attempt runs under.</summary>
+    public required Guid LeaseToken { get; init; }
+
+    /// <summary>The progress to store, replacing any earlier one.</summary>
+    public required JobProgress Progress { get; init; }
+}

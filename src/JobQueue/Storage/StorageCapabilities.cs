@@ -9,12 +9,6 @@ public sealed record StorageCapabilities
     /// <summary>The store signals finished jobs through <see cref="IJobStorage.WaitForFinishAsync"/>.</summary>
     public bool FinishSignal { get; init; }
 
-    /// <summary>Jobs can be enqueued inside the caller's own database transaction (through the provider's package).</summary>
-    public bool TransactionalEnqueue { get; init; }
-
-    /// <summary>Workers in other processes share this store, so leases can expire while their owner is alive elsewhere.</summary>
-    public bool SharedAcrossProcesses { get; init; }
-
     /// <summary>
     /// Each write costs a round trip or a commit, so the engine coalesces concurrent single-job enqueues and
     /// completions into bulk calls (each caller still returns only once its own job is written). False for a

@@ -28,7 +28,7 @@ public sealed class ConnectionSecretsTests
 
     public static TheoryData<string> Unreachable()
     {
-        int port = FreePort();
+        int port = LoopbackPorts.Refusing();
         return new TheoryData<string>
         {
             $"Host=127.0.0.1;Port={port};Username=app;Password={Secret}",
@@ -89,12 +89,5 @@ public sealed class ConnectionSecretsTests
         await host.StopAsync();
 
         SecretScan.Find(Secret, logs: host.Logs.Entries).Should().BeEmpty();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

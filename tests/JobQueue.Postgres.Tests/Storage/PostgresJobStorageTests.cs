@@ -21,7 +21,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         IReadOnlyList<EnqueueResult> results = await Storage.EnqueueAsync(Requests.Enqueue(job), CancellationToken.None);
         StoredJob? stored = (await Storage.GetJobsAsync([job.Id], CancellationToken.None))[0];
 
-        results.Should().Equal(new EnqueueResult(job.Id, true));
+        results.Should().Equal(new EnqueueResult { Id = job.Id, Created = true });
         stored.Should().NotBeNull();
         stored!.State.Should().Be(JobState.Enqueued);
         stored.Arguments.Should().Equal(job.Arguments);
@@ -42,7 +42,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
 
         IReadOnlyList<EnqueueResult> results = await Storage.EnqueueAsync(Requests.Enqueue(second), CancellationToken.None);
 
-        results.Should().Equal(new EnqueueResult(first.Id, false));
+        results.Should().Equal(new EnqueueResult { Id = first.Id, Created = false });
         (await Storage.GetJobsAsync([second.Id], CancellationToken.None))[0].Should().BeNull();
     }
 
@@ -59,10 +59,10 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         IReadOnlyList<EnqueueResult> results = await Storage.EnqueueAsync(
             Requests.Enqueue([.. jobs, dupOfHolder, firstOfPair, secondOfPair]), CancellationToken.None);
 
-        results.Take(500).Should().Equal(jobs.Select(j => new EnqueueResult(j.Id, true)));
-        results[500].Should().Be(new EnqueueResult(holder.Id, false));
-        results[501].Should().Be(new EnqueueResult(firstOfPair.Id, true));
-        results[502].Should().Be(new EnqueueResult(firstOfPair.Id, false));
+        results.Take(500).Should().Equal(jobs.Select(j => new EnqueueResult { Id = j.Id, Created = true }));
+        results[500].Should().Be(new EnqueueResult { Id = holder.Id, Created = false });
+        results[501].Should().Be(new EnqueueResult { Id = firstOfPair.Id, Created = true });
+        results[502].Should().Be(new EnqueueResult { Id = firstOfPair.Id, Created = false });
         IReadOnlyList<StoredJob> fetched = await Storage.FetchAsync(Requests.Fetch(limit: 3), CancellationToken.None);
         fetched.Select(j => j.Id).Should().Equal(holder.Id, jobs[0].Id, jobs[1].Id);
     }
@@ -76,7 +76,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
 
         IReadOnlyList<EnqueueResult> results = await Storage.EnqueueAsync(Requests.Enqueue(jobs), CancellationToken.None);
 
-        results.Should().Equal(jobs.Select(j => new EnqueueResult(j.Id, true)));
+        results.Should().Equal(jobs.Select(j => new EnqueueResult { Id = j.Id, Created = true }));
         IReadOnlyList<StoredJob?> stored = await Storage.GetJobsAsync([.. jobs.Select(j => j.Id)], CancellationToken.None);
         stored.Select(j => j!.State).Should().Equal(jobs.Select(j => j.RunAt > Requests.Now ? JobState.Scheduled : JobState.Enqueued));
         stored.Select(j => j!.TraceParent).Should().Equal(jobs.Select(j => j.TraceParent));
@@ -402,7 +402,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         await Storage.EnqueueAsync(Requests.Enqueue(waiting, running), CancellationToken.None);
         StoredJob leased = (await Storage.FetchAsync(Requests.Fetch("run"), CancellationToken.None))[0];
 
-        IReadOnlyList<CancelOutcome> outcomes = await Storage.CancelAsync([waiting.Id, running.Id, waiting.Id, JobId.New()], Requests.Now, CancellationToken.None);
+        IReadOnlyList<CancelOutcome> outcomes = await Storage.CancelAsync(new CancelRequest { Ids = [waiting.Id, running.Id, waiting.Id, JobId.New()], Now = Requests.Now }, CancellationToken.None);
 
         outcomes.Should().Equal(CancelOutcome.Cancelled, CancelOutcome.CancelledWhileRunning, CancelOutcome.AlreadyFinished, CancelOutcome.NotFound);
         (await Storage.CompleteAsync([Requests.Completion(leased)], CancellationToken.None)).Should().Equal(false);
@@ -431,7 +431,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         await Storage.EnqueueAsync(Requests.Enqueue([.. Enumerable.Range(0, 30).Select(_ => Requests.Job())]), CancellationToken.None);
         IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Requests.Fetch(limit: 25), CancellationToken.None);
         await Storage.CompleteAsync([.. leased.Select(Requests.Completion)], CancellationToken.None);
-        var request = new PruneRequest(Requests.Now.AddHours(1), Limit: 10);
+        var request = new PruneRequest { FinishedBefore = Requests.Now.AddHours(1), Limit = 10 };
 
         int[] deleted = [
             await Storage.PruneAsync(request, CancellationToken.None),
@@ -453,7 +453,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
         await WakeUps.ConsumeAsync(Storage, "later"); // the first wait after LISTEN completes at once
         Task woken = Storage.WaitForWorkAsync("later", CancellationToken.None).AsTask();
 
-        int promoted = await Storage.PromoteDueJobsAsync(Requests.Now.AddMinutes(11), 100, CancellationToken.None);
+        int promoted = await Storage.PromoteDueJobsAsync(new PromoteRequest { Now = Requests.Now.AddMinutes(11), Limit = 100 }, CancellationToken.None);
 
         promoted.Should().Be(1);
         await Deadline.Within(woken, "the promotion's wake-up");

@@ -220,7 +220,7 @@ public sealed class UpgradeTests
         FixtureJob retry = Facts.Job(Roles.RetryScheduled);
         FixtureJob scheduled = Facts.Job(Roles.Scheduled);
 
-        int promoted = await storage.PromoteDueJobsAsync(now, 100, Deadline.Token());
+        int promoted = await storage.PromoteDueJobsAsync(new PromoteRequest { Now = now, Limit = 100 }, Deadline.Token());
         IReadOnlyList<StoredJob?> jobs = await storage.GetJobsAsync([.. Facts.Expectations.Promoted.Select(static id => new JobId(id))], Deadline.Token());
         IReadOnlyList<StoredJob> fetched = await storage.FetchAsync(Fetch("default", now, limit: 10), Deadline.Token());
 
@@ -257,7 +257,7 @@ public sealed class UpgradeTests
 
         Facts.Expectations.IdempotencyKey.Should().Be("order-42");
         Facts.Expectations.IdempotencyHolder.Should().Be(Facts.Job(Roles.Idempotent).Id);
-        results.Should().Equal(new EnqueueResult(new JobId(Facts.Expectations.IdempotencyHolder), Created: false));
+        results.Should().Equal(new EnqueueResult { Id = new JobId(Facts.Expectations.IdempotencyHolder), Created = false });
         written.Should().BeNull();
     }
 
