@@ -1,6 +1,5 @@
 using JobQueue.Postgres.Storage;
 using JobQueue.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace JobQueue;
@@ -29,7 +28,6 @@ public static class PostgresJobClientExtensions
             throw new InvalidOperationException("The transaction has already committed or rolled back; call InTransaction with an open transaction.");
         }
 
-        var options = new PostgresStorageOptions { Schema = schema, ApplyMigrations = false };
-        return jobs.WithStorage(new PostgresJobStorage(transaction, options, NullLogger.Instance));
+        return jobs.WithStorage(new PostgresTransactionStorage(transaction, schema));
     }
 }

@@ -4,25 +4,16 @@ using JobQueue.Signals;
 using JobQueue.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace JobQueue.Postgres.Storage;
 
 /// <summary>
-/// The PostgreSQL store. Either pooled (connections from a data source, with a listening connection for
-/// wake-ups) or bound to a caller's transaction (every call runs on that connection, inside that transaction).
+/// The PostgreSQL store: each call on a connection from the data source, with a listening connection for
+/// wake-ups. The view on an application's own transaction is <see cref="PostgresTransactionStorage"/>.
 /// </summary>
 internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
 {
-    // A concurrent enqueue can commit a key's holder after our statement's snapshot: the insert then meets the
-    // conflict, but the same statement cannot see the holder. Asking again (with a new snapshot) finds it.
-    private const int IdempotencyRetries = 5;
-
-    // From this many plain jobs on, COPY (three round trips, but the cheapest rows: measured about twice the rate of
-    // the one-statement INSERT from arrays at 1,000 jobs, and slower at 100) is used.
-    private const int CopyThreshold = 256;
-
-    private static readonly StorageCapabilities s_pooled = new()
+    private static readonly StorageCapabilities s_capabilities = new()
     {
         WakeUpSignal = true,
         FinishSignal = true,
@@ -31,15 +22,12 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         CoalesceWrites = true,
     };
 
-    // Bound to one transaction: nothing is visible to listeners before it commits, so waits fall back to polling.
-    private static readonly StorageCapabilities s_bound = new();
-
-    private readonly NpgsqlDataSource? _dataSource;
-    private readonly NpgsqlTransaction? _transaction;
+    private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgresStorageOptions _options;
     private readonly ILogger _logger;
-    private readonly PostgresListener? _listener;
+    private readonly PostgresListener _listener;
+    private readonly PostgresJobCommands _commands;
     private readonly Lock _migrationGate = new();
     private Task? _migration;
 
@@ -50,31 +38,20 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         _ownsDataSource = ownsDataSource;
         _options = options;
         _logger = logger;
-        Sql = new PostgresSql(options.Schema);
+        _commands = new PostgresJobCommands(new PostgresSql(options.Schema), autocommit: true);
         _listener = new PostgresListener(dataSource, Sql.Channel, options, time ?? TimeProvider.System, logger);
-        Capabilities = s_pooled;
     }
 
-    /// <summary>A view that runs every call on <paramref name="transaction"/>'s connection, inside it.</summary>
-    public PostgresJobStorage(NpgsqlTransaction transaction, PostgresStorageOptions options, ILogger logger)
-    {
-        _transaction = transaction;
-        _options = options;
-        _logger = logger;
-        Sql = new PostgresSql(options.Schema);
-        Capabilities = s_bound;
-    }
+    public StorageCapabilities Capabilities => s_capabilities;
 
-    public StorageCapabilities Capabilities { get; }
-
-    internal PostgresSql Sql { get; }
+    internal PostgresSql Sql => _commands.Sql;
 
     internal string Schema => _options.Schema;
 
     /// <summary>Creates or upgrades the schema once per store (unless turned off); a failure is retried by the next call.</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
-        if (!_options.ApplyMigrations || _dataSource is null)
+        if (!_options.ApplyMigrations)
         {
             return Task.CompletedTask;
         }
@@ -93,8 +70,6 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
         return migration.IsCompletedSuccessfully ? Task.CompletedTask : migration.WaitAsync(cancellationToken);
     }
 
-    // ------------------------------------------------------------------ enqueue
-
     public async ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -103,934 +78,146 @@ internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
             return [];
         }
 
-        try
-        {
-            if (request.Batch is null && IsPlain(request.Jobs))
-            {
-                return request.Jobs.Count switch
-                {
-                    1 => await RunAsync((c, ct) => EnqueuePlainOneAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false),
-                    >= CopyThreshold => await RunAsync((c, ct) => EnqueueCopyAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false),
-                    _ => await RunAsync((c, ct) => EnqueuePlainAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false),
-                };
-            }
-
-            if (request.Batch is null && request.Jobs.Count == 1)
-            {
-                EnqueueResult one = await RunAsync((c, ct) => EnqueueOneAsync(c, request.Jobs[0], request.Now, ct), atomic: false, cancellationToken)
-                    .ConfigureAwait(false);
-                return [one];
-            }
-
-            return await RunAsync((c, ct) => EnqueueStagedAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "jobs_pkey" or "batches_pkey")
-        {
-            // The statement (or the whole transaction) failed, so nothing was written.
-            throw new InvalidOperationException(
-                $"A {(e.ConstraintName == "jobs_pkey" ? "job" : "batch")} with the same id exists already: ids are made once per job and batch; nothing was written.", e);
-        }
+        return await RunAsync((c, ct) => _commands.EnqueueAsync(c, request, ct), PostgresJobCommands.EnqueueNeedsTransaction(request), cancellationToken)
+            .ConfigureAwait(false);
     }
-
-    /// <summary>No job needs an idempotency check or batch accounting: the jobs can go in as one plain INSERT.</summary>
-    private static bool IsPlain(IReadOnlyList<NewJob> jobs)
-    {
-        foreach (NewJob job in jobs)
-        {
-            if (job.IdempotencyKey is not null || job.BatchId is not null)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private async Task<IReadOnlyList<EnqueueResult>> EnqueuePlainOneAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
-    {
-        NewJob job = request.Jobs[0];
-        await using var command = new NpgsqlCommand(Sql.EnqueuePlainOne, connection);
-
-        // Positional, in the statement's $n order.
-        NpgsqlParameterCollection p = command.Parameters;
-        p.Add(new NpgsqlParameter<Guid> { TypedValue = job.Id.Value });
-        p.Add(new NpgsqlParameter<string> { TypedValue = job.Name });
-        p.Add(new NpgsqlParameter<string> { TypedValue = job.Queue });
-        p.Add(new NpgsqlParameter<int> { TypedValue = job.Priority });
-        p.Add(new NpgsqlParameter<byte[]> { TypedValue = job.Arguments });
-        p.Add(new NpgsqlParameter<int> { TypedValue = job.MaxAttempts });
-        p.Add(new NpgsqlParameter<long> { TypedValue = job.Timeout.Ticks });
-        p.Add(new NpgsqlParameter<long> { TypedValue = job.RetryDelay.Ticks });
-        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.TraceParent ?? DBNull.Value });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = JobReader.Utc(job.RunAt), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = JobReader.Utc(request.Now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-
-        // One statement in autocommit: the job is committed (durable) when the call returns.
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return [new EnqueueResult { Id = job.Id, Created = true }];
-    }
-
-    private async Task<IReadOnlyList<EnqueueResult>> EnqueuePlainAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<NewJob> jobs = request.Jobs;
-        int count = jobs.Count;
-        var ids = new Guid[count];
-        var names = new string[count];
-        var queues = new string[count];
-        var priorities = new int[count];
-        var arguments = new byte[count][];
-        var maxAttempts = new int[count];
-        var timeouts = new long[count];
-        var retryDelays = new long[count];
-        var runAts = new DateTime[count];
-        var traceParents = new string?[count];
-        var results = new EnqueueResult[count];
-        for (int i = 0; i < count; i++)
-        {
-            NewJob job = jobs[i];
-            ids[i] = job.Id.Value;
-            names[i] = job.Name;
-            queues[i] = job.Queue;
-            priorities[i] = job.Priority;
-            arguments[i] = job.Arguments;
-            maxAttempts[i] = job.MaxAttempts;
-            timeouts[i] = job.Timeout.Ticks;
-            retryDelays[i] = job.RetryDelay.Ticks;
-            runAts[i] = JobReader.Utc(job.RunAt);
-            traceParents[i] = job.TraceParent;
-            results[i] = new EnqueueResult { Id = job.Id, Created = true };
-        }
-
-        await using var command = new NpgsqlCommand(Sql.EnqueuePlain, connection);
-        NpgsqlParameterCollection p = command.Parameters;
-        p.Add(new NpgsqlParameter<Guid[]>("ids", ids));
-        p.Add(new NpgsqlParameter<string[]>("names", names));
-        p.Add(new NpgsqlParameter<string[]>("queues", queues));
-        p.Add(new NpgsqlParameter<int[]>("priorities", priorities));
-        p.Add(new NpgsqlParameter<byte[][]>("arguments", arguments) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        p.Add(new NpgsqlParameter<int[]>("max_attempts", maxAttempts));
-        p.Add(new NpgsqlParameter<long[]>("timeout_ticks", timeouts));
-        p.Add(new NpgsqlParameter<long[]>("retry_delay_ticks", retryDelays));
-        p.Add(new NpgsqlParameter<DateTime[]>("run_ats", runAts) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<string?[]>("trace_parents", traceParents) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(Time("now", request.Now));
-
-        // One statement: it writes every job or (a duplicate id) none.
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return results;
-    }
-
-    /// <summary>
-    /// Many plain jobs: binary COPY straight into the jobs table, the wake-ups sent first in the same transaction
-    /// (a notification is delivered at commit, and dropped with a rollback).
-    /// </summary>
-    private async Task<IReadOnlyList<EnqueueResult>> EnqueueCopyAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
-    {
-        var results = new EnqueueResult[request.Jobs.Count];
-        var due = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < results.Length; i++)
-        {
-            NewJob job = request.Jobs[i];
-            results[i] = new EnqueueResult { Id = job.Id, Created = true };
-            if (job.RunAt <= request.Now)
-            {
-                due.Add(job.Queue);
-            }
-        }
-
-        if (due.Count > 0)
-        {
-            await using var wake = new NpgsqlCommand(Sql.WakeQueues, connection);
-            wake.Parameters.Add(new NpgsqlParameter<string[]>("queues", [.. due]));
-            await wake.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        DateTime now = JobReader.Utc(request.Now);
-        await using NpgsqlBinaryImporter writer = await connection.BeginBinaryImportAsync(Sql.CopyJobs, cancellationToken).ConfigureAwait(false);
-        foreach (NewJob job in request.Jobs)
-        {
-            await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.Id.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.Name, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.Queue, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.RunAt > request.Now ? (short)JobState.Scheduled : (short)JobState.Enqueued, NpgsqlDbType.Smallint, cancellationToken)
-                .ConfigureAwait(false);
-            await writer.WriteAsync(job.Priority, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.Arguments, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.MaxAttempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.Timeout.Ticks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(job.RetryDelay.Ticks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(JobReader.Utc(job.RunAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(writer, job.TraceParent, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        }
-
-        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        return results;
-    }
-
-    private async Task<EnqueueResult> EnqueueOneAsync(NpgsqlConnection connection, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            await using var command = new NpgsqlCommand(Sql.EnqueueOne, connection);
-            AddJobParameters(command, job, now);
-            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (!reader.GetBoolean(2))
-            {
-                throw MissingBatch(job.BatchId!.Value);
-            }
-
-            if (!reader.IsDBNull(0))
-            {
-                return new EnqueueResult { Id = job.Id, Created = true };
-            }
-
-            if (!reader.IsDBNull(1))
-            {
-                return new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false };
-            }
-
-            if (attempt == IdempotencyRetries)
-            {
-                throw HolderVanished(job.IdempotencyKey);
-            }
-        }
-    }
-
-    private async Task<IReadOnlyList<EnqueueResult>> EnqueueStagedAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
-    {
-        await ExecuteAsync(connection, Sql.CreateStaging, cancellationToken).ConfigureAwait(false);
-
-        // Binary COPY: one stream for any number of jobs, no per-row statement. The staging table then feeds one
-        // INSERT ... SELECT, which keeps idempotency (ON CONFLICT) and batch counting set-based and atomic.
-        await using (NpgsqlBinaryImporter writer = await connection.BeginBinaryImportAsync(Sql.CopyStaging, cancellationToken).ConfigureAwait(false))
-        {
-            int ordinal = 0;
-            foreach (NewJob job in request.Jobs)
-            {
-                await WriteStagedAsync(writer, ordinal++, job, job.BatchId, isCallback: false, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (NewJob? callback in new[] { request.Batch?.SuccessCallback, request.Batch?.FailureCallback })
-            {
-                if (callback is not null)
-                {
-                    // A callback always carries its batch id, so it shows in the batch's job list.
-                    await WriteStagedAsync(writer, ordinal++, callback, request.Batch!.Id, isCallback: true, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        Guid? batchId = request.Batch?.Id.Value;
-        if (request.Batch is { } batch)
-        {
-            await using var insertBatch = new NpgsqlCommand(Sql.InsertBatch, connection);
-            insertBatch.Parameters.Add(Uuid("batch_id", batch.Id.Value));
-            insertBatch.Parameters.Add(Time("now", request.Now));
-            insertBatch.Parameters.Add(Uuid("success_job_id", batch.SuccessCallback?.Id.Value));
-            insertBatch.Parameters.Add(Uuid("failure_job_id", batch.FailureCallback?.Id.Value));
-            await insertBatch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var lockBatches = new NpgsqlCommand(Sql.LockExistingBatches, connection))
-        {
-            lockBatches.Parameters.Add(Uuid("batch_id", batchId));
-            await using NpgsqlDataReader reader = await lockBatches.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (reader.GetInt64(0) != reader.GetInt64(1))
-            {
-                BatchId missing = request.Jobs.First(j => j.BatchId is not null && j.BatchId.Value.Value != batchId).BatchId!.Value;
-                throw MissingBatch(missing);
-            }
-        }
-
-        var results = new EnqueueResult[request.Jobs.Count];
-        var skipped = new List<int>();
-        await using (var insert = new NpgsqlCommand(Sql.InsertStaged, connection))
-        {
-            insert.Parameters.Add(Time("now", request.Now));
-            await using NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int ordinal = reader.GetInt32(0);
-                if (reader.GetBoolean(1))
-                {
-                    results[ordinal] = new EnqueueResult { Id = request.Jobs[ordinal].Id, Created = true };
-                }
-                else
-                {
-                    skipped.Add(ordinal);
-                }
-            }
-        }
-
-        if (request.Batch is { } created && !request.Jobs.Where((job, i) => results[i].Created && job.BatchId == created.Id).Any())
-        {
-            await using var finish = new NpgsqlCommand(Sql.FinishEmptyBatch, connection);
-            finish.Parameters.Add(Uuid("batch_id", created.Id.Value));
-            finish.Parameters.Add(Time("now", request.Now));
-            await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (skipped.Count > 0)
-        {
-            await using var holders = new NpgsqlCommand(Sql.FindHolders, connection);
-            holders.Parameters.Add(new NpgsqlParameter<int[]>("ordinals", [.. skipped]));
-            await using NpgsqlDataReader reader = await holders.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                results[reader.GetInt32(0)] = new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false };
-            }
-
-            if (skipped.FirstOrDefault(o => results[o].Id == default, -1) is var lost and >= 0)
-            {
-                throw HolderVanished(request.Jobs[lost].IdempotencyKey);
-            }
-        }
-
-        return results;
-    }
-
-    private static async Task WriteStagedAsync(NpgsqlBinaryImporter writer, int ordinal, NewJob job, BatchId? batchId, bool isCallback,
-        CancellationToken cancellationToken)
-    {
-        await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.Id.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.Name, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.Queue, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.Priority, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.Arguments, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.MaxAttempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.Timeout.Ticks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(job.RetryDelay.Ticks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(JobReader.Utc(job.RunAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(writer, job.IdempotencyKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(writer, batchId?.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(isCallback, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(writer, job.TraceParent, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
-
-    private static void AddJobParameters(NpgsqlCommand command, NewJob job, DateTimeOffset now)
-    {
-        NpgsqlParameterCollection p = command.Parameters;
-        p.Add(Uuid("id", job.Id.Value));
-        p.Add(Text("name", job.Name));
-        p.Add(Text("queue", job.Queue));
-        p.Add(new NpgsqlParameter<int>("priority", job.Priority));
-        p.Add(new NpgsqlParameter<byte[]>("arguments", job.Arguments));
-        p.Add(new NpgsqlParameter<int>("max_attempts", job.MaxAttempts));
-        p.Add(new NpgsqlParameter<long>("timeout_ticks", job.Timeout.Ticks));
-        p.Add(new NpgsqlParameter<long>("retry_delay_ticks", job.RetryDelay.Ticks));
-        p.Add(Time("run_at", job.RunAt));
-        p.Add(Time("now", now));
-        p.Add(Text("idempotency_key", job.IdempotencyKey));
-        p.Add(Uuid("batch_id", job.BatchId?.Value));
-        p.Add(Text("trace_parent", job.TraceParent));
-    }
-
-    // ------------------------------------------------------------------ fetch and attempts
 
     public async ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await RunAsync(async (connection, ct) =>
-        {
-            // A lease is committed without waiting for the disk (on a pooled connection; a caller's transaction
-            // keeps its own setting). A server crash can then forget a lease from its last moments, which only
-            // makes the job ready again: at-least-once already allows that, and the later durable completion
-            // flushes the lease with it. Enqueues and outcomes always wait for the disk.
-            await using var batch = new NpgsqlBatch(connection);
-            if (_transaction is null)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.CommitWithoutWaitingForDisk));
-            }
-
-            var fetch = new NpgsqlBatchCommand(Sql.Fetch);
-            fetch.Parameters.Add(Text("queue", request.Queue));
-            fetch.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
-            fetch.Parameters.Add(Time("now", request.Now));
-            fetch.Parameters.Add(Uuid("lease_token", request.LeaseToken));
-            fetch.Parameters.Add(Time("lease_expires_at", request.LeaseExpiresAt));
-            fetch.Parameters.Add(Text("worker_id", request.WorkerId));
-            batch.BatchCommands.Add(fetch);
-            var leased = new List<(StoredJob Job, long Sequence)>(request.Limit);
-            await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (_transaction is null)
-            {
-                await reader.NextResultAsync(ct).ConfigureAwait(false);
-            }
-
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                StoredJob job = JobReader.Read(reader, out long sequence);
-                leased.Add((job, sequence));
-            }
-
-            // RETURNING has no order of its own: restore fetch order.
-            return (IReadOnlyList<StoredJob>)[.. leased
-                .OrderByDescending(l => l.Job.Priority).ThenBy(l => l.Job.RunAt).ThenBy(l => l.Sequence).Select(l => l.Job)];
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        return await RunAsync((c, ct) => _commands.FetchAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leases);
-        if (leases.Count == 0)
-        {
-            return [];
-        }
-
-        HashSet<long> extended = await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(Sql.ExtendLeases, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. leases.Select(l => l.Id.Value)]));
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", [.. leases.Select(l => l.LeaseToken)]));
-            command.Parameters.Add(TimeArray("expires_at", leases.Select(l => l.ExpiresAt)));
-            return await ReadOrdinalsAsync(command, ct).ConfigureAwait(false);
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return Answers(leases.Count, extended);
+        return leases.Count == 0 ? [] : await RunAsync((c, ct) => _commands.ExtendLeasesAsync(c, leases, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        if (reports.Count == 0)
-        {
-            return [];
-        }
-
-        HashSet<long> stored = await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(Sql.ReportProgress, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. reports.Select(r => r.Id.Value)]));
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", [.. reports.Select(r => r.LeaseToken)]));
-            command.Parameters.Add(new NpgsqlParameter<double[]>("percents", [.. reports.Select(r => r.Progress.Percent)]));
-            command.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text)
-            {
-                Value = reports.Select(r => (object?)r.Progress.Message ?? DBNull.Value).ToArray(),
-            });
-            return await ReadOrdinalsAsync(command, ct).ConfigureAwait(false);
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return Answers(reports.Count, stored);
+        return reports.Count == 0 ? [] : await RunAsync((c, ct) => _commands.ReportProgressAsync(c, reports, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reschedules);
-        if (reschedules.Count == 0)
-        {
-            return [];
-        }
-
-        HashSet<long> done = await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(Sql.Reschedule, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. reschedules.Select(r => r.Id.Value)]));
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", [.. reschedules.Select(r => r.LeaseToken)]));
-            command.Parameters.Add(TimeArray("run_ats", reschedules.Select(r => r.RunAt)));
-            command.Parameters.Add(TimeArray("nows", reschedules.Select(r => r.Now)));
-            return await ReadOrdinalsAsync(command, ct).ConfigureAwait(false);
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return Answers(reschedules.Count, done);
+        return reschedules.Count == 0 ? [] : await RunAsync((c, ct) => _commands.RescheduleAsync(c, reschedules, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        if (completions.Count == 0)
-        {
-            return [];
-        }
-
-        return await RunAsync(async (connection, ct) =>
-        {
-            try
-            {
-                return Answers(completions.Count, await CompleteManyAsync(connection, completions, ct).ConfigureAwait(false));
-            }
-            catch (PostgresException) when (completions.Count > 1 && _transaction is null)
-            {
-                // One statement locks the batch rows of all its children in no set order, so two calls can deadlock
-                // on two batch rows; the server then aborts one, which writes nothing. Its items are written one by
-                // one, each in its own transaction, so each gets its own outcome or error.
-            }
-
-            var results = new bool[completions.Count];
-            for (int i = 0; i < completions.Count; i++)
-            {
-                results[i] = (await CompleteManyAsync(connection, [completions[i]], ct).ConfigureAwait(false)).Count > 0;
-            }
-
-            return (IReadOnlyList<bool>)results;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Completes every item in one statement (one round trip, one commit); returns the 1-based ordinals applied.</summary>
-    private async Task<HashSet<long>> CompleteManyAsync(NpgsqlConnection connection, IReadOnlyList<JobCompletion> completions,
-        CancellationToken cancellationToken)
-    {
-        int count = completions.Count;
-        var ids = new Guid[count];
-        var tokens = new Guid[count];
-        var results = new byte[]?[count];
-        var nows = new DateTime[count];
-        for (int i = 0; i < count; i++)
-        {
-            JobCompletion completion = completions[i];
-            ids[i] = completion.Id.Value;
-            tokens[i] = completion.LeaseToken;
-            results[i] = completion.Result;
-            nows[i] = JobReader.Utc(completion.Now);
-        }
-
-        await using var command = new NpgsqlCommand(Sql.CompleteMany, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", ids));
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("tokens", tokens));
-        command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("results", results) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("nows", nows) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        return await ReadOrdinalsAsync(command, cancellationToken).ConfigureAwait(false);
+        return completions.Count == 0 ? [] : await RunAsync((c, ct) => _commands.CompleteAsync(c, completions, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failures);
-        return await RunAsync(
-            (connection, ct) => ExecuteEachAsync(connection, Sql.Fail, failures, static (parameters, failure) =>
-            {
-                parameters.Add(Uuid("id", failure.Id.Value));
-                parameters.Add(Uuid("lease_token", failure.LeaseToken));
-                parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = JobReader.ErrorJson(failure.Error) });
-                parameters.Add(Time("retry_at", failure.RetryAt));
-                parameters.Add(Time("now", failure.Now));
-            }, ct),
-            atomic: false, cancellationToken).ConfigureAwait(false);
+        return failures.Count == 0 ? [] : await RunAsync((c, ct) => _commands.FailAsync(c, failures, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// Runs <paramref name="sql"/> once per item; each run answers whether it changed its job (first column of its
-    /// row). On a pooled connection the runs go out as one batch: one round trip and one commit, which is what makes
-    /// coalesced completions cheap. Each statement locks at most one batch row, but a batch holds its locks until
-    /// it commits, so two batches may deadlock on two batch rows; the server then aborts one, which, like any error,
-    /// rolls the whole batch back, and its items are run again one by one, each in its own transaction.
-    /// </summary>
-    private async Task<IReadOnlyList<bool>> ExecuteEachAsync<TItem>(NpgsqlConnection connection, string sql, IReadOnlyList<TItem> items,
-        Action<NpgsqlParameterCollection, TItem> bind, CancellationToken cancellationToken)
-    {
-        var results = new bool[items.Count];
-        if (items.Count > 1 && _transaction is null)
-        {
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (TItem item in items)
-            {
-                var command = new NpgsqlBatchCommand(sql);
-                bind(command.Parameters, item);
-                batch.BatchCommands.Add(command);
-            }
-
-            try
-            {
-                await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                for (int i = 0; i < items.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    results[i] = reader.GetInt64(0) > 0;
-                }
-
-                return results;
-            }
-            catch (PostgresException)
-            {
-                // Nothing of the batch was kept: run the items one by one, so each gets its own outcome or error.
-            }
-        }
-
-        for (int i = 0; i < items.Count; i++)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            bind(command.Parameters, items[i]);
-            results[i] = await ScalarLongAsync(command, cancellationToken).ConfigureAwait(false) > 0;
-        }
-
-        return results;
-    }
-
-    // ------------------------------------------------------------------ maintenance
 
     public async ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await RunAsync(async (connection, ct) =>
-        {
-            HashSet<Guid> candidates;
-            await using (var list = new NpgsqlCommand(Sql.ExpiredLeases, connection))
-            {
-                list.Parameters.Add(Time("now", request.Now));
-                list.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
-                candidates = await ReadIdsAsync(list, ct).ConfigureAwait(false);
-            }
-
-            var rescued = new List<JobId>(candidates.Count);
-            foreach (Guid id in candidates)
-            {
-                // Another host may rescue the same job at the same time: the statement re-checks, one of them wins.
-                await using var command = new NpgsqlCommand(Sql.RescueOne, connection);
-                command.Parameters.Add(Uuid("id", id));
-                command.Parameters.Add(Time("now", request.Now));
-                command.Parameters.Add(Text("error_type", request.ErrorType));
-                command.Parameters.Add(Text("error_message", request.ErrorMessage));
-                if (await ScalarLongAsync(command, ct).ConfigureAwait(false) > 0)
-                {
-                    rescued.Add(new JobId(id));
-                }
-            }
-
-            return (IReadOnlyList<JobId>)rescued;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        return await RunAsync((c, ct) => _commands.RescueExpiredLeasesAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken) =>
-        await RunAsync(async (connection, ct) =>
-        {
-            ArgumentNullException.ThrowIfNull(request);
-            await using var command = new NpgsqlCommand(Sql.Promote, connection);
-            command.Parameters.Add(Time("now", request.Now));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
-            return (int)await ScalarLongAsync(command, ct).ConfigureAwait(false);
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await RunAsync((c, ct) => _commands.PromoteDueJobsAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask<IReadOnlyList<CancelOutcome>> CancelAsync(CancelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IReadOnlyList<JobId> ids = request.Ids ?? throw new ArgumentException("CancelRequest.Ids is null.", nameof(request));
-        DateTimeOffset now = request.Now;
-        return await RunAsync(async (connection, ct) =>
-        {
-            var outcomes = new CancelOutcome[ids.Count];
-            for (int i = 0; i < ids.Count; i++)
-            {
-                await using var command = new NpgsqlCommand(Sql.CancelOne, connection);
-                command.Parameters.Add(Uuid("id", ids[i].Value));
-                command.Parameters.Add(Time("now", now));
-                await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await reader.ReadAsync(ct).ConfigureAwait(false);
-                outcomes[i] = !reader.IsDBNull(0)
-                    ? reader.GetInt16(0) == (short)JobState.Running ? CancelOutcome.CancelledWhileRunning : CancelOutcome.Cancelled
-                    : reader.IsDBNull(1) ? CancelOutcome.NotFound : CancelOutcome.AlreadyFinished;
-            }
-
-            return (IReadOnlyList<CancelOutcome>)outcomes;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(request.Ids, nameof(request));
+        return await RunAsync((c, ct) => _commands.CancelAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken) =>
-        await RunAsync(async (connection, ct) =>
-        {
-            int deleted;
-            await using (var jobs = new NpgsqlCommand(Sql.PruneJobs, connection))
-            {
-                jobs.Parameters.Add(Time("before", request.FinishedBefore));
-                jobs.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
-                deleted = (int)await ScalarLongAsync(jobs, ct).ConfigureAwait(false);
-            }
-
-            // A separate short statement: batches are few next to jobs, and are never locked together with them here.
-            await using var batches = new NpgsqlCommand(Sql.PruneBatches, connection);
-            batches.Parameters.Add(Time("before", request.FinishedBefore));
-            batches.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
-            await batches.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return deleted;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-
-    // ------------------------------------------------------------------ reads
+    public async ValueTask<int> PruneAsync(PruneRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await RunAsync((c, ct) => _commands.PruneAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        Dictionary<Guid, StoredJob> found = await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(Sql.GetJobs, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids.Select(i => i.Value)]));
-            return (await ReadJobsAsync(command, ct).ConfigureAwait(false)).ToDictionary(j => j.Id.Value);
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-        return [.. ids.Select(i => found.GetValueOrDefault(i.Value))];
+        return ids.Count == 0 ? [] : await RunAsync((c, ct) => _commands.GetJobsAsync(c, ids, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(Sql.QueryJobs, connection);
-            command.Parameters.Add(Text("queue", query.Queue));
-            command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Smallint) { Value = query.State is { } s ? (short)s : DBNull.Value });
-            command.Parameters.Add(Uuid("batch_id", query.BatchId?.Value));
-            command.Parameters.Add(new NpgsqlParameter<int>("offset", Math.Max(0, query.Offset)));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Max(0, query.Limit)));
-            return (IReadOnlyList<StoredJob>)await ReadJobsAsync(command, ct).ConfigureAwait(false);
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        return await RunAsync((c, ct) => _commands.QueryJobsAsync(c, query, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken) =>
-        await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(Sql.GetBatch, connection);
-            command.Parameters.Add(Uuid("id", id.Value));
-            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false) ? JobReader.ReadBatch(reader) : null;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        await RunAsync((c, ct) => _commands.GetBatchAsync(c, id, ct), atomic: false, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken) =>
-        await RunAsync(async (connection, ct) =>
-        {
-            var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
-            await using var command = new NpgsqlCommand(Sql.QueueStatistics, connection);
-            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                string queue = reader.GetString(0);
-                if (!counts.TryGetValue(queue, out long[]? perState))
-                {
-                    perState = new long[7];
-                    counts.Add(queue, perState);
-                }
-
-                // A state that is none (a damaged row) counts as Failed, as the job reader shows it.
-                short state = reader.GetInt16(1);
-                perState[state is >= 0 and <= 6 ? state : (int)JobState.Failed] += reader.GetInt64(2);
-            }
-
-            return (IReadOnlyList<QueueStatistics>)[.. counts.Select(c => new QueueStatistics
-            {
-                Queue = c.Key,
-                Scheduled = c.Value[(int)JobState.Scheduled],
-                Enqueued = c.Value[(int)JobState.Enqueued],
-                Running = c.Value[(int)JobState.Running],
-                Succeeded = c.Value[(int)JobState.Succeeded],
-                Failed = c.Value[(int)JobState.Failed],
-                Cancelled = c.Value[(int)JobState.Cancelled],
-                Awaiting = c.Value[(int)JobState.Awaiting],
-            })];
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
+        await RunAsync(_commands.GetQueueStatisticsAsync, atomic: false, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken) =>
-        await RunAsync(async (connection, ct) =>
-        {
-            var ready = new List<ReadyQueue>();
-            await using var command = new NpgsqlCommand(Sql.ReadyQueues, connection);
-            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                ready.Add(new ReadyQueue
-                {
-                    Queue = reader.GetString(0),
-                    Count = reader.GetInt64(1),
-                    OldestRunAt = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
-                });
-            }
-
-            return (IReadOnlyList<ReadyQueue>)ready;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-
-    // ------------------------------------------------------------------ signals
+        await RunAsync(_commands.GetReadyQueuesAsync, atomic: false, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        if (_listener is null)
-        {
-            return;
-        }
-
         await _listener.EnsureListeningAsync(cancellationToken).ConfigureAwait(false);
         await _listener.WaitForWorkAsync(queue, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
     {
-        if (_listener is null)
-        {
-            return;
-        }
-
         await _listener.EnsureListeningAsync(cancellationToken).ConfigureAwait(false);
 
         // Registered before the state is read: a finish between the read and the wait is still seen.
         using FinishWaiters.Registration registration = _listener.RegisterFinish(id);
-        short? state = await RunAsync(async (connection, ct) =>
+        if (!await RunAsync((c, ct) => _commands.IsFinishedOrGoneAsync(c, id, ct), atomic: false, cancellationToken).ConfigureAwait(false))
         {
-            await using var command = new NpgsqlCommand(Sql.ReadJobState, connection);
-            command.Parameters.Add(Uuid("id", id.Value));
-            object? value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-            return value is short s ? s : (short?)null;
-        }, atomic: false, cancellationToken).ConfigureAwait(false);
-        // A state that is none (a damaged row) is shown as Failed, so it is final here too: nothing will finish it.
-        if (state is null or (short)JobState.Succeeded or (short)JobState.Failed or (short)JobState.Cancelled or < 0 or > 6)
-        {
-            return;
+            await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        await registration.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_listener is not null)
-        {
-            await _listener.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_ownsDataSource && _dataSource is not null)
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    // ------------------------------------------------------------------ plumbing
-
     /// <summary>
-    /// Runs <paramref name="work"/> on a connection: a pooled one (with <paramref name="atomic"/>, inside a
-    /// transaction of its own), or the caller's, always inside a savepoint of the caller's transaction, so a
-    /// failure undoes this call's writes and leaves the caller's transaction usable.
+    /// Runs <paramref name="work"/> on a pooled connection, once the schema is in place; with <paramref name="atomic"/>,
+    /// inside a transaction of its own.
     /// </summary>
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, bool atomic, CancellationToken cancellationToken)
     {
-        if (_transaction is not null)
-        {
-            NpgsqlConnection connection = _transaction.Connection ?? throw TransactionCompleted();
-
-            // Every call, not only atomic ones, runs in a savepoint: Npgsql refuses SaveAsync on a completed
-            // transaction, where a bare statement would silently autocommit outside the caller's transaction.
-            const string savepoint = "jobqueue_call";
-            try
-            {
-                await _transaction.SaveAsync(savepoint, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw TransactionCompleted(e);
-            }
-
-            try
-            {
-                T result = await work(connection, cancellationToken).ConfigureAwait(false);
-                await _transaction.ReleaseAsync(savepoint, cancellationToken).ConfigureAwait(false);
-                return result;
-            }
-            catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
-            {
-                await _transaction.RollbackAsync(savepoint, CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
-        }
-
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlConnection pooled = await _dataSource!.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (!atomic)
         {
-            return await work(pooled, cancellationToken).ConfigureAwait(false);
+            return await work(connection, cancellationToken).ConfigureAwait(false);
         }
 
         // Disposing without commit rolls back: all or nothing.
-        await using NpgsqlTransaction transaction = await pooled.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        T value = await work(pooled, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        T value = await work(connection, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return value;
     }
 
     private async Task MigrateAsync()
     {
-        IReadOnlyList<int> applied = await MigrationRunner.MigrateAsync(_dataSource!, _options.Schema, CancellationToken.None).ConfigureAwait(false);
+        IReadOnlyList<int> applied = await MigrationRunner.MigrateAsync(_dataSource, _options.Schema, CancellationToken.None).ConfigureAwait(false);
         if (applied.Count > 0)
         {
             PostgresLog.MigrationsApplied(_logger, _options.Schema, string.Join(", ", applied));
         }
     }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<long> ScalarLongAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
-        Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task<HashSet<Guid>> ReadIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var ids = new HashSet<Guid>();
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
-    }
-
-    private static async Task<HashSet<long>> ReadOrdinalsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var ordinals = new HashSet<long>();
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ordinals.Add(reader.GetInt64(0));
-        }
-
-        return ordinals;
-    }
-
-    /// <summary>Per item, whether its 1-based ordinal (unnest WITH ORDINALITY) came back.</summary>
-    private static bool[] Answers(int count, HashSet<long> applied) =>
-        [.. Enumerable.Range(1, count).Select(ordinal => applied.Contains(ordinal))];
-
-    private static async Task<List<StoredJob>> ReadJobsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var jobs = new List<StoredJob>();
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            jobs.Add(JobReader.Read(reader, out _));
-        }
-
-        return jobs;
-    }
-
-    private static NpgsqlParameter Uuid(string name, Guid? value) =>
-        new(name, NpgsqlDbType.Uuid) { Value = value is { } v ? v : DBNull.Value };
-
-    private static NpgsqlParameter Text(string name, string? value) =>
-        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
-        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? JobReader.Utc(v) : DBNull.Value };
-
-    private static NpgsqlParameter TimeArray(string name, IEnumerable<DateTimeOffset> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = values.Select(JobReader.Utc).ToArray() };
-
-    private static InvalidOperationException TransactionCompleted(Exception? inner = null) => new(
-        "The transaction given to InTransaction has already committed or rolled back; use the client before the transaction ends.", inner);
-
-    private static InvalidOperationException MissingBatch(BatchId id) => new(
-        $"Batch {id} does not exist or has finished: a job can join only a batch created in the same request, or an unfinished one (a running child adding to its own batch). Nothing was written.");
-
-    private static InvalidOperationException HolderVanished(string? key) => new(
-        $"The job holding idempotency key '{key}' changed while this enqueue ran; enqueue again.");
 }
