@@ -10,7 +10,8 @@ namespace JobQueue.Storage;
 /// <remarks>
 /// Each caller still returns only after its own item is written (durable): coalescing changes how many
 /// calls carry the items, not what a returned call means. If a bulk call throws, its items are written one
-/// by one so that each caller gets its own outcome or error, and one bad item never fails the others.
+/// by one so that each caller gets its own outcome or error, and one bad item never fails the others; but a
+/// call that timed out fails every item of it at once, since a time-out is the store's, never an item's.
 /// </remarks>
 internal sealed class WriteCoalescer<TItem, TResult>
 {
@@ -162,10 +163,17 @@ internal sealed class WriteCoalescer<TItem, TResult>
             return;
         }
 #pragma warning disable CA1031 // Re-attributed below: each item is written alone so its caller gets its own error.
-        catch (Exception ex) when (batch.Count == 1)
+        catch (Exception ex) when (batch.Count == 1 || TimedOut(ex))
 #pragma warning restore CA1031
         {
-            batch[0].SetException(ex);
+            // A call that timed out says the store did not answer, not that an item was bad: written one by one, each
+            // item would wait out a time-out of its own, so on a stalled connection the last of N callers would fail
+            // only after N time-outs (minutes, for a full batch) instead of one. Every caller gets this error now.
+            foreach (Pending pending in batch)
+            {
+                pending.SetException(ex);
+            }
+
             return;
         }
 #pragma warning disable CA1031
@@ -188,6 +196,20 @@ internal sealed class WriteCoalescer<TItem, TResult>
                 pending.SetException(ex);
             }
         }
+    }
+
+    /// <summary>Whether the call failed because the store did not answer in time (a time-out anywhere in the chain of causes).</summary>
+    private static bool TimedOut(Exception ex)
+    {
+        for (Exception? cause = ex; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class Pending(TItem item) : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously)

@@ -13,7 +13,8 @@ public sealed class RunTimeline
 {
     private readonly ConcurrentQueue<Run> _runs = new();
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _startSignals = new();
-    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gateLock = new();
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
 
     /// <summary>Every run so far, in the order they started.</summary>
@@ -48,10 +49,28 @@ public sealed class RunTimeline
     }
 
     /// <summary>Opens the gate: runs waiting on it go on, and later runs pass it at once.</summary>
-    public void OpenGate() => _gate.TrySetResult();
+    public void OpenGate()
+    {
+        lock (_gateLock)
+        {
+            _gate.TrySetResult();
+        }
+    }
+
+    /// <summary>Closes an opened gate again, so that the next runs wait for the next <see cref="OpenGate"/>.</summary>
+    public void CloseGate()
+    {
+        lock (_gateLock)
+        {
+            if (_gate.Task.IsCompleted)
+            {
+                _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
 
     /// <summary>Waits until the gate is open or the token fires.</summary>
-    public Task GateAsync(CancellationToken cancellationToken) => _gate.Task.WaitAsync(cancellationToken);
+    public Task GateAsync(CancellationToken cancellationToken) => Volatile.Read(ref _gate).Task.WaitAsync(cancellationToken);
 
     /// <summary>One run of one job: a handler invocation, not a stored attempt.</summary>
     public sealed class Run(int n, long startedAt)

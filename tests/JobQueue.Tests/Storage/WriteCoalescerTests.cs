@@ -174,6 +174,36 @@ public sealed class WriteCoalescerTests
         await writes[1].Invoking(t => t).Should().ThrowAsync<InvalidOperationException>().WithMessage("13 is unlucky");
     }
 
+    [Fact]
+    public async Task WriteAsync_BulkCallTimesOut_EveryItemFailsWithoutACallOfItsOwn()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var coalescer = new WriteCoalescer<int, int>(
+            async items =>
+            {
+                _calls.Enqueue(items.ToArray());
+                await gate.Task;
+
+                // As a driver reports a stalled connection: its own exception, caused by a time-out.
+                throw new IOException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"));
+            },
+            maxBatch: 100);
+
+        Task<int>[] writes = new[] { 1, 2, 3 }.Select(i => coalescer.WriteAsync(i, CancellationToken.None)).ToArray();
+        gate.SetResult();
+        await Deadline.Within(Task.WhenAny(Task.WhenAll(writes)), "every write");
+
+        foreach (Task<int> write in writes)
+        {
+            await write.Invoking(t => t).Should().ThrowAsync<IOException>().WithInnerException(typeof(TimeoutException));
+        }
+
+        _calls.Should().HaveCount(2, "the first write goes out alone, the two queued behind it share one call, and nothing is sent again item by item")
+            .And.SatisfyRespectively(
+                first => first.Should().Equal(1),
+                second => second.Should().Equal(2, 3));
+    }
+
     private ValueTask<IReadOnlyList<int>> Record(IReadOnlyList<int> items, Func<int, int> map)
     {
         _calls.Enqueue(items.ToArray());
