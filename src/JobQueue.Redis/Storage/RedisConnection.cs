@@ -22,6 +22,11 @@ internal sealed class RedisConnection : IAsyncDisposable
     private volatile string? _lastFailure;
     private volatile bool _everConnected;
     private long _lastAttempt = -1;
+
+    // Completed once an attempt to every configured endpoint has failed: a caller waiting for the first connect is
+    // answered then. One endpoint of several failing says nothing yet; another may answer.
+    private readonly TaskCompletionSource _attemptFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<string> _failedEndpoints = new(StringComparer.Ordinal);
     private bool _disposed;
 
     private RedisConnection(ConfigurationOptions? options, ServerCertificateCheck? certificateCheck, IConnectionMultiplexer? shared, ILogger logger)
@@ -114,11 +119,37 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// </summary>
     public string? NeverReached => !_everConnected && Volatile.Read(ref _multiplexer) is { IsConnected: false } ? _lastFailure ?? "no connection yet" : null;
 
+    /// <summary>The error of a command refused because the store has never reached Redis (<paramref name="why"/>): it was not sent.</summary>
+    public RedisConnectionException NeverReachedError(string why) => _tlsFailure is string tls
+        ? new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, CommandFlags.None, tls, null, CommandStatus.WaitingToBeSent)
+        : new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+            $"The Redis job store cannot reach Redis ({why}); the command was not sent. StackExchange.Redis keeps trying to connect in the background.",
+            null, CommandStatus.WaitingToBeSent);
+
     /// <summary>The multiplexer, connecting first if the store makes its own and has not yet.</summary>
+    /// <exception cref="RedisConnectionException">The first connect is still under way and an attempt of it has failed.</exception>
     public ValueTask<IConnectionMultiplexer> GetAsync()
     {
         IConnectionMultiplexer? multiplexer = Volatile.Read(ref _multiplexer);
-        return multiplexer is not null ? new ValueTask<IConnectionMultiplexer>(multiplexer) : new ValueTask<IConnectionMultiplexer>(ConnectAsync());
+        return multiplexer is not null ? new ValueTask<IConnectionMultiplexer>(multiplexer) : new ValueTask<IConnectionMultiplexer>(ConnectOrRefuseAsync());
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectOrRefuseAsync()
+    {
+        Task<IConnectionMultiplexer> connecting = ConnectAsync();
+        if (!connecting.IsCompleted)
+        {
+            // StackExchange.Redis returns from its first connect once connected or once its connect timeout ran out
+            // (by default the larger of 5 s and syncTimeout), and a refused retry within it can keep it waiting for
+            // all of that. Once an attempt has failed the caller is answered at once; the connect goes on meanwhile.
+            await Task.WhenAny(connecting, _attemptFailed.Task).ConfigureAwait(false);
+            if (!connecting.IsCompleted)
+            {
+                throw NeverReachedError(_lastFailure ?? "no connection yet");
+            }
+        }
+
+        return await connecting.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -243,6 +274,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         _lastFailure = $"{Describe(e.EndPoint)}: {e.FailureType}";
+        _attemptFailed.TrySetResult();
         RedisLog.ConnectionLost(_logger, e.ConnectionType.ToString(), Describe(e.EndPoint), e.FailureType.ToString(), e.Exception);
     }
 
@@ -285,6 +317,13 @@ internal sealed class RedisConnection : IAsyncDisposable
                 {
                     _tlsFailure = description;
                 }
+            }
+
+            if (e.FailureType != ConnectionFailureType.ConnectionDisposed && _failedEndpoints.Add(Describe(e.EndPoint))
+                && _options!.EndPoints.All(endpoint => _failedEndpoints.Contains(Describe(endpoint))))
+            {
+                // Recorded above first: a caller woken by this reads the reason.
+                _attemptFailed.TrySetResult();
             }
         }
     }

@@ -592,11 +592,7 @@ internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         if (_connection.NeverReached is string why)
         {
-            throw _connection.TlsFailure is string tls
-                ? new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, CommandFlags.None, tls, null, CommandStatus.WaitingToBeSent)
-                : new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
-                    $"The Redis job store cannot reach Redis ({why}); the command was not sent. StackExchange.Redis keeps trying to connect in the background.",
-                    null, CommandStatus.WaitingToBeSent);
+            throw _connection.NeverReachedError(why);
         }
     }
 
