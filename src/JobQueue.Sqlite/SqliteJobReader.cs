@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace JobQueue.Sqlite;
 
 /// <summary>The reading SPI operations on one connection; several reads in one transaction see one snapshot.</summary>
-internal sealed class SqliteJobReader
+internal sealed partial class SqliteJobReader
 {
     private readonly SqliteCommands _commands;
 

@@ -22,7 +22,7 @@ namespace JobQueue.Sqlite;
 /// writes are seen by the engine's polling.
 /// </para>
 /// </remarks>
-internal sealed class SqliteJobStorage : IJobStorage, IDisposable
+internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
 {
     private readonly SqliteSettings _settings;
     private readonly SqliteConnectionFactory _connections;

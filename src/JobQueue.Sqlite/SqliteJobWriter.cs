@@ -14,7 +14,7 @@ namespace JobQueue.Sqlite;
 /// cache lives as long as its write connection, so a statement is compiled once, not once per call; a statement
 /// that runs once per item of a request is fetched once and rebound per item.
 /// </remarks>
-internal sealed class SqliteJobWriter
+internal sealed partial class SqliteJobWriter
 {
     private readonly SqliteStatementCache _commands;
     private readonly BatchAccounting _batches;

@@ -12,7 +12,7 @@ namespace JobQueue.Sqlite;
 /// It raises no wake-ups: it cannot know when, or whether, the transaction commits. Its capabilities say so, and
 /// the engine polls instead; workers find the jobs at their next poll after the commit.
 /// </remarks>
-internal sealed class SqliteTransactionStorage : IJobStorage
+internal sealed partial class SqliteTransactionStorage : IJobStorage
 {
     private readonly SqliteTransaction _transaction;
 

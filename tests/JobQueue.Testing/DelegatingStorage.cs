@@ -6,7 +6,7 @@ namespace JobQueue.Testing;
 /// A real store seen through a wrapper that a test can override member by member, to hold a call at a chosen
 /// moment or to observe it. Not disposable, so a host's container leaves the inner store alone.
 /// </summary>
-public abstract class DelegatingStorage(IJobStorage inner) : IJobStorage
+public abstract partial class DelegatingStorage(IJobStorage inner) : IJobStorage
 {
     /// <inheritdoc />
     public virtual StorageCapabilities Capabilities => inner.Capabilities;

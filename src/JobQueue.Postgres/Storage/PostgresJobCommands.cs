@@ -10,7 +10,7 @@ namespace JobQueue.Postgres.Storage;
 /// in a transaction, is the caller's decision; this class only needs to know whether each statement commits on
 /// its own.
 /// </summary>
-internal sealed class PostgresJobCommands
+internal sealed partial class PostgresJobCommands
 {
     // A concurrent enqueue can commit a key's holder after our statement's snapshot: the insert then meets the
     // conflict, but the same statement cannot see the holder. Asking again (with a new snapshot) finds it.

@@ -11,7 +11,7 @@ namespace JobQueue.Postgres.Storage;
 /// The PostgreSQL store: each call on a connection from the data source, with a listening connection for
 /// wake-ups. The view on an application's own transaction is <see cref="PostgresTransactionStorage"/>.
 /// </summary>
-internal sealed class PostgresJobStorage : IJobStorage, IAsyncDisposable
+internal sealed partial class PostgresJobStorage : IJobStorage, IAsyncDisposable
 {
     private static readonly StorageCapabilities s_capabilities = new()
     {

@@ -16,7 +16,7 @@ namespace JobQueue.Postgres.Storage;
 /// never for a change that rolled back. Payloads: "w:&lt;queue&gt;" (work may be ready), "f:&lt;job id&gt;[,&lt;job id&gt;...]" (jobs finished; one
 /// notification carries many ids, because every listening host receives every notification).</para>
 /// </remarks>
-internal sealed class PostgresSql
+internal sealed partial class PostgresSql
 {
     /// <summary>Columns read into a <see cref="Storage.JobReader"/>, in its order, from a jobs row aliased <c>j</c>.</summary>
     private const string JobColumns =

@@ -12,7 +12,7 @@ namespace JobQueue.Postgres.Storage;
 /// It raises no wake-ups and hears none: nothing it writes is visible to listeners before the transaction commits,
 /// and it cannot know when, or whether, that happens. Its capabilities say so, and the engine polls instead.
 /// </remarks>
-internal sealed class PostgresTransactionStorage : IJobStorage
+internal sealed partial class PostgresTransactionStorage : IJobStorage
 {
     // Every call runs in this savepoint of the caller's transaction.
     private const string Savepoint = "jobqueue_call";

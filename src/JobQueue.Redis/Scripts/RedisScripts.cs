@@ -22,7 +22,7 @@ namespace JobQueue.Redis.Scripts;
 /// its other key names from ARGV[1] = P: the key set of a script depends on data it reads, such as a batch's
 /// callbacks, so it cannot be declared up front.</para>
 /// </remarks>
-internal static class RedisScripts
+internal static partial class RedisScripts
 {
     /// <summary>
     /// Deferred sorted-set additions, shared by the <see cref="Prelude"/> and <see cref="EnqueuePlain"/>: collected per

@@ -18,7 +18,7 @@ namespace JobQueue.Redis.Storage;
 /// never abandons one in flight: a fetch whose reply nobody read would leave its jobs leased until their leases
 /// expire. Every command is bounded by the connection's timeout (asyncTimeout) instead.
 /// </remarks>
-internal sealed class RedisJobStorage : IJobStorage, IAsyncDisposable
+internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
 {
     private static readonly StorageCapabilities s_capabilities = new()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using JobQueue;
+using JobQueue.Admin;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
@@ -54,6 +55,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(sp => new JobQueueDiagnostics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RetryPolicy>(sp => new RetryPolicy(options.MaxRetryDelay, Random.Shared.NextDouble));
         services.AddSingleton<IJobClient, JobClient>();
+        services.AddSingleton<IJobAdmin, JobAdmin>();
         if (options.RunWorker)
         {
             services.AddSingleton<JobExecutor>();

@@ -12,7 +12,7 @@ namespace JobQueue.InMemory;
 /// Signals are raised inside the lock; both channels and completion sources here run their waiters'
 /// continuations asynchronously, so no foreign code runs under the lock.
 /// </remarks>
-internal sealed class InMemoryJobStorage : IJobStorage
+internal sealed partial class InMemoryJobStorage : IJobStorage
 {
     private static readonly StorageCapabilities s_capabilities = new()
     {

@@ -26,7 +26,7 @@ namespace JobQueue.Storage;
 /// </para>
 /// <para>The conformance suite in tests/JobQueue.Storage.Tests states these rules as tests; a provider passes it.</para>
 /// </remarks>
-public interface IJobStorage
+public partial interface IJobStorage
 {
     /// <summary>What this store can do beyond the required members; the engine adapts to it.</summary>
     StorageCapabilities Capabilities { get; }
