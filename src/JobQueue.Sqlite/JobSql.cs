@@ -78,7 +78,8 @@ internal static class JobSql
 
     /// <summary>
     /// Leases ready jobs in fetch order. One statement inside BEGIN IMMEDIATE: no other writer can lease the same
-    /// rows. RETURNING's row order is not defined, so the caller sorts the leased jobs again.
+    /// rows, and none can pause the queue between its check and its lease. RETURNING's row order is not defined, so
+    /// the caller sorts the leased jobs again.
     /// </summary>
     public const string Fetch = $"""
         UPDATE jobqueue_jobs
@@ -89,6 +90,8 @@ internal static class JobSql
             -- run_at <= now: the request's now may lag the promotion's (a worker held up on a busy machine after
             -- taking it); a job due after that now is left for a later fetch, so no job starts before its run time.
             WHERE state = 1 AND queue = $queue AND run_at <= $now
+                -- A paused queue leases nothing (an uncorrelated subquery: one lookup per fetch, not per row).
+                AND NOT EXISTS (SELECT 1 FROM jobqueue_paused_queues WHERE queue = $queue)
             ORDER BY priority DESC, run_at, seq
             LIMIT $limit)
         RETURNING {JobColumns};

@@ -49,6 +49,15 @@ public sealed class JobQueueOptions
     /// <value>Defaults to 15 seconds. Positive, at most about 49.7 days.</value>
     public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often each worker host writes its heartbeat (its queues, their concurrency and its running jobs) to the
+    /// store, where <see cref="IJobAdmin.GetHostsAsync"/> lists it. A host that misses three heartbeats is listed as gone,
+    /// and its record is pruned an hour after that. A host also writes one at once when it sees a queue paused or resumed.
+    /// </summary>
+    /// <remarks>Each heartbeat is one small write per host: shorter notices a dead host sooner, at more writes.</remarks>
+    /// <value>Defaults to 10 seconds. Positive, at most about 49.7 days.</value>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest delay between two attempts, whatever the backoff computes.</summary>
     /// <value>Defaults to 1 hour. Positive, at most about 49.7 days.</value>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
@@ -57,7 +66,7 @@ public sealed class JobQueueOptions
     /// <value>Defaults to 7 days. Positive and at most 36,500 days, or null.</value>
     public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How often finished jobs older than <see cref="Retention"/> are pruned.</summary>
+    /// <summary>How often finished jobs older than <see cref="Retention"/> are pruned, and the records of hosts gone for an hour.</summary>
     /// <value>Defaults to 5 minutes. Positive, at most about 49.7 days.</value>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -6,6 +6,7 @@ internal static class MigrationCatalog
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "jobs and batches tables with their partial indexes", Version1),
+        new(QueuesMigration.Version, QueuesMigration.Description, QueuesMigration.Sql),
     ];
 
     /// <summary>Creates the schema and the table that records applied versions; safe to run again.</summary>

@@ -389,6 +389,12 @@ internal sealed partial class PostgresJobCommands
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.CommitWithoutWaitingForDisk));
         }
 
+        // The queue's pause lock, shared, in a statement before the fetch's own: the fetch statement's snapshot then
+        // sees every pause that returned before it (PostgresSql.PausedQueueLock). Held until the batch commits.
+        var lockQueue = new NpgsqlBatchCommand(PostgresSql.LockQueueForFetch);
+        lockQueue.Parameters.Add(new NpgsqlParameter<long>("pause_lock", Sql.PausedQueueLock(request.Queue)));
+        batch.BatchCommands.Add(lockQueue);
+
         var fetch = new NpgsqlBatchCommand(Sql.Fetch);
         fetch.Parameters.Add(Text("queue", request.Queue));
         fetch.Parameters.Add(new NpgsqlParameter<int>("limit", request.Limit));
@@ -404,6 +410,7 @@ internal sealed partial class PostgresJobCommands
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             StoredJob job = JobReader.Read(reader, out long sequence);

@@ -41,6 +41,7 @@ internal sealed partial class PostgresSql
     public PostgresSql(string schema)
     {
         string s = schema;
+        Schema = schema;
         Channel = schema + "_events";
         string notify = $"pg_notify('{Channel}', ";
 
@@ -209,6 +210,9 @@ internal sealed partial class PostgresSql
                 -- after its now was taken); a job due after that now is left for the next fetch, so no job starts
                 -- before its run time.
                 WHERE state = 1 AND queue = @queue AND run_at <= @now
+                    -- A paused queue leases nothing. The statement runs after the fetch took the queue's pause lock
+                    -- (PausedQueueLock), so its snapshot sees every pause that returned before it.
+                    AND NOT EXISTS (SELECT 1 FROM {s}.paused_queues WHERE queue = @queue)
                 ORDER BY priority DESC, run_at, seq
                 LIMIT @limit
                 FOR UPDATE SKIP LOCKED
@@ -398,6 +402,9 @@ internal sealed partial class PostgresSql
 
         ReadJobState = $"SELECT state FROM {s}.jobs WHERE id = @id";
     }
+
+    /// <summary>The schema, validated.</summary>
+    public string Schema { get; }
 
     /// <summary>The LISTEN/NOTIFY channel of this schema.</summary>
     public string Channel { get; }

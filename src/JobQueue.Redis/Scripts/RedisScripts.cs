@@ -518,6 +518,8 @@ internal static partial class RedisScripts
     /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
     public static readonly RedisScript Fetch = new("fetch", Prelude + """
         local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+        -- A paused queue leases nothing (RedisScripts.Queues): checked in the script, so atomic with the pause.
+        if redis.call('HEXISTS', P .. 'paused', q) == 1 then return {} end
         local key = P .. 'ready:' .. q
         local r = {}
         local notyet = {}

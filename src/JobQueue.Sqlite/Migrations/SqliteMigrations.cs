@@ -96,6 +96,7 @@ internal static class SqliteMigrations
             DROP INDEX jobqueue_jobs_ready;
             CREATE INDEX jobqueue_jobs_ready ON jobqueue_jobs (queue, priority DESC, run_at) WHERE state = 1;
             """),
+        new(SqliteQueuesMigration.Version, SqliteQueuesMigration.Description, SqliteQueuesMigration.Sql),
     ];
 
     /// <summary>The SQL of every migration after <paramref name="fromVersion"/>, each followed by its version record.</summary>

@@ -41,6 +41,7 @@ internal static class OptionsValidator
         RequireTimer(options.PollInterval, $"{Prefix}.PollInterval", allowZero: false);
         RequireTimer(options.RescueInterval, $"{Prefix}.RescueInterval", allowZero: false);
         RequireTimer(options.PruneInterval, $"{Prefix}.PruneInterval", allowZero: false);
+        RequireTimer(options.HeartbeatInterval, $"{Prefix}.HeartbeatInterval", allowZero: false);
         RequireTimer(options.MaxRetryDelay, $"{Prefix}.MaxRetryDelay", allowZero: false);
         RequireTimer(options.UnknownJobTimeout, $"{Prefix}.UnknownJobTimeout", allowZero: false);
         RequireTimer(options.TimeoutGrace, $"{Prefix}.TimeoutGrace", allowZero: true);

@@ -8,7 +8,7 @@ namespace JobQueue.Diagnostics;
 /// <summary>
 /// Reports whether the store answers, whether this process's worker host runs, and how long each queue's oldest
 /// ready job has waited. Unhealthy: the store cannot be reached, or the worker host stopped or lost a loop. Degraded:
-/// a queue's oldest ready job has waited longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>, or
+/// a queue that is not paused has had a ready job wait longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>, or
 /// handlers abandoned after ignoring their timeout still run in this process.
 /// </summary>
 internal sealed class JobQueueHealthCheck : IHealthCheck
@@ -41,11 +41,13 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
         data["handlers.abandoned_running"] = abandonedRunning;
 
         IReadOnlyList<ReadyQueue> ready;
+        HashSet<string> paused;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.StoreTimeout);
             ready = await _storage.GetReadyQueuesAsync(timeout.Token).AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+            paused = await ReadPausedAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -60,6 +62,11 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
                 $"The {_store.Name} store cannot be reached: {exception.Message}", exception, data);
         }
 
+        foreach (string queue in paused)
+        {
+            data[$"queue.{queue}.paused"] = true;
+        }
+
         DateTimeOffset now = _time.GetUtcNow();
         var slow = new List<string>();
         foreach (ReadyQueue queue in ready)
@@ -67,7 +74,9 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
             TimeSpan latency = now > queue.OldestRunAt ? now - queue.OldestRunAt : TimeSpan.Zero;
             data[$"queue.{queue.Queue}.ready"] = queue.Count;
             data[$"queue.{queue.Queue}.latency_seconds"] = Math.Round(latency.TotalSeconds, 3);
-            if (latency > _options.QueueLatencyDegraded)
+
+            // A paused queue's jobs wait on purpose: its latency is reported, but it is no sign of missing workers.
+            if (latency > _options.QueueLatencyDegraded && !paused.Contains(queue.Queue))
             {
                 slow.Add($"{queue.Queue} ({queue.Count.ToString(CultureInfo.InvariantCulture)} ready, the oldest waiting {Describe(latency)})");
             }
@@ -100,6 +109,12 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
         }
 
         return HealthCheckResult.Healthy($"The {_store.Name} store answers; {ready.Count.ToString(CultureInfo.InvariantCulture)} queues have ready jobs.", data);
+    }
+
+    private async Task<HashSet<string>> ReadPausedAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<PausedQueue> paused = await _storage.GetPausedQueuesAsync(cancellationToken).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new HashSet<string>(paused.Select(static p => p.Queue), StringComparer.Ordinal);
     }
 
     private static string Describe(TimeSpan duration) => duration.TotalMinutes >= 1

@@ -25,10 +25,11 @@ internal sealed class QueueWorker
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly string _workerId;
+    private readonly PauseWatcher _pauses;
     private readonly ILogger _logger;
 
     public QueueWorker(string queue, int concurrency, IJobStorage storage, JobExecutor executor, JobQueueOptions options, TimeProvider time,
-        string workerId, ILogger logger)
+        string workerId, PauseWatcher pauses, ILogger logger)
     {
         _queue = queue;
         _concurrency = concurrency;
@@ -38,6 +39,7 @@ internal sealed class QueueWorker
         _options = options;
         _time = time;
         _workerId = workerId;
+        _pauses = pauses;
         _logger = logger;
     }
 
@@ -51,9 +53,24 @@ internal sealed class QueueWorker
         // Whether the last fetch came back with every job it asked for (more are likely waiting), and how long it took.
         bool backlog = false;
         TimeSpan lastFetch = TimeSpan.Zero;
+        // Set when a wake-up signal ended a wait while the queue was seen paused: it may be the resume itself, which the
+        // store signals at once while this host's view follows only at its next read, so the loop fetches once.
+        bool wokenWhilePaused = false;
         using CancellationTokenRegistration closeSlots = stopFetching.UnsafeRegister(static state => ((QueueSlots)state!).Close(), _slots);
         while (!stopFetching.IsCancellationRequested)
         {
+            if (!wokenWhilePaused)
+            {
+                Task pauseChanged = _pauses.WhenChanged;
+                if (_pauses.IsPaused(_queue))
+                {
+                    // No fetch while paused: the store would refuse it anyway. Running jobs go on and free their slots.
+                    wokenWhilePaused = await WaitWhilePausedAsync(pauseChanged, stopFetching).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            wokenWhilePaused = false;
             await _slots.TakeAsync().ConfigureAwait(false);
             if (backlog && _storage.Capabilities.CoalesceWrites && limit > 1 && lastFetch > TimeSpan.Zero)
             {
@@ -171,6 +188,49 @@ internal sealed class QueueWorker
 
         _logger.StaleFetchRenewed(_queue, elapsed, kept.Count, jobs.Count - kept.Count);
         return kept;
+    }
+
+    /// <summary>
+    /// Waits, while this host sees the queue paused, for its view to change or for the store's wake-up signal; returns
+    /// whether the signal ended the wait.
+    /// </summary>
+    private async Task<bool> WaitWhilePausedAsync(Task pauseChanged, CancellationToken stopFetching)
+    {
+        if (!_storage.Capabilities.WakeUpSignal)
+        {
+            try
+            {
+                await pauseChanged.WaitAsync(stopFetching).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutdown: the loop condition ends the loop.
+            }
+
+            return false;
+        }
+
+        using var stopSignal = CancellationTokenSource.CreateLinkedTokenSource(stopFetching);
+        Task signal = _storage.WaitForWorkAsync(_queue, stopSignal.Token).AsTask();
+        Task first = await Task.WhenAny(signal, pauseChanged).ConfigureAwait(false);
+        await stopSignal.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await signal.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ended by the view's change or by shutdown.
+        }
+#pragma warning disable CA1031 // A broken signal degrades to the view's own reads.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.FetchFailed(_queue, _options.PollInterval, ex);
+            return false;
+        }
+
+        return first == signal && !stopFetching.IsCancellationRequested;
     }
 
     private async Task WaitForWorkAsync(CancellationToken stopFetching)

@@ -12,6 +12,8 @@ namespace JobQueue.Hosting;
 /// </summary>
 internal sealed class WorkerHost : IHostedService, IAsyncDisposable
 {
+    private static readonly TimeSpan s_removeTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IJobStorage _storage;
     private readonly WorkerPlan _plan;
     private readonly JobExecutor _executor;
@@ -27,7 +29,7 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
     private int _started;
 
     public WorkerHost(IJobStorage storage, WorkerPlan plan, JobExecutor executor, RunningJobs running, JobQueueOptions options,
-        TimeProvider time, ILogger<WorkerHost> logger)
+        TimeProvider time, ILogger<WorkerHost> logger, JobQueueDiagnostics? diagnostics = null)
     {
         _storage = storage;
         _plan = plan;
@@ -39,6 +41,8 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
         WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
         LeaseKeeper = new LeaseKeeper(storage, running, options, time, logger);
         Maintenance = new MaintenanceRunner(storage, options, time, logger);
+        Pauses = new PauseWatcher(storage, plan.Queues.Keys, options, time, logger, diagnostics);
+        Heartbeats = new HeartbeatWriter(storage, plan.Queues, running, Pauses, options, time, logger, WorkerId);
     }
 
     /// <summary>Names this host on its leases, for diagnostics.</summary>
@@ -47,6 +51,12 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
     public LeaseKeeper LeaseKeeper { get; }
 
     public MaintenanceRunner Maintenance { get; }
+
+    /// <summary>Which of this host's queues it sees paused.</summary>
+    public PauseWatcher Pauses { get; }
+
+    /// <summary>This host's heartbeats in the store's host registry.</summary>
+    public HeartbeatWriter Heartbeats { get; }
 
     /// <summary>What the health check reports of this host: whether its loops run.</summary>
     public WorkerHostStatus Status
@@ -79,13 +89,15 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
 
         foreach ((string queue, int concurrency) in _plan.Queues)
         {
-            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, _logger);
+            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, Pauses, _logger);
             _loops.Add(Task.Run(() => worker.RunAsync(_stopFetching.Token, _shutdownJobs.Token), CancellationToken.None));
         }
 
         _background = Task.WhenAll(
             Task.Run(() => LeaseKeeper.RunAsync(_stopBackground.Token), CancellationToken.None),
-            Task.Run(() => Maintenance.RunAsync(_stopFetching.Token), CancellationToken.None));
+            Task.Run(() => Maintenance.RunAsync(_stopFetching.Token), CancellationToken.None),
+            Task.Run(() => Pauses.RunAsync(_stopFetching.Token), CancellationToken.None),
+            Task.Run(() => Heartbeats.RunAsync(_stopBackground.Token), CancellationToken.None));
         _logger.HostStarted(WorkerId, _storage.GetType().Name, string.Join(", ", _plan.Queues.Select(q => $"{q.Key} ({q.Value})")));
         return Task.CompletedTask;
     }
@@ -117,6 +129,14 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
         if (_background is not null)
         {
             await WaitQuietlyAsync(_background, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Last, after the drain (the heartbeats went on meanwhile): a stopped host leaves the registry at once instead of
+        // being listed as gone. Bounded, so a store that stalls at shutdown cannot hold the stop.
+        using (var removal = new CancellationTokenSource(s_removeTimeout, _time))
+        using (cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), removal))
+        {
+            await WaitQuietlyAsync(Heartbeats.RemoveAsync(removal.Token), s_removeTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         _logger.HostStopped();

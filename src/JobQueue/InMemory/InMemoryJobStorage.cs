@@ -113,7 +113,8 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
         lock (_lock)
         {
-            if (!_queues.TryGetValue(request.Queue, out InMemoryQueue? queue))
+            // A paused queue leases nothing; checked under the lock that PauseQueueAsync takes, so atomic with it.
+            if (!_queues.TryGetValue(request.Queue, out InMemoryQueue? queue) || _pausedQueues.ContainsKey(request.Queue))
             {
                 return new ValueTask<IReadOnlyList<StoredJob>>(Array.Empty<StoredJob>());
             }
