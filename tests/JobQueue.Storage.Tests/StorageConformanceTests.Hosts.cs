@@ -1,4 +1,8 @@
+using JobQueue.Admin;
+using JobQueue.Hosting;
 using JobQueue.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace JobQueue.Storage.Tests;
 
@@ -97,6 +101,57 @@ public abstract partial class StorageConformanceTests
 
         pruned.Should().Be(0, "the later heartbeat moved the expiry");
         (await Storage.GetHostsAsync(Ct)).Should().ContainSingle().Which.ExpiresAt.Should().Be(At(9_000));
+    }
+
+    [Fact]
+    public async Task GetHostsAsync_HostMissesThreeHeartbeats_ListedGoneThenPrunedAnHourLater()
+    {
+        // The heartbeat as the host's writer makes it, and the liveness as the admin judges it, on one stopped clock.
+        var time = new FakeTimeProvider(At(0));
+        var options = new JobQueueOptions { HeartbeatInterval = TimeSpan.FromSeconds(10) };
+        var pauses = new PauseWatcher(Storage, ["tickets"], options, time, NullLogger.Instance, diagnostics: null);
+        var writer = new HeartbeatWriter(Storage, new Dictionary<string, int> { ["tickets"] = 4 }, new RunningJobs(), pauses, options, time,
+            NullLogger.Instance, "host-1");
+        var admin = new JobAdmin(Storage, time, options);
+
+        await writer.BeatAsync(Ct);
+        time.SetUtcNow(At(30_000));
+        HostInfo afterThreeIntervals = (await admin.GetHostsAsync(Ct)).Single();
+        time.SetUtcNow(At(30_001));
+        HostInfo afterMore = (await admin.GetHostsAsync(Ct)).Single();
+        DateTimeOffset anHourGone = At(30_000) + TimeSpan.FromHours(1);
+        int prunedEarly = await Storage.PruneHostsAsync(new PruneHostsRequest { Now = anHourGone.AddMilliseconds(-1), Limit = 10 }, Ct);
+        int prunedAfterAnHour = await Storage.PruneHostsAsync(new PruneHostsRequest { Now = anHourGone, Limit = 10 }, Ct);
+
+        afterThreeIntervals.Should().BeEquivalentTo(new HostInfo
+        {
+            Id = "host-1",
+            MachineName = Environment.MachineName,
+            ProcessId = Environment.ProcessId,
+            StartedAt = At(0),
+            Version = afterThreeIntervals.Version,
+            Queues = [new HostQueueInfo { Name = "tickets", Concurrency = 4, Running = 0, Paused = false }],
+            Running = 0,
+            LastSeen = At(0),
+            Status = HostStatus.Alive,
+        });
+        afterThreeIntervals.Version.Should().NotBeNullOrWhiteSpace().And.NotContain("+", "the version without its source revision");
+        afterMore.Status.Should().Be(HostStatus.Gone, "the host missed three heartbeats");
+        prunedEarly.Should().Be(0);
+        prunedAfterAnHour.Should().Be(1);
+        (await admin.GetHostsAsync(Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task GetHostsAsync_AliveAndGoneHosts_AliveFirstThenByMachineName()
+    {
+        await Storage.RecordHeartbeatAsync(Heartbeat("1", At(0)) with { MachineName = "a-gone" }, Ct);
+        await Storage.RecordHeartbeatAsync(Heartbeat("2", At(50_000)) with { MachineName = "c-alive" }, Ct);
+        await Storage.RecordHeartbeatAsync(Heartbeat("3", At(45_000)) with { MachineName = "b-alive" }, Ct);
+
+        IReadOnlyList<HostInfo> hosts = await new JobAdmin(Storage, new FakeTimeProvider(At(60_000)), new JobQueueOptions()).GetHostsAsync(Ct);
+
+        hosts.Select(h => (h.MachineName, h.Status)).Should().Equal(("b-alive", HostStatus.Alive), ("c-alive", HostStatus.Alive), ("a-gone", HostStatus.Gone));
     }
 
     /// <summary>A heartbeat with every field set, seen at <paramref name="seenAt"/>, expiring a minute later.</summary>

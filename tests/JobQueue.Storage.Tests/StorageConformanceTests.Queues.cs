@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using JobQueue.Admin;
 using JobQueue.Storage;
 using JobQueue.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace JobQueue.Storage.Tests;
 
@@ -159,6 +161,87 @@ public abstract partial class StorageConformanceTests
         runningAfterwards.Should().Be(runningWhenPauseReturned, "a fetch under way when the pause returned leased nothing");
         runningWhenPauseReturned.Should().BeLessThan(1_000, "the pause came while jobs were still ready");
     }
+
+    [Fact]
+    public async Task GetQueuesAsync_JobsInEveryStatePausedAndServedQueues_CountsPausedAndLatencyPerQueue()
+    {
+        // default: one job in each state but Awaiting, its oldest ready job due at T0.
+        NewJob[] due = [Job(), Job(), Job(), Job()];
+        await EnqueueAsync(due);
+        await EnqueueOneAsync(Job(runAt: At(60_000)));
+        NewJob cancelled = await EnqueueOneAsync(Job(runAt: At(70_000)));
+        await CancelAsync(cancelled.Id, At(2_000));
+        IReadOnlyList<StoredJob> leased = await FetchAsync(limit: 3, now: At(1_000));
+        (await CompleteAsync(leased[0], At(1_500))).Should().BeTrue();
+        (await FailAsync(leased[1], At(1_500))).Should().BeTrue();
+        // mail: paused, its ready job due at 4 s still counts its wait; reports: paused with no job at all.
+        await EnqueueOneAsync(Job(queue: "mail", runAt: At(4_000)), At(4_000));
+        await PauseAsync("mail", At(5_000));
+        await PauseAsync("reports", At(6_000));
+        // A live host serves default and idle; a host silent for more than three intervals serves default and ghost.
+        await Storage.RecordHeartbeatAsync(HostServing("alive", At(9_000), ("default", 4), ("idle", 2)), Ct);
+        await Storage.RecordHeartbeatAsync(HostServing("gone", At(-40_000), ("default", 100), ("ghost", 1)), Ct);
+
+        IReadOnlyList<QueueInfo> queues = await AdminAt(At(10_000)).GetQueuesAsync(Ct);
+
+        queues.Should().BeEquivalentTo(
+            [
+                new QueueInfo
+                {
+                    Name = "default", Scheduled = 1, Enqueued = 1, Running = 1, Succeeded = 1, Failed = 1, Cancelled = 1,
+                    Latency = TimeSpan.FromSeconds(10), Hosts = 1, Concurrency = 4,
+                },
+                new QueueInfo { Name = "idle", Hosts = 1, Concurrency = 2 },
+                new QueueInfo { Name = "mail", Paused = true, PausedAt = At(5_000), Enqueued = 1, Latency = TimeSpan.FromSeconds(6) },
+                new QueueInfo { Name = "reports", Paused = true, PausedAt = At(6_000) },
+            ],
+            o => o.WithStrictOrdering(),
+            "queues by ordinal name; a gone host's queues and concurrency count for nothing");
+    }
+
+    [Fact]
+    public async Task GetQueuesAsync_ReadyJobDueLaterThanNow_LatencyIsZero()
+    {
+        // A job promoted early (or a clock behind the enqueuer's) must not show a negative wait.
+        await EnqueueOneAsync(Job(runAt: At(5_000)), At(5_000));
+
+        IReadOnlyList<QueueInfo> queues = await AdminAt(At(4_000)).GetQueuesAsync(Ct);
+
+        queues.Should().ContainSingle().Which.Latency.Should().Be(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task PauseQueueAsync_ThroughTheAdmin_PausedAtTheClocksNowUntilResumed()
+    {
+        IJobAdmin admin = AdminAt(At(7_000));
+        NewJob job = await EnqueueOneAsync(Job());
+
+        await admin.PauseQueueAsync(DefaultQueue, Ct);
+        await admin.PauseQueueAsync(DefaultQueue, Ct);
+        QueueInfo whilePaused = (await admin.GetQueuesAsync(Ct)).Single();
+        IReadOnlyList<StoredJob> fetchedWhilePaused = await FetchAsync(limit: 10);
+        await admin.ResumeQueueAsync(DefaultQueue, Ct);
+        await admin.ResumeQueueAsync(DefaultQueue, Ct);
+        QueueInfo afterResume = (await admin.GetQueuesAsync(Ct)).Single();
+
+        whilePaused.Paused.Should().BeTrue();
+        whilePaused.PausedAt.Should().Be(At(7_000));
+        fetchedWhilePaused.Should().BeEmpty();
+        afterResume.Paused.Should().BeFalse();
+        afterResume.PausedAt.Should().BeNull();
+        (await FetchAsync(limit: 10)).Select(j => j.Id).Should().Equal(job.Id);
+    }
+
+    /// <summary>The admin AddJobQueue registers, over this store, with its clock stopped at <paramref name="now"/>.</summary>
+    protected IJobAdmin AdminAt(DateTimeOffset now) => new JobAdmin(Storage, new FakeTimeProvider(now), new JobQueueOptions());
+
+    /// <summary>A heartbeat of a host with a 10-second interval serving <paramref name="queues"/>.</summary>
+    protected static HostHeartbeat HostServing(string hostId, DateTimeOffset seenAt, params (string Queue, int Concurrency)[] queues)
+        => Heartbeat(hostId, seenAt) with
+        {
+            Queues = [.. queues.Select(q => new HostQueue { Queue = q.Queue, Concurrency = q.Concurrency, Running = 0, Paused = false })],
+            Running = 0,
+        };
 
     protected async Task<bool> PauseAsync(string queue, DateTimeOffset now)
         => await Storage.PauseQueueAsync(new PauseQueueRequest { Queue = queue, Now = now }, Ct);
