@@ -1,6 +1,7 @@
 // TicketShop: a web shop's slow work moved out of the request. Sign-ups enqueue welcome e-mails; an order of
 // 40 seats becomes a batch of GenerateTicket jobs followed by one DispatchTickets job that runs only after every
 // ticket exists. One seat hangs on its first try: the worker times it out, abandons it, and retries it.
+// Then an operator pauses the e-mail queue: a sign-up's e-mail waits, and goes out after the resume.
 //
 // dotnet run --project samples/TicketShop [-- --in-memory] [-- --keep]
 //   default      jobs in SQLite (samples/TicketShop/data/jobs.db), recreated on every run
@@ -127,6 +128,9 @@ foreach (JobId id in emailIds)
     emails.Add(await jobs.WaitForCompletionAsync(id, deadline.Token));
 }
 
+// 5. Queues and hosts: an operator pauses the e-mail queue and resumes it (QueuePauseDemo.cs).
+bool pauseOk = await QueuePauseDemo.RunAsync(host.Services.GetRequiredService<IJobAdmin>(), jobs, deadline.Token);
+
 await host.StopAsync(deadline.Token);
 
 DispatchReceipt? receipt = dispatch.GetResult<DispatchReceipt>();
@@ -142,6 +146,7 @@ Console.WriteLine($"  dispatch            {dispatch.State} once, {receipt?.Ticke
 Console.WriteLine($"  total time          {total.Elapsed.TotalSeconds:0.00} s");
 
 bool ok = dispatch.State == JobState.Succeeded && receipt?.TicketFiles == Seats && ticketFiles == Seats
-    && emails.All(e => e.State == JobState.Succeeded) && batchInfo.State == BatchState.Succeeded;
+    && emails.All(e => e.State == JobState.Succeeded) && batchInfo.State == BatchState.Succeeded
+    && pauseOk;
 Console.WriteLine(ok ? "All scenarios passed." : "Something went wrong: see above.");
 return ok ? 0 : 1;
