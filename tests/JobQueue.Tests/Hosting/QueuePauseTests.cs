@@ -6,6 +6,7 @@ using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace JobQueue.Tests.Hosting;
 
@@ -105,6 +106,30 @@ public sealed class QueuePauseTests : IAsyncDisposable
         afterPause.IsCompleted.Should().BeTrue("the resume changed the view");
         watcher.IsPaused("tickets").Should().BeFalse();
         logs.Entries.Select(e => e.EventId.Id).Should().Equal(1201, 1202);
+    }
+
+    [Fact]
+    public async Task RunAsync_DefaultPollInterval_SeesAPauseOneSecondAfterItsLastReadAndNotBefore()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var options = new JobQueueOptions();
+        var watcher = new PauseWatcher(_store, ["tickets"], options, time, NullLogger.Instance, diagnostics: null);
+        using var stop = new CancellationTokenSource();
+
+        // The in-memory store answers at once, so when RunAsync returns the loop has read once and set its timer.
+        Task loop = watcher.RunAsync(stop.Token);
+        Task changed = watcher.WhenChanged;
+        await _store.PauseQueueAsync(new PauseQueueRequest { Queue = "tickets", Now = time.GetUtcNow() }, default);
+        time.Advance(options.PollInterval - TimeSpan.FromMilliseconds(1));
+        bool seenEarly = changed.IsCompleted;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Deadline.Within(changed, "the watcher's read one poll interval after its last");
+        await stop.CancelAsync();
+        await Deadline.Within(loop, "the watcher to stop");
+
+        options.PollInterval.Should().Be(TimeSpan.FromSeconds(1));
+        seenEarly.Should().BeFalse("nothing reads the store between two polls");
+        watcher.IsPaused("tickets").Should().BeTrue();
     }
 
     [Fact]
