@@ -7,6 +7,9 @@ namespace JobQueue.Sqlite.Tests;
 
 public sealed class SqliteMigratorTests : IDisposable
 {
+    /// <summary>The catalog's versions, not 1 to the latest: versions are numbered per feature, so one build may lack some.</summary>
+    private static readonly int[] AllVersions = [.. SqliteMigrations.All.Select(m => m.Version)];
+
     private readonly TempDatabase _database = new();
 
     public void Dispose() => _database.Dispose();
@@ -20,7 +23,7 @@ public sealed class SqliteMigratorTests : IDisposable
             Task.WhenAll(stores.Select(store => store.GetQueueStatisticsAsync(CancellationToken.None).AsTask())),
             "every store to start");
 
-        ReadVersions().Should().Equal(Enumerable.Range(1, JobQueueSqliteSchema.LatestVersion));
+        ReadVersions().Should().Equal(AllVersions);
     }
 
     [Fact]
@@ -30,7 +33,7 @@ public sealed class SqliteMigratorTests : IDisposable
 
         await _database.CreateStore().GetQueueStatisticsAsync(CancellationToken.None);
 
-        ReadVersions().Should().Equal(Enumerable.Range(1, JobQueueSqliteSchema.LatestVersion));
+        ReadVersions().Should().Equal(AllVersions);
     }
 
     [Fact]
@@ -46,7 +49,7 @@ public sealed class SqliteMigratorTests : IDisposable
         SqliteJobStorage store = _database.CreateStore(o => o.MigrateOnStart = false);
         await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
 
-        ReadVersions().Should().Equal(Enumerable.Range(1, JobQueueSqliteSchema.LatestVersion));
+        ReadVersions().Should().Equal(AllVersions);
     }
 
     [Fact]
@@ -77,7 +80,7 @@ public sealed class SqliteMigratorTests : IDisposable
     public async Task Migrate_DatabaseOfVersion1WithJobs_UpgradesInPlaceAndKeepsEveryJob()
     {
         // A file as the previous package left it: schema version 1, with jobs in several states written through the
-        // same insert and update statements, which version 2 did not change.
+        // same insert statement, which later versions did not change.
         NewJob low = TestJobs.New(priority: 0);
         NewJob high = TestJobs.New(priority: 5);
         NewJob early = TestJobs.New(priority: 0, runAt: TestJobs.Now.AddSeconds(-10));
@@ -93,8 +96,8 @@ public sealed class SqliteMigratorTests : IDisposable
                 using var commands = new SqliteStatementCache(connection, writeLockHeld: false) { Transaction = transaction };
                 var writer = new SqliteJobWriter(commands);
                 writer.Enqueue(TestJobs.Request(low, high, early, later, done));
-                StoredJob leased = writer.Fetch(TestJobs.Fetch(queue: "other")).Single();
-                writer.Complete([TestJobs.Completion(leased)]);
+                // Finished by hand: today's fetch also reads a table of a later version (the paused queues).
+                Execute(connection, transaction, "UPDATE jobqueue_jobs SET state = 3, attempt = 1, started_at = enqueued_at, finished_at = enqueued_at WHERE queue = 'other';");
                 transaction.Commit();
             }
         }
@@ -103,7 +106,7 @@ public sealed class SqliteMigratorTests : IDisposable
         IReadOnlyList<QueueStatistics> statistics = await store.GetQueueStatisticsAsync(CancellationToken.None);
         IReadOnlyList<StoredJob> leasedAfter = await store.FetchAsync(TestJobs.Fetch(), CancellationToken.None);
 
-        ReadVersions().Should().Equal(Enumerable.Range(1, JobQueueSqliteSchema.LatestVersion));
+        ReadVersions().Should().Equal(AllVersions);
         statistics.Should().BeEquivalentTo(new[]
         {
             new QueueStatistics { Queue = "default", Enqueued = 3, Scheduled = 1 },

@@ -33,8 +33,9 @@ public sealed class MigrationRunnerTests : IAsyncLifetime
             IReadOnlyList<int>[] applied = await Task.WhenAll(hosts.Select(h =>
                 Task.Run(() => MigrationRunner.MigrateAsync(h, _schema, CancellationToken.None))));
 
-            applied.SelectMany(a => a).Should().Equal(Enumerable.Range(1, PostgresMigrations.LatestVersion));
-            (await CountAsync($"SELECT count(*) FROM {_schema}.schema_migrations")).Should().Be(PostgresMigrations.LatestVersion);
+            // The catalog's versions, not 1 to the latest: versions are numbered per feature, so one build may lack some.
+            applied.SelectMany(a => a).Should().Equal(MigrationCatalog.All.Select(m => m.Version));
+            (await CountAsync($"SELECT count(*) FROM {_schema}.schema_migrations")).Should().Be(MigrationCatalog.All.Count);
         }
         finally
         {
@@ -61,7 +62,7 @@ public sealed class MigrationRunnerTests : IAsyncLifetime
         NewJob job = Requests.Job();
         await storage.EnqueueAsync(Requests.Enqueue(job), CancellationToken.None);
         (await storage.FetchAsync(Requests.Fetch(), CancellationToken.None)).Should().ContainSingle().Which.Id.Should().Be(job.Id);
-        (await CountAsync($"SELECT count(*) FROM {_schema}.schema_migrations")).Should().Be(PostgresMigrations.LatestVersion);
+        (await CountAsync($"SELECT count(*) FROM {_schema}.schema_migrations")).Should().Be(MigrationCatalog.All.Count);
     }
 
     [Fact]
