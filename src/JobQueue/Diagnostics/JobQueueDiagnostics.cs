@@ -7,7 +7,7 @@ namespace JobQueue.Diagnostics;
 /// The ActivitySource and Meter named "JobQueue", with its instruments. One per service provider: the Meter
 /// comes from the host's <see cref="IMeterFactory"/> when there is one, so hosts in one process stay apart.
 /// </summary>
-internal sealed class JobQueueDiagnostics : IDisposable
+internal sealed partial class JobQueueDiagnostics : IDisposable
 {
     public const string Name = "JobQueue";
 
