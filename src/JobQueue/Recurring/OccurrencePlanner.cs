@@ -63,7 +63,9 @@ internal static class OccurrencePlanner
             onTimeFrom = cutoff;
         }
 
-        DateTimeOffset next = schedule.Next(onTimeFrom, inclusive: true);
+        // The stored next run time is an occurrence as Cronos computed it, and is taken as it is: recomputing it (inclusive)
+        // would lose an occurrence Cronos moved out of a skipped hour in spring, which is not a match of the expression.
+        DateTimeOffset next = onTimeFrom == nextRunAt ? nextRunAt : schedule.Next(onTimeFrom, inclusive: true);
         while (next <= now && occurrences.Count < MaxOccurrencesPerClaim)
         {
             occurrences.Add(next);
@@ -85,7 +87,7 @@ internal static class OccurrencePlanner
     {
         first = null;
         int count = 0;
-        DateTimeOffset occurrence = schedule.Next(from, inclusive: true);
+        DateTimeOffset occurrence = from;
         while (occurrence < cutoff && count < MissedCountCap)
         {
             first ??= occurrence;

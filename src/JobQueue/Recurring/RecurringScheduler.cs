@@ -161,7 +161,7 @@ internal sealed class RecurringScheduler : IHostedService, IAsyncDisposable
                     new RecurringClaimRequest { Claims = claims, Now = now }, cancellationToken).ConfigureAwait(false);
                 for (int i = 0; i < outcomes.Count; i++)
                 {
-                    Report(plans[i].Job, plans[i].Plan, claims[i], outcomes[i]);
+                    Report(plans[i].Job, plans[i].Plan, claims[i], outcomes[i], now);
                 }
             }
 
@@ -209,7 +209,7 @@ internal sealed class RecurringScheduler : IHostedService, IAsyncDisposable
         return (claim, plan);
     }
 
-    private void Report(StoredRecurringJob job, OccurrencePlan plan, RecurringClaim claim, RecurringClaimOutcome outcome)
+    private void Report(StoredRecurringJob job, OccurrencePlan plan, RecurringClaim claim, RecurringClaimOutcome outcome, DateTimeOffset now)
     {
         var id = new KeyValuePair<string, object?>("jobqueue.recurring.id", job.Id);
         switch (outcome)
@@ -230,8 +230,11 @@ internal sealed class RecurringScheduler : IHostedService, IAsyncDisposable
 
                 if (plan.Missed > 0)
                 {
+                    // Of the missed occurrences, those the misfire policy kept; the on-time ones enqueued with them are not counted.
+                    DateTimeOffset cutoff = now - _options.RecurringMisfireThreshold;
+                    int caughtUp = claim.Jobs.Count(j => j.RunAt < cutoff);
                     _logger.OccurrencesMissed(job.Id, plan.Missed, plan.MissedSince!.Value, _options.RecurringMisfireThreshold, job.Misfire,
-                        claim.Jobs.Count, plan.Dropped);
+                        caughtUp, plan.Missed - caughtUp);
                 }
 
                 break;
