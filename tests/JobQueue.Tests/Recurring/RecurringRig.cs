@@ -21,13 +21,19 @@ internal sealed class RecurringRig : IAsyncDisposable
     public CancellationToken Ct { get; } = new CancellationTokenSource(Deadline.Default).Token;
 
     /// <summary>A host on the shared store, with its own clock at <paramref name="now"/>.</summary>
-    public async Task<RigHost> AddHostAsync(DateTimeOffset now, Action<JobQueueBuilder>? declare = null, Action<JobQueueOptions>? options = null)
+    /// <param name="now">The host's clock.</param>
+    /// <param name="declare">The host's declarations.</param>
+    /// <param name="options">The host's options.</param>
+    /// <param name="readsTogether">When set, the host's reads of due schedules wait for every host sharing it (see <see cref="RoundBarrier"/>).</param>
+    public async Task<RigHost> AddHostAsync(DateTimeOffset now, Action<JobQueueBuilder>? declare = null, Action<JobQueueOptions>? options = null,
+        RoundBarrier? readsTogether = null)
     {
         var time = new FakeTimeProvider(now);
+        IJobStorage storage = readsTogether is null ? Storage : new ReadsTogether(Storage, readsTogether);
         TestHost host = await TestHost.StartAsync(
             q =>
             {
-                q.UseStorage("shared", _ => Storage).AddJob<RecordJob>().AddJob<GateJob>();
+                q.UseStorage("shared", _ => storage).AddJob<RecordJob>().AddJob<GateJob>();
                 q.Configure(o => options?.Invoke(o));
                 declare?.Invoke(q);
             },
@@ -87,5 +93,43 @@ internal sealed class RigHost(TestHost host, FakeTimeProvider time, Cancellation
         }
 
         await PassAtAsync(end);
+    }
+}
+
+/// <summary>
+/// Makes hosts race: each one's read of due schedules returns only once every participant has read, so they all plan the
+/// same occurrences and claim them at once, the race the store's conditional claim settles.
+/// </summary>
+internal sealed class RoundBarrier(int participants)
+{
+    private readonly Lock _lock = new();
+    private int _arrived;
+    private TaskCompletionSource _round = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task ArriveAsync()
+    {
+        lock (_lock)
+        {
+            TaskCompletionSource round = _round;
+            if (++_arrived == participants)
+            {
+                _arrived = 0;
+                _round = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                round.SetResult();
+            }
+
+            return Deadline.Within(round.Task, "every host to read the due schedules");
+        }
+    }
+}
+
+/// <summary>A host's view of the shared store whose due reads meet at a <see cref="RoundBarrier"/>.</summary>
+internal sealed class ReadsTogether(IJobStorage inner, RoundBarrier barrier) : DelegatingStorage(inner)
+{
+    public override async ValueTask<RecurringDueJobs> GetDueRecurringJobsAsync(RecurringDueRequest request, CancellationToken cancellationToken)
+    {
+        RecurringDueJobs due = await base.GetDueRecurringJobsAsync(request, cancellationToken);
+        await barrier.ArriveAsync();
+        return due;
     }
 }

@@ -34,9 +34,11 @@ public sealed class RecurringSchedulerTests
         await using var rig = new RecurringRig();
         TimeSpan[] skews = [TimeSpan.Zero, TimeSpan.FromSeconds(3.3), TimeSpan.FromSeconds(-2.1)];
         var hosts = new List<(RigHost Host, TimeSpan Skew)>();
+        var race = new RoundBarrier(skews.Length);
         foreach (TimeSpan skew in skews)
         {
-            hosts.Add((await rig.AddHostAsync(T0 + skew + TimeSpan.FromSeconds(3), q => q.AddRecurringJob("every-second", "* * * * * *", new RecordArgs("tick"))), skew));
+            hosts.Add((await rig.AddHostAsync(T0 + skew + TimeSpan.FromSeconds(3), q => q.AddRecurringJob("every-second", "* * * * * *", new RecordArgs("tick")),
+                readsTogether: race), skew));
         }
 
         // Real time moves in uneven steps; each host sees it through its own clock, and they race on the store.
