@@ -56,11 +56,14 @@ internal sealed class CronSchedule
             ? []
             : _expression.GetOccurrencesDescending(end, start, _zone, fromInclusive: false, toInclusive: true).Select(static o => o.ToUniversalTime());
 
-    /// <summary>The next <paramref name="count"/> occurrences from <paramref name="from"/> on (inclusive), in UTC.</summary>
-    public IReadOnlyList<DateTimeOffset> Upcoming(DateTimeOffset from, int count)
+    /// <summary>
+    /// <paramref name="first"/>, an occurrence (a stored next run time), and the occurrences after it: <paramref name="count"/> in all, in UTC.
+    /// </summary>
+    /// <remarks>The first is taken as it is: one Cronos moved out of a skipped hour in spring does not match the expression again.</remarks>
+    public IReadOnlyList<DateTimeOffset> Upcoming(DateTimeOffset first, int count)
     {
         var upcoming = new List<DateTimeOffset>(count);
-        DateTimeOffset next = Next(from, inclusive: true);
+        DateTimeOffset next = first;
         while (upcoming.Count < count && next != Never)
         {
             upcoming.Add(next);
