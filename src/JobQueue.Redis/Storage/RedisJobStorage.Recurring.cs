@@ -87,7 +87,9 @@ internal sealed partial class RedisJobStorage
         return new RecurringDueJobs
         {
             Jobs = ReadRecurringList(items, 1),
-            NextDueAt = nextDue.Length == 0 ? null : ParseTime(nextDue),
+            NextDueAt = long.TryParse(nextDue, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero)
+                : null,
         };
     }
 
@@ -200,9 +202,16 @@ internal sealed partial class RedisJobStorage
             fields[(string)hash[i]!] = hash[i + 1];
         }
 
+        // Every field is text to Redis and may be damaged (an HSET by hand): one that does not read is read as its default, so
+        // a damaged schedule never fails the read of the others. Its cron or version then fails the engine's checks or claims.
         string Text(string name) => fields.TryGetValue(name, out RedisValue value) ? (string)value! : string.Empty;
-        long Number(string name) => fields.TryGetValue(name, out RedisValue value) ? long.Parse((string)value!, CultureInfo.InvariantCulture) : 0;
-        DateTimeOffset? Time(string name) => fields.TryGetValue(name, out RedisValue value) ? ParseTime((string)value!) : null;
+        long Number(string name)
+            => fields.TryGetValue(name, out RedisValue value) && long.TryParse((string)value!, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number) ? number : 0;
+        DateTimeOffset? Time(string name)
+            => fields.TryGetValue(name, out RedisValue value) && long.TryParse((string)value!, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
+                && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero)
+                : null;
 
         return new StoredRecurringJob
         {
@@ -212,12 +221,12 @@ internal sealed partial class RedisJobStorage
             TimeZone = Text("z"),
             Arguments = fields.TryGetValue("a", out RedisValue arguments) ? (byte[])arguments! : [],
             Queue = fields.TryGetValue("q", out RedisValue queue) ? (string)queue! : null,
-            Priority = fields.ContainsKey("pr") ? checked((int)Number("pr")) : null,
+            Priority = fields.ContainsKey("pr") ? (int)Math.Clamp(Number("pr"), int.MinValue, int.MaxValue) : null,
             Misfire = (MisfirePolicy)Number("mf"),
-            MaxCatchUp = checked((int)Number("mc")),
+            MaxCatchUp = (int)Math.Clamp(Number("mc"), 0, int.MaxValue),
             Overlap = (OverlapPolicy)Number("ov"),
             Paused = Text("p") == "1",
-            NextRunAt = Time("nr") ?? DateTimeOffset.UnixEpoch,
+            NextRunAt = Time("nr") ?? DateTimeOffset.MaxValue, // damaged: never due, rather than due since the epoch
             Version = Number("v"),
             LastRunAt = Time("lr"),
             LastJobId = fields.TryGetValue("lj", out RedisValue last) && RedisJobReader.TryParseId((string)last!, out JobId lastId) ? lastId : null,
@@ -227,6 +236,4 @@ internal sealed partial class RedisJobStorage
             UpdatedAt = Time("ua") ?? DateTimeOffset.UnixEpoch,
         };
     }
-
-    private static DateTimeOffset ParseTime(string ticks) => RedisValues.ParseTime(System.Text.Encoding.UTF8.GetBytes(ticks));
 }
