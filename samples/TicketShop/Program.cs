@@ -1,6 +1,7 @@
 // TicketShop: a web shop's slow work moved out of the request. Sign-ups enqueue welcome e-mails; an order of
 // 40 seats becomes a batch of GenerateTicket jobs followed by one DispatchTickets job that runs only after every
-// ticket exists. One seat hangs on its first try: the worker times it out, abandons it, and retries it.
+// ticket exists. One seat hangs on its first try: the worker times it out, abandons it, and retries it. A sales
+// report is a recurring job: declared with a cron expression, enqueued every 2 seconds, and run once more on demand.
 // Then an operator pauses the e-mail queue: a sign-up's e-mail waits, and goes out after the resume.
 //
 // dotnet run --project samples/TicketShop [-- --in-memory] [-- --keep]
@@ -47,6 +48,11 @@ builder.Services.AddJobQueue(q =>
     q.AddJob<DispatchTicketsJob>(j => j.Queue = "tickets");
     q.AddQueue("emails", concurrency: 2);
     q.AddQueue("tickets", concurrency: 4);
+
+    // A recurring job: every 2 seconds (six fields, seconds first), once per occurrence however many hosts run.
+    q.AddJob<WriteSalesReportJob>(j => j.Queue = "reports");
+    q.AddQueue("reports", concurrency: 1);
+    q.AddRecurringJob("sales-report", "*/2 * * * * *", new WriteSalesReport("Sales so far"), r => r.Overlap = OverlapPolicy.Skip);
     q.Configure(o => o.TimeoutGrace = TimeSpan.FromMilliseconds(500));
 });
 
@@ -128,7 +134,12 @@ foreach (JobId id in emailIds)
     emails.Add(await jobs.WaitForCompletionAsync(id, deadline.Token));
 }
 
-// 5. Queues and hosts: an operator pauses the e-mail queue and resumes it (QueuePauseDemo.cs).
+// 5. The recurring sales report: listed with its next runs, and run once more now without moving its schedule.
+IRecurringJobs recurring = host.Services.GetRequiredService<IRecurringJobs>();
+JobInfo reportNow = await jobs.WaitForCompletionAsync(await recurring.TriggerAsync("sales-report", deadline.Token), deadline.Token);
+RecurringJobInfo salesReport = (await recurring.ListAsync(deadline.Token)).Single(r => r.Id == "sales-report");
+
+// 6. Queues and hosts: an operator pauses the e-mail queue and resumes it (QueuePauseDemo.cs).
 bool pauseOk = await QueuePauseDemo.RunAsync(host.Services.GetRequiredService<IJobAdmin>(), jobs, deadline.Token);
 
 await host.StopAsync(deadline.Token);
@@ -136,6 +147,8 @@ await host.StopAsync(deadline.Token);
 DispatchReceipt? receipt = dispatch.GetResult<DispatchReceipt>();
 int ticketFiles = Directory.GetFiles(folders.Tickets).Length;
 int emailFiles = Directory.GetFiles(folders.Outbox, "*.eml").Length;
+int reportFiles = Directory.GetFiles(Path.Combine(folders.Root, "reports")).Length;
+string nextReports = string.Join(", ", salesReport.UpcomingRuns.Take(3).Select(t => t.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)));
 Console.WriteLine();
 Console.WriteLine("Summary");
 Console.WriteLine($"  welcome e-mails     {emails.Count(e => e.State == JobState.Succeeded)}/{signUps.Length} sent ({emailFiles} files in outbox/)");
@@ -143,10 +156,12 @@ Console.WriteLine($"  tickets             {batchInfo.Succeeded}/{Seats} generate
 Console.WriteLine($"  retries             {counters.Retried} (seat 13 hung on its first try: timed out after 1 s, abandoned, retried)");
 Console.WriteLine($"  failures            {counters.Failed}");
 Console.WriteLine($"  dispatch            {dispatch.State} once, {receipt?.TicketFiles} tickets in {Path.GetFileName(receipt?.Manifest)}");
+Console.WriteLine($"  sales report        every 2 s ({salesReport.Cron}): {reportFiles} reports written, one of them on demand; next at {nextReports} UTC");
 Console.WriteLine($"  total time          {total.Elapsed.TotalSeconds:0.00} s");
 
 bool ok = dispatch.State == JobState.Succeeded && receipt?.TicketFiles == Seats && ticketFiles == Seats
     && emails.All(e => e.State == JobState.Succeeded) && batchInfo.State == BatchState.Succeeded
+    && reportNow.State == JobState.Succeeded && salesReport.UpcomingRuns.Count > 0
     && pauseOk;
 Console.WriteLine(ok ? "All scenarios passed." : "Something went wrong: see above.");
 return ok ? 0 : 1;

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace JobQueue;
 
 /// <summary>Settings of the client and the worker host, set through <c>AddJobQueue(q =&gt; q.Configure(o =&gt; ...))</c>.</summary>
-public sealed class JobQueueOptions
+public sealed partial class JobQueueOptions
 {
     /// <summary>The name of the queue that jobs run in unless their type or enqueue says otherwise: "default".</summary>
     public const string DefaultQueueName = "default";

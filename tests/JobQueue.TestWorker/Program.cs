@@ -1,4 +1,4 @@
-// Usage: JobQueue.TestWorker --provider <name> --connection <string> --log <file> [--concurrency N] [--lease-ms N]
+// Usage: JobQueue.TestWorker --provider <name> --connection <string> --log <file> [--concurrency N] [--lease-ms N] [--recurring <cron>]
 // Runs a worker host until killed or until stdin closes. Prints "ready" once the host has started.
 using JobQueue;
 using JobQueue.TestWorker;
@@ -16,11 +16,19 @@ int leaseMs = int.Parse(options.GetValueOrDefault("lease-ms", "2000"), System.Gl
 HostApplicationBuilder builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(new ExecutionLog(options["log"]));
+builder.Services.AddSingleton(new TickLog(options["log"] + ".ticks"));
 builder.Services.AddJobQueue(q =>
 {
     Providers.Use(q, provider, connection, options);
     q.AddJob<CountedJob>(j => j.RetryDelay = TimeSpan.FromMilliseconds(50));
     q.AddQueue(JobQueueOptions.DefaultQueueName, concurrency);
+
+    // Recurring jobs: every worker declares the same schedule, as every instance of one application would.
+    q.AddJob<TickJob>();
+    if (options.TryGetValue("recurring", out string? cron))
+    {
+        q.AddRecurringJob("tick", cron, new Tick());
+    }
     q.Configure(o =>
     {
         o.LeaseDuration = TimeSpan.FromMilliseconds(leaseMs);

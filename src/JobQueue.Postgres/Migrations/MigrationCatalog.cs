@@ -1,11 +1,12 @@
 namespace JobQueue.Postgres.Migrations;
 
 /// <summary>Every schema step, in order, and the bookkeeping SQL around them.</summary>
-internal static class MigrationCatalog
+internal static partial class MigrationCatalog
 {
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "jobs and batches tables with their partial indexes", Version1),
+        new(2, "recurring jobs", Version2RecurringJobs),
         new(QueuesMigration.Version, QueuesMigration.Description, QueuesMigration.Sql),
     ];
 

@@ -7,7 +7,7 @@ namespace JobQueue.Sqlite.Migrations;
 /// State values are JobState (Scheduled 0, Enqueued 1, Running 2, Succeeded 3, Failed 4, Cancelled 5, Awaiting 6)
 /// and BatchState (Running 0, Succeeded 1, Failed 2). Times are ticks since the Unix epoch (see SqliteTime).
 /// </summary>
-internal static class SqliteMigrations
+internal static partial class SqliteMigrations
 {
     public const string VersionTableSql = """
         CREATE TABLE IF NOT EXISTS jobqueue_schema_version (
@@ -96,6 +96,7 @@ internal static class SqliteMigrations
             DROP INDEX jobqueue_jobs_ready;
             CREATE INDEX jobqueue_jobs_ready ON jobqueue_jobs (queue, priority DESC, run_at) WHERE state = 1;
             """),
+        new(3, "recurring jobs", RecurringJobsSql),
         new(SqliteQueuesMigration.Version, SqliteQueuesMigration.Description, SqliteQueuesMigration.Sql),
     ];
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace JobQueue;
 
 /// <summary>Configures JobQueue inside <c>services.AddJobQueue(q =&gt; ...)</c>: the store, the jobs, the queues and the host's options.</summary>
-public sealed class JobQueueBuilder
+public sealed partial class JobQueueBuilder
 {
     private readonly Dictionary<string, QueueOptions> _queues = new(StringComparer.Ordinal);
     private readonly List<(Type JobType, JobOptions Options)> _jobs = [];

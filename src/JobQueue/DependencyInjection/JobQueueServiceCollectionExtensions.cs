@@ -4,6 +4,7 @@ using JobQueue.Admin;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
+using JobQueue.Recurring;
 using JobQueue.Registration;
 using JobQueue.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +62,18 @@ public static class JobQueueServiceCollectionExtensions
             services.AddSingleton<JobExecutor>();
             services.AddSingleton<WorkerHost>();
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WorkerHost>());
+        }
+
+        // Recurring (cron) jobs: the runtime API everywhere; the declarations in code and the scheduler in worker hosts.
+        RecurringOptionsValidator.Validate(options);
+        services.AddSingleton(RecurringDeclarations.Build(builder.RecurringJobs, registry, options));
+        services.AddSingleton<RecurringSchedules>();
+        services.AddSingleton<RecurringSignal>();
+        services.AddSingleton<IRecurringJobs, RecurringJobs>();
+        if (options.RunWorker)
+        {
+            services.AddSingleton<RecurringScheduler>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecurringScheduler>());
         }
 
         return services;
