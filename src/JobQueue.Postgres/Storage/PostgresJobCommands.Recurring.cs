@@ -217,17 +217,17 @@ internal sealed partial class PostgresJobCommands
         MaxCatchUp = reader.GetInt32(8),
         Overlap = (OverlapPolicy)reader.GetInt16(9),
         Paused = reader.GetBoolean(10),
-        NextRunAt = ReadTime(reader, 11)!.Value,
+        NextRunAt = ReadTime(reader, 11),
         Version = reader.GetInt64(12),
-        LastRunAt = ReadTime(reader, 13),
+        LastRunAt = ReadOptionalTime(reader, 13),
         LastJobId = reader.IsDBNull(14) ? null : new JobId(reader.GetGuid(14)),
-        LastSkippedAt = ReadTime(reader, 15),
-        DeclaredAt = ReadTime(reader, 16),
-        CreatedAt = ReadTime(reader, 17)!.Value,
-        UpdatedAt = ReadTime(reader, 18)!.Value,
+        LastSkippedAt = ReadOptionalTime(reader, 15),
+        DeclaredAt = ReadOptionalTime(reader, 16),
+        CreatedAt = ReadTime(reader, 17),
+        UpdatedAt = ReadTime(reader, 18),
     };
 
-    private static DateTimeOffset? ReadTime(NpgsqlDataReader reader, int ordinal)
+    private static DateTimeOffset? ReadOptionalTime(NpgsqlDataReader reader, int ordinal)
         => reader.IsDBNull(ordinal) ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
     private static async Task<List<StoredRecurringJob>> ReadRecurringAsync(NpgsqlCommand command, CancellationToken cancellationToken)
