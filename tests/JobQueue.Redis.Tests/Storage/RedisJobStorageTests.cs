@@ -222,7 +222,7 @@ public sealed class RedisJobStorageTests
         var id = JobId.New();
         await WriteSchemaOneJobAsync(storage, id);
 
-        IReadOnlyList<StoredJob> listed = await storage.QueryJobsAsync(new JobQuery(), Deadline.Token());
+        IReadOnlyList<StoredJob> listed = (await storage.QueryJobsAsync(new JobQuery { Limit = 100, CountLimit = 0 }, Deadline.Token())).Jobs;
         IReadOnlyList<QueueStatistics> before = await storage.GetQueueStatisticsAsync(Deadline.Token());
         var fetch = new FetchRequest { Queue = "mail", Limit = 10, Now = T0, LeaseToken = Guid.NewGuid(), LeaseExpiresAt = T0.AddMinutes(5), WorkerId = "test" };
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
