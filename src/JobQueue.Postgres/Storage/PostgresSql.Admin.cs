@@ -1,0 +1,33 @@
+namespace JobQueue.Postgres.Storage;
+
+// Job administration: the throughput counts written with each outcome, and the statements of PostgresAdminSql.
+internal sealed partial class PostgresSql
+{
+    /// <summary>The start of the minute (UTC) of a timestamptz expression, whatever the session's time zone.</summary>
+    public static string MinuteOf(string time) => $"date_trunc('minute', ({time}) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
+
+    /// <summary>The statements of job administration.</summary>
+    public PostgresAdminSql Admin { get; }
+
+    /// <summary>
+    /// Counts the successes of <c>ended</c> (with columns queue and now) per minute and queue. A data-modifying CTE runs
+    /// whether or not the query reads it; rows are grouped first (an upsert may touch a row once per statement), and
+    /// taken in key order so two statements lock the counters in the same order.
+    /// </summary>
+    private static string CountSucceededAttempts(string s) => $"""
+        , counted_attempts AS (
+            INSERT INTO {s}.throughput AS t (minute, queue, succeeded)
+            SELECT {MinuteOf("e.now")}, e.queue, count(*) FROM ended e GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (minute, queue) DO UPDATE SET succeeded = t.succeeded + excluded.succeeded
+        )
+        """;
+
+    /// <summary>Counts every row of <c>ended</c> (retried or failed for good) as a failed attempt in the minute of @now.</summary>
+    private static string CountFailedAttempts(string s) => $"""
+        , counted_attempts AS (
+            INSERT INTO {s}.throughput AS t (minute, queue, failed)
+            SELECT {MinuteOf("@now")}, e.queue, count(*) FROM ended e GROUP BY e.queue ORDER BY e.queue
+            ON CONFLICT (minute, queue) DO UPDATE SET failed = t.failed + excluded.failed
+        )
+        """;
+}
