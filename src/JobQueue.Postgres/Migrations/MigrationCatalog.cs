@@ -114,13 +114,16 @@ internal static class MigrationCatalog
         CREATE INDEX IF NOT EXISTS jobs_queue_seq_idx ON {s}.jobs (queue, seq DESC);
 
         -- Attempts that ended per minute (UTC) and queue, counted in the statement that records each outcome;
-        -- pruned after 24 hours.
+        -- pruned after 24 hours. Each minute and queue has up to 16 rows (shard: the writing backend's pid modulo
+        -- 16), summed when read: one row would be locked by every completion of the queue until its commit, so
+        -- concurrent completions would wait for each other's commits instead of committing together.
         CREATE TABLE IF NOT EXISTS {s}.throughput (
             minute    timestamptz NOT NULL,
             queue     text        NOT NULL,
+            shard     smallint    NOT NULL,
             succeeded bigint      NOT NULL DEFAULT 0,
             failed    bigint      NOT NULL DEFAULT 0,
-            PRIMARY KEY (minute, queue)
+            PRIMARY KEY (minute, queue, shard)
         );
         """;
 }

@@ -70,14 +70,16 @@ internal sealed class PostgresAdminSql
             """;
 
         Throughput = $"""
-            SELECT minute, queue, succeeded, failed FROM {s}.throughput WHERE minute >= @since ORDER BY minute, queue
+            SELECT minute, queue, sum(succeeded)::bigint, sum(failed)::bigint FROM {s}.throughput WHERE minute >= @since
+            GROUP BY minute, queue ORDER BY minute, queue
             """;
 
         PruneThroughput = $"""
             WITH doomed AS (
-                SELECT minute, queue FROM {s}.throughput WHERE minute < @before ORDER BY minute LIMIT @limit FOR UPDATE SKIP LOCKED
+                SELECT minute, queue, shard FROM {s}.throughput WHERE minute < @before ORDER BY minute LIMIT @limit FOR UPDATE SKIP LOCKED
             ), deleted AS (
-                DELETE FROM {s}.throughput t USING doomed d WHERE t.minute = d.minute AND t.queue = d.queue RETURNING 1
+                DELETE FROM {s}.throughput t USING doomed d
+                WHERE t.minute = d.minute AND t.queue = d.queue AND t.shard = d.shard RETURNING 1
             )
             SELECT count(*) FROM deleted
             """;

@@ -6,6 +6,12 @@ internal sealed partial class PostgresSql
     /// <summary>The start of the minute (UTC) of a timestamptz expression, whatever the session's time zone.</summary>
     public static string MinuteOf(string time) => $"date_trunc('minute', ({time}) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
 
+    /// <summary>
+    /// The counter row a statement adds to, among the 16 of each minute and queue: the backend's, so that concurrent
+    /// completions on different connections rarely lock the same row until their commits (see migration 4).
+    /// </summary>
+    private const string Shard = "(pg_backend_pid() % 16)::smallint";
+
     /// <summary>The statements of job administration.</summary>
     public PostgresAdminSql Admin { get; }
 
@@ -16,18 +22,18 @@ internal sealed partial class PostgresSql
     /// </summary>
     private static string CountSucceededAttempts(string s) => $"""
         , counted_attempts AS (
-            INSERT INTO {s}.throughput AS t (minute, queue, succeeded)
-            SELECT {MinuteOf("e.now")}, e.queue, count(*) FROM ended e GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (minute, queue) DO UPDATE SET succeeded = t.succeeded + excluded.succeeded
+            INSERT INTO {s}.throughput AS t (minute, queue, shard, succeeded)
+            SELECT {MinuteOf("e.now")}, e.queue, {Shard}, count(*) FROM ended e GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (minute, queue, shard) DO UPDATE SET succeeded = t.succeeded + excluded.succeeded
         )
         """;
 
     /// <summary>Counts every row of <c>ended</c> (retried or failed for good) as a failed attempt in the minute of @now.</summary>
     private static string CountFailedAttempts(string s) => $"""
         , counted_attempts AS (
-            INSERT INTO {s}.throughput AS t (minute, queue, failed)
-            SELECT {MinuteOf("@now")}, e.queue, count(*) FROM ended e GROUP BY e.queue ORDER BY e.queue
-            ON CONFLICT (minute, queue) DO UPDATE SET failed = t.failed + excluded.failed
+            INSERT INTO {s}.throughput AS t (minute, queue, shard, failed)
+            SELECT {MinuteOf("@now")}, e.queue, {Shard}, count(*) FROM ended e GROUP BY e.queue ORDER BY e.queue
+            ON CONFLICT (minute, queue, shard) DO UPDATE SET failed = t.failed + excluded.failed
         )
         """;
 }

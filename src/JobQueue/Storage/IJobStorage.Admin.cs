@@ -47,9 +47,12 @@ public partial interface IJobStorage
     ValueTask<IReadOnlyList<ThroughputBucket>> GetThroughputAsync(ThroughputQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes up to <see cref="ThroughputPruneRequest.Limit"/> throughput counts of minutes that start before
+    /// Deletes up to <see cref="ThroughputPruneRequest.Limit"/> stored throughput counts of minutes that start before
     /// <see cref="ThroughputPruneRequest.Before"/>. Bounded, and safe when every host runs it at the same time.
     /// </summary>
-    /// <returns>How many (minute, queue) counts were deleted.</returns>
+    /// <returns>
+    /// How many stored counts were deleted: one per (minute, queue), or more where a store keeps a (minute, queue) in
+    /// several parts to spare concurrent writers a shared lock. Fewer than the limit when none is left.
+    /// </returns>
     ValueTask<int> PruneThroughputAsync(ThroughputPruneRequest request, CancellationToken cancellationToken);
 }
