@@ -25,8 +25,19 @@ internal sealed partial class JobAdmin
                 $"JobFilter.PageSize is {filter.PageSize}; it must be from 1 to {JobFilter.MaxPageSize}.", nameof(filter));
         }
 
-        StoredJobPage page = await _storage.QueryJobsAsync(
-            ToQuery(filter, filter.State, filter.PageSize, JobPage.TotalCountLimit, filter.Continuation), cancellationToken).ConfigureAwait(false);
+        StoredJobPage page;
+        try
+        {
+            page = await _storage.QueryJobsAsync(
+                ToQuery(filter, filter.State, filter.PageSize, JobPage.TotalCountLimit, filter.Continuation), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex) when (filter.Continuation is not null && ex.Message.Contains(filter.Continuation, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"JobFilter.Continuation is '{filter.Continuation}', which this store did not make: pass JobPage.Continuation of the previous page, with the same filter.",
+                nameof(filter), ex);
+        }
+
         var jobs = new JobInfo[page.Jobs.Count];
         for (int i = 0; i < jobs.Length; i++)
         {

@@ -56,6 +56,14 @@ public sealed class JobAdminJobsTests
     }
 
     [Fact]
+    public async Task QueryJobsAsync_ContinuationNotMadeByTheStore_ThrowsNamingIt()
+    {
+        Func<Task> act = async () => await _admin.QueryJobsAsync(new JobFilter { Continuation = "page-2" });
+
+        (await act.Should().ThrowAsync<ArgumentException>()).WithMessage("*JobFilter.Continuation is 'page-2'*");
+    }
+
+    [Fact]
     public async Task RetryAsync_FailedJob_EnqueuedAtTheAdminsClock()
     {
         JobId id = (await FailedAsync(1))[0];
