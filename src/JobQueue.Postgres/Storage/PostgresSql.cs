@@ -262,7 +262,7 @@ internal sealed partial class PostgresSql
                 FROM unnest(@ids, @tokens, @results, @nows) WITH ORDINALITY AS u(id, token, result, now, ordinal)
                 WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
                 RETURNING u.ordinal, j.id, j.queue, j.batch_id, j.is_callback, u.now
-            ){CountSucceededAttempts(s)}, counted AS (
+            ), counted AS (
                 UPDATE {s}.batches b
                 SET succeeded = b.succeeded + c.n,
                     -- State 0 means no child failed, so reaching the total is success.
@@ -274,7 +274,7 @@ internal sealed partial class PostgresSql
                 -- RETURNING shows the row after this update: true for exactly the update that finished the batch.
                 RETURNING b.success_job_id AS release_id, b.failure_job_id AS drop_id,
                           b.state = 1 AND b.succeeded = b.total AS decided, c.now
-            ){Callbacks(s, "c.now")}, finished AS (
+            ){Callbacks(s, "c.now")}{CountSucceededAttempts(s)}, finished AS (
                 SELECT id FROM ended UNION ALL SELECT id FROM dropped
             ), woken AS (
                 -- One finish notification per {FinishIdsPerNotification} jobs (a payload stays under the 8000-byte limit),
