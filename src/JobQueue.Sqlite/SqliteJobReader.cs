@@ -39,24 +39,6 @@ internal sealed partial class SqliteJobReader
         };
     }
 
-    public IReadOnlyList<StoredJob> Query(JobQuery query)
-    {
-        using SqliteCommand command = _commands.Create(JobSql.QueryJobs)
-            .With("$queue", query.Queue)
-            .With("$state", query.State is { } state ? (int)state : null)
-            .With("$batch_id", query.BatchId)
-            .With("$limit", query.Limit)
-            .With("$offset", query.Offset);
-        using SqliteDataReader reader = command.ExecuteReader();
-        var jobs = new List<StoredJob>();
-        while (reader.Read())
-        {
-            jobs.Add(StoredJobReader.Read(reader));
-        }
-
-        return jobs;
-    }
-
     public StoredBatch? GetBatch(BatchId id)
     {
         using SqliteCommand command = _commands.Create(JobSql.SelectBatch).With("$id", (BatchId?)id);

@@ -126,12 +126,6 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
         return ReadAsync(reader => reader.GetJobs(ids), cancellationToken);
     }
 
-    public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync(reader => reader.Query(query), cancellationToken);
-    }
-
     public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
         => ReadAsync(reader => reader.GetBatch(id), cancellationToken);
 

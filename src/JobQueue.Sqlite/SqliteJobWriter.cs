@@ -229,6 +229,7 @@ internal sealed partial class SqliteJobWriter
             }
 
             results[i] = true;
+            CountAttempt(ended.Queue, completion.Now, succeeded: true);
             Effects.FinishedJobs.Add(completion.Id);
             if (ended.ChildOfBatch is { } batchId)
             {
@@ -236,6 +237,7 @@ internal sealed partial class SqliteJobWriter
             }
         }
 
+        FlushAttempts();
         return results;
     }
 
@@ -261,9 +263,11 @@ internal sealed partial class SqliteJobWriter
             }
 
             results[i] = true;
+            CountAttempt(ended.Queue, failure.Now, succeeded: false);
             Apply(failure.Id, ended, failure.Now);
         }
 
+        FlushAttempts();
         return results;
     }
 
@@ -318,12 +322,14 @@ internal sealed partial class SqliteJobWriter
         foreach ((JobId? id, Ended ended) in rescued)
         {
             Apply(id, ended, request.Now);
+            CountAttempt(ended.Queue, request.Now, succeeded: false);
             if (id is { } rescuedId)
             {
                 ids.Add(rescuedId);
             }
         }
 
+        FlushAttempts();
         return ids;
     }
 

@@ -56,9 +56,6 @@ internal sealed partial class SqliteTransactionStorage : IJobStorage
     public ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken)
         => Read(reader => reader.GetJobs(ids), cancellationToken);
 
-    public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
-        => Read(reader => reader.Query(query), cancellationToken);
-
     public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
         => Read(reader => reader.GetBatch(id), cancellationToken);
 

@@ -122,6 +122,30 @@ public sealed class SqliteMigratorTests : IDisposable
         ReadIndex("jobqueue_jobs_ready").Should().Contain("(queue, priority DESC, run_at)");
     }
 
+    [Fact]
+    public async Task Migrate_DatabaseWithALaterVersionButNotAnEarlierOne_AppliesTheMissingOne()
+    {
+        // Versions are numbered in advance for work done in parallel: a file may hold version 5 and lack version 2.
+        using (SqliteConnection connection = _database.OpenConnection())
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            Execute(connection, transaction, SqliteMigrations.VersionTableSql);
+            foreach (SqliteMigration migration in SqliteMigrations.All.Where(m => m.Version != 2))
+            {
+                Execute(connection, transaction, migration.Sql);
+                Execute(connection, transaction, $"INSERT INTO jobqueue_schema_version (version, applied_at) VALUES ({migration.Version}, 0);");
+            }
+
+            transaction.Commit();
+        }
+
+        SqliteJobStorage store = _database.CreateStore();
+        await store.GetQueueStatisticsAsync(CancellationToken.None);
+
+        ReadVersions().Should().Equal(SqliteMigrations.All.Select(m => m.Version));
+        ReadIndex("jobqueue_jobs_ready").Should().Contain("(queue, priority DESC, run_at)", "version 2 was applied");
+    }
+
     private string ReadIndex(string name)
     {
         using SqliteConnection connection = _database.OpenConnection();

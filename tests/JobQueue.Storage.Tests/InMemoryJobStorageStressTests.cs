@@ -22,7 +22,7 @@ public sealed class InMemoryJobStorageStressTests
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(seed => Task.Run(() => RunAsync(storage, new Random(seed), known, batches))));
 
-        IReadOnlyList<StoredJob> all = await storage.QueryJobsAsync(new JobQuery { Limit = int.MaxValue }, CancellationToken.None);
+        IReadOnlyList<StoredJob> all = (await storage.QueryJobsAsync(new JobQuery { Limit = int.MaxValue, CountLimit = 0 }, CancellationToken.None)).Jobs;
         IReadOnlyList<QueueStatistics> statistics = await storage.GetQueueStatisticsAsync(CancellationToken.None);
         foreach (QueueStatistics queue in statistics)
         {

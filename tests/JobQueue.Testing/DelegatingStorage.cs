@@ -48,7 +48,7 @@ public abstract partial class DelegatingStorage(IJobStorage inner) : IJobStorage
     public virtual ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken) => inner.GetJobsAsync(ids, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken) => inner.QueryJobsAsync(query, cancellationToken);
+    public virtual ValueTask<StoredJobPage> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken) => inner.QueryJobsAsync(query, cancellationToken);
 
     /// <inheritdoc />
     public virtual ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken) => inner.GetBatchAsync(id, cancellationToken);

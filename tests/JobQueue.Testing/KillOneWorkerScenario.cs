@@ -100,8 +100,8 @@ public static class KillOneWorkerScenario
         using var deadline = new CancellationTokenSource(Deadline.Default);
         while (true)
         {
-            IReadOnlyList<StoredJob> running = await storage.QueryJobsAsync(new JobQuery { State = JobState.Running, Limit = 1000 }, deadline.Token)
-                .ConfigureAwait(false);
+            IReadOnlyList<StoredJob> running = (await storage.QueryJobsAsync(new JobQuery { State = JobState.Running, Limit = 1000, CountLimit = 0 }, deadline.Token)
+                .ConfigureAwait(false)).Jobs;
 
             // A worker id reads "{machine}/{process id}/{random}".
             Dictionary<int, int> leases = running

@@ -74,13 +74,15 @@ public static class RecurringAcrossProcessesScenario
     private static async Task<List<StoredJob>> AllTicksAsync(IJobStorage storage)
     {
         var ticks = new List<StoredJob>();
-        IReadOnlyList<StoredJob> page;
+        string? after = null;
         do
         {
-            page = await storage.QueryJobsAsync(new JobQuery { Offset = ticks.Count, Limit = 100 }, CancellationToken.None).ConfigureAwait(false);
-            ticks.AddRange(page);
+            StoredJobPage page = await storage.QueryJobsAsync(
+                new JobQuery { Name = "recurring-tick", After = after, Limit = 100, CountLimit = 0 }, CancellationToken.None).ConfigureAwait(false);
+            ticks.AddRange(page.Jobs);
+            after = page.Next;
         }
-        while (page.Count == 100);
+        while (after is not null);
 
         return [.. ticks.Where(j => j.Name == "recurring-tick")];
     }

@@ -570,17 +570,6 @@ internal sealed partial class PostgresJobCommands
         return [.. ids.Select(i => found.GetValueOrDefault(i.Value))];
     }
 
-    public async Task<IReadOnlyList<StoredJob>> QueryJobsAsync(NpgsqlConnection connection, JobQuery query, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(Sql.QueryJobs, connection);
-        command.Parameters.Add(Text("queue", query.Queue));
-        command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Smallint) { Value = query.State is { } s ? (short)s : DBNull.Value });
-        command.Parameters.Add(Uuid("batch_id", query.BatchId?.Value));
-        command.Parameters.Add(new NpgsqlParameter<int>("offset", Math.Max(0, query.Offset)));
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Max(0, query.Limit)));
-        return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<StoredBatch?> GetBatchAsync(NpgsqlConnection connection, BatchId id, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(Sql.GetBatch, connection);

@@ -149,12 +149,6 @@ internal sealed partial class PostgresJobStorage : IJobStorage, IAsyncDisposable
         return ids.Count == 0 ? [] : await RunAsync((c, ct) => _commands.GetJobsAsync(c, ids, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return await RunAsync((c, ct) => _commands.QueryJobsAsync(c, query, ct), atomic: false, cancellationToken).ConfigureAwait(false);
-    }
-
     public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken) =>
         await RunAsync((c, ct) => _commands.GetBatchAsync(c, id, ct), atomic: false, cancellationToken).ConfigureAwait(false);
 

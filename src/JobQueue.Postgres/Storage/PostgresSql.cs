@@ -265,7 +265,7 @@ internal sealed partial class PostgresSql
                 -- Items answer by position: one id can appear twice in a call, with a stale and a current token.
                 FROM unnest(@ids, @tokens, @results, @nows) WITH ORDINALITY AS u(id, token, result, now, ordinal)
                 WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
-                RETURNING u.ordinal, j.id, j.batch_id, j.is_callback, u.now
+                RETURNING u.ordinal, j.id, j.queue, j.batch_id, j.is_callback, u.now
             ), counted AS (
                 UPDATE {s}.batches b
                 SET succeeded = b.succeeded + c.n,
@@ -278,7 +278,7 @@ internal sealed partial class PostgresSql
                 -- RETURNING shows the row after this update: true for exactly the update that finished the batch.
                 RETURNING b.success_job_id AS release_id, b.failure_job_id AS drop_id,
                           b.state = 1 AND b.succeeded = b.total AS decided, c.now
-            ){Callbacks(s, "c.now")}, finished AS (
+            ){Callbacks(s, "c.now")}{CountSucceededAttempts(s)}, finished AS (
                 SELECT id FROM ended UNION ALL SELECT id FROM dropped
             ), woken AS (
                 -- One finish notification per {FinishIdsPerNotification} jobs (a payload stays under the 8000-byte limit),
@@ -304,7 +304,7 @@ internal sealed partial class PostgresSql
                     {ClearLease}
                 WHERE id = @id AND state = 2 AND lease_token = @lease_token
                 RETURNING id, queue, state, batch_id, is_callback
-            ){FailureAccounting(s)}
+            ){FailureAccounting(s)}{CountFailedAttempts(s)}
             SELECT (SELECT count(*) FROM ended), {Notifications(notify)}
             """;
 
@@ -328,7 +328,7 @@ internal sealed partial class PostgresSql
                 -- Re-checked here: the lease may have been extended, or the job finished, since it was listed.
                 WHERE id = @id AND state = 2 AND lease_expires_at <= @now
                 RETURNING id, queue, state, batch_id, is_callback
-            ){FailureAccounting(s)}
+            ){FailureAccounting(s)}{CountFailedAttempts(s)}
             SELECT (SELECT count(*) FROM ended), {Notifications(notify)}
             """;
 
@@ -380,16 +380,6 @@ internal sealed partial class PostgresSql
 
         GetJobs = $"SELECT {JobColumns} FROM {s}.jobs j WHERE j.id = ANY(@ids)";
 
-        QueryJobs = $"""
-            SELECT {JobColumns} FROM {s}.jobs j
-            WHERE (@queue IS NULL OR j.queue = @queue)
-              AND (@state IS NULL OR j.state = @state)
-              AND (@batch_id IS NULL OR j.batch_id = @batch_id)
-            -- Enqueue order, newest first: seq, not enqueued_at (many jobs share one enqueue time).
-            ORDER BY j.seq DESC
-            OFFSET @offset LIMIT @limit
-            """;
-
         GetBatch = $"""
             SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at
             FROM {s}.batches WHERE id = @id
@@ -401,6 +391,8 @@ internal sealed partial class PostgresSql
         ReadyQueues = $"SELECT queue, count(*), min(run_at) FROM {s}.jobs WHERE state = 1 GROUP BY queue ORDER BY queue";
 
         ReadJobState = $"SELECT state FROM {s}.jobs WHERE id = @id";
+
+        Admin = new PostgresAdminSql(s, notify);
     }
 
     /// <summary>The schema, validated.</summary>
@@ -460,8 +452,6 @@ internal sealed partial class PostgresSql
     public string PruneBatches { get; }
 
     public string GetJobs { get; }
-
-    public string QueryJobs { get; }
 
     public string GetBatch { get; }
 

@@ -106,12 +106,6 @@ internal sealed partial class PostgresTransactionStorage : IJobStorage
         return ids.Count == 0 ? [] : await RunAsync((c, ct) => _commands.GetJobsAsync(c, ids, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return await RunAsync((c, ct) => _commands.QueryJobsAsync(c, query, ct), cancellationToken).ConfigureAwait(false);
-    }
-
     public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken) =>
         await RunAsync((c, ct) => _commands.GetBatchAsync(c, id, ct), cancellationToken).ConfigureAwait(false);
 

@@ -6,14 +6,15 @@ namespace JobQueue.Redis.Scripts;
 /// release, or a whole enqueue request can never be seen half done.
 /// </summary>
 /// <remarks>
-/// <para>Key layout (schema 2, see <see cref="Migrate"/>), all under the prefix P (a hash tag such as "{jobqueue}:"
+/// <para>Key layout (schema 3, see <see cref="Migrate"/>), all under the prefix P (a hash tag such as "{jobqueue}:"
 /// so every key of a deployment lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID
 /// (hash), ready:QUEUE (zset, score -priority, member "runAt:seq:id" so equal priorities order by run time, then
 /// enqueue order), scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY
-/// (holder id), the indexes qs:Q:S (one per queue and state) and batchjobs:B (zsets scored by enqueue sequence),
+/// (holder id), the indexes qs:Q:S (one per queue and state), batchjobs:B and name:N (zsets scored by enqueue sequence),
+/// the throughput counts tp:M and tpm (see RedisScripts.Admin),
 /// queues (set of queue names), seq (the enqueue sequence) and schema (the layout version).</para>
 /// <para>A job hash holds n (name), q, pr, a (arguments), o ("maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAt",
-/// never changed), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
+/// changed only when a retry raises the maximum), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
 /// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress). Schema 1 wrote ma, to, rd and ea as fields of
 /// their own and at = 0; readers accept both.</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
@@ -248,7 +249,7 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>The data layout the scripts write; <see cref="Migrate"/> brings older data up to it.</summary>
-    public const string SchemaVersion = "2";
+    public const string SchemaVersion = "3";
 
     /// <summary>ARGV: P. Returns 1 when it changed something, else 0. Safe to run any number of times, by any host.</summary>
     /// <remarks>
@@ -259,12 +260,25 @@ internal static partial class RedisScripts
     /// </remarks>
     public static readonly RedisScript Migrate = new("migrate", """
         local P = ARGV[1]
-        if redis.call('GET', P .. 'schema') == '2' and redis.call('EXISTS', P .. 'jobs') == 0 then return 0 end
+        local version = redis.call('GET', P .. 'schema')
+        if version == '3' and redis.call('EXISTS', P .. 'jobs') == 0 then return 0 end
         local dead = { P .. 'jobs' }
         for s = 0, 6 do dead[#dead + 1] = P .. 'state:' .. s end
         for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do dead[#dead + 1] = P .. 'queue:' .. q end
         for i = 1, #dead, 1000 do redis.call('UNLINK', unpack(dead, i, math.min(i + 999, #dead))) end
-        redis.call('SET', P .. 'schema', '2')
+        if version ~= '3' then
+          -- Schema 3 lists a name's jobs from name:N: every stored job joins its name's set, by its enqueue sequence.
+          for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
+            for s = 0, 6 do
+              local m = redis.call('ZRANGE', P .. 'qs:' .. q .. ':' .. s, 0, -1, 'WITHSCORES')
+              for i = 1, #m, 2 do
+                local n = redis.call('HGET', P .. 'job:' .. m[i], 'n')
+                if n then redis.call('ZADD', P .. 'name:' .. n, m[i + 1], m[i]) end
+              end
+            end
+          end
+        end
+        redis.call('SET', P .. 'schema', '3')
         return 1
         """);
 
@@ -394,6 +408,7 @@ internal static partial class RedisScripts
               end
               redis.call('HSET', newkeys[k], unpack(h))
             end
+            zadd(P .. 'name:' .. t.name, seq, id)
             if st == '1' then
               zadd(t.rk, t.score, rmember(id, ra, seq))
               wake(q)
@@ -494,6 +509,7 @@ internal static partial class RedisScripts
           else
             redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st, 'tp', ARGV[o + 7])
           end
+          zadd(P .. 'name:' .. t.name, seq, id)
           if st == '1' then
             zadd(t.rk, t.score, ra .. ':' .. seq .. ':' .. id)
             woken[q] = true
@@ -587,7 +603,7 @@ internal static partial class RedisScripts
         """);
 
     /// <summary>ARGV: P, then per item id, token, hasResult ('1'/'0'), result, nowTicks, nowUs.</summary>
-    public static readonly RedisScript Complete = new("complete", Prelude + """
+    public static readonly RedisScript Complete = new("complete", Prelude + Tally + """
         local r = {}
         for i = 2, #ARGV, 6 do
           local id = ARGV[i]
@@ -595,21 +611,24 @@ internal static partial class RedisScripts
           if f[1] == '2' and f[8] == ARGV[i + 1] then
             if ARGV[i + 2] == '1' then redis.call('HSET', jk(id), 'r', ARGV[i + 3]) end
             finish(id, '3', ARGV[i + 4], ARGV[i + 5], f)
+            tally(f[2], ARGV[i + 5], 's')
             r[#r + 1] = 1
           else
             r[#r + 1] = 0
           end
         end
         flush()
+        flushtally()
         return r
         """);
 
     /// <summary>ARGV: P, then per item id, token, errorJson, hasRetry, retryTicks, retryUs, nowTicks, nowUs.</summary>
-    public static readonly RedisScript Fail = new("fail", Prelude + """
+    public static readonly RedisScript Fail = new("fail", Prelude + Tally + """
         local r = {}
         for i = 2, #ARGV, 8 do
           local id = ARGV[i]
           if leased(id, ARGV[i + 1]) then
+            tally(redis.call('HGET', jk(id), 'q'), ARGV[i + 7], 'f')
             redis.call('RPUSH', P .. 'errors:' .. id, ARGV[i + 2])
             if ARGV[i + 3] == '1' then
               unlease(id)
@@ -623,6 +642,7 @@ internal static partial class RedisScripts
           end
         end
         flush()
+        flushtally()
         return r
         """);
 
@@ -666,7 +686,7 @@ internal static partial class RedisScripts
         """);
 
     /// <summary>ARGV: P, nowTicks, nowUs, limit, errorType, errorMessage.</summary>
-    public static readonly RedisScript Rescue = new("rescue", Prelude + """
+    public static readonly RedisScript Rescue = new("rescue", Prelude + Tally + """
         local nowt, nowus, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
         local r = {}
         if limit <= 0 then return r end
@@ -685,6 +705,7 @@ internal static partial class RedisScripts
             -- every rescue behind it), and its reader reports the damage.
             local at, ma = tonumber(f[3]), tonumber(f[4])
             redis.call('RPUSH', P .. 'errors:' .. id, cjson.encode({ t = ARGV[5], m = ARGV[6], a = at, at = nowt }))
+            tally(f[5], nowus, 'f')
             if at and ma and f[5] and tonumber(f[7]) and at < ma then
               unlease(id)
               index(id, f[5], f[6], '2', '1')
@@ -696,6 +717,7 @@ internal static partial class RedisScripts
           end
         end
         flush()
+        flushtally()
         return r
         """);
 
@@ -747,59 +769,6 @@ internal static partial class RedisScripts
     public static readonly RedisScript Get = new("get", Prelude + """
         local r = {}
         for i = 2, #ARGV do r[#r + 1] = read(ARGV[i]) end
-        return r
-        """);
-
-    /// <summary>ARGV: P, queue or '', state or '', batch or '', offset, limit.</summary>
-    public static readonly RedisScript Query = new("query", Prelude + """
-        local q, s, b, offset, limit = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
-        local r = {}
-        if limit <= 0 then return r end
-        if b ~= '' then
-          -- A batch's own index; filters it cannot express are checked per job.
-          local skipped, start = 0, 0
-          while #r < limit do
-            local ids = redis.call('ZREVRANGE', P .. 'batchjobs:' .. b, start, start + 199)
-            if #ids == 0 then break end
-            start = start + #ids
-            for _, id in ipairs(ids) do
-              local f = redis.call('HMGET', jk(id), 'q', 's')
-              if f[1] and (q == '' or f[1] == q) and (s == '' or f[2] == s) then
-                if skipped < offset then
-                  skipped = skipped + 1
-                elseif #r < limit then
-                  r[#r + 1] = read(id)
-                end
-              end
-            end
-          end
-          return r
-        end
-
-        -- Every other query reads the per-queue-per-state sets it spans (one, seven for a queue, one per queue for a
-        -- state, all of them for no filter), each scored by enqueue sequence, which is unique: the newest
-        -- offset + limit of each, merged, hold the page. Queues are few, so this is a handful of range reads.
-        local queues, states = { q }, { s }
-        if q == '' then queues = redis.call('SMEMBERS', P .. 'queues') end
-        if s == '' then states = { '0', '1', '2', '3', '4', '5', '6' } end
-        local ids = {}
-        if #queues == 1 and #states == 1 then
-          ids = redis.call('ZREVRANGE', P .. 'qs:' .. queues[1] .. ':' .. states[1], offset, offset + limit - 1)
-        else
-          local all = {}
-          for _, qn in ipairs(queues) do
-            for _, sn in ipairs(states) do
-              local m = redis.call('ZREVRANGE', P .. 'qs:' .. qn .. ':' .. sn, 0, offset + limit - 1, 'WITHSCORES')
-              for i = 1, #m, 2 do all[#all + 1] = { tonumber(m[i + 1]), m[i] } end
-            end
-          end
-          table.sort(all, function(x, y) return x[1] > y[1] end)
-          for i = offset + 1, math.min(#all, offset + limit) do ids[#ids + 1] = all[i][2] end
-        end
-        for _, id in ipairs(ids) do
-          local job = read(id)
-          if job then r[#r + 1] = job end
-        end
         return r
         """);
 
@@ -857,7 +826,7 @@ internal static partial class RedisScripts
         local count = 0
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'finished', '-inf', cutus, 'LIMIT', 0, limit)) do
           local j = jk(id)
-          local f = redis.call('HMGET', j, 'fa', 'q', 's', 'ik', 'b')
+          local f = redis.call('HMGET', j, 'fa', 'q', 's', 'ik', 'b', 'n')
           if not f[1] or not isfinal(f[3]) then
             redis.call('ZREM', P .. 'finished', id)
           elseif f[1] < cutt then
@@ -866,6 +835,7 @@ internal static partial class RedisScripts
             local qs = P .. 'qs:' .. f[2] .. ':'
             redis.call('ZREM', qs .. f[3], id)
             if f[5] then redis.call('ZREM', P .. 'batchjobs:' .. f[5], id) end
+            if f[6] then redis.call('ZREM', P .. 'name:' .. f[6], id) end
             if f[4] then
               local ik = P .. 'idem:' .. f[4]
               if redis.call('GET', ik) == id then redis.call('DEL', ik) end

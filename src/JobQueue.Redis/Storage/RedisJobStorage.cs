@@ -352,23 +352,6 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         return [.. ((RedisResult[])reply!).Select(RedisJobReader.ReadJob)];
     }
 
-    public async ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
-        RedisValue[] args = new RedisArguments(6)
-            .Add(_prefix)
-            .Add(query.Queue ?? string.Empty)
-            .Add(query.State is JobState state ? ((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty)
-            .Add(query.BatchId?.ToString() ?? string.Empty)
-            .Add(query.Offset)
-            .Add(query.Limit)
-            .ToArray();
-        RedisResult reply = await EvalAsync(RedisScripts.Query, args, cancellationToken).ConfigureAwait(false);
-        return [.. ((RedisResult[])reply!).Select(RedisJobReader.ReadJob).OfType<StoredJob>()];
-    }
-
     public async ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
     {
         HashEntry[] hash = await CommandAsync(database => database.HashGetAllAsync(_prefix + "batch:" + id), cancellationToken).ConfigureAwait(false);

@@ -98,6 +98,24 @@ internal static partial class SqliteMigrations
             """),
         new(3, "recurring jobs", RecurringJobsSql),
         new(SqliteQueuesMigration.Version, SqliteQueuesMigration.Description, SqliteQueuesMigration.Sql),
+        new(5, "job listing indexes and throughput counts", """
+            -- Listing jobs newest first (IJobAdmin.QueryJobsAsync) by state, name or queue reads only the page: each
+            -- index ends with the rowid (seq), so equal keys come in enqueue order. The state index leaves out
+            -- Enqueued (1) rows, which jobqueue_jobs_ready holds, so the fetch path writes no entry more for them.
+            CREATE INDEX IF NOT EXISTS jobqueue_jobs_state ON jobqueue_jobs (state) WHERE state <> 1;
+            CREATE INDEX IF NOT EXISTS jobqueue_jobs_name ON jobqueue_jobs (name);
+            CREATE INDEX IF NOT EXISTS jobqueue_jobs_queue ON jobqueue_jobs (queue);
+
+            -- Attempts that ended per minute (ticks of its start since the Unix epoch) and queue, written in the
+            -- transaction that records each outcome; pruned after 24 hours.
+            CREATE TABLE IF NOT EXISTS jobqueue_throughput (
+                minute    INTEGER NOT NULL,
+                queue     TEXT    NOT NULL,
+                succeeded INTEGER NOT NULL DEFAULT 0,
+                failed    INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (minute, queue)
+            );
+            """),
     ];
 
     /// <summary>The SQL of every migration after <paramref name="fromVersion"/>, each followed by its version record.</summary>

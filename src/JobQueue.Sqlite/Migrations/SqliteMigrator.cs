@@ -7,8 +7,11 @@ internal static class SqliteMigrator
 {
     /// <summary>Applies the missing migrations in one BEGIN IMMEDIATE transaction.</summary>
     /// <remarks>
-    /// The write lock is taken before the version is read, so two processes starting together serialize: the
-    /// second waits (busy_timeout), then reads the version the first recorded and applies nothing.
+    /// <para>The write lock is taken before the versions are read, so two processes starting together serialize: the
+    /// second waits (busy_timeout), then reads the versions the first recorded and applies nothing.</para>
+    /// <para>Every version not recorded is applied, not only those above the highest: a database may have a later
+    /// version and lack an earlier one (versions are numbered in advance for work done in parallel), and each
+    /// migration applies on its own.</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The database is newer than this package.</exception>
     public static void Migrate(SqliteConnection connection, string dataSource)
@@ -17,9 +20,10 @@ internal static class SqliteMigrator
         Execute(connection, transaction, SqliteMigrations.VersionTableSql);
         int current = ReadVersion(connection, transaction);
         ThrowIfNewer(current, dataSource);
+        HashSet<int> applied = ReadVersions(connection, transaction);
         foreach (SqliteMigration migration in SqliteMigrations.All)
         {
-            if (migration.Version <= current)
+            if (applied.Contains(migration.Version))
             {
                 continue;
             }
@@ -49,6 +53,21 @@ internal static class SqliteMigrator
             throw new InvalidOperationException(
                 $"The SQLite database '{dataSource}' has JobQueue schema version {current}, but version {JobQueueSqliteSchema.LatestVersion} is needed and SqliteStorageOptions.MigrateOnStart is false. Apply JobQueueSqliteSchema.GetMigrationScript({current}) or set MigrateOnStart to true.");
         }
+    }
+
+    private static HashSet<int> ReadVersions(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT version FROM jobqueue_schema_version;";
+        using SqliteDataReader reader = command.ExecuteReader();
+        var versions = new HashSet<int>();
+        while (reader.Read())
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
     }
 
     private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)

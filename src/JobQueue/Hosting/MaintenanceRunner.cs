@@ -8,7 +8,7 @@ namespace JobQueue.Hosting;
 /// Promotes due scheduled jobs, rescues jobs whose worker died, and prunes old finished jobs, each on its own
 /// interval and in bounded steps. Every host runs it; the store makes each step safe to run concurrently.
 /// </summary>
-internal sealed class MaintenanceRunner
+internal sealed partial class MaintenanceRunner
 {
     private const int StepLimit = 1000;
 
@@ -39,10 +39,15 @@ internal sealed class MaintenanceRunner
                 await StepAsync("rescue", () => RescueAsync(now, stoppingToken), stoppingToken).ConfigureAwait(false);
             }
 
-            if (_options.Retention is { } retention && now >= nextPrune)
+            if (now >= nextPrune)
             {
                 nextPrune = now + _options.PruneInterval;
-                await StepAsync("prune", () => PruneAsync(now, retention, stoppingToken), stoppingToken).ConfigureAwait(false);
+                if (_options.Retention is { } retention)
+                {
+                    await StepAsync("prune", () => PruneAsync(now, retention, stoppingToken), stoppingToken).ConfigureAwait(false);
+                }
+
+                await StepAsync("prune throughput", () => PruneThroughputAsync(now, stoppingToken), stoppingToken).ConfigureAwait(false);
             }
 
             try

@@ -13,6 +13,20 @@ namespace JobQueue.InMemory;
 /// </remarks>
 internal sealed class InMemoryJob
 {
+    private static readonly NewJob s_probe = new()
+    {
+        Id = default,
+        Name = string.Empty,
+        Queue = string.Empty,
+        Arguments = [],
+        MaxAttempts = 1,
+        Timeout = TimeSpan.Zero,
+        RetryDelay = TimeSpan.Zero,
+        RunAt = default,
+    };
+
+    private static readonly InMemoryQueue s_probeQueue = new(string.Empty);
+
     private readonly long _enqueuedAt;
 
     // Null until the job is first leased, finished or moved in time: a waiting job needs none of it.
@@ -32,6 +46,9 @@ internal sealed class InMemoryJob
 
     public NewJob Definition { get; }
 
+    /// <summary>A stand-in that only has a sequence: a bound for a range of an index ordered by sequence.</summary>
+    public static InMemoryJob Probe(long sequence) => new(s_probe, s_probeQueue, sequence, batch: null, isCallback: false, JobState.Failed, default);
+
     public JobId Id => Definition.Id;
 
     public InMemoryQueue Queue { get; }
@@ -49,6 +66,16 @@ internal sealed class InMemoryJob
     public InMemoryBatch? ParentBatch => IsCallback ? null : Batch;
 
     public JobState State { get; set; }
+
+    /// <summary>Deleted or pruned: gone from the store, and skipped by the indexes that still hold it until they compact.</summary>
+    public bool Removed { get; set; }
+
+    /// <summary>Attempts allowed: the definition's, or what a retry raised it to.</summary>
+    public int MaxAttempts
+    {
+        get => _runs is { MaxAttempts: > 0 and int raised } ? raised : Definition.MaxAttempts;
+        set => Runs.MaxAttempts = value;
+    }
 
     public int Attempt
     {
@@ -100,7 +127,10 @@ internal sealed class InMemoryJob
 
     public bool IsFinal => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
-    private InMemoryJobRuns Runs => _runs ??= new InMemoryJobRuns(Definition.RunAt.UtcTicks);
+    public InMemoryJobRuns Runs => _runs ??= new InMemoryJobRuns(Definition.RunAt.UtcTicks);
+
+    /// <summary>See <see cref="InMemoryJobRuns.StaleReadyEntry"/>; false for a job that never left the plain enqueued state.</summary>
+    public bool HasStaleReadyEntry => _runs?.StaleReadyEntry == true;
 
     /// <summary>Starts an attempt under a new lease.</summary>
     public void Lease(Guid token, DateTimeOffset expiresAt, string workerId, DateTimeOffset now)
@@ -111,6 +141,15 @@ internal sealed class InMemoryJob
         runs.LeaseToken = token;
         runs.LeaseExpiresAtUtcTicks = expiresAt.UtcTicks;
         runs.WorkerId = workerId;
+    }
+
+    /// <summary>The job's stale ready entry was taken from its queue (see <see cref="InMemoryJobRuns.StaleReadyEntry"/>).</summary>
+    public void ClearStaleReadyEntry()
+    {
+        if (_runs is { StaleReadyEntry: true } runs)
+        {
+            runs.StaleReadyEntry = false;
+        }
     }
 
     /// <summary>Voids the lease: once the job is no longer Running, no token matches (see <see cref="HoldsLease"/>).</summary>
@@ -140,7 +179,7 @@ internal sealed class InMemoryJob
             Priority = Definition.Priority,
             Arguments = Definition.Arguments,
             Attempt = Attempt,
-            MaxAttempts = Definition.MaxAttempts,
+            MaxAttempts = MaxAttempts,
             Timeout = Definition.Timeout,
             RetryDelay = Definition.RetryDelay,
             RunAt = RunAt,

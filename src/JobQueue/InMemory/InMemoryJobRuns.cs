@@ -28,4 +28,13 @@ internal sealed class InMemoryJobRuns
 
     /// <summary>Replaced, never mutated, on each failed attempt, so copies handed out can share it.</summary>
     public JobError[] Errors { get; set; } = [];
+
+    /// <summary>The maximum attempts a retry raised (see InMemoryJobStorage.RetryAsync); 0 keeps the definition's.</summary>
+    public int MaxAttempts { get; set; }
+
+    /// <summary>
+    /// The job was cancelled while Enqueued, and its entry in its queue's ready structures has not been taken yet: a
+    /// retry makes that entry live again instead of adding a second one.
+    /// </summary>
+    public bool StaleReadyEntry { get; set; }
 }

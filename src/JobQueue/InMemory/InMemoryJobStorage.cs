@@ -34,7 +34,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
     // Scheduled jobs by run time. Cancelling a Scheduled job leaves its entry behind; promotion skips it.
     private readonly PriorityQueue<InMemoryJob, TimeKey> _scheduled = new();
 
-    // Finished jobs by finish time, for prune. A finished job never changes again, so no entry goes stale.
+    // Finished jobs by finish time, for prune. A deleted or retried job leaves its entry behind; prune skips it.
     private readonly PriorityQueue<InMemoryJob, TimeKey> _finished = new();
     private readonly HashSet<InMemoryJob> _running = [];
     private readonly Dictionary<JobId, TaskCompletionSource> _finishWaiters = [];
@@ -126,6 +126,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             {
                 if (job.State != JobState.Enqueued)
                 {
+                    job.ClearStaleReadyEntry();
                     continue; // left behind by a cancel
                 }
 
@@ -188,6 +189,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 {
                     job.Result = completion.Result;
                     FinishLocked(job, JobState.Succeeded, completion.Now);
+                    CountAttemptLocked(job, succeeded: true, completion.Now);
                     results[i] = true;
                 }
             }
@@ -211,6 +213,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 }
 
                 job.AppendError(failure.Error);
+                CountAttemptLocked(job, succeeded: false, failure.Now);
                 if (failure.RetryAt is DateTimeOffset retryAt)
                 {
                     LeaveRunningLocked(job);
@@ -310,7 +313,8 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                     Attempt = job.Attempt,
                     At = request.Now,
                 });
-                if (job.Attempt < job.Definition.MaxAttempts)
+                CountAttemptLocked(job, succeeded: false, request.Now);
+                if (job.Attempt < job.MaxAttempts)
                 {
                     LeaveRunningLocked(job);
                     MakeReadyLocked(job, request.Now);
@@ -374,6 +378,12 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 else
                 {
                     outcomes[i] = job.State == JobState.Running ? CancelOutcome.CancelledWhileRunning : CancelOutcome.Cancelled;
+                    if (job.State == JobState.Enqueued)
+                    {
+                        // Its ready entry stays behind (neither structure has a cheap removal); a retry revives it.
+                        job.Runs.StaleReadyEntry = true;
+                    }
+
                     FinishLocked(job, JobState.Cancelled, now);
                 }
             }
@@ -395,45 +405,6 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         }
 
         return new ValueTask<IReadOnlyList<StoredJob?>>(jobs);
-    }
-
-    public ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
-        lock (_lock)
-        {
-            // A full scan: queries serve dashboards and tests, not the hot path, and the store keeps no
-            // secondary indexes that every state change would have to maintain.
-            var matches = new List<InMemoryJob>();
-            foreach (InMemoryJob job in _jobs.Values)
-            {
-                if ((query.Queue is null || string.Equals(job.Definition.Queue, query.Queue, StringComparison.Ordinal))
-                    && (query.State is null || job.State == query.State)
-                    && (query.BatchId is null || job.Batch?.Id == query.BatchId))
-                {
-                    matches.Add(job);
-                }
-            }
-
-            // Newest enqueued first; jobs of one request share their enqueue time, so the sequence breaks ties.
-            matches.Sort(static (a, b) =>
-            {
-                int byTime = b.EnqueuedAt.CompareTo(a.EnqueuedAt);
-                return byTime != 0 ? byTime : b.Sequence.CompareTo(a.Sequence);
-            });
-
-            int start = Math.Min(query.Offset, matches.Count);
-            int count = Math.Min(query.Limit, matches.Count - start);
-            var page = new StoredJob[count];
-            for (int i = 0; i < count; i++)
-            {
-                page[i] = matches[start + i].ToStored();
-            }
-
-            return new ValueTask<IReadOnlyList<StoredJob>>(page);
-        }
     }
 
     public ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken)
@@ -490,9 +461,12 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             while (pruned < request.Limit && _finished.TryPeek(out InMemoryJob? job, out TimeKey key) && key.UtcTicks < cutoff)
             {
                 _finished.Dequeue();
-                _jobs.Remove(job.Id);
-                job.Queue.Count(job.State, -1);
-                ReleaseKeyLocked(job);
+                if (job.Removed || !job.IsFinal || job.FinishedAt?.UtcTicks != key.UtcTicks)
+                {
+                    continue; // left behind by a delete, or by a retry (a job finished again has a newer entry)
+                }
+
+                RemoveLocked(job);
                 pruned++;
             }
 
@@ -780,6 +754,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
         queue.Count(state, 1);
         _unfinished++;
+        IndexLocked(job);
 
         // A callback whose key is already held keeps its key as data but does not take it over.
         if (definition.IdempotencyKey is string key)
@@ -865,6 +840,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         SetStateLocked(job, state);
         job.FinishedAt = now;
         _finished.Enqueue(job, new TimeKey(now.UtcTicks, job.Sequence));
+        FinishedSet(state).Add(job);
         if (state != JobState.Succeeded)
         {
             // A Failed or Cancelled job is no longer live: its key may be used again.

@@ -25,6 +25,9 @@ internal sealed class InMemoryQueue
 
     public string Name { get; }
 
+    /// <summary>Every job of the queue in enqueue order, for listing the queue's jobs (see InMemoryJobStorage.Admin).</summary>
+    public SequenceList Jobs { get; } = new();
+
     // Enqueued jobs in fetch order, kept in two parts. The lane holds jobs pushed in fetch order, the usual case
     // (one priority, due now, enqueue order): one reference per job, taken in O(1). The heap holds a job that
     // sorts before the lane's last one (a higher priority, or a retry or promotion due earlier). Fetch takes
@@ -90,6 +93,20 @@ internal sealed class InMemoryQueue
 
         job = _lane.Dequeue();
         return true;
+    }
+
+    /// <summary>Every ready entry, in no order, including ones left behind by a cancel (the caller checks the state).</summary>
+    public IEnumerable<InMemoryJob> ReadyEntries()
+    {
+        foreach (InMemoryJob job in _lane)
+        {
+            yield return job;
+        }
+
+        foreach ((InMemoryJob job, ReadyKey _) in _heap.UnorderedItems)
+        {
+            yield return job;
+        }
     }
 
     /// <summary>The earliest run time among the Enqueued jobs, or null when there is none.</summary>

@@ -82,6 +82,7 @@ public partial interface IJobStorage
     /// success, and when it was the batch's last pending child and no child failed, marks the batch Succeeded,
     /// releases its success callback (Awaiting to Enqueued, due now) and cancels its failure callback.
     /// </summary>
+    /// <remarks>Counts each success in the throughput of its queue and minute, in the same step (see <see cref="GetThroughputAsync"/>).</remarks>
     /// <returns>Per item, false when the lease is no longer held: nothing was written for it.</returns>
     ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
 
@@ -94,7 +95,8 @@ public partial interface IJobStorage
     /// success callback.
     /// </summary>
     /// <remarks>Applies to a job whose record does not fully read, as to any other: the engine fails such a job for
-    /// good this way. An error list that does not read is started anew rather than failing the call.</remarks>
+    /// good this way. An error list that does not read is started anew rather than failing the call. Each item counts
+    /// as a failed attempt in the throughput of its queue and minute, in the same step (see <see cref="GetThroughputAsync"/>).</remarks>
     /// <returns>Per item, false when the lease is no longer held: nothing was written for it.</returns>
     ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken);
 
@@ -113,7 +115,8 @@ public partial interface IJobStorage
     /// Returns jobs whose lease expired (their worker died or lost the store) to work: up to
     /// <see cref="RescueRequest.Limit"/> Running jobs whose lease expiry is not after now get the request's
     /// error recorded for their attempt, then become Enqueued (due now) when attempts remain, or Failed for
-    /// good (with the batch accounting of <see cref="FailAsync"/>) when none remain. Atomic per job.
+    /// good (with the batch accounting of <see cref="FailAsync"/>) when none remain. Atomic per job, and each rescued
+    /// job counts as a failed attempt in the throughput of its queue and minute (see <see cref="GetThroughputAsync"/>).
     /// </summary>
     /// <returns>The ids of the rescued jobs.</returns>
     ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken);
@@ -140,11 +143,20 @@ public partial interface IJobStorage
     ValueTask<IReadOnlyList<StoredJob?>> GetJobsAsync(IReadOnlyList<JobId> ids, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Lists jobs that match a filter, newest enqueued first (by enqueue order), for dashboards and tests. A job that
-    /// does not fully read is listed with <see cref="StoredJob.Unreadable"/> set (with a default id if even its id
-    /// does not read), never thrown over.
+    /// Lists one page of the jobs that match a query, newest enqueued first (by enqueue order), with the number of
+    /// matches counted up to <see cref="JobQuery.CountLimit"/>; see <see cref="JobQuery"/> for paging and the indexes
+    /// that serve it. A job that does not fully read is listed with <see cref="StoredJob.Unreadable"/> set (with a
+    /// default id if even its id does not read), never thrown over.
     /// </summary>
-    ValueTask<IReadOnlyList<StoredJob>> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken);
+    /// <remarks>
+    /// A page holds fewer than <see cref="JobQuery.Limit"/> jobs only when no further job matches, and then its
+    /// <see cref="StoredJobPage.Next"/> is null. Each filter is served by an index; a filter on a state that has not
+    /// finished (Scheduled, Enqueued, Running, Awaiting), and a filter on a name or queue alone, also read every job in
+    /// those states, whose number is the backlog rather than the history.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is negative.</exception>
+    /// <exception cref="ArgumentException"><see cref="JobQuery.After"/> is not a position this store made.</exception>
+    ValueTask<StoredJobPage> QueryJobsAsync(JobQuery query, CancellationToken cancellationToken);
 
     /// <summary>Reads a batch; null when it does not exist.</summary>
     ValueTask<StoredBatch?> GetBatchAsync(BatchId id, CancellationToken cancellationToken);

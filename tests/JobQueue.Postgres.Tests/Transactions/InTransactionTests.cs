@@ -100,6 +100,6 @@ public sealed class InTransactionTests : IAsyncLifetime
         Func<Task> act = async () => await jobs.EnqueueAsync(new Ping(1));
 
         await act.Should().ThrowAsync<InvalidOperationException>();
-        (await _host.Storage.QueryJobsAsync(new JobQueue.Storage.JobQuery(), CancellationToken.None)).Should().BeEmpty();
+        (await _host.Storage.QueryJobsAsync(new JobQueue.Storage.JobQuery { Limit = 100, CountLimit = 0 }, CancellationToken.None)).Jobs.Should().BeEmpty();
     }
 }

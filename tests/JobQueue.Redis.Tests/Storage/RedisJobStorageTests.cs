@@ -222,7 +222,8 @@ public sealed class RedisJobStorageTests
         var id = JobId.New();
         await WriteSchemaOneJobAsync(storage, id);
 
-        IReadOnlyList<StoredJob> listed = await storage.QueryJobsAsync(new JobQuery(), Deadline.Token());
+        IReadOnlyList<StoredJob> listed = (await storage.QueryJobsAsync(new JobQuery { Limit = 100, CountLimit = 0 }, Deadline.Token())).Jobs;
+        StoredJobPage byName = await storage.QueryJobsAsync(new JobQuery { Name = "old-job", Limit = 100, CountLimit = 100 }, Deadline.Token());
         IReadOnlyList<QueueStatistics> before = await storage.GetQueueStatisticsAsync(Deadline.Token());
         var fetch = new FetchRequest { Queue = "mail", Limit = 10, Now = T0, LeaseToken = Guid.NewGuid(), LeaseExpiresAt = T0.AddMinutes(5), WorkerId = "test" };
         IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
@@ -246,6 +247,8 @@ public sealed class RedisJobStorageTests
         leased[0].MaxAttempts.Should().Be(7);
         completed.Should().Equal(true);
         after.Should().ContainSingle().Which.Succeeded.Should().Be(1);
+        byName.Jobs.Should().ContainSingle().Which.Id.Should().Be(id, "the migration to schema 3 adds stored jobs to their name's set");
+        byName.Total.Should().Be(1);
         oldIndexes.Should().Be(0);
         ((string?)schema).Should().Be(RedisScripts.SchemaVersion);
     }

@@ -94,26 +94,25 @@ public sealed class UpgradeTests
     public async Task QueryJobsAsync_WrittenByRespClient_ListsMatchingJobsNewestFirst()
     {
         await using RedisJobStorage storage = NewStorage(await LoadAsync());
-        List<JobQuery> queries = [new JobQuery(), new JobQuery { Offset = 3, Limit = 5 }, new JobQuery { BatchId = new BatchId(Facts.Batch.Id) }];
-        queries.AddRange(Facts.Jobs.Select(static j => j.Queue).Distinct().Select(static queue => new JobQuery { Queue = queue }));
-        queries.AddRange(Enum.GetValues<JobState>().Select(static state => new JobQuery { State = state }));
-        queries.Add(new JobQuery { Queue = "default", State = JobState.Scheduled });
+        List<JobQuery> queries = [new JobQuery { Limit = 100, CountLimit = 0 }, new JobQuery { Limit = 5, CountLimit = 0 }, new JobQuery { BatchId = new BatchId(Facts.Batch.Id), Limit = 100, CountLimit = 0 }];
+        queries.AddRange(Facts.Jobs.Select(static j => j.Queue).Distinct().Select(static queue => new JobQuery { Queue = queue, Limit = 100, CountLimit = 0 }));
+        queries.AddRange(Enum.GetValues<JobState>().Select(static state => new JobQuery { State = state, Limit = 100, CountLimit = 0 }));
+        queries.Add(new JobQuery { Queue = "default", State = JobState.Scheduled, Limit = 100, CountLimit = 0 });
 
         foreach (JobQuery query in queries)
         {
-            IReadOnlyList<StoredJob> listed = await storage.QueryJobsAsync(query, Deadline.Token());
+            IReadOnlyList<StoredJob> listed = (await storage.QueryJobsAsync(query, Deadline.Token())).Jobs;
 
             IEnumerable<Guid> expected = Facts.Jobs
                 .Where(j => (query.Queue is null || j.Queue == query.Queue) && (query.State is null || j.State == query.State)
                     && (query.BatchId is null || j.BatchId == query.BatchId.Value.Value))
                 .OrderByDescending(static j => j.Sequence)
-                .Skip(query.Offset)
                 .Take(query.Limit)
                 .Select(static j => j.Id);
             listed.Select(static j => j.Id.Value).Should().Equal(expected, "{0} lists its jobs newest first", query);
         }
 
-        IReadOnlyList<StoredJob> all = await storage.QueryJobsAsync(new JobQuery(), Deadline.Token());
+        IReadOnlyList<StoredJob> all = (await storage.QueryJobsAsync(new JobQuery { Limit = 100, CountLimit = 0 }, Deadline.Token())).Jobs;
         all.Should().BeEquivalentTo(Facts.Jobs.OrderByDescending(static j => j.Sequence).Select(Expected), options => options.WithStrictOrdering());
     }
 

@@ -79,7 +79,7 @@ public abstract class DurableEngineConformanceTests : EngineConformanceTests
             b.OnSuccess(new CallbackArgs("dispatch"));
             b.OnFailure(new CallbackArgs("alarm"));
         });
-        IReadOnlyList<StoredJob> children = await Storage.QueryJobsAsync(new JobQuery { BatchId = batchId, Queue = "default" }, default);
+        IReadOnlyList<StoredJob> children = (await Storage.QueryJobsAsync(new JobQuery { BatchId = batchId, Queue = "default", Limit = 100, CountLimit = 0 }, default)).Jobs;
         StoredJob damaged = children.Single(c => c.Arguments.AsSpan().IndexOf("damaged"u8) >= 0);
         await DamageAsync(damaged.Id, Damage.Errors);
 

@@ -10,7 +10,7 @@ namespace JobQueue.Storage.Tests.Engine;
 /// worker's job, retries, timeouts, batches across hosts, idempotency, ordering, shutdown hand-back and
 /// cancellation across hosts. Every provider subclasses it, as it subclasses the SPI-level suite.
 /// </summary>
-public abstract class EngineConformanceTests : IAsyncLifetime
+public abstract partial class EngineConformanceTests : IAsyncLifetime
 {
     private readonly List<TestHost> _hosts = [];
     private IJobStorage? _storage;

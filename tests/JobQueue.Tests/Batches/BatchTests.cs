@@ -119,7 +119,7 @@ public sealed class BatchTests
 
     private static async Task<IReadOnlyList<JobInfo>> ChildrenAsync(TestHost host, BatchId batchId)
     {
-        var jobs = await host.Storage.QueryJobsAsync(new JobQueue.Storage.JobQuery { BatchId = batchId, Limit = 1000 }, default);
+        var jobs = (await host.Storage.QueryJobsAsync(new JobQueue.Storage.JobQuery { BatchId = batchId, Limit = 1000, CountLimit = 0 }, default)).Jobs;
         var infos = new List<JobInfo>();
         foreach (var job in jobs)
         {

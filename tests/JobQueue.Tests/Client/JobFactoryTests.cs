@@ -144,11 +144,11 @@ public sealed class JobFactoryTests
     });
 
     private static async Task<IReadOnlyList<StoredJob>> AllJobsAsync(TestHost host)
-        => await host.Storage.QueryJobsAsync(new JobQuery { Limit = 10_000 }, CancellationToken.None);
+        => (await host.Storage.QueryJobsAsync(new JobQuery { Limit = 10_000, CountLimit = 0 }, CancellationToken.None)).Jobs;
 
     private static async Task<BatchInfo?> WaitForBatchAsync(TestHost host, BatchId batch)
     {
-        IReadOnlyList<StoredJob> children = await host.Storage.QueryJobsAsync(new JobQuery { BatchId = batch }, CancellationToken.None);
+        IReadOnlyList<StoredJob> children = (await host.Storage.QueryJobsAsync(new JobQuery { BatchId = batch, Limit = 100, CountLimit = 0 }, CancellationToken.None)).Jobs;
         foreach (StoredJob child in children)
         {
             await host.WaitAsync(child.Id);

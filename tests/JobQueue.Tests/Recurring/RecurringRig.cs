@@ -45,7 +45,7 @@ internal sealed class RecurringRig : IAsyncDisposable
 
     /// <summary>Every job in the store, by run time.</summary>
     public async Task<IReadOnlyList<StoredJob>> JobsAsync()
-        => [.. (await Storage.QueryJobsAsync(new JobQuery { Limit = 10_000 }, Ct)).OrderBy(j => j.RunAt)];
+        => [.. (await Storage.QueryJobsAsync(new JobQuery { Limit = 10_000, CountLimit = 0 }, Ct)).Jobs.OrderBy(j => j.RunAt)];
 
     public async Task<StoredRecurringJob> ScheduleAsync(string id)
         => (await Storage.GetRecurringJobsAsync(new RecurringJobQuery { Id = id }, Ct)).Single();
