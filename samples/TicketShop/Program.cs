@@ -151,7 +151,7 @@ int reportFiles = Directory.GetFiles(Path.Combine(folders.Root, "reports")).Leng
 string nextReports = string.Join(", ", salesReport.UpcomingRuns.Take(3).Select(t => t.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)));
 Console.WriteLine();
 Console.WriteLine("Summary");
-Console.WriteLine($"  welcome e-mails     {emails.Count(e => e.State == JobState.Succeeded)}/{signUps.Length} sent ({emailFiles} files in outbox/)");
+Console.WriteLine($"  welcome e-mails     {emails.Count(e => e.State == JobState.Succeeded)}/{signUps.Length} sent, one more around the queue pause ({emailFiles} files in outbox/)");
 Console.WriteLine($"  tickets             {batchInfo.Succeeded}/{Seats} generated ({ticketFiles} files in tickets/), batch {batchInfo.State}");
 Console.WriteLine($"  retries             {counters.Retried} (seat 13 hung on its first try: timed out after 1 s, abandoned, retried)");
 Console.WriteLine($"  failures            {counters.Failed}");

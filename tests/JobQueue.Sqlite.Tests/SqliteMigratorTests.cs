@@ -123,6 +123,29 @@ public sealed class SqliteMigratorTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_LaterVersionRecordedButAnEarlierOneMissing_ThrowsNamingTheMissingVersion()
+    {
+        using (SqliteConnection connection = _database.OpenConnection())
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            Execute(connection, transaction, SqliteMigrations.VersionTableSql);
+            foreach (SqliteMigration migration in SqliteMigrations.All.Where(m => m.Version != 3))
+            {
+                Execute(connection, transaction, migration.Sql);
+                Execute(connection, transaction, $"INSERT INTO jobqueue_schema_version (version, applied_at) VALUES ({migration.Version}, 0);");
+            }
+
+            transaction.Commit();
+        }
+
+        SqliteJobStorage store = _database.CreateStore(o => o.MigrateOnStart = false);
+
+        Func<Task> use = async () => await store.GetQueueStatisticsAsync(CancellationToken.None);
+
+        await use.Should().ThrowAsync<InvalidOperationException>().WithMessage("*(missing: 3)*MigrateOnStart is false*");
+    }
+
+    [Fact]
     public async Task Migrate_DatabaseWithALaterVersionButNotAnEarlierOne_AppliesTheMissingOne()
     {
         // Versions are numbered in advance for work done in parallel: a file may hold version 5 and lack version 2.

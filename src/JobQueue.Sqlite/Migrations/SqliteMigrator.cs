@@ -48,14 +48,17 @@ internal static class SqliteMigrator
             ? 0
             : ReadVersion(connection, transaction: null);
         ThrowIfNewer(current, dataSource);
-        if (current < JobQueueSqliteSchema.LatestVersion)
+        // A later version recorded does not mean the earlier ones are: each version is checked on its own.
+        HashSet<int> applied = current == 0 ? [] : ReadVersions(connection, transaction: null);
+        int[] missing = [.. SqliteMigrations.All.Select(m => m.Version).Where(v => !applied.Contains(v))];
+        if (missing.Length > 0)
         {
             throw new InvalidOperationException(
-                $"The SQLite database '{dataSource}' has JobQueue schema version {current}, but version {JobQueueSqliteSchema.LatestVersion} is needed and SqliteStorageOptions.MigrateOnStart is false. Apply JobQueueSqliteSchema.GetMigrationScript({current}) or set MigrateOnStart to true.");
+                $"The SQLite database '{dataSource}' has JobQueue schema version {current}, but version {JobQueueSqliteSchema.LatestVersion} is needed (missing: {string.Join(", ", missing)}) and SqliteStorageOptions.MigrateOnStart is false. Apply JobQueueSqliteSchema.GetMigrationScript({current}) or set MigrateOnStart to true.");
         }
     }
 
-    private static HashSet<int> ReadVersions(SqliteConnection connection, SqliteTransaction transaction)
+    private static HashSet<int> ReadVersions(SqliteConnection connection, SqliteTransaction? transaction)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
