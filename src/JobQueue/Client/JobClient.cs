@@ -7,7 +7,7 @@ using JobQueue.Storage;
 namespace JobQueue.Client;
 
 /// <summary>The <see cref="IJobClient"/> registered by AddJobQueue.</summary>
-internal sealed class JobClient : IJobClient
+internal sealed partial class JobClient : IJobClient
 {
     /// <summary>
     /// The most jobs one plain bulk enqueue writes in one store call. A Redis script blocks the whole server while
