@@ -7,6 +7,7 @@ using JobQueue.Hosting;
 using JobQueue.Recurring;
 using JobQueue.Registration;
 using JobQueue.Storage;
+using JobQueue.Watching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,10 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(sp => new JobQueueDiagnostics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RetryPolicy>(sp => new RetryPolicy(options.MaxRetryDelay, Random.Shared.NextDouble));
         services.AddSingleton<IJobClient, JobClient>();
+
+        // Watching jobs (IJobClient.WatchAsync): the engine's change signals and the shared per-job feeds.
+        services.AddSingleton<JobChanges>();
+        services.AddSingleton<JobWatchers>();
         services.AddSingleton<IJobAdmin, JobAdmin>();
         if (options.RunWorker)
         {

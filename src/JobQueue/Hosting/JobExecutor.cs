@@ -5,6 +5,7 @@ using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Registration;
 using JobQueue.Storage;
+using JobQueue.Watching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +39,7 @@ internal sealed class JobExecutor
     private readonly RunningJobs _running;
     private readonly UnknownJobs _unknownJobs;
     private readonly AbandonedHandlers _abandoned;
+    private readonly JobChanges _changes;
     private readonly ILogger _logger;
 
     // Null unless the store wants concurrent completions to share round trips and commits.
@@ -45,7 +47,7 @@ internal sealed class JobExecutor
 
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
-        UnknownJobs unknownJobs, AbandonedHandlers abandoned, ILogger<JobExecutor> logger)
+        UnknownJobs unknownJobs, AbandonedHandlers abandoned, JobChanges changes, ILogger<JobExecutor> logger)
     {
         _services = services;
         _storage = storage;
@@ -59,6 +61,7 @@ internal sealed class JobExecutor
         _running = running;
         _unknownJobs = unknownJobs;
         _abandoned = abandoned;
+        _changes = changes;
         _logger = logger;
         if (storage.Capabilities.CoalesceWrites)
         {
@@ -84,6 +87,7 @@ internal sealed class JobExecutor
         Count(_diagnostics.Started, job);
         Record(_diagnostics.QueueWait, Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), job);
         _logger.JobStarted(job.Id, job.Name, job.Attempt);
+        _changes.Changed(job.Id);
         long started = _time.GetTimestamp();
 
         // Held (and its lease renewed) until the outcome is written, not just while the handler runs.
@@ -163,7 +167,7 @@ internal sealed class JobExecutor
         }
 
         AsyncServiceScope scope = _services.CreateAsyncScope();
-        var context = new JobContext(job, _client, _storage, _factory, _time);
+        var context = new JobContext(job, _client, _storage, _factory, _time, _changes);
         var handler = new HandlerRun(registration.Invoker, scope.ServiceProvider, args, context, _options.SerializerOptions,
             active.Cancellation.Token, _time, _options.TimeoutGrace);
         active.Arm(job.Timeout, _time, shutdownToken);
@@ -414,6 +418,7 @@ internal sealed class JobExecutor
             try
             {
                 IReadOnlyList<bool> applied = await SendAsync(write).ConfigureAwait(false);
+                _changes.Changed(job.Id);
                 if (!applied[0])
                 {
                     _logger.OutcomeRefused(job.Id, job.Attempt);
