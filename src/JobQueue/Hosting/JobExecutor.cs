@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
+using JobQueue.Logs;
 using JobQueue.Registration;
 using JobQueue.Storage;
 using JobQueue.Watching;
@@ -90,6 +91,8 @@ internal sealed class JobExecutor
         _changes.Changed(job.Id);
         long started = _time.GetTimestamp();
 
+        var log = new JobLogBuffer(job.Attempt, _time);
+
         // Held (and its lease renewed) until the outcome is written, not just while the handler runs.
         var active = new ActiveJob(job);
         _running.Add(active);
@@ -100,7 +103,16 @@ internal sealed class JobExecutor
             AttemptOutcome outcome;
             try
             {
-                (outcome, abandoned) = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
+                // What the handler logs in this flow goes to the attempt's log (see JobLogCapture).
+                JobLogCapture.Current = log;
+                try
+                {
+                    (outcome, abandoned) = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    JobLogCapture.Current = null;
+                }
             }
 #pragma warning disable CA1031 // The engine's own faults must not escape into the worker loop either; they fail the attempt.
             catch (Exception ex)
@@ -122,6 +134,7 @@ internal sealed class JobExecutor
             active.BeginOutcomeWrite();
             slotReleased = true;
             slot?.Release();
+            await SaveLogAsync(job, log).ConfigureAwait(false);
             await WriteOutcomeAsync(job, outcome, duration).ConfigureAwait(false);
         }
         finally
@@ -441,6 +454,31 @@ internal sealed class JobExecutor
                 _logger.OutcomeWriteFailed(job.Id, job.Attempt, ex);
                 return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes the attempt's log lines, if it logged any, in one store write before its outcome (so a watcher that sees
+    /// the outcome finds the log). A failure is logged and the log lost: it never costs the job its outcome.
+    /// </summary>
+    private async ValueTask SaveLogAsync(StoredJob job, JobLogBuffer log)
+    {
+        if (log.Snapshot() is not { } snapshot)
+        {
+            return;
+        }
+
+        try
+        {
+            await _storage.SaveJobLogsAsync(
+                [new JobLogWrite { Id = job.Id, Attempt = job.Attempt, Text = JobLogText.Write(snapshot.Lines), DroppedLines = snapshot.Dropped }],
+                CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A store fault loses the log lines, never the outcome.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.JobLogWriteFailed(job.Id, job.Attempt, ex);
         }
     }
 
