@@ -46,6 +46,9 @@ internal sealed class JobExecutor
     // Null unless the store wants concurrent completions to share round trips and commits.
     private readonly WriteCoalescer<JobCompletion, bool>? _completions;
 
+    // Likewise for the log lines of attempts that end together: one store write carries many jobs' logs.
+    private readonly WriteCoalescer<JobLogWrite, bool>? _logWrites;
+
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
         UnknownJobs unknownJobs, AbandonedHandlers abandoned, JobChanges changes, ILogger<JobExecutor> logger)
@@ -67,6 +70,7 @@ internal sealed class JobExecutor
         if (storage.Capabilities.CoalesceWrites)
         {
             _completions = new WriteCoalescer<JobCompletion, bool>(items => _storage.CompleteAsync(items, CancellationToken.None), options.FetchBatchSize);
+            _logWrites = new WriteCoalescer<JobLogWrite, bool>(SaveLogsAsync, options.FetchBatchSize);
         }
     }
 
@@ -468,11 +472,17 @@ internal sealed class JobExecutor
             return;
         }
 
+        var write = new JobLogWrite { Id = job.Id, Attempt = job.Attempt, Text = JobLogText.Write(snapshot.Lines), DroppedLines = snapshot.Dropped };
         try
         {
-            await _storage.SaveJobLogsAsync(
-                [new JobLogWrite { Id = job.Id, Attempt = job.Attempt, Text = JobLogText.Write(snapshot.Lines), DroppedLines = snapshot.Dropped }],
-                CancellationToken.None).ConfigureAwait(false);
+            if (_logWrites is not null)
+            {
+                await _logWrites.WriteAsync(write, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await _storage.SaveJobLogsAsync([write], CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // A store fault loses the log lines, never the outcome.
         catch (Exception ex)
@@ -480,6 +490,12 @@ internal sealed class JobExecutor
         {
             _logger.JobLogWriteFailed(job.Id, job.Attempt, ex);
         }
+    }
+
+    private async ValueTask<IReadOnlyList<bool>> SaveLogsAsync(IReadOnlyList<JobLogWrite> logs)
+    {
+        await _storage.SaveJobLogsAsync(logs, CancellationToken.None).ConfigureAwait(false);
+        return new bool[logs.Count];
     }
 
     private ValueTask<IReadOnlyList<bool>> SendAsync(object write) => write switch
