@@ -19,6 +19,7 @@ internal sealed class JobWatchers
     private readonly TimeSpan _pollInterval;
     private readonly Lock _gate = new();
     private readonly Dictionary<JobId, Feed> _feeds = [];
+    private long _feedsStarted;
 
     public JobWatchers(IJobStorage storage, JobChanges changes, TimeProvider time, JobQueueOptions options)
     {
@@ -42,6 +43,9 @@ internal sealed class JobWatchers
             }
         }
     }
+
+    /// <summary>How many feeds were started since this instance was made (each reads the store); for tests.</summary>
+    internal long FeedsStarted => Interlocked.Read(ref _feedsStarted);
 
     public async IAsyncEnumerable<JobInfo> WatchAsync(JobId id, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -89,6 +93,7 @@ internal sealed class JobWatchers
 
         if (start)
         {
+            Interlocked.Increment(ref _feedsStarted);
             _ = RunAsync(feed);
         }
 

@@ -91,13 +91,36 @@ public abstract partial class EngineConformanceTests
             watches.Add(watch);
         }
 
-        int feeds = watchers.FeedCount;
+        long feeds = watchers.FeedsStarted;
         await host.StartAsync();
         List<JobInfo>[] seen = await Task.WhenAll(watches.Select(w => Deadline.Within(RestAsync(w), "a watch of the rapid job")));
 
-        feeds.Should().Be(1, "fifty watchers of one job share one feed");
+        feeds.Should().Be(1, "fifty watchers of one job share one feed, which reads the store once per change");
         seen.Select(s => s.Last()).Should().OnlyContain(last => last.State == JobState.Succeeded && last.Progress!.Percent == 100);
         watchers.FeedCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Watch_JobRunsOnAnotherHost_FinalStateArrivesThroughTheStoresFinishSignal()
+    {
+        // The watching host runs no worker and reads again only every 5 minutes: the engine's signals of this process
+        // never fire for the job, so the final state can only come through the store's finish signal.
+        TestHost watching = await StartHostAsync(q => q.Configure(o => { o.RunWorker = false; o.PollInterval = TimeSpan.FromMinutes(5); }));
+        await StartHostAsync();
+        JobId id = await watching.Client.EnqueueAsync(new GateArgs("elsewhere"));
+        await Probe.WaitAsync("elsewhere:started");
+
+        await using IAsyncEnumerator<JobInfo> watch = watching.Client.WatchAsync(id).GetAsyncEnumerator();
+        await NextAsync(watch);
+        JobInfo first = watch.Current;
+        Probe.Open("elsewhere");
+        await NextAsync(watch);
+        JobInfo last = watch.Current;
+        bool more = await NextAsync(watch);
+
+        first.State.Should().Be(JobState.Running);
+        last.State.Should().Be(JobState.Succeeded);
+        more.Should().BeFalse();
     }
 
     [Fact]
