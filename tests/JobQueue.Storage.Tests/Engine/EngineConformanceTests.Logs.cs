@@ -37,6 +37,31 @@ public abstract partial class EngineConformanceTests
     }
 
     [Fact]
+    public async Task JobLog_ManyJobsLogAtOnce_EachKeepsOnlyItsOwnLines()
+    {
+        TestHost host = await StartHostAsync(q =>
+        {
+            q.AddJob<LoggingJob>(j => j.Queue = "chatter");
+            q.AddQueue("chatter", concurrency: 8);
+        });
+        IJobAdmin admin = host.Services.GetRequiredService<IJobAdmin>();
+
+        IReadOnlyList<JobId> ids = await host.Client.EnqueueManyAsync(Enumerable.Range(0, 40).Select(i => new LoggingArgs($"job{i}", Lines: 3)));
+        foreach (JobId id in ids)
+        {
+            await host.WaitAsync(id);
+        }
+
+        for (int i = 0; i < ids.Count; i++)
+        {
+            JobLogAttempt attempt = (await admin.GetJobLogAsync(ids[i])).Should().ContainSingle().Subject;
+            attempt.Lines.Take(3).Select(l => l.Message).Should().Equal($"job{i} line 1 of attempt 1", $"job{i} line 2 of attempt 1", $"job{i} line 3 of attempt 1");
+            attempt.Lines.Should().HaveCount(5, "three lines, the warning and the long line; none of another job's");
+            attempt.DroppedLines.Should().Be(0);
+        }
+    }
+
+    [Fact]
     public async Task JobLog_UnknownJobOrNoLines_IsEmpty()
     {
         TestHost host = await StartHostAsync();
