@@ -28,6 +28,13 @@ if (args is ["--inflight-probe", string probeRedis, ..] && args.Length <= 3)
     return await InFlightProbe.RunAsync(probeRedis, idle: args is [_, _, "--idle"], Console.Out);
 }
 
+// benchmarks/signup.sh: load on the WebShop sample's sign-up, e-mail inside the request vs deferred to a job.
+if (args is ["--signup-load", string shopUrl, string clients, string seconds])
+{
+    return await SignUpLoad.RunAsync(shopUrl, int.Parse(clients, CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture)), Console.Out);
+}
+
 if (args is ["--postgres-schema"])
 {
     Console.Write(JobQueue.PostgresMigrations.GetScript());

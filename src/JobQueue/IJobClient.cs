@@ -65,4 +65,22 @@ public interface IJobClient
     /// fires. Returns false when the job does not exist or already finished.
     /// </summary>
     ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default);
+
+    // Watching a job.
+
+    /// <summary>
+    /// Watches a job: yields its current state at once, then a new snapshot on every change of state, attempt or
+    /// progress, and ends after yielding a final state (Succeeded, Failed or Cancelled).
+    /// </summary>
+    /// <remarks>
+    /// <para>Changes this process writes (its worker host running the job, a cancel through this client) arrive as they
+    /// are written; a final state written by another process arrives through the store's finish signal; other changes
+    /// made by another process are read on the poll interval (<see cref="JobQueueOptions.PollInterval"/>).</para>
+    /// <para>All watchers of one job in a process share one store read per change. A watcher that reads slower than the
+    /// job changes skips intermediate snapshots (it is given the newest), but the final state is always the last one it
+    /// reads. A job deleted or pruned while watched ends the enumeration without a final state.</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">No such job exists (thrown by the first MoveNextAsync).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the job finished.</exception>
+    IAsyncEnumerable<JobInfo> WatchAsync(JobId id, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,6 @@
 using JobQueue.Client;
 using JobQueue.Storage;
+using JobQueue.Watching;
 
 namespace JobQueue;
 
@@ -10,8 +11,10 @@ public sealed class JobContext
     private readonly JobFactory _factory;
     private readonly TimeProvider _time;
     private readonly Guid _leaseToken;
+    private readonly JobChanges? _changes;
 
-    internal JobContext(StoredJob job, IJobClient jobs, IJobStorage storage, JobFactory factory, TimeProvider time)
+    internal JobContext(StoredJob job, IJobClient jobs, IJobStorage storage, JobFactory factory, TimeProvider time,
+        JobChanges? changes = null)
     {
         JobId = job.Id;
         Name = job.Name;
@@ -24,6 +27,7 @@ public sealed class JobContext
         _factory = factory;
         _time = time;
         _leaseToken = job.LeaseToken ?? Guid.Empty;
+        _changes = changes;
     }
 
     /// <summary>The job's id.</summary>
@@ -86,6 +90,7 @@ public sealed class JobContext
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         await _storage.ReportProgressAsync([new ProgressReport { Id = JobId, LeaseToken = _leaseToken, Progress = new JobProgress(percent, message) }], cancellationToken)
             .ConfigureAwait(false);
+        _changes?.Changed(JobId);
     }
 
     /// <summary>

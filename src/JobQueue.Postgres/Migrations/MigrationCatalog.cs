@@ -9,6 +9,7 @@ internal static partial class MigrationCatalog
         new(2, "recurring jobs", Version2RecurringJobs),
         new(QueuesMigration.Version, QueuesMigration.Description, QueuesMigration.Sql),
         new(4, "job listing indexes and throughput counts", Version4),
+        new(5, "job logs", Version5JobLogs),
     ];
 
     /// <summary>Creates the schema and the table that records applied versions; safe to run again.</summary>

@@ -220,7 +220,7 @@ internal static partial class RedisScripts
           elseif s == '0' or s == '1' or s == '2' or s == '6' then
             r[#r + 1] = 2
           else
-            redis.call('DEL', j, P .. 'errors:' .. id)
+            redis.call('DEL', j, P .. 'errors:' .. id, P .. 'log:' .. id)
             redis.call('ZREM', P .. 'finished', id)
             if f[2] then
               local qs = P .. 'qs:' .. f[2] .. ':'

@@ -830,7 +830,7 @@ internal static partial class RedisScripts
           if not f[1] or not isfinal(f[3]) then
             redis.call('ZREM', P .. 'finished', id)
           elseif f[1] < cutt then
-            redis.call('DEL', j, P .. 'errors:' .. id)
+            redis.call('DEL', j, P .. 'errors:' .. id, P .. 'log:' .. id)
             redis.call('ZREM', P .. 'finished', id)
             local qs = P .. 'qs:' .. f[2] .. ':'
             redis.call('ZREM', qs .. f[3], id)

@@ -116,6 +116,7 @@ internal static partial class SqliteMigrations
                 PRIMARY KEY (minute, queue)
             );
             """),
+        new(6, "job logs", JobLogsSql),
     ];
 
     /// <summary>The SQL of every migration after <paramref name="fromVersion"/>, each followed by its version record.</summary>

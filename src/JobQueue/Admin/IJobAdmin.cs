@@ -142,4 +142,18 @@ public interface IJobAdmin
     /// Minutes are those of the clock of the host that wrote the outcome.
     /// </remarks>
     ValueTask<IReadOnlyList<ThroughputPoint>> GetThroughputAsync(CancellationToken cancellationToken = default);
+
+    // Job logs.
+
+    /// <summary>
+    /// Reads what a job's handler logged through <see cref="Microsoft.Extensions.Logging.ILogger"/> while it ran, per attempt,
+    /// oldest attempt first; empty when the job logged nothing or does not exist (or was pruned: logs go with their job).
+    /// </summary>
+    /// <remarks>
+    /// Every message logged inside a handler's run through the host's logger factory (at the levels its filters let
+    /// through) is kept, bounded per attempt: the last 200 lines, each cut to 2,000 characters, with a count of the lines
+    /// dropped before them. An attempt's lines are written to the store in one write when the attempt ends, so a running
+    /// attempt's lines show once it has ended. Lines are stored as text and shown as text, never interpreted.
+    /// </remarks>
+    ValueTask<IReadOnlyList<JobLogAttempt>> GetJobLogAsync(JobId id, CancellationToken cancellationToken = default);
 }

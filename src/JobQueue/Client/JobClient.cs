@@ -3,11 +3,12 @@ using JobQueue.Diagnostics;
 using JobQueue.Hosting;
 using JobQueue.Registration;
 using JobQueue.Storage;
+using JobQueue.Watching;
 
 namespace JobQueue.Client;
 
 /// <summary>The <see cref="IJobClient"/> registered by AddJobQueue.</summary>
-internal sealed class JobClient : IJobClient
+internal sealed partial class JobClient : IJobClient
 {
     /// <summary>
     /// The most jobs one plain bulk enqueue writes in one store call. A Redis script blocks the whole server while
@@ -22,12 +23,14 @@ internal sealed class JobClient : IJobClient
     private readonly JobQueueOptions _options;
     private readonly JobQueueDiagnostics _diagnostics;
     private readonly RunningJobs _runningJobs;
+    private readonly JobChanges _changes;
+    private readonly JobWatchers _watchers;
 
     // Null unless the store wants concurrent single-job enqueues to share round trips and commits.
     private readonly WriteCoalescer<NewJob, EnqueueResult>? _enqueues;
 
     public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
-        JobQueueDiagnostics diagnostics, RunningJobs runningJobs)
+        JobQueueDiagnostics diagnostics, RunningJobs runningJobs, JobChanges changes, JobWatchers watchers)
     {
         _storage = storage;
         _factory = factory;
@@ -35,6 +38,8 @@ internal sealed class JobClient : IJobClient
         _options = options;
         _diagnostics = diagnostics;
         _runningJobs = runningJobs;
+        _changes = changes;
+        _watchers = watchers;
         if (storage.Capabilities.CoalesceWrites)
         {
             _enqueues = new WriteCoalescer<NewJob, EnqueueResult>(
@@ -44,7 +49,7 @@ internal sealed class JobClient : IJobClient
     }
 
     /// <summary>The same client writing through another store view (see JobClientStorageExtensions).</summary>
-    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs);
+    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs, _changes, _watchers);
 
     public ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -146,6 +151,7 @@ internal sealed class JobClient : IJobClient
     public async ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<CancelOutcome> outcomes = await _storage.CancelAsync(new CancelRequest { Ids = [id], Now = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        _changes.Changed(id);
         switch (outcomes[0])
         {
             case CancelOutcome.CancelledWhileRunning:

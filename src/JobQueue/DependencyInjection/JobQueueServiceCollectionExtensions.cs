@@ -4,11 +4,14 @@ using JobQueue.Admin;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
+using JobQueue.Logs;
 using JobQueue.Recurring;
 using JobQueue.Registration;
 using JobQueue.Storage;
+using JobQueue.Watching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -56,6 +59,13 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(sp => new JobQueueDiagnostics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RetryPolicy>(sp => new RetryPolicy(options.MaxRetryDelay, Random.Shared.NextDouble));
         services.AddSingleton<IJobClient, JobClient>();
+
+        // Watching jobs (IJobClient.WatchAsync): the engine's change signals and the shared per-job feeds.
+        services.AddSingleton<JobChanges>();
+        services.AddSingleton<JobWatchers>();
+
+        // Job logs: what handlers log is kept with their job (IJobAdmin.GetJobLogAsync).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, JobLogCapture>());
         services.AddSingleton<IJobAdmin, JobAdmin>();
         if (options.RunWorker)
         {

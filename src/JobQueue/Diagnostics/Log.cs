@@ -89,4 +89,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Maintenance step {Step} failed; retrying at the next interval")]
     public static partial void MaintenanceFailed(this ILogger logger, string step, Exception error);
+
+    [LoggerMessage(EventId = 2114, Level = LogLevel.Warning, Message = "Job {JobId}: writing the log lines of attempt {Attempt} failed; they are lost")]
+    internal static partial void JobLogWriteFailed(this ILogger logger, JobId jobId, int attempt, Exception error);
 }

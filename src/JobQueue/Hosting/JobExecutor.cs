@@ -3,8 +3,10 @@ using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
+using JobQueue.Logs;
 using JobQueue.Registration;
 using JobQueue.Storage;
+using JobQueue.Watching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,14 +40,18 @@ internal sealed class JobExecutor
     private readonly RunningJobs _running;
     private readonly UnknownJobs _unknownJobs;
     private readonly AbandonedHandlers _abandoned;
+    private readonly JobChanges _changes;
     private readonly ILogger _logger;
 
     // Null unless the store wants concurrent completions to share round trips and commits.
     private readonly WriteCoalescer<JobCompletion, bool>? _completions;
 
+    // Likewise for the log lines of attempts that end together: one store write carries many jobs' logs.
+    private readonly WriteCoalescer<JobLogWrite, bool>? _logWrites;
+
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
-        UnknownJobs unknownJobs, AbandonedHandlers abandoned, ILogger<JobExecutor> logger)
+        UnknownJobs unknownJobs, AbandonedHandlers abandoned, JobChanges changes, ILogger<JobExecutor> logger)
     {
         _services = services;
         _storage = storage;
@@ -59,10 +65,12 @@ internal sealed class JobExecutor
         _running = running;
         _unknownJobs = unknownJobs;
         _abandoned = abandoned;
+        _changes = changes;
         _logger = logger;
         if (storage.Capabilities.CoalesceWrites)
         {
             _completions = new WriteCoalescer<JobCompletion, bool>(items => _storage.CompleteAsync(items, CancellationToken.None), options.FetchBatchSize);
+            _logWrites = new WriteCoalescer<JobLogWrite, bool>(SaveLogsAsync, options.FetchBatchSize);
         }
     }
 
@@ -84,7 +92,10 @@ internal sealed class JobExecutor
         Count(_diagnostics.Started, job);
         Record(_diagnostics.QueueWait, Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), job);
         _logger.JobStarted(job.Id, job.Name, job.Attempt);
+        _changes.Changed(job.Id);
         long started = _time.GetTimestamp();
+
+        var log = new JobLogBuffer(job.Attempt, _time);
 
         // Held (and its lease renewed) until the outcome is written, not just while the handler runs.
         var active = new ActiveJob(job);
@@ -96,7 +107,16 @@ internal sealed class JobExecutor
             AttemptOutcome outcome;
             try
             {
-                (outcome, abandoned) = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
+                // What the handler logs in this flow goes to the attempt's log (see JobLogCapture).
+                JobLogCapture.Current = log;
+                try
+                {
+                    (outcome, abandoned) = await RunAttemptAsync(job, active, shutdownToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    JobLogCapture.Current = null;
+                }
             }
 #pragma warning disable CA1031 // The engine's own faults must not escape into the worker loop either; they fail the attempt.
             catch (Exception ex)
@@ -118,6 +138,7 @@ internal sealed class JobExecutor
             active.BeginOutcomeWrite();
             slotReleased = true;
             slot?.Release();
+            await SaveLogAsync(job, log).ConfigureAwait(false);
             await WriteOutcomeAsync(job, outcome, duration).ConfigureAwait(false);
         }
         finally
@@ -163,7 +184,7 @@ internal sealed class JobExecutor
         }
 
         AsyncServiceScope scope = _services.CreateAsyncScope();
-        var context = new JobContext(job, _client, _storage, _factory, _time);
+        var context = new JobContext(job, _client, _storage, _factory, _time, _changes);
         var handler = new HandlerRun(registration.Invoker, scope.ServiceProvider, args, context, _options.SerializerOptions,
             active.Cancellation.Token, _time, _options.TimeoutGrace);
         active.Arm(job.Timeout, _time, shutdownToken);
@@ -414,6 +435,7 @@ internal sealed class JobExecutor
             try
             {
                 IReadOnlyList<bool> applied = await SendAsync(write).ConfigureAwait(false);
+                _changes.Changed(job.Id);
                 if (!applied[0])
                 {
                     _logger.OutcomeRefused(job.Id, job.Attempt);
@@ -437,6 +459,43 @@ internal sealed class JobExecutor
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the attempt's log lines, if it logged any, in one store write before its outcome (so a watcher that sees
+    /// the outcome finds the log). A failure is logged and the log lost: it never costs the job its outcome.
+    /// </summary>
+    private async ValueTask SaveLogAsync(StoredJob job, JobLogBuffer log)
+    {
+        if (log.Snapshot() is not { } snapshot)
+        {
+            return;
+        }
+
+        var write = new JobLogWrite { Id = job.Id, Attempt = job.Attempt, Text = JobLogText.Write(snapshot.Lines), DroppedLines = snapshot.Dropped };
+        try
+        {
+            if (_logWrites is not null)
+            {
+                await _logWrites.WriteAsync(write, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await _storage.SaveJobLogsAsync([write], CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // A store fault loses the log lines, never the outcome.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.JobLogWriteFailed(job.Id, job.Attempt, ex);
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<bool>> SaveLogsAsync(IReadOnlyList<JobLogWrite> logs)
+    {
+        await _storage.SaveJobLogsAsync(logs, CancellationToken.None).ConfigureAwait(false);
+        return new bool[logs.Count];
     }
 
     private ValueTask<IReadOnlyList<bool>> SendAsync(object write) => write switch

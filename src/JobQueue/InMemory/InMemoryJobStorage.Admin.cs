@@ -215,6 +215,7 @@ internal sealed partial class InMemoryJobStorage
     private void RemoveLocked(InMemoryJob job)
     {
         _jobs.Remove(job.Id);
+        _logs.Remove(job.Id);
         job.Queue.Count(job.State, -1);
         ReleaseKeyLocked(job);
         FinishedSet(job.State).Remove(job);
