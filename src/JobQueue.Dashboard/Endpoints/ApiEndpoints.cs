@@ -18,13 +18,20 @@ internal static class ApiEndpoints
     public static void Map(RouteGroupBuilder api, DashboardSettings settings)
     {
         api.MapGet("/overview", async (HttpContext context) =>
-            Json(ToJson(await OverviewData.ReadAsync(DashboardRequest.For(context, settings)).ConfigureAwait(false))));
+        {
+            OverviewData data = await OverviewData.ReadAsync(DashboardRequest.For(context, settings)).ConfigureAwait(false);
+            return Json(ToJson(data));
+        });
 
         api.MapGet("/queues", async (HttpContext context) =>
-            Json(await DashboardRequest.For(context, settings).Admin.GetQueuesAsync(context.RequestAborted).ConfigureAwait(false)));
+        {
+            return Json(await DashboardRequest.For(context, settings).Admin.GetQueuesAsync(context.RequestAborted).ConfigureAwait(false));
+        });
 
         api.MapGet("/hosts", async (HttpContext context) =>
-            Json(await DashboardRequest.For(context, settings).Admin.GetHostsAsync(context.RequestAborted).ConfigureAwait(false)));
+        {
+            return Json(await DashboardRequest.For(context, settings).Admin.GetHostsAsync(context.RequestAborted).ConfigureAwait(false));
+        });
 
         api.MapGet("/capacity", async (HttpContext context) =>
         {
@@ -47,7 +54,9 @@ internal static class ApiEndpoints
         });
 
         api.MapGet("/recurring", async (HttpContext context) =>
-            Json(await DashboardRequest.For(context, settings).Recurring.ListAsync(context.RequestAborted).ConfigureAwait(false)));
+        {
+            return Json(await DashboardRequest.For(context, settings).Recurring.ListAsync(context.RequestAborted).ConfigureAwait(false));
+        });
 
         api.MapGet("/jobs", async (HttpContext context) =>
         {
