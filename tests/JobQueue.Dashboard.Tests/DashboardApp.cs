@@ -47,7 +47,7 @@ internal sealed partial class DashboardApp : IAsyncDisposable
 
     /// <summary>Starts the app. <paramref name="map"/> replaces the default mapping (app.MapJobQueueDashboard("/jobs", configure)).</summary>
     public static async Task<DashboardApp> StartAsync(Action<DashboardOptions>? configure = null, bool policy = false, string? pathBase = null,
-        bool sqlite = false, bool kestrel = false, bool worker = true)
+        bool sqlite = false, bool kestrel = false, bool worker = true, bool proxyBreaksStreams = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -96,6 +96,21 @@ internal sealed partial class DashboardApp : IAsyncDisposable
                 context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(RemoteHeader, out var address)
                     ? IPAddress.Parse(address.ToString())
                     : IPAddress.Loopback;
+                return next(context);
+            });
+        }
+
+        if (proxyBreaksStreams)
+        {
+            // What a proxy that cannot pass server-sent events through does to them: the browser's EventSource gives up.
+            app.Use((context, next) =>
+            {
+                if (context.Request.Path.Value?.EndsWith("/api/stream", StringComparison.Ordinal) == true)
+                {
+                    context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                    return Task.CompletedTask;
+                }
+
                 return next(context);
             });
         }

@@ -25,6 +25,20 @@ public sealed class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task Overview_InABrowser_PollsWhenAProxyBreaksTheStream()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(o => o.LiveUpdateInterval = TimeSpan.FromSeconds(1), kestrel: true,
+            proxyBreaksStreams: true);
+        using ChromeDriver browser = Chromium.Start();
+        browser.Navigate().GoToUrl(new Uri(app.Http.BaseAddress!, "/jobs/").ToString());
+        browser.FindElement(By.CssSelector("[data-live-state='Failed']")).Text.Should().Be("0");
+
+        await app.EnqueueAndFinishAsync(new Fail("polled"));
+
+        new WebDriverWait(browser, Deadline.Default).Until(b => b.FindElement(By.CssSelector("[data-live-state='Failed']")).Text == "1");
+    }
+
+    [Fact]
     public async Task JobList_InABrowser_SelectAllThenDeleteAfterConfirming()
     {
         await using DashboardApp app = await DashboardApp.StartAsync(kestrel: true);
