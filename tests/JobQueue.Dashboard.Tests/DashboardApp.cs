@@ -37,6 +37,9 @@ internal sealed partial class DashboardApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The live-update streams the server holds open now.</summary>
+    public OpenStreams Streams { get; private init; } = new();
+
     public IServiceProvider Services => _app.Services;
 
     public IJobClient Jobs => Services.GetRequiredService<IJobClient>();
@@ -100,6 +103,26 @@ internal sealed partial class DashboardApp : IAsyncDisposable
             });
         }
 
+        var streams = new OpenStreams();
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.Value?.EndsWith("/api/stream", StringComparison.Ordinal) != true)
+            {
+                await next(context);
+                return;
+            }
+
+            streams.Opened();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                streams.Closed();
+            }
+        });
+
         if (proxyBreaksStreams)
         {
             // What a proxy that cannot pass server-sent events through does to them: the browser's EventSource gives up.
@@ -132,7 +155,7 @@ internal sealed partial class DashboardApp : IAsyncDisposable
         await app.StartAsync();
         HttpMessageHandler handler = kestrel ? new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false } : app.GetTestServer().CreateHandler();
         var client = new HttpClient(new CookieHandler(handler)) { BaseAddress = new Uri(kestrel ? app.Urls.First() : "http://localhost") };
-        return new DashboardApp(app, client, folder) { _pathBase = pathBase };
+        return new DashboardApp(app, client, folder) { _pathBase = pathBase, Streams = streams };
     }
 
     public Task<HttpResponseMessage> GetAsync(string path, Action<HttpRequestMessage>? configure = null)
@@ -203,6 +226,50 @@ internal sealed partial class DashboardApp : IAsyncDisposable
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    /// <summary>Counts the open event streams and lets a test await a count.</summary>
+    public sealed class OpenStreams
+    {
+        private readonly Lock _lock = new();
+        private int _open;
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Opened() => Change(+1);
+
+        public void Closed() => Change(-1);
+
+        public async Task WaitForAsync(int count, string what)
+        {
+            while (true)
+            {
+                Task changed;
+                lock (_lock)
+                {
+                    if (_open == count)
+                    {
+                        return;
+                    }
+
+                    changed = _changed.Task;
+                }
+
+                await Deadline.Within(changed, what);
+            }
+        }
+
+        private void Change(int delta)
+        {
+            TaskCompletionSource changed;
+            lock (_lock)
+            {
+                _open += delta;
+                changed = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            changed.SetResult();
+        }
+    }
 
     /// <summary>Keeps cookies (the antiforgery cookie) between requests, as a browser does.</summary>
     private sealed class CookieHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

@@ -39,6 +39,26 @@ public sealed class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task Overview_InABrowser_ClosesTheStreamWhileTheTabIsHidden()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(kestrel: true, worker: false);
+        using ChromeDriver browser = Chromium.Start();
+        browser.Navigate().GoToUrl(new Uri(app.Http.BaseAddress!, "/jobs/").ToString());
+        await app.Streams.WaitForAsync(1, "the overview opens its stream");
+
+        SetHidden(browser, true);
+        await app.Streams.WaitForAsync(0, "the hidden tab closes its stream");
+        SetHidden(browser, false);
+        await app.Streams.WaitForAsync(1, "the visible tab opens it again");
+    }
+
+    // Headless chromium is never hidden; the test tells the page it is, as the browser would on a tab switch.
+    private static void SetHidden(ChromeDriver browser, bool hidden)
+        => browser.ExecuteScript(
+            "Object.defineProperty(document, 'hidden', { value: arguments[0], configurable: true });" +
+            "document.dispatchEvent(new Event('visibilitychange'));", hidden);
+
+    [Fact]
     public async Task JobList_InABrowser_SelectAllThenDeleteAfterConfirming()
     {
         await using DashboardApp app = await DashboardApp.StartAsync(kestrel: true);
