@@ -1,4 +1,5 @@
 using System.Net;
+using JobQueue.Testing;
 
 namespace JobQueue.Dashboard.Tests;
 
@@ -95,6 +96,41 @@ public sealed class DashboardActionTests
         delete.Headers.Location!.OriginalString.Should().EndWith("done=deleted&count=4");
         (await app.Admin.QueryJobsAsync(new JobFilter { Queue = "reports" })).Total.Should().Be(0);
         (await app.Jobs.GetAsync(other))!.State.Should().Be(JobState.Scheduled);
+    }
+
+    [Fact]
+    public async Task Bulk_OnABatch_RetriesItsFailedChildrenOnly()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync();
+        BatchId batch = await app.Jobs.StartBatchAsync(b =>
+        {
+            b.Enqueue(new Fail("child"));
+            b.Enqueue(new Succeed("child"));
+        });
+        JobInfo outside = await app.EnqueueAndFinishAsync(new Fail("outside"));
+        await Deadline.Within(WaitForBatchAsync(app, batch), "the batch finishes");
+        await app.Admin.PauseQueueAsync("default");
+
+        string list = await app.GetPageAsync($"/jobs/jobs?batch={batch}&state=Failed");
+        string preview = await app.GetPageAsync($"/jobs/jobs/bulk?action=retry&batch={batch}");
+        HttpResponseMessage response = await app.PostAsync("/jobs/jobs/bulk", [new("action", "retry"), new("batch", batch.ToString())]);
+
+        list.Should().Contain("<span class=\"total\">1</span>").And.NotContain(outside.Id.ToString());
+        preview.Should().Contain("<span class=\"preview-count\">1</span>");
+        response.Headers.Location!.OriginalString.Should().EndWith("done=retried&count=1");
+        (await app.Jobs.GetAsync(outside.Id))!.State.Should().Be(JobState.Failed);
+    }
+
+    private static async Task<BatchInfo> WaitForBatchAsync(DashboardApp app, BatchId id)
+    {
+        // A batch has no completion signal of its own here; its last child's completion is awaited instead.
+        JobPage children = await app.Admin.QueryJobsAsync(new JobFilter { BatchId = id });
+        foreach (JobInfo child in children.Jobs)
+        {
+            await app.Jobs.WaitForCompletionAsync(child.Id);
+        }
+
+        return (await app.Jobs.GetBatchAsync(id))!;
     }
 
     [Fact]

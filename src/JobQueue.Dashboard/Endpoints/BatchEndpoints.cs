@@ -66,10 +66,10 @@ internal static class BatchEndpoints
         html.Add($"<h2>Jobs by state</h2><table><thead><tr><th>State</th><th>Jobs</th></tr></thead><tbody>");
         foreach ((JobState state, JobPage page) in children)
         {
-            html.Add($"<tr><td><a href=\"{root}jobs?state={state}\">{state}</a></td><td>{Format.Total(page)}</td></tr>");
+            html.Add($"<tr><td><a href=\"{root}jobs?state={state}&batch={batch.Id}\">{state}</a></td><td>{Format.Total(page)}</td></tr>");
         }
 
-        html.Add($"</tbody></table><h2>Newest jobs</h2><table><thead><tr><th>Job</th><th>State</th><th>Finished</th></tr></thead><tbody>");
+        html.Add($"</tbody></table><p><a href=\"{root}jobs?batch={batch.Id}\">All its jobs</a></p><h2>Newest jobs</h2><table><thead><tr><th>Job</th><th>State</th><th>Finished</th></tr></thead><tbody>");
         foreach (JobInfo job in newest.Jobs)
         {
             html.Add($"<tr><td><a href=\"{root}jobs/{job.Id}\">{job.Name}</a></td><td>{job.State}</td><td>{Format.Time(job.FinishedAt)}</td></tr>");

@@ -174,7 +174,7 @@ internal static class JobEndpoints
         }
 
         html.Add($"</select></label><label>Queue <input name=\"queue\" value=\"{query.Queue}\"></label><label>Name <input name=\"name\" value=\"{query.Name}\"></label>");
-        html.Add($"<label>Search <input name=\"text\" value=\"{query.Text}\" maxlength=\"{JobFilter.MaxTextLength}\"></label><button type=\"submit\">Filter</button></form>");
+        html.Add($"<label>Search <input name=\"text\" value=\"{query.Text}\" maxlength=\"{JobFilter.MaxTextLength}\"></label><label>Batch <input name=\"batch\" value=\"{query.Batch?.ToString()}\"></label><button type=\"submit\">Filter</button></form>");
         html.Add($"<p><span class=\"total\">{Format.Total(page)}</span> matching job(s).");
         if (!request.Options.ReadOnly)
         {
@@ -250,7 +250,7 @@ internal static class JobEndpoints
             html.Add($"<p>Only the newest {Format.Count(cap)} will be acted on (DashboardOptions.MaxBulkJobs); run it again for more.</p>");
         }
 
-        html.Add($"<dl class=\"filter\"><dt>State</dt><dd>{query.State?.ToString() ?? "any"}</dd><dt>Queue</dt><dd>{query.Queue ?? "any"}</dd><dt>Name</dt><dd>{query.Name ?? "any"}</dd><dt>Search</dt><dd>{query.Text ?? "—"}</dd></dl>");
+        html.Add($"<dl class=\"filter\"><dt>State</dt><dd>{query.State?.ToString() ?? "any"}</dd><dt>Queue</dt><dd>{query.Queue ?? "any"}</dd><dt>Name</dt><dd>{query.Name ?? "any"}</dd><dt>Search</dt><dd>{query.Text ?? "—"}</dd><dt>Batch</dt><dd>{query.Batch?.ToString() ?? "any"}</dd></dl>");
         if (affected > 0)
         {
             var fields = query.ToFields().Append(new("action", action)).ToList();
