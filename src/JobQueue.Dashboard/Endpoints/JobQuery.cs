@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http;
 namespace JobQueue.Dashboard.Endpoints;
 
 /// <summary>
-/// The job list's filter as it travels in a query string or a form (state, queue, name, text, page size, continuation),
+/// The job list's filter as it travels in a query string or a form (state, queue, name, text, batch, page size, continuation),
 /// read with the dashboard's caps applied, and written back into links.
 /// </summary>
-internal sealed record JobQuery(JobState? State, string? Queue, string? Name, string? Text, int PageSize, string? After)
+internal sealed record JobQuery(JobState? State, string? Queue, string? Name, string? Text, int PageSize, string? After, BatchId? Batch = null)
 {
     public static bool TryRead(Func<string, string?> field, DashboardOptions options, out JobQuery query, out string? error)
     {
@@ -35,7 +35,20 @@ internal sealed record JobQuery(JobState? State, string? Queue, string? Name, st
             error = $"The search text is {text.Length} characters long; at most {JobFilter.MaxTextLength} are searched.";
         }
 
-        query = new JobQuery(state, Blank(field("queue")), Blank(field("name")), text, size, Blank(field("after")));
+        BatchId? batch = null;
+        if (field("batch") is { Length: > 0 } batchText)
+        {
+            if (BatchId.TryParse(batchText, out BatchId parsedBatch))
+            {
+                batch = parsedBatch;
+            }
+            else
+            {
+                error = $"'{batchText}' is not a batch id.";
+            }
+        }
+
+        query = new JobQuery(state, Blank(field("queue")), Blank(field("name")), text, size, Blank(field("after")), batch);
         return error is null;
     }
 
@@ -51,6 +64,7 @@ internal sealed record JobQuery(JobState? State, string? Queue, string? Name, st
         Queue = Queue,
         Name = Name,
         Text = Text,
+        BatchId = Batch,
         PageSize = PageSize,
         Continuation = After,
     };
@@ -63,6 +77,7 @@ internal sealed record JobQuery(JobState? State, string? Queue, string? Name, st
         Add("queue", Queue);
         Add("name", Name);
         Add("text", Text);
+        Add("batch", Batch?.ToString());
         Add("after", after);
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
 
@@ -96,6 +111,11 @@ internal sealed record JobQuery(JobState? State, string? Queue, string? Name, st
         if (Text is not null)
         {
             yield return new("text", Text);
+        }
+
+        if (Batch is { } batch)
+        {
+            yield return new("batch", batch.ToString());
         }
     }
 
