@@ -23,6 +23,9 @@ internal sealed record WorkerEstimate(
     /// <summary>The share of time the workers may be busy before latency grows quickly: 80 %.</summary>
     internal const double TargetUtilization = 0.8;
 
+    /// <summary>Workers busy this share of the time or more are all busy, as far as per-minute counts can tell: 95 %.</summary>
+    internal const double SaturatedUtilization = 0.95;
+
     internal static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
 
     public static WorkerEstimate For(QueueInfo queue, long attemptsInWindow, IReadOnlyList<TimeSpan> runTimes)
@@ -43,12 +46,15 @@ internal sealed record WorkerEstimate(
         string busyText = busy is { } b
             ? string.Create(CultureInfo.InvariantCulture, $"{queue.Concurrency} workers busy {b * 100:0} % of the time")
             : "no live host serves it";
+        // With every worker busy and jobs waiting, the queue grows faster than it drains, so its latency rises: the
+        // store keeps no latency history, but this is what a rising latency means.
+        string rising = busy >= SaturatedUtilization && queue.Enqueued > 0 ? " and rising" : "";
         string waiting = queue.Enqueued > 0 ? string.Create(CultureInfo.InvariantCulture, $" with {queue.Enqueued:N0} waiting") : "";
         string verdict = needed > queue.Concurrency
             ? string.Create(CultureInfo.InvariantCulture, $"about {needed} are needed")
             : "enough";
         string summary = string.Create(CultureInfo.InvariantCulture,
-            $"{queue.Name}: {busyText}, latency {latency}{waiting}: {verdict} (mean run {Rendering.Format.Duration(mean)} over {runTimes.Count} jobs, {arrivals * 60:0.#} attempts a minute).");
+            $"{queue.Name}: {busyText}, latency {latency}{rising}{waiting}: {verdict} (mean run {Rendering.Format.Duration(mean)} over {runTimes.Count} jobs, {arrivals * 60:0.#} attempts a minute).");
         return new WorkerEstimate(queue.Name, queue.Concurrency, arrivals, mean, runTimes.Count, busy, needed, queue.Latency, queue.Enqueued, summary);
     }
 
