@@ -35,7 +35,7 @@ internal sealed record WorkerEstimate(
         if (runTimes.Count == 0)
         {
             return new WorkerEstimate(queue.Name, queue.Concurrency, arrivals, null, 0, null, null, queue.Latency, queue.Enqueued,
-                $"{queue.Name}: {queue.Concurrency} workers, latency {latency}; no succeeded job is retained to measure run time, so no estimate.");
+                $"{queue.Name}: {WorkerCount(queue.Concurrency)}, latency {latency}; no succeeded job is retained to measure run time, so no estimate.");
         }
 
         TimeSpan mean = TimeSpan.FromTicks((long)runTimes.Average(t => t.Ticks));
@@ -44,7 +44,7 @@ internal sealed record WorkerEstimate(
         int needed = Math.Max(1, (int)Math.Ceiling(demand / TargetUtilization));
         double? busy = queue.Concurrency > 0 ? Math.Min(1, busyWorkers / queue.Concurrency) : null;
         string busyText = busy is { } b
-            ? string.Create(CultureInfo.InvariantCulture, $"{queue.Concurrency} workers busy {b * 100:0} % of the time")
+            ? string.Create(CultureInfo.InvariantCulture, $"{WorkerCount(queue.Concurrency)} busy {b * 100:0} % of the time")
             : "no live host serves it";
         // With every worker busy and jobs waiting, the queue grows faster than it drains, so its latency rises: the
         // store keeps no latency history, but this is what a rising latency means.
@@ -57,6 +57,8 @@ internal sealed record WorkerEstimate(
             $"{queue.Name}: {busyText}, latency {latency}{rising}{waiting}: {verdict} (mean run {Rendering.Format.Duration(mean)} over {runTimes.Count} jobs, {arrivals * 60:0.#} attempts a minute).");
         return new WorkerEstimate(queue.Name, queue.Concurrency, arrivals, mean, runTimes.Count, busy, needed, queue.Latency, queue.Enqueued, summary);
     }
+
+    private static string WorkerCount(int count) => count == 1 ? "1 worker" : count.ToString(CultureInfo.InvariantCulture) + " workers";
 
     /// <summary>Reads what the estimates need: queues, throughput, and up to 100 recent succeeded jobs per queue.</summary>
     public static async Task<IReadOnlyList<WorkerEstimate>> ReadAsync(IJobAdmin admin, DateTimeOffset now, CancellationToken cancellationToken)
