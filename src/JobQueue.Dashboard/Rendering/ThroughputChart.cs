@@ -18,7 +18,7 @@ internal static class ThroughputChart
         long max = Math.Max(1, bars.Count == 0 ? 1 : bars.Max(b => b.Succeeded + b.Failed));
         double barWidth = (double)Width / Math.Max(1, bars.Count);
         html.Add($"<figure><figcaption>{caption} <span class=\"muted\">(peak <span data-chart-max=\"{id}\">{Format.Count(max)}</span>)</span></figcaption>");
-        html.Add($"<svg class=\"chart\" data-chart=\"{id}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{caption}\">");
+        html.Add($"<svg class=\"chart\" data-chart=\"{id}\" viewBox=\"0 0 {Width} {Height}\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{caption}\">");
         for (int i = 0; i < bars.Count; i++)
         {
             ThroughputBar bar = bars[i];
@@ -31,7 +31,13 @@ internal static class ThroughputChart
             html.Add($"<rect class=\"fail\" x=\"{Number(x)}\" y=\"{Number(Height - ok - fail)}\" width=\"{w}\" height=\"{Number(fail)}\"></rect></g>");
         }
 
-        html.Add($"</svg></figure>");
+        html.Add($"</svg>");
+        if (bars.Count > 0)
+        {
+            html.Add($"<div class=\"axis\"><span>{Format.Time(bars[0].Start)}</span><span>now</span></div>");
+        }
+
+        html.Add($"</figure>");
         return html.ToMarkup();
     }
 
