@@ -15,6 +15,12 @@ if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bi
   missing+=(postgresql)
 fi
 
+# The dashboard's browser tests drive headless chromium through chromedriver (Debian/Ubuntu package names).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "eng/test.sh: installing ${missing[*]} (apt-get)"
