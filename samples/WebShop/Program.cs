@@ -3,6 +3,7 @@
 //   POST /orders              40 tickets become a batch of ticket jobs, then one dispatch job once all exist
 //   GET  /orders/{id}         the order page: its progress arrives live through server-sent events
 //   GET  /orders/{id}/events  the event stream, fed by IJobClient.WatchAsync
+//   GET  /jobs/               the JobQueue dashboard (local requests only)
 // A nightly sales report is a recurring job. The mail and ticket services are simulated: slow, and failing now and
 // then, so retries happen. Jobs are kept in SQLite (data/webshop.db, or Shop:DatabasePath).
 //
@@ -34,6 +35,9 @@ builder.Services.AddJobQueue(q =>
     q.AddRecurringJob("nightly-sales-report", "0 2 * * *", new NightlySalesReport(), r => r.TimeZone = "Europe/Berlin");
 });
 
+// The dashboard's actions are POSTs checked by ASP.NET Core antiforgery.
+builder.Services.AddAntiforgery();
+
 WebApplication app = builder.Build();
 
 // Pages are static files with one script each; no inline script, so the policy can forbid it.
@@ -48,9 +52,10 @@ app.UseStaticFiles();
 app.MapSignUp();
 app.MapOrders();
 
-// The JobQueue dashboard (package JobQueue.Dashboard) mounts here; enable it once that package is referenced, and put
-// it behind the shop's staff authorization (.RequireAuthorization(...)): it can retry, delete and read job arguments.
-// app.MapJobQueueDashboard("/jobs");
+// The JobQueue dashboard (package JobQueue.Dashboard) at /jobs. Without an authorization policy it answers local
+// requests only; in production put it behind the shop's staff policy (.RequireAuthorization("staff")): it can retry,
+// delete and read job arguments.
+app.MapJobQueueDashboard("/jobs");
 
 app.Run();
 

@@ -22,6 +22,8 @@ public sealed class DashboardEncodingTests
         string failedPage = await app.GetPageAsync($"/jobs/jobs/{seeded.Failed.Id}");
         failedPage.Should().Contain("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&#x27;",
             "the error message and the arguments are shown, encoded");
+        string succeededPage = await app.GetPageAsync($"/jobs/jobs/{seeded.Succeeded.Id}");
+        succeededPage.Should().Contain("logged: &lt;script&gt;alert(1)&lt;/script&gt;", "the line the handler logged is shown, encoded");
         string queues = await app.GetPageAsync("/jobs/queues");
         queues.Should().Contain("q&quot;&gt;&lt;script&gt;x&lt;/script&gt;");
     }

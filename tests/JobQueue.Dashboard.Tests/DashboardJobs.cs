@@ -1,13 +1,16 @@
+using Microsoft.Extensions.Logging;
+
 namespace JobQueue.Dashboard.Tests;
 
-/// <summary>A job that succeeds with a result and reports progress on the way.</summary>
+/// <summary>A job that succeeds with a result, logs its text and reports progress on the way.</summary>
 [JobName("dash-ok")]
 public sealed record Succeed(string Text);
 
-public sealed class SucceedJob : IJob<Succeed, string>
+public sealed class SucceedJob(ILogger<SucceedJob> logger) : IJob<Succeed, string>
 {
     public async Task<string> ExecuteAsync(Succeed args, JobContext context, CancellationToken cancellationToken)
     {
+        logger.LogInformation("logged: {Text}", args.Text);
         await context.ReportProgressAsync(100, "done: " + args.Text, cancellationToken);
         return "result: " + args.Text;
     }
