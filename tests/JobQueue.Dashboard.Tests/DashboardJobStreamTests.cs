@@ -52,6 +52,22 @@ public sealed class DashboardJobStreamTests
         afterEnd.Trim().Should().BeEmpty("nothing follows the end event, and the response ends");
     }
 
+    [Fact]
+    public async Task JobDetail_UnfinishedJob_NamesItsStreamForTheScript_FinishedJobDoesNot()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(worker: false);
+        JobId waiting = await app.Jobs.EnqueueAsync(new Succeed("waiting"));
+        JobId cancelled = await app.Jobs.EnqueueAsync(new Succeed("cancelled"));
+        await app.Jobs.CancelAsync(cancelled);
+
+        string live = await app.GetPageAsync($"/jobs/jobs/{waiting}");
+        string still = await app.GetPageAsync($"/jobs/jobs/{cancelled}");
+
+        live.Should().Contain($"data-job-live=\"../api/jobs/{waiting}/stream\"").And.Contain($"data-job-poll=\"../api/jobs/{waiting}\"")
+            .And.Contain("data-job-field=\"progress\"").And.NotContain("<script>");
+        still.Should().NotContain("data-job-live");
+    }
+
     [Theory]
     [InlineData("not-a-job-id")]
     [InlineData("00000000-0000-0000-0000-000000000001")]
