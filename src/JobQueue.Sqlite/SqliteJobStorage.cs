@@ -54,6 +54,9 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
         WakeUpSignal = true,
         FinishSignal = true,
 
+        // Within this process only: a watch sees changes written by another process on its poll.
+        ChangeSignal = true,
+
         // Each write is a BEGIN IMMEDIATE transaction and a WAL commit: concurrent writers share them.
         CoalesceWrites = true,
     };
@@ -68,7 +71,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1);
-        return WriteAsync(writer => writer.Fetch(request), cancellationToken);
+        return Changed(WriteAsync(writer => writer.Fetch(request), cancellationToken));
     }
 
     public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
@@ -86,25 +89,25 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     public ValueTask<IReadOnlyList<bool>> FailAsync(IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failures);
-        return WriteAsync(writer => writer.Fail(failures), cancellationToken);
+        return Changed(failures, static item => item.Id, WriteAsync(writer => writer.Fail(failures), cancellationToken));
     }
 
     public ValueTask<IReadOnlyList<bool>> RescheduleAsync(IReadOnlyList<JobReschedule> reschedules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reschedules);
-        return WriteAsync(writer => writer.Reschedule(reschedules), cancellationToken);
+        return Changed(reschedules, static item => item.Id, WriteAsync(writer => writer.Reschedule(reschedules), cancellationToken));
     }
 
     public ValueTask<IReadOnlyList<bool>> ReportProgressAsync(IReadOnlyList<ProgressReport> reports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        return WriteAsync(writer => writer.ReportProgress(reports), cancellationToken);
+        return Changed(reports, static item => item.Id, WriteAsync(writer => writer.ReportProgress(reports), cancellationToken));
     }
 
     public ValueTask<IReadOnlyList<JobId>> RescueExpiredLeasesAsync(RescueRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return WriteAsync(writer => writer.RescueExpiredLeases(request), cancellationToken);
+        return Changed(WriteAsync(writer => writer.RescueExpiredLeases(request), cancellationToken));
     }
 
     public ValueTask<int> PromoteDueJobsAsync(PromoteRequest request, CancellationToken cancellationToken)
@@ -246,6 +249,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
         foreach (JobId id in effects.FinishedJobs)
         {
             _finished.Finished(id);
+            _changes.Finished(id);
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class SqliteSettingsTests
         {
             WakeUpSignal = true,
             FinishSignal = true,
+            ChangeSignal = true,
             CoalesceWrites = true,
         });
     }

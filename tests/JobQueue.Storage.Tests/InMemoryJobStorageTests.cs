@@ -10,7 +10,7 @@ public sealed class InMemoryJobStorageTests
     private static readonly DateTimeOffset s_t0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Capabilities_InMemory_HasBothSignals()
+    public void Capabilities_InMemory_HasEverySignal()
     {
         var storage = new InMemoryJobStorage(new InMemoryStorageOptions());
 
@@ -18,6 +18,7 @@ public sealed class InMemoryJobStorageTests
         {
             WakeUpSignal = true,
             FinishSignal = true,
+            ChangeSignal = true,
         });
     }
 

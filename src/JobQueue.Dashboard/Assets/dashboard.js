@@ -1,5 +1,6 @@
 // JobQueue dashboard: live numbers on the overview (server-sent events, polling when those fail, nothing while the
-// tab is hidden), the throughput charts redrawn from them, confirmations and select-all. No inline script anywhere:
+// tab is hidden), the throughput charts redrawn from them, a job's state, attempt and progress live on its detail page
+// (the same way), confirmations and select-all. No inline script anywhere:
 // the pages run under script-src 'self'.
 (function () {
   "use strict";
@@ -101,6 +102,90 @@
     if (!document.hidden) { start(); }
   }
 
+  var FINAL = { Succeeded: true, Failed: true, Cancelled: true };
+
+  function applyJob(job) {
+    var state = document.querySelector('[data-job-field="state"]');
+    if (state) {
+      state.textContent = job.state;
+      state.className = "state state-" + String(job.state).toLowerCase();
+    }
+    var attempt = document.querySelector('[data-job-field="attempt"]');
+    if (attempt) { attempt.textContent = job.attempt + " of " + job.maxAttempts; }
+    var box = document.querySelector('[data-job-field="progress"]');
+    if (box && job.progress) {
+      // Built from nodes, never from markup: the message is the job's own text.
+      var percent = Math.max(0, Math.min(100, Number(job.progress.percent) || 0));
+      var shown = (Math.round(percent * 10) / 10) + " %";
+      var p = document.createElement("p");
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = percent;
+      bar.textContent = shown;
+      p.appendChild(bar);
+      p.appendChild(document.createTextNode(" " + shown + " " + (job.progress.message || "")));
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      box.appendChild(p);
+    }
+  }
+
+  function liveJob(marker) {
+    var streamUrl = marker.getAttribute("data-job-live");
+    var pollUrl = marker.getAttribute("data-job-poll");
+    var seconds = parseInt(marker.getAttribute("data-interval"), 10) || 5;
+    var source = null, timer = null, done = false;
+
+    function show(job) {
+      applyJob(job);
+      if (FINAL[job.state]) { finish(); }
+    }
+
+    function finish() {
+      // The result, the errors and the actions of a finished job are the server's to render: load the page once more.
+      if (done) { return; }
+      done = true;
+      stop();
+      window.location.reload();
+    }
+
+    function poll() {
+      fetch(pollUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (job) { if (job && !done) { show(job); } })
+        .catch(function () { /* the next poll tries again */ });
+    }
+
+    function startPolling() {
+      if (timer === null && !done) { timer = setInterval(poll, seconds * 1000); }
+    }
+
+    function start() {
+      if (done) { return; }
+      if (window.EventSource) {
+        source = new EventSource(streamUrl);
+        source.addEventListener("job", function (e) { show(JSON.parse(e.data)); });
+        source.addEventListener("end", function () { finish(); });
+        source.onerror = function () {
+          // A proxy that buffers or cuts streams: fall back to polling rather than reconnecting forever.
+          if (source && source.readyState === EventSource.CLOSED) { source = null; startPolling(); }
+        };
+      } else {
+        startPolling();
+      }
+    }
+
+    function stop() {
+      if (source) { source.close(); source = null; }
+      if (timer !== null) { clearInterval(timer); timer = null; }
+    }
+
+    document.addEventListener("visibilitychange", function () {
+      if (done) { return; }
+      if (document.hidden) { stop(); } else { poll(); start(); }
+    });
+    if (!document.hidden) { start(); }
+  }
+
   document.addEventListener("submit", function (e) {
     var button = e.submitter || e.target.querySelector("[data-confirm]");
     var message = button && button.getAttribute("data-confirm");
@@ -116,5 +201,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (document.body.hasAttribute("data-live")) { live(document.body); }
+    var jobMarker = document.querySelector("[data-job-live]");
+    if (jobMarker) { liveJob(jobMarker); }
   });
 })();

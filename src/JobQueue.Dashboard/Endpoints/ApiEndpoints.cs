@@ -88,6 +88,9 @@ internal static class ApiEndpoints
             return job is null ? Results.NotFound() : Json(job);
         });
 
+        // One job's live snapshots (server-sent events), for the job detail page.
+        JobStreamEndpoint.Map(api, settings);
+
         api.MapGet("/batches/{id}", async (string id, HttpContext context) =>
         {
             if (!Guid.TryParse(id, out Guid guid))

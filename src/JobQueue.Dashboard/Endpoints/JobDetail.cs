@@ -25,7 +25,13 @@ internal static class JobDetail
     {
         string root = request.Root;
         var html = new HtmlBuilder();
-        html.Add($"<p><span class=\"state state-{job.State.ToString().ToLowerInvariant()}\">{job.State}</span> <span class=\"mono\">{job.Id}</span></p>");
+        if (!job.IsFinished)
+        {
+            // dashboard.js follows the job live from here: its stream, and the JSON it polls if the stream breaks.
+            html.Add($"<span hidden data-job-live=\"{root}api/jobs/{job.Id}/stream\" data-job-poll=\"{root}api/jobs/{job.Id}\" data-interval=\"{LiveInterval.Seconds(request)}\"></span>");
+        }
+
+        html.Add($"<p><span class=\"state state-{job.State.ToString().ToLowerInvariant()}\" data-job-field=\"state\">{job.State}</span> <span class=\"mono\">{job.Id}</span></p>");
         html.Add($"<div class=\"actions\">");
         string path = root + "jobs/" + job.Id + "/";
         if (job.State is JobState.Failed or JobState.Cancelled)
@@ -44,7 +50,7 @@ internal static class JobDetail
 
         html.Add($"</div><dl class=\"facts\">");
         html.Add($"<dt>Name</dt><dd>{job.Name}</dd><dt>Queue</dt><dd><a href=\"{root}jobs?queue={Uri.EscapeDataString(job.Queue)}\">{job.Queue}</a></dd>");
-        html.Add($"<dt>Priority</dt><dd>{job.Priority}</dd><dt>Attempt</dt><dd>{job.Attempt} of {job.MaxAttempts}</dd>");
+        html.Add($"<dt>Priority</dt><dd>{job.Priority}</dd><dt>Attempt</dt><dd data-job-field=\"attempt\">{job.Attempt} of {job.MaxAttempts}</dd>");
         html.Add($"<dt>Enqueued</dt><dd>{Format.Time(job.EnqueuedAt)}</dd><dt>Run at</dt><dd>{Format.Time(job.RunAt)}</dd>");
         html.Add($"<dt>Started</dt><dd>{Format.Time(job.StartedAt)}</dd><dt>Finished</dt><dd>{Format.Time(job.FinishedAt)}</dd>");
         if (job.StartedAt is { } started)
@@ -61,7 +67,7 @@ internal static class JobDetail
         }
 
         html.Add($"</dl>");
-        html.Add($"<h2>Progress</h2>");
+        html.Add($"<h2>Progress</h2><div data-job-field=\"progress\">");
         if (job.Progress is { } progress)
         {
             double percent = Math.Clamp(progress.Percent, 0, 100);
@@ -71,6 +77,8 @@ internal static class JobDetail
         {
             html.Add($"<p class=\"muted\">No progress reported.</p>");
         }
+
+        html.Add($"</div>");
 
         html.Add($"<h2>Arguments</h2><pre class=\"json\">{Json(job.Arguments)}</pre>");
         if (job.Result is { } result)

@@ -5,8 +5,8 @@ using Npgsql;
 namespace JobQueue.Postgres.Notifications;
 
 /// <summary>
-/// One listening connection per store: LISTENs on the schema's channel and turns notifications into work and
-/// finish signals. Reconnects with exponential backoff when the server goes away; after every (re)connect it
+/// One listening connection per store: LISTENs on the schema's channel and turns notifications into work, finish and
+/// change signals. Reconnects with exponential backoff when the server goes away; after every (re)connect it
 /// wakes every waiter, because notifications sent while it was not listening are lost.
 /// </summary>
 internal sealed class PostgresListener : IAsyncDisposable
@@ -22,6 +22,9 @@ internal sealed class PostgresListener : IAsyncDisposable
     // Signals start set: notifications sent before this process listened are unknown.
     private readonly WorkSignals _work = new(startSet: true);
     private readonly FinishWaiters _finish = new();
+
+    // Waiters for any change of a job ("c:", and every finish): the same bookkeeping as the finish waiters.
+    private readonly FinishWaiters _changes = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -52,6 +55,8 @@ internal sealed class PostgresListener : IAsyncDisposable
         _work.WaitAsync(queue, cancellationToken);
 
     public FinishWaiters.Registration RegisterFinish(JobId id) => _finish.Register(id);
+
+    public FinishWaiters.Registration RegisterChange(JobId id) => _changes.Register(id);
 
     public async ValueTask DisposeAsync()
     {
@@ -146,6 +151,11 @@ internal sealed class PostgresListener : IAsyncDisposable
         {
             // A comma-separated list: a call that finishes many jobs sends one notification for them.
             _finish.Finished(payload.AsSpan(2));
+            _changes.Finished(payload.AsSpan(2));
+        }
+        else if (payload.StartsWith("c:", StringComparison.Ordinal))
+        {
+            _changes.Finished(payload.AsSpan(2));
         }
     }
 
@@ -154,5 +164,6 @@ internal sealed class PostgresListener : IAsyncDisposable
         _work.SetAll();
 
         _finish.All();
+        _changes.All();
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class PostgresJobStorage : IJobStorage, IAsyncDisposable
     {
         WakeUpSignal = true,
         FinishSignal = true,
+        ChangeSignal = true,
 
         // Each write is a round trip and a commit: concurrent enqueues and completions share them.
         CoalesceWrites = true,

@@ -14,7 +14,8 @@ namespace JobQueue.Postgres.Storage;
 /// that it finished the batch.</para>
 /// <para>Notifications (pg_notify) are sent inside the same statement, so they are delivered at commit and
 /// never for a change that rolled back. Payloads: "w:&lt;queue&gt;" (work may be ready), "f:&lt;job id&gt;[,&lt;job id&gt;...]" (jobs finished; one
-/// notification carries many ids, because every listening host receives every notification).</para>
+/// notification carries many ids, because every listening host receives every notification), "c:&lt;job id&gt;[,...]"
+/// (jobs started, progressed, or made due again after a failed attempt or a reschedule; see PostgresSql.Changes).</para>
 /// </remarks>
 internal sealed partial class PostgresSql
 {
@@ -216,13 +217,18 @@ internal sealed partial class PostgresSql
                 ORDER BY priority DESC, run_at, seq
                 LIMIT @limit
                 FOR UPDATE SKIP LOCKED
+            ), fetched AS (
+                UPDATE {s}.jobs j
+                SET state = 2, attempt = j.attempt + 1, started_at = @now,
+                    lease_token = @lease_token, lease_expires_at = @lease_expires_at, worker_id = @worker_id
+                FROM picked
+                WHERE j.id = picked.id
+                RETURNING j.*
+            ), changed AS (
+                {ChangeNotifications(notify, "fetched")}
             )
-            UPDATE {s}.jobs j
-            SET state = 2, attempt = j.attempt + 1, started_at = @now,
-                lease_token = @lease_token, lease_expires_at = @lease_expires_at, worker_id = @worker_id
-            FROM picked
-            WHERE j.id = picked.id
-            RETURNING {JobColumns}
+            -- An uncorrelated scalar subquery runs once, with the first row (with none, nothing started to notify).
+            SELECT {JobColumns} FROM fetched j WHERE (SELECT count(*) FROM changed) >= 0
             """;
 
         // ---------------------------------------------------------------- attempts
@@ -236,10 +242,15 @@ internal sealed partial class PostgresSql
             """;
 
         ReportProgress = $"""
-            UPDATE {s}.jobs j SET progress_percent = u.percent, progress_message = u.message
-            FROM unnest(@ids, @tokens, @percents, @messages) WITH ORDINALITY AS u(id, token, percent, message, ordinal)
-            WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
-            RETURNING u.ordinal
+            WITH done AS (
+                UPDATE {s}.jobs j SET progress_percent = u.percent, progress_message = u.message
+                FROM unnest(@ids, @tokens, @percents, @messages) WITH ORDINALITY AS u(id, token, percent, message, ordinal)
+                WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
+                RETURNING u.ordinal, j.id
+            ), changed AS (
+                {ChangeNotifications(notify, "done")}
+            )
+            SELECT ordinal, (SELECT count(*) FROM changed) FROM done
             """;
 
         Reschedule = $"""
@@ -249,9 +260,12 @@ internal sealed partial class PostgresSql
                 SET state = CASE WHEN u.run_at > u.now THEN 0 ELSE 1 END, run_at = u.run_at, attempt = j.attempt - 1, {ClearLease}
                 FROM unnest(@ids, @tokens, @run_ats, @nows) WITH ORDINALITY AS u(id, token, run_at, now, ordinal)
                 WHERE j.id = u.id AND {IsRunning} AND j.lease_token = u.token
-                RETURNING u.ordinal, j.queue, j.state
+                RETURNING u.ordinal, j.id, j.queue, j.state
+            ), changed AS (
+                {ChangeNotifications(notify, "done")}
             )
             SELECT ordinal, (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) q)
+                + (SELECT count(*) FROM changed)
             FROM done
             """;
 
@@ -499,5 +513,6 @@ internal sealed partial class PostgresSql
           + (SELECT count({notify}'w:' || queue)) FROM ended WHERE state = 1)
           + (SELECT count({notify}'w:' || queue)) FROM released)
           + (SELECT count({notify}'f:' || id)) FROM dropped)
+          + (SELECT count({notify}'c:' || id)) FROM ended WHERE state IN (0, 1))
         """;
 }

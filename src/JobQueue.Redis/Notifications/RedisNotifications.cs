@@ -6,7 +6,8 @@ namespace JobQueue.Redis.Notifications;
 
 /// <summary>
 /// The store's pub/sub: the work channel (a queue name per message, published by the scripts when jobs become
-/// ready) and the done channel (finished job ids). Messages published while the subscription is down are gone,
+/// ready), the done channel (finished job ids) and the changed channel (ids of jobs started, progressed or made due
+/// again). Messages published while the subscription is down are gone,
 /// so every (re)subscription raises <c>onSubscribed</c>, which the owner treats as "anything may have happened".
 /// </summary>
 /// <remarks>
@@ -21,8 +22,10 @@ internal sealed class RedisNotifications : IAsyncDisposable
     private readonly RedisConnection _connection;
     private readonly RedisChannel _workChannel;
     private readonly RedisChannel _doneChannel;
+    private readonly RedisChannel _changedChannel;
     private readonly Action<RedisChannel, RedisValue> _onWork;
     private readonly Action<RedisChannel, RedisValue> _onDone;
+    private readonly Action<RedisChannel, RedisValue> _onChanged;
     private readonly Action _onSubscribed;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -31,17 +34,19 @@ internal sealed class RedisNotifications : IAsyncDisposable
     private long _epoch;
     private bool _disposed;
 
-    public RedisNotifications(RedisConnection connection, string workChannel, string doneChannel,
-        Action<RedisValue> onWork, Action<RedisValue> onDone, Action onSubscribed, ILogger logger)
+    public RedisNotifications(RedisConnection connection, string workChannel, string doneChannel, string changedChannel,
+        Action<RedisValue> onWork, Action<RedisValue> onDone, Action<RedisValue> onChanged, Action onSubscribed, ILogger logger)
     {
         _connection = connection;
         _workChannel = RedisChannel.Literal(workChannel);
         _doneChannel = RedisChannel.Literal(doneChannel);
+        _changedChannel = RedisChannel.Literal(changedChannel);
 
         // Handlers run on the client's worker threads, never on its socket reader, so a woken waiter may go on
         // inline with its fetch without holding up other messages.
         _onWork = (_, message) => onWork(message);
         _onDone = (_, message) => onDone(message);
+        _onChanged = (_, message) => onChanged(message);
         _onSubscribed = onSubscribed;
         _logger = logger;
     }
@@ -49,7 +54,7 @@ internal sealed class RedisNotifications : IAsyncDisposable
     /// <summary>Grows by one at every (re)subscription; 0 before the first.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
-    /// <summary>Completes once both channels are subscribed; subscribes on first use.</summary>
+    /// <summary>Completes once every channel is subscribed; subscribes on first use.</summary>
     /// <remarks>A failed subscribe (the server is down) is tried again by the next call.</remarks>
     public Task EnsureSubscribedAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +96,7 @@ internal sealed class RedisNotifications : IAsyncDisposable
             ISubscriber subscriber = multiplexer.GetSubscriber();
             await subscriber.UnsubscribeAsync(_workChannel, _onWork).ConfigureAwait(false);
             await subscriber.UnsubscribeAsync(_doneChannel, _onDone).ConfigureAwait(false);
+            await subscriber.UnsubscribeAsync(_changedChannel, _onChanged).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -113,6 +119,7 @@ internal sealed class RedisNotifications : IAsyncDisposable
         ISubscriber subscriber = multiplexer.GetSubscriber();
         await subscriber.SubscribeAsync(_workChannel, _onWork).ConfigureAwait(false);
         await subscriber.SubscribeAsync(_doneChannel, _onDone).ConfigureAwait(false);
+        await subscriber.SubscribeAsync(_changedChannel, _onChanged).ConfigureAwait(false);
         Subscribed();
     }
 

@@ -76,6 +76,10 @@ internal static partial class RedisScripts
         -- Finished job ids, published together by flush(): one message per script instead of one per job.
         local done = {}
 
+        -- Jobs started, progressed or made due again, published together by flush() on the 'changed' channel (see
+        -- RedisScripts.Changes), 200 ids per message: watches in other processes learn of them without polling.
+        local changed = {}
+
         -- One publish per queue per script: subscribers only need to know that work may be there.
         local woken = {}
         local function wake(q)
@@ -106,6 +110,10 @@ internal static partial class RedisScripts
             redis.call('PUBLISH', P .. 'done', table.concat(done, ','))
             done = {}
           end
+          for i = 1, #changed, 200 do
+            redis.call('PUBLISH', P .. 'changed', table.concat(changed, ',', i, math.min(i + 199, #changed)))
+          end
+          changed = {}
         end
 
         -- Moves a job between the per-queue-per-state indexes that queries and statistics read; the caller sets the
@@ -563,6 +571,7 @@ internal static partial class RedisScripts
                 index(id, q, f.seq, '1', '2')
                 redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
                 zset(P .. 'leases', id, leus)
+                changed[#changed + 1] = id
 
                 -- The reply is the hash as it is now, built from the read above instead of read again.
                 f.s, f.at, f.sa, f.lt, f.le, f.w = '2', at, nowt, token, let, worker
@@ -633,6 +642,7 @@ internal static partial class RedisScripts
             if ARGV[i + 3] == '1' then
               unlease(id)
               due(id, ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
+              changed[#changed + 1] = id
             else
               finish(id, '4', ARGV[i + 6], ARGV[i + 7])
             end
@@ -656,6 +666,7 @@ internal static partial class RedisScripts
             redis.call('HINCRBY', jk(id), 'at', -1)
             unlease(id)
             due(id, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+            changed[#changed + 1] = id
             r[#r + 1] = 1
           else
             r[#r + 1] = 0
@@ -677,11 +688,13 @@ internal static partial class RedisScripts
             else
               redis.call('HDEL', jk(id), 'pm')
             end
+            changed[#changed + 1] = id
             r[#r + 1] = 1
           else
             r[#r + 1] = 0
           end
         end
+        flush()
         return r
         """);
 
@@ -710,6 +723,7 @@ internal static partial class RedisScripts
               unlease(id)
               index(id, f[5], f[6], '2', '1')
               ready(id, f[5], f[7], nowt, f[6])
+              changed[#changed + 1] = id
             else
               finish(id, '4', nowt, nowus)
             end

@@ -24,6 +24,7 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         WakeUpSignal = true,
         FinishSignal = true,
+        ChangeSignal = true,
 
         // Each write is a round trip: concurrent writers share one script call.
         CoalesceWrites = true,
@@ -55,7 +56,8 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
 
         // The one declared key routes every script to the prefix's cluster slot; see RedisScripts.
         _keys = [_prefix + "jobs"];
-        _notifications = new RedisNotifications(connection, _prefix + "work", _prefix + "done", OnWork, OnDone, OnSubscribed, _logger);
+        _notifications = new RedisNotifications(connection, _prefix + "work", _prefix + "done", _prefix + "changed",
+            OnWork, OnDone, OnChanged, OnSubscribed, _logger);
     }
 
     public StorageCapabilities Capabilities => s_capabilities;
@@ -634,6 +636,9 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         {
             _finishWaiters.Finished((string)ids!);
         }
+
+        // A finish is a change too.
+        OnChanged(ids);
     }
 
     private void OnSubscribed()
@@ -641,5 +646,6 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         // Messages published while unsubscribed are gone: wake everyone, each re-checks (spurious wake-ups are allowed).
         _work.SetAll();
         _finishWaiters.All();
+        _changeWaiters.All();
     }
 }

@@ -18,6 +18,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
     {
         WakeUpSignal = true,
         FinishSignal = true,
+        ChangeSignal = true,
     };
 
     private readonly Lock _lock = new();
@@ -266,6 +267,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 if (TryGetLeasedLocked(report.Id, report.LeaseToken, out InMemoryJob? job))
                 {
                     job.Progress = report.Progress;
+                    ChangedLocked(job.Id);
                     results[i] = true;
                 }
             }
@@ -794,6 +796,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         job.Queue.Count(job.State, -1);
         job.Queue.Count(state, 1);
         job.State = state;
+        ChangedLocked(job.Id);
     }
 
     private void LeaveRunningLocked(InMemoryJob job)

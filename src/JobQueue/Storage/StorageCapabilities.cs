@@ -10,6 +10,13 @@ public sealed record StorageCapabilities
     public bool FinishSignal { get; init; }
 
     /// <summary>
+    /// The store signals job changes (started, progress, retried, rescheduled, finished) through
+    /// <see cref="IJobStorage.WaitForChangeAsync"/>, so a watch sees changes written by other processes without
+    /// waiting for its poll. False by default.
+    /// </summary>
+    public bool ChangeSignal { get; init; }
+
+    /// <summary>
     /// Each write costs a round trip or a commit, so the engine coalesces concurrent single-job enqueues and
     /// completions into bulk calls (each caller still returns only once its own job is written). False for a
     /// store whose calls are cheap in-process work, where coalescing would only add a hop.

@@ -4,7 +4,8 @@ namespace JobQueue.Watching;
 /// Changes this process made to jobs (started, progressed, retried, finished, cancelled), signalled by job id to the
 /// watch of that job, if any. The engine calls <see cref="Changed"/> after each such write; with nobody watching it
 /// costs one volatile read. Changes written by other processes are not seen here: a watch learns of them through
-/// the store's finish signal, or by reading the job again on its poll interval.
+/// the store's change signal (<see cref="Storage.IJobStorage.WaitForChangeAsync"/>), or by reading the job again on
+/// its poll interval.
 /// </summary>
 internal sealed class JobChanges
 {

@@ -27,8 +27,9 @@ internal sealed class JobWatchers
         _changes = changes;
         _time = time;
 
-        // Changes written by other processes have no signal of their own short of a finish, so the feed reads the job
-        // again at the engine's poll interval: that is how late a watcher here sees another host start or progress a job.
+        // Changes written by other processes arrive through the store's change signal, where it has one; the feed also
+        // reads the job again at the engine's poll interval, the fallback when a signal is lost (and the only way on a
+        // store without one, or across processes on SQLite).
         _pollInterval = TimerLimit.Clamp(options.PollInterval);
     }
 
@@ -129,8 +130,12 @@ internal sealed class JobWatchers
         {
             while (true)
             {
-                // Armed before the read: a change this process writes after the read completes it.
+                using var round = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+                // Armed before the read: a change this process writes after the read completes it, and so does one
+                // another process writes, through the store's signal.
                 changed = _changes.Arm(feed.Id);
+                Task changedInStore = WaitForStoreChange(feed.Id, round.Token);
                 IReadOnlyList<StoredJob?> jobs = await _storage.GetJobsAsync([feed.Id], stop).ConfigureAwait(false);
                 if (jobs[0] is not { } job)
                 {
@@ -160,10 +165,9 @@ internal sealed class JobWatchers
                         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
-                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                Task delay = Task.Delay(_pollInterval, _time, poll.Token);
-                await Task.WhenAny(changed, finished ?? delay, delay).ConfigureAwait(false);
-                await poll.CancelAsync().ConfigureAwait(false);
+                Task delay = Task.Delay(_pollInterval, _time, round.Token);
+                await Task.WhenAny(changed, changedInStore, finished ?? delay, delay).ConfigureAwait(false);
+                await round.CancelAsync().ConfigureAwait(false);
                 stop.ThrowIfCancellationRequested();
             }
         }
@@ -181,6 +185,31 @@ internal sealed class JobWatchers
         {
             // Stop is not disposed: a watcher leaving later still cancels it, and it holds no timer.
             _changes.Disarm(feed.Id, changed);
+        }
+    }
+
+    /// <summary>
+    /// The store's signal of the next change of the job (written by any process), or a task that completes only when
+    /// cancelled if the store has none. Its synchronous part registers the wait, before the caller reads the job.
+    /// </summary>
+    private async Task WaitForStoreChange(JobId id, CancellationToken cancellationToken)
+    {
+        if (!_storage.Capabilities.ChangeSignal)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _storage.WaitForChangeAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A signal that fails (the server is away) leaves the feed to its poll, which reports a lasting fault.
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // Not completing here: a failing signal would otherwise make the feed read in a tight loop.
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
     }
 
