@@ -103,6 +103,9 @@
   }
 
   var FINAL = { Succeeded: true, Failed: true, Cancelled: true };
+  // Set when a form is submitted: the page is being left, so a live update must not reload it (a reload would cancel
+  // the submission's navigation, and with it the notice of what the action did).
+  var leaving = false;
 
   function applyJob(job) {
     var state = document.querySelector('[data-job-field="state"]');
@@ -145,7 +148,7 @@
       if (done) { return; }
       done = true;
       stop();
-      window.location.reload();
+      if (!leaving) { window.location.reload(); }
     }
 
     function poll() {
@@ -190,6 +193,7 @@
     var button = e.submitter || e.target.querySelector("[data-confirm]");
     var message = button && button.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { e.preventDefault(); }
+    if (!e.defaultPrevented) { leaving = true; }
   });
 
   document.addEventListener("change", function (e) {
