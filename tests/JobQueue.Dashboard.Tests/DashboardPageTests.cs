@@ -26,7 +26,7 @@ public sealed partial class DashboardPageTests
             .And.Contain("Retry");
 
         string succeeded = await app.GetPageAsync($"/jobs/jobs/{seeded.Succeeded.Id}");
-        succeeded.Should().Contain("<progress max=\"100\" value=\"100\"").And.Contain("result: hello").And.Contain("Waited").And.Contain("Ran")
+        succeeded.Should().Contain("<progress max=\"100\" value=\"100\"").And.Contain("last reported: 100 %").And.Contain("result: hello").And.Contain("Waited").And.Contain("Ran")
             .And.Contain("Attempt 1").And.Contain("logged: hello", "what the handler logged is kept with its attempt");
 
         string batch = await app.GetPageAsync($"/jobs/batches/{seeded.Batch}");

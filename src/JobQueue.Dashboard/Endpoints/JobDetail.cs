@@ -71,7 +71,10 @@ internal static class JobDetail
         if (job.Progress is { } progress)
         {
             double percent = Math.Clamp(progress.Percent, 0, 100);
-            html.Add($"<p><progress max=\"100\" value=\"{percent:0.#}\">{percent:0.#} %</progress> {percent:0.#} % {progress.Message}</p>");
+            // A finished job keeps the progress it last reported, which need not be 100 %: say so rather than let a
+            // succeeded job look a tenth done.
+            string when = job.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled ? "last reported: " : "";
+            html.Add($"<p><progress max=\"100\" value=\"{percent:0.#}\">{percent:0.#} %</progress> {when}{percent:0.#} % {progress.Message}</p>");
         }
         else
         {

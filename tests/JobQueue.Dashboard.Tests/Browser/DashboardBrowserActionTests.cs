@@ -1,4 +1,6 @@
+using JobQueue.Storage;
 using JobQueue.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 
@@ -50,6 +52,35 @@ public sealed class DashboardBrowserActionTests(SharedChromium chromium) : IClas
         chromium.Screenshot("job-detail-failed");
 
         trace.Text.Should().Contain("at JobQueue.Dashboard.Tests.FailJob.ExecuteAsync");
+    }
+
+    [Fact]
+    public async Task JobDetail_RunningJob_ShowsStateAndProgressLiveWithoutReloading()
+    {
+        // No worker: the test runs the job through the store, one step at a time, as a worker on another host would.
+        await using DashboardApp app = await DashboardApp.StartAsync(kestrel: true, worker: false);
+        JobId id = await app.Jobs.EnqueueAsync(new Succeed("live"));
+        IJobStorage storage = app.Services.GetRequiredService<IJobStorage>();
+        chromium.Open(app.Http.BaseAddress!, $"/jobs/jobs/{id}");
+        // A mark on this page's window: a reload would drop it, a live update keeps it.
+        Browser.ExecuteScript("window.__samePage = true;");
+        IWebElement State() => Browser.FindElement(By.CssSelector("[data-job-field='state']"));
+        State().Text.Should().Be("Enqueued");
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        StoredJob leased = (await storage.FetchAsync(new FetchRequest
+        {
+            Queue = "default", Limit = 1, Now = now, LeaseToken = Guid.NewGuid(), LeaseExpiresAt = now.AddMinutes(5), WorkerId = "browser-test",
+        }, CancellationToken.None)).Single();
+        chromium.WaitUntil(_ => State().Text == "Running");
+        await storage.ReportProgressAsync([new ProgressReport { Id = id, LeaseToken = leased.LeaseToken!.Value, Progress = new JobProgress(40, "seat 4 of 10") }],
+            CancellationToken.None);
+        chromium.WaitUntil(b => b.FindElement(By.CssSelector("[data-job-field='progress']")).Text.Contains("40 % seat 4 of 10", StringComparison.Ordinal));
+        chromium.Screenshot("job-detail-live-progress");
+        Browser.ExecuteScript("return window.__samePage === true;").Should().Be(true, "state and progress arrived without a reload");
+
+        await storage.CompleteAsync([new JobCompletion { Id = id, LeaseToken = leased.LeaseToken!.Value, Now = DateTimeOffset.UtcNow }], CancellationToken.None);
+        chromium.WaitUntil(b => b.FindElement(By.CssSelector("main .state")).Text == "Succeeded");
     }
 
     [Fact]
