@@ -102,9 +102,28 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private readonly Lock _stopLock = new();
+    private Task? _stopping;
+
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _started) == 0 || _stopFetching.IsCancellationRequested)
+        if (Volatile.Read(ref _started) == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // One stop, however many callers: the generic host's StopAsync and the container's DisposeAsync can overlap
+        // (WebApplication disposes its host when Run returns), and a second caller must wait for the drain in progress
+        // rather than return and let DisposeAsync dispose the token sources the first one still uses.
+        lock (_stopLock)
+        {
+            return _stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_stopFetching.IsCancellationRequested)
         {
             return;
         }
