@@ -157,7 +157,7 @@ internal static class Report
         }
 
         md.AppendLine();
-        md.AppendLine("## Targets (issue 6)");
+        md.AppendLine("## Targets");
         md.AppendLine();
         List<Target> targets = Targets(r).ToList();
         md.AppendLine(s_en, $"{targets.Count(t => t.Verdict == "**met**")} met, {targets.Count(t => t.Verdict == "**missed**")} missed, {targets.Count(t => t.Verdict == "not measured")} not measured.");
