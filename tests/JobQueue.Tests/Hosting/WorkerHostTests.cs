@@ -1,3 +1,5 @@
+using JobQueue.Hosting;
+using Microsoft.Extensions.Hosting;
 using JobQueue.InMemory;
 using JobQueue.Storage;
 using JobQueue.Testing;
@@ -221,6 +223,27 @@ public sealed class WorkerHostTests
 
         info!.State.Should().Be(JobState.Succeeded);
         _probe.Count("drain:done").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Stop_DisposedWhileAStopStillDrains_DisposeWaitsForThatStopAndNeitherThrows()
+    {
+        // WebApplication disposes its host when Run returns, while the host's StopAsync may still be draining.
+        TestHost host = await Hosts.StartAsync(_probe);
+        await host.Client.EnqueueAsync(new GateArgs("overlap"));
+        await _probe.WaitAsync("overlap:started");
+        WorkerHost worker = host.Services.GetServices<IHostedService>().OfType<WorkerHost>().Single();
+
+        Task stopping = worker.StopAsync(CancellationToken.None);
+        Task disposing = worker.DisposeAsync().AsTask();
+        bool disposedBeforeTheDrain = disposing.IsCompleted;
+        _probe.Open("overlap");
+        await Deadline.Within(stopping, "the first stop");
+        await Deadline.Within(disposing, "the dispose");
+        await host.DisposeAsync();
+
+        disposedBeforeTheDrain.Should().BeFalse("the dispose waits for the stop in progress instead of disposing what it uses");
+        _probe.Count("overlap:done").Should().Be(1);
     }
 
     [Fact]
