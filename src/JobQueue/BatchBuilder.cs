@@ -23,6 +23,10 @@ public sealed class BatchBuilder
     /// <summary>The id the batch will have.</summary>
     public BatchId Id { get; }
 
+    /// <summary>What the batch does when a child fails for good or is cancelled.</summary>
+    /// <value>Defaults to <see cref="BatchFailurePolicy.Continue"/>.</value>
+    public BatchFailurePolicy FailurePolicy { get; set; }
+
     internal IReadOnlyList<NewJob> Children => _children;
 
     internal NewJob? SuccessCallback { get; private set; }

@@ -35,4 +35,22 @@ public sealed class EnqueueOptions
     /// second enqueue with the same key writes nothing and returns the first job's id.
     /// </summary>
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>How long the job holds <see cref="IdempotencyKey"/>.</summary>
+    /// <value>Defaults to <see cref="JobQueue.IdempotencyScope.UntilSucceeded"/>.</value>
+    public IdempotencyScope IdempotencyScope { get; set; }
+
+    /// <summary>With <see cref="JobQueue.IdempotencyScope.ForPeriod"/>: how long after the enqueue the key is held; required then, positive.</summary>
+    public TimeSpan? IdempotencyPeriod { get; set; }
+
+    /// <summary>What the enqueue does when a job holds <see cref="IdempotencyKey"/>.</summary>
+    /// <value>Defaults to <see cref="IdempotencyConflict.ReturnExisting"/>.</value>
+    public IdempotencyConflict OnConflict { get; set; }
+
+    /// <summary>
+    /// The key per-key limits count this job by, for example a customer id: with <see cref="JobOptions.ConcurrencyPerKey"/>
+    /// (or the queue's) at most that many jobs with the same key run at once across every host, and rate limits per key count
+    /// its starts. Keys are global across queues and job types. Null (the default): no per-key limit applies.
+    /// </summary>
+    public string? LimitKey { get; set; }
 }

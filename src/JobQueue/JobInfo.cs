@@ -59,6 +59,15 @@ public sealed class JobInfo
     /// <summary>The batch the job belongs to, as a child or as a callback; null otherwise.</summary>
     public BatchId? BatchId { get; init; }
 
+    /// <summary>The key per-key limits count this job by, or null.</summary>
+    public string? LimitKey { get; init; }
+
+    /// <summary>
+    /// For an Enqueued job that cannot start now: why (a paused queue, a limit, a hold) and until when if known; null when it
+    /// only waits for its turn, and for a job in any other state. Limits are the ones this process declares.
+    /// </summary>
+    public JobWait? Waiting { get; init; }
+
     /// <summary>True when <see cref="State"/> is final: Succeeded, Failed or Cancelled.</summary>
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 

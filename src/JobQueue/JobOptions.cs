@@ -25,4 +25,20 @@ public sealed class JobOptions
     /// </summary>
     /// <value>Defaults to 5 seconds. Zero or more, at most about 49.7 days.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// At most this many jobs of this type with the same <see cref="EnqueueOptions.LimitKey"/> run at once across every host;
+    /// overrides the queue's <see cref="QueueOptions.ConcurrencyPerKey"/>. Jobs over the limit stay Enqueued, spend no attempt,
+    /// and do not hold back jobs with other keys.
+    /// </summary>
+    /// <value>Null (the default): the queue's, if any.</value>
+    public int? ConcurrencyPerKey { get; set; }
+
+    /// <summary>At most this many jobs of this type start per period across every host.</summary>
+    /// <value>Null (the default): no limit.</value>
+    public RateLimit? RateLimit { get; set; }
+
+    /// <summary>At most this many jobs of this type with the same limit key start per period; overrides the queue's <see cref="QueueOptions.RateLimitPerKey"/>.</summary>
+    /// <value>Null (the default): the queue's, if any.</value>
+    public RateLimit? RateLimitPerKey { get; set; }
 }

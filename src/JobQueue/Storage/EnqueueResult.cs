@@ -8,4 +8,10 @@ public readonly record struct EnqueueResult
 
     /// <summary>False when an idempotency key matched and nothing was written.</summary>
     public required bool Created { get; init; }
+
+    /// <summary>
+    /// True when an idempotency key matched a holder that had not started and the job asked to replace it
+    /// (<see cref="NewJob.ReplaceOnConflict"/>): the holder's arguments and run time are now this job's.
+    /// </summary>
+    public bool Replaced { get; init; }
 }

@@ -20,4 +20,7 @@ public sealed record FetchRequest
 
     /// <summary>Who holds the lease, for diagnostics (host name, process id).</summary>
     public required string WorkerId { get; init; }
+
+    /// <summary>The flow limits that apply to this queue's jobs, or null for none (the plain, fastest fetch).</summary>
+    public FetchLimits? Limits { get; init; }
 }

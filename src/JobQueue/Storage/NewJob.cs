@@ -33,6 +33,32 @@ public sealed record NewJob
     /// <summary>The idempotency key, if any; see <see cref="IJobStorage.EnqueueAsync"/>.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>How long the job holds <see cref="IdempotencyKey"/> once written; see <see cref="JobQueue.IdempotencyScope"/>.</summary>
+    /// <remarks>
+    /// A store finds the holder of a key as the newest job with that key that still holds it: by its state
+    /// (<see cref="JobQueue.IdempotencyScope.UntilSucceeded"/>: not Failed or Cancelled;
+    /// <see cref="JobQueue.IdempotencyScope.WhileQueued"/>: Scheduled, Enqueued or Awaiting;
+    /// <see cref="JobQueue.IdempotencyScope.WhileQueuedOrRunning"/>: those or Running), or for
+    /// <see cref="JobQueue.IdempotencyScope.ForPeriod"/> by <see cref="IdempotencyUntil"/> being after the enqueue's now.
+    /// </remarks>
+    public IdempotencyScope IdempotencyScope { get; init; }
+
+    /// <summary>For <see cref="JobQueue.IdempotencyScope.ForPeriod"/>: the key is held until this time, whatever the job's state; null otherwise.</summary>
+    public DateTimeOffset? IdempotencyUntil { get; init; }
+
+    /// <summary>
+    /// When a holder of <see cref="IdempotencyKey"/> exists and is Scheduled or Enqueued: replace its arguments and run time
+    /// with this job's (a debounce) instead of leaving it as it is. Never set on a batch's child or callback.
+    /// </summary>
+    public bool ReplaceOnConflict { get; init; }
+
+    /// <summary>
+    /// The key that per-key limits count by (for example a customer id): at fetch, a job with a key waits while as many jobs
+    /// with the same key run as its limit allows (see <see cref="FetchLimits"/>). Keys are global: the same key in two
+    /// queues counts together. Null for a job without one.
+    /// </summary>
+    public string? LimitKey { get; init; }
+
     /// <summary>The batch the job belongs to, as a child or (when named by the batch) as a callback.</summary>
     public BatchId? BatchId { get; init; }
 

@@ -32,4 +32,10 @@ public sealed record StoredBatch
 
     /// <summary>When the last child finished (a batch that failed early keeps null until its other children end).</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>What the batch does at its first failure.</summary>
+    public BatchFailurePolicy FailurePolicy { get; init; }
+
+    /// <summary>The batch this one is nested in, or null.</summary>
+    public BatchId? ParentBatchId { get; init; }
 }

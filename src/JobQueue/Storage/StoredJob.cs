@@ -57,6 +57,9 @@ public sealed record StoredJob
     /// <summary>The idempotency key, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>The key per-key limits count the job by (<see cref="NewJob.LimitKey"/>), or null.</summary>
+    public string? LimitKey { get; init; }
+
     /// <summary>The batch the job belongs to, as a child or callback.</summary>
     public BatchId? BatchId { get; init; }
 
