@@ -12,31 +12,34 @@ internal static class JobSql
     public const string JobColumns = """
         id, name, queue, state, priority, arguments, attempt, max_attempts, timeout_ticks, retry_delay_ticks,
         run_at, enqueued_at, started_at, finished_at, result, errors, progress_percent, progress_message,
-        idempotency_key, batch_id, trace_parent, lease_token, lease_expires_at, worker_id, seq
+        idempotency_key, batch_id, trace_parent, lease_token, lease_expires_at, worker_id, seq, limit_key
         """;
 
     public const string InsertBatch = """
-        INSERT INTO jobqueue_batches (id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at)
-        VALUES ($id, 0, 0, 0, 0, $success_job_id, $failure_job_id, $now);
+        INSERT INTO jobqueue_batches (id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at,
+            failure_policy, parent_batch_id)
+        VALUES ($id, 0, 0, 0, 0, $success_job_id, $failure_job_id, $now, $failure_policy, $parent_batch_id);
         """;
 
     /// <summary>The columns a job insert writes, in the order of its values; the others keep their defaults.</summary>
     private const string InsertJobColumns = """
         INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
-            retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent)
+            retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent,
+            limit_key, idempotency_scope, idempotency_until)
         """;
 
     /// <summary>The number of values <see cref="InsertJobColumns"/> takes per row.</summary>
-    public const int InsertJobValueCount = 15;
+    public const int InsertJobValueCount = 18;
 
     public const string InsertJob = "INSERT " + InsertJobColumns + """
         VALUES ($id, $name, $queue, $state, $priority, $arguments, $max_attempts, $timeout_ticks,
-            $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent);
+            $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent,
+            $limit_key, $idempotency_scope, $idempotency_until);
         """;
 
     /// <summary>
     /// Inserts <paramref name="rows"/> jobs in one statement, with numbered parameters: row r's value of column c
-    /// (both from 0, columns as in <see cref="InsertJobColumns"/>) is parameter r * 15 + c + 1. Every value is a
+    /// (both from 0, columns as in <see cref="InsertJobColumns"/>) is parameter r * 18 + c + 1. Every value is a
     /// parameter; only the number of rows is written into the SQL.
     /// </summary>
     /// <remarks>
@@ -92,6 +95,12 @@ internal static class JobSql
             WHERE state = 1 AND queue = $queue AND run_at <= $now
                 -- A paused queue leases nothing (an uncorrelated subquery: one lookup per fetch, not per row).
                 AND NOT EXISTS (SELECT 1 FROM jobqueue_paused_queues WHERE queue = $queue)
+                -- A job whose name or limit key is held is skipped. The first term is uncorrelated, so SQLite runs it
+                -- once per statement (one seek of jobqueue_holds_until), and while no hold is live the OR stops there:
+                -- the per-row lookup of the job's scopes runs only when some hold is live.
+                AND (NOT EXISTS (SELECT 1 FROM jobqueue_holds WHERE until > $now)
+                    OR NOT EXISTS (SELECT 1 FROM jobqueue_holds
+                        WHERE scope IN ('name:' || name, 'key:' || limit_key) AND until > $now))
             ORDER BY priority DESC, run_at, seq
             LIMIT $limit)
         RETURNING {JobColumns};
@@ -257,7 +266,8 @@ internal static class JobSql
         """;
 
     public const string SelectBatch = """
-        SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at
+        SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at,
+            failure_policy, parent_batch_id
         FROM jobqueue_batches WHERE id = $id;
         """;
 

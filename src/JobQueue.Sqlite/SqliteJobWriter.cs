@@ -37,6 +37,8 @@ internal sealed partial class SqliteJobWriter
                 .With("$success_job_id", batch.SuccessCallback is { } success ? StoredJobReader.Format(success.Id.Value) : null)
                 .With("$failure_job_id", batch.FailureCallback is { } failure ? StoredJobReader.Format(failure.Id.Value) : null)
                 .With("$now", request.Now)
+                .With("$failure_policy", (int)batch.FailurePolicy)
+                .With("$parent_batch_id", batch.ParentBatchId)
                 .ExecuteNonQuery();
         }
 
@@ -114,6 +116,11 @@ internal sealed partial class SqliteJobWriter
 
     public IReadOnlyList<StoredJob> Fetch(FetchRequest request)
     {
+        if (request.Limits is { } limits)
+        {
+            return FetchWithLimits(request, limits);
+        }
+
         SqliteCommand command = _commands.Get(JobSql.Fetch)
             .With("$now", request.Now)
             .With("$lease_token", request.LeaseToken)
@@ -121,6 +128,12 @@ internal sealed partial class SqliteJobWriter
             .With("$worker_id", request.WorkerId)
             .With("$queue", request.Queue)
             .With("$limit", request.Limit);
+        return ReadLeased(command, request);
+    }
+
+    /// <summary>Runs a lease statement that returns <see cref="JobSql.JobColumns"/>, fails its unnamed jobs, and returns the rest in fetch order.</summary>
+    private List<StoredJob> ReadLeased(SqliteCommand command, FetchRequest request)
+    {
         var leased = new List<(StoredJob Job, long Seq)>();
         List<(long Seq, string Unreadable)>? unnamed = null;
         using (SqliteDataReader reader = command.ExecuteReader())
@@ -434,6 +447,9 @@ internal sealed partial class SqliteJobWriter
                     .With("$batch_id", row.BatchId)
                     .With("$is_batch_callback", row.IsCallback ? 1 : 0)
                     .With("$trace_parent", job.TraceParent)
+                    .With("$limit_key", job.LimitKey)
+                    .With("$idempotency_scope", (int)job.IdempotencyScope)
+                    .With("$idempotency_until", job.IdempotencyUntil)
                     .ExecuteNonQuery();
             }
         }

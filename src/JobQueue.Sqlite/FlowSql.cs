@@ -1,0 +1,95 @@
+namespace JobQueue.Sqlite;
+
+/// <summary>
+/// The statements of flow control (schema version 7): the fetch with limits, rate starts, holds and the flow state.
+/// Scope names are FlowScope's ("queue:", "name:", "key:" and the name); <see cref="JobSql.Fetch"/> builds the name and
+/// key scopes of a row in SQL with the same prefixes.
+/// </summary>
+internal static class FlowSql
+{
+    /// <summary>
+    /// The ready jobs a fetch with limits examines, in fetch order: only what the decisions need. Stepped lazily by the
+    /// caller, which stops reading once it has decided (leased its limit, skipped its maximum, or the queue is full), so
+    /// the LIMIT (the request's limit plus its maximum of skips) is only the bound.
+    /// </summary>
+    public const string Candidates = """
+        SELECT seq, name, limit_key FROM jobqueue_jobs
+        WHERE state = 1 AND queue = $queue AND run_at <= $now
+            AND NOT EXISTS (SELECT 1 FROM jobqueue_paused_queues WHERE queue = $queue)
+        ORDER BY priority DESC, run_at, seq
+        LIMIT $limit;
+        """;
+
+    /// <summary>
+    /// Leases the chosen jobs, named by rowid in a JSON array. Still guarded by state = 1, though the write lock is held
+    /// since the candidates were read, so nothing else can have leased them.
+    /// </summary>
+    public const string LeaseChosen = $"""
+        UPDATE jobqueue_jobs
+        SET state = 2, attempt = attempt + 1, started_at = $now,
+            lease_token = $lease_token, lease_expires_at = $lease_expires_at, worker_id = $worker_id
+        WHERE seq IN (SELECT value FROM json_each($seqs)) AND state = 1
+        RETURNING {JobSql.JobColumns};
+        """;
+
+    /// <summary>Whether any hold is live: one seek of jobqueue_holds_until; most fetches stop here.</summary>
+    public const string AnyLiveHold = "SELECT EXISTS (SELECT 1 FROM jobqueue_holds WHERE until > $now);";
+
+    public const string IsHeld = "SELECT EXISTS (SELECT 1 FROM jobqueue_holds WHERE scope = $scope AND until > $now);";
+
+    /// <summary>Running jobs of a queue: "state &lt;&gt; 1" repeats jobqueue_jobs_queue_state's own term, so SQLite counts in that index.</summary>
+    public const string RunningInQueue = "SELECT count(*) FROM jobqueue_jobs WHERE queue = $queue AND state = 2 AND state <> 1;";
+
+    /// <summary>Running jobs with a limit key, counted in jobqueue_jobs_running_key (limit_key = $key implies IS NOT NULL).</summary>
+    public const string RunningWithKey = "SELECT count(*) FROM jobqueue_jobs WHERE limit_key = $key AND state = 2;";
+
+    /// <summary>Starts in the window (now - period, now], counted only up to the limit: room is all a fetch asks about.</summary>
+    public const string CountStarts = """
+        SELECT count(*) FROM (
+            SELECT 1 FROM jobqueue_rate_starts
+            WHERE scope = $scope AND started_at > $since AND started_at <= $now
+            LIMIT $starts);
+        """;
+
+    public const string InsertStart = "INSERT INTO jobqueue_rate_starts (scope, started_at) VALUES ($scope, $now);";
+
+    /// <summary>Deletes a scope's starts that left its window, oldest first and bounded, so a fetch holds the lock briefly.</summary>
+    public const string PruneStarts = """
+        DELETE FROM jobqueue_rate_starts
+        WHERE rowid IN (
+            SELECT rowid FROM jobqueue_rate_starts
+            WHERE scope = $scope AND started_at <= $before
+            ORDER BY started_at
+            LIMIT 100);
+        """;
+
+    /// <summary>
+    /// The time a full scope has room again: the start that must leave the window for the count to drop below the
+    /// limit is the $starts-th newest in it (OFFSET $starts - 1); no row means there is room now.
+    /// </summary>
+    public const string OldestStartToLeave = """
+        SELECT started_at FROM jobqueue_rate_starts
+        WHERE scope = $scope AND started_at > $since AND started_at <= $now
+        ORDER BY started_at DESC
+        LIMIT 1 OFFSET $offset;
+        """;
+
+    /// <summary>A scope held already keeps the later of the two ends.</summary>
+    public const string Hold = """
+        INSERT INTO jobqueue_holds (scope, until) VALUES ($scope, $until)
+        ON CONFLICT (scope) DO UPDATE SET until = max(until, excluded.until);
+        """;
+
+    /// <summary>Deletes holds that ended before the caller's now, bounded.</summary>
+    public const string PruneHolds = """
+        DELETE FROM jobqueue_holds
+        WHERE scope IN (SELECT scope FROM jobqueue_holds WHERE until < $now ORDER BY until LIMIT 100);
+        """;
+
+    /// <summary>The latest live end among the job's name and key scopes (NULL when neither is held).</summary>
+    public const string HeldUntil = """
+        SELECT max(until) FROM jobqueue_holds WHERE scope IN ($name_scope, $key_scope) AND until > $now;
+        """;
+
+    public const string IsPaused = "SELECT EXISTS (SELECT 1 FROM jobqueue_paused_queues WHERE queue = $queue);";
+}

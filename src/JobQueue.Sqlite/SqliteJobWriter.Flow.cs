@@ -1,0 +1,182 @@
+using System.Text;
+using JobQueue.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Sqlite;
+
+// Flow control: the fetch with limits, and holds. Both run in the caller's write transaction; in the store's own that is
+// BEGIN IMMEDIATE, so every decision below is made under SQLite's single write lock: two fetches with limits, in this
+// process or another, never both take the last room of a limit.
+internal sealed partial class SqliteJobWriter
+{
+    /// <summary>
+    /// Reads the ready jobs in fetch order and decides in C# which to lease (see <see cref="FetchLimits"/>), counting the
+    /// jobs leased in this call; then leases the chosen ones in one statement and records one start per applied rate scope.
+    /// </summary>
+    private List<StoredJob> FetchWithLimits(FetchRequest request, FetchLimits limits)
+    {
+        var decisions = new FlowDecisions(_commands, request.Now);
+
+        // The queue's own limits apply to every job: when they have no room, nothing is examined.
+        int room = request.Limit;
+        if (limits.QueueConcurrency is { } queueConcurrency)
+        {
+            room = Math.Min(room, queueConcurrency - decisions.RunningInQueue(request.Queue));
+        }
+
+        string queueScope = FlowScope.Queue(request.Queue);
+        if (limits.QueueRate is { } queueRate)
+        {
+            room = Math.Min(room, decisions.RateRoom(queueScope, queueRate));
+        }
+
+        if (room <= 0)
+        {
+            return [];
+        }
+
+        Dictionary<string, NameLimits>? names = limits.Names.Count == 0 ? null : limits.Names.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        bool anyHold = decisions.AnyLiveHold();
+        var chosen = new List<long>(Math.Min(room, 64));
+        var starts = new List<(string Scope, RateLimit Limit)>();
+        var applied = new List<(string Scope, RateLimit Limit)>(3);
+        int skipped = 0;
+
+        SqliteCommand candidates = _commands.Get(FlowSql.Candidates)
+            .With("$queue", request.Queue)
+            .With("$now", request.Now)
+            .With("$limit", (long)room + limits.MaxSkipped);
+        using (SqliteDataReader reader = candidates.ExecuteReader())
+        {
+            // The counts below are reads on the same connection while this reader steps: SQLite allows that, and nothing
+            // is written until the reader is closed (an update of the rows it walks could move them under it).
+            while (chosen.Count < room && reader.Read())
+            {
+                long seq = reader.GetInt64(0);
+
+                // A damaged name or key (not text) has no limits of its own; the lease then fails the job as unreadable.
+                string? name = !reader.IsDBNull(1) && reader.GetFieldType(1) == typeof(string) ? reader.GetString(1) : null;
+                string? key = !reader.IsDBNull(2) && reader.GetFieldType(2) == typeof(string) ? reader.GetString(2) : null;
+                NameLimits? own = name is not null && names is not null ? names.GetValueOrDefault(name) : null;
+
+                applied.Clear();
+                bool fits = !(anyHold && ((key is not null && decisions.IsHeld(FlowScope.Key(key)))
+                    || (name is not null && decisions.IsHeld(FlowScope.Name(name)))));
+                if (fits && key is not null && (own?.ConcurrencyPerKey ?? limits.ConcurrencyPerKey) is { } perKey)
+                {
+                    fits = decisions.RunningWithKey(key) < perKey;
+                }
+
+                if (fits && own?.Rate is { } nameRate)
+                {
+                    applied.Add((FlowScope.Name(name!), nameRate));
+                }
+
+                if (fits && key is not null && (own?.RatePerKey ?? limits.RatePerKey) is { } keyRate)
+                {
+                    applied.Add((FlowScope.Key(key), keyRate));
+                }
+
+                foreach ((string scope, RateLimit limit) in applied)
+                {
+                    fits = fits && decisions.RateRoom(scope, limit) > 0;
+                }
+
+                if (!fits)
+                {
+                    // Skipped: nothing is written to the job; later jobs are still examined, up to the maximum of skips.
+                    if (++skipped >= limits.MaxSkipped)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                chosen.Add(seq);
+                if (key is not null)
+                {
+                    decisions.Leased(key);
+                }
+
+                if (limits.QueueRate is { } rate)
+                {
+                    starts.Add((queueScope, rate));
+                }
+
+                foreach ((string scope, RateLimit limit) in applied)
+                {
+                    decisions.Started(scope);
+                    starts.Add((scope, limit));
+                }
+            }
+        }
+
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+
+        RecordStarts(starts, request.Now);
+        SqliteCommand lease = _commands.Get(FlowSql.LeaseChosen)
+            .With("$now", request.Now)
+            .With("$lease_token", request.LeaseToken)
+            .With("$lease_expires_at", request.LeaseExpiresAt)
+            .With("$worker_id", request.WorkerId)
+            .With("$seqs", ToJsonArray(chosen));
+        return ReadLeased(lease, request);
+    }
+
+    /// <summary>One row per start at now; then each scope's starts that left its window are deleted, a bounded number per scope.</summary>
+    private void RecordStarts(List<(string Scope, RateLimit Limit)> starts, DateTimeOffset now)
+    {
+        if (starts.Count == 0)
+        {
+            return;
+        }
+
+        SqliteCommand insert = _commands.Get(FlowSql.InsertStart).With("$now", now).WithNull("$scope");
+
+        // A scope limited with two periods (a key shared by names with different per-key rates) keeps the longer one's.
+        var longest = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach ((string scope, RateLimit limit) in starts)
+        {
+            insert.Set("$scope", scope);
+            insert.ExecuteNonQuery();
+            longest[scope] = longest.TryGetValue(scope, out TimeSpan period) && period > limit.Period ? period : limit.Period;
+        }
+
+        SqliteCommand prune = _commands.Get(FlowSql.PruneStarts).WithNull("$scope").WithNull("$before");
+        foreach ((string scope, TimeSpan period) in longest)
+        {
+            prune.Set("$scope", scope);
+            prune.Set("$before", SqliteTime.ToStored(now - period));
+            prune.ExecuteNonQuery();
+        }
+    }
+
+    public bool Hold(HoldRequest request)
+    {
+        SqliteCommand hold = _commands.Get(FlowSql.Hold).WithNull("$scope").WithNull("$until");
+        foreach (FlowHold item in request.Holds)
+        {
+            hold.Set("$scope", item.Scope);
+            hold.Set("$until", SqliteTime.ToStored(item.Until));
+            hold.ExecuteNonQuery();
+        }
+
+        _commands.Get(FlowSql.PruneHolds).With("$now", request.Now).ExecuteNonQuery();
+        return true;
+    }
+
+    private static string ToJsonArray(List<long> values)
+    {
+        var json = new StringBuilder("[");
+        for (int i = 0; i < values.Count; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append(values[i]);
+        }
+
+        return json.Append(']').ToString();
+    }
+}

@@ -1,0 +1,188 @@
+using JobQueue.Storage;
+using JobQueue.Testing;
+
+namespace JobQueue.Sqlite.Tests;
+
+/// <summary>Flow control on the SQLite store: limits at fetch, holds and the flow state (schema version 7).</summary>
+public sealed class SqliteFlowTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task FetchAsync_ConcurrencyPerKey_SkipsAFullKeyLeasesLaterJobsAndCountsItsOwnLeases()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob a1 = Keyed("a"), a2 = Keyed("a"), b1 = Keyed("b"), plain = TestJobs.New();
+        await store.EnqueueAsync(TestJobs.Request(a1, a2, b1, plain), CancellationToken.None);
+        var limits = new FetchLimits { ConcurrencyPerKey = 1 };
+
+        IReadOnlyList<StoredJob> first = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> second = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits }, CancellationToken.None);
+        await store.CompleteAsync([TestJobs.Completion(first[0])], CancellationToken.None);
+        IReadOnlyList<StoredJob> third = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits }, CancellationToken.None);
+
+        first.Select(job => job.Id).Should().Equal(a1.Id, b1.Id, plain.Id);
+        first[0].LimitKey.Should().Be("a");
+        second.Should().BeEmpty();
+        third.Select(job => job.Id).Should().Equal(a2.Id);
+        (await store.GetJobsAsync([a2.Id], CancellationToken.None))[0]!.Attempt.Should().Be(1, "a skipped job is not written to");
+    }
+
+    [Fact]
+    public async Task FetchAsync_NameConcurrencyOverridesTheQueuesAndMaxSkippedStopsTheFetch()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob[] keyed = [.. Enumerable.Range(0, 4).Select(_ => Keyed("k") with { Name = "report" })];
+        NewJob behind = TestJobs.New();
+        await store.EnqueueAsync(TestJobs.Request([.. keyed, behind]), CancellationToken.None);
+        var limits = new FetchLimits
+        {
+            ConcurrencyPerKey = 1,
+            Names = [new NameLimits { Name = "report", ConcurrencyPerKey = 2 }],
+            MaxSkipped = 2,
+        };
+
+        IReadOnlyList<StoredJob> leased = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> more = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits with { MaxSkipped = 3 } }, CancellationToken.None);
+
+        leased.Select(job => job.Id).Should().Equal(keyed[0].Id, keyed[1].Id);
+        more.Select(job => job.Id).Should().Equal(behind.Id);
+    }
+
+    [Fact]
+    public async Task FetchAsync_QueueConcurrencyAndRate_StopAtTheQueuesRoom()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request([.. Enumerable.Range(0, 6).Select(_ => TestJobs.New())]), CancellationToken.None);
+
+        IReadOnlyList<StoredJob> byConcurrency = await store.FetchAsync(
+            TestJobs.Fetch() with { Limits = new FetchLimits { QueueConcurrency = 2 } }, CancellationToken.None);
+        IReadOnlyList<StoredJob> full = await store.FetchAsync(
+            TestJobs.Fetch() with { Limits = new FetchLimits { QueueConcurrency = 2 } }, CancellationToken.None);
+        IReadOnlyList<StoredJob> byRate = await store.FetchAsync(
+            TestJobs.Fetch() with { Limits = new FetchLimits { QueueRate = RateLimit.PerMinute(3) } }, CancellationToken.None);
+
+        byConcurrency.Should().HaveCount(2);
+        full.Should().BeEmpty();
+        byRate.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task FetchAsync_RatePerKey_CountsStartsInTheSlidingWindowAndFlowStateSaysWhenRoomReturns()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob[] jobs = [.. Enumerable.Range(0, 4).Select(_ => Keyed("k"))];
+        await store.EnqueueAsync(TestJobs.Request(jobs), CancellationToken.None);
+        var limits = new FetchLimits { RatePerKey = RateLimit.PerMinute(2) };
+        DateTimeOffset now = TestJobs.Now;
+
+        IReadOnlyList<StoredJob> atStart = await store.FetchAsync(TestJobs.Fetch(now: now) with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> withinMinute = await store.FetchAsync(TestJobs.Fetch(now: now.AddSeconds(59)) with { Limits = limits }, CancellationToken.None);
+        FlowState state = await store.GetFlowStateAsync(new FlowStateRequest
+        {
+            Queue = "default",
+            Name = "test-job",
+            LimitKey = "k",
+            Rates = [new RateScopeQuery { Scope = FlowScope.Key("k"), Limit = RateLimit.PerMinute(2) }, new RateScopeQuery { Scope = FlowScope.Key("k"), Limit = RateLimit.PerMinute(3) }],
+            Now = now.AddSeconds(59),
+        }, CancellationToken.None);
+        IReadOnlyList<StoredJob> afterMinute = await store.FetchAsync(TestJobs.Fetch(now: now.AddMinutes(1)) with { Limits = limits }, CancellationToken.None);
+
+        atStart.Should().HaveCount(2);
+        withinMinute.Should().BeEmpty();
+        state.RateRoomAt.Should().Equal(now.AddMinutes(1), null);
+        state.RunningWithKey.Should().Be(2);
+        state.RunningInQueue.Should().Be(2);
+        state.QueuePaused.Should().BeFalse();
+        afterMinute.Should().HaveCount(2, "the starts at the window's open end have left it");
+    }
+
+    [Fact]
+    public async Task FetchAsync_PlainFetchWithHolds_SkipsHeldNamesAndKeysUntilTheHoldEnds()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob byName = TestJobs.New() with { Name = "held-name" };
+        NewJob byKey = Keyed("held-key");
+        NewJob free = Keyed("other");
+        await store.EnqueueAsync(TestJobs.Request(byName, byKey, free), CancellationToken.None);
+        DateTimeOffset until = TestJobs.Now.AddMinutes(1);
+        await store.HoldAsync(new HoldRequest
+        {
+            Holds = [new FlowHold { Scope = FlowScope.Name("held-name"), Until = until }, new FlowHold { Scope = FlowScope.Key("held-key"), Until = until }],
+            Now = TestJobs.Now,
+        }, CancellationToken.None);
+
+        IReadOnlyList<StoredJob> whileHeld = await store.FetchAsync(TestJobs.Fetch(), CancellationToken.None);
+        IReadOnlyList<StoredJob> withLimitsWhileHeld = await store.FetchAsync(TestJobs.Fetch() with { Limits = new FetchLimits() }, CancellationToken.None);
+        IReadOnlyList<StoredJob> atTheEnd = await store.FetchAsync(TestJobs.Fetch(now: until), CancellationToken.None);
+
+        whileHeld.Select(job => job.Id).Should().Equal(free.Id);
+        withLimitsWhileHeld.Should().BeEmpty();
+        atTheEnd.Select(job => job.Id).Should().Equal(byName.Id, byKey.Id);
+    }
+
+    [Fact]
+    public async Task HoldAsync_ScopeHeldTwice_KeepsTheLaterEndAndFlowStateReadsIt()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        DateTimeOffset later = TestJobs.Now.AddMinutes(5);
+        await store.HoldAsync(new HoldRequest
+        {
+            Holds = [new FlowHold { Scope = FlowScope.Key("k"), Until = later }, new FlowHold { Scope = FlowScope.Key("k"), Until = TestJobs.Now.AddMinutes(1) }],
+            Now = TestJobs.Now,
+        }, CancellationToken.None);
+        await store.HoldAsync(new HoldRequest { Holds = [new FlowHold { Scope = FlowScope.Name("n"), Until = TestJobs.Now.AddMinutes(2) }], Now = TestJobs.Now }, CancellationToken.None);
+
+        FlowState keyAndName = await store.GetFlowStateAsync(new FlowStateRequest { Queue = "default", Name = "n", LimitKey = "k", Now = TestJobs.Now }, CancellationToken.None);
+        FlowState nameOnly = await store.GetFlowStateAsync(new FlowStateRequest { Queue = "default", Name = "n", Now = TestJobs.Now }, CancellationToken.None);
+        FlowState afterwards = await store.GetFlowStateAsync(new FlowStateRequest { Queue = "default", Name = "n", LimitKey = "k", Now = later }, CancellationToken.None);
+
+        keyAndName.HeldUntil.Should().Be(later);
+        nameOnly.HeldUntil.Should().Be(TestJobs.Now.AddMinutes(2));
+        afterwards.HeldUntil.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task FetchAsync_TwoStoresOnOneFileWithConcurrencyPerKey_NeverRunMoreThanTheLimitTogether()
+    {
+        // Separate instances have separate write gates, like two processes: only SQLite's write lock orders their fetches.
+        SqliteJobStorage first = _database.CreateStore();
+        SqliteJobStorage second = _database.CreateStore();
+        await first.EnqueueAsync(TestJobs.Request([.. Enumerable.Range(0, 60).Select(i => Keyed($"k{i % 3}"))]), CancellationToken.None);
+        var limits = new FetchLimits { ConcurrencyPerKey = 2, QueueConcurrency = 5 };
+
+        async Task<int> FetchManyAsync(SqliteJobStorage store)
+        {
+            int leased = 0;
+            for (int i = 0; i < 20; i++)
+            {
+                leased += (await store.FetchAsync(TestJobs.Fetch(limit: 2) with { Limits = limits }, CancellationToken.None)).Count;
+            }
+
+            return leased;
+        }
+
+        int[] leased = await Deadline.Within(Task.WhenAll(FetchManyAsync(first), FetchManyAsync(second)), "both stores to fetch");
+
+        leased.Sum().Should().Be(5, "the queue allows 5 running jobs, and the 3 keys 2 each");
+        (await first.GetQueueStatisticsAsync(CancellationToken.None)).Single().Running.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task GetFlowStateAsync_PausedQueue_SaysSo()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.PauseQueueAsync(new PauseQueueRequest { Queue = "default", Now = TestJobs.Now }, CancellationToken.None);
+
+        FlowState state = await store.GetFlowStateAsync(new FlowStateRequest { Queue = "default", Name = "n", Now = TestJobs.Now }, CancellationToken.None);
+
+        state.QueuePaused.Should().BeTrue();
+        state.RunningWithKey.Should().Be(0);
+        state.HeldUntil.Should().BeNull();
+        state.RateRoomAt.Should().BeEmpty();
+    }
+
+    private static NewJob Keyed(string key) => TestJobs.New() with { LimitKey = key };
+}
