@@ -66,9 +66,34 @@ internal static class JobSql
         return sql.Append(';').ToString();
     }
 
-    /// <summary>The live holder of a key: a job that exists and is neither Failed (4) nor Cancelled (5).</summary>
-    public const string FindLiveIdempotencyKey = """
-        SELECT id FROM jobqueue_jobs WHERE idempotency_key = $key AND state NOT IN (4, 5) LIMIT 1;
+    /// <summary>
+    /// The holder of a key: the newest job with it that still holds it by its own idempotency_scope (UntilSucceeded 0,
+    /// and any value that is none: neither Failed 4 nor Cancelled 5; WhileQueued 1: Scheduled 0, Enqueued 1 or
+    /// Awaiting 6; WhileQueuedOrRunning 2: those or Running 2; ForPeriod 3: idempotency_until after now). Walks
+    /// jobqueue_jobs_idempotency backwards, newest first. Rows written before version 7 read scope 0.
+    /// </summary>
+    public const string FindIdempotencyHolder = """
+        SELECT id, state FROM jobqueue_jobs
+        WHERE idempotency_key = $key
+            AND CASE idempotency_scope
+                WHEN 1 THEN state IN (0, 1, 6)
+                WHEN 2 THEN state IN (0, 1, 2, 6)
+                WHEN 3 THEN coalesce(idempotency_until > $now, 0)
+                ELSE state NOT IN (4, 5)
+            END
+        ORDER BY seq DESC
+        LIMIT 1;
+        """;
+
+    /// <summary>
+    /// A debounce: the holder takes the new job's arguments and run time, and its state is computed again against now
+    /// (Scheduled 0 if the run time is later, else Enqueued 1). Only a holder that has not started (Scheduled or Enqueued).
+    /// </summary>
+    public const string ReplaceHolder = """
+        UPDATE jobqueue_jobs
+        SET arguments = $arguments, run_at = $run_at, state = CASE WHEN $run_at > $now THEN 0 ELSE 1 END
+        WHERE id = $id AND state IN (0, 1)
+        RETURNING state, queue;
         """;
 
     /// <summary>

@@ -62,10 +62,13 @@ internal sealed partial class SqliteJobWriter
                     continue;
                 }
 
-                findKey ??= _commands.Get(JobSql.FindLiveIdempotencyKey);
-                if (findKey.With("$key", key).ExecuteScalar() is string holder)
+                // Enqueues of one key cannot interleave: the store's writes run one at a time under SQLite's write
+                // lock (an application's transaction takes it at its first write, and a deferred one that read first
+                // cannot commit over a newer snapshot), so no two enqueues both find the key free.
+                findKey ??= _commands.Get(JobSql.FindIdempotencyHolder).With("$now", request.Now);
+                if (FindHolder(findKey, key) is { } holder)
                 {
-                    results[i] = new EnqueueResult { Id = new JobId(Guid.Parse(holder)), Created = false };
+                    results[i] = job.ReplaceOnConflict ? ReplaceHolder(holder, job, request.Now) : new EnqueueResult { Id = holder.Id, Created = false };
                     continue;
                 }
 
