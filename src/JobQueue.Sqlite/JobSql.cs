@@ -250,7 +250,7 @@ internal static class JobSql
             state = CASE WHEN state = 0 AND failed = 0 AND succeeded + 1 = total THEN 1 ELSE state END,
             finished_at = CASE WHEN succeeded + 1 + failed = total THEN $now ELSE finished_at END
         WHERE id = $id
-        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id;
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
         """;
 
     /// <summary>Counts a child's failure; the first one turns a Running (0) batch Failed (2).</summary>
@@ -260,8 +260,37 @@ internal static class JobSql
             state = CASE WHEN state = 0 THEN 2 ELSE state END,
             finished_at = CASE WHEN succeeded + failed + 1 = total THEN $now ELSE finished_at END
         WHERE id = $id
-        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id;
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
         """;
+
+    /// <summary>
+    /// Fail-fast: cancels every child job of the batch that has not finished (Scheduled, Enqueued, Running: its lease
+    /// voided, so a running attempt's writes are refused). Callbacks (is_batch_callback) and nested batches are not touched.
+    /// </summary>
+    public const string CancelUnfinishedChildren = """
+        UPDATE jobqueue_jobs
+        SET state = 5, finished_at = $now, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE batch_id = $id AND is_batch_callback = 0 AND state IN (0, 1, 2)
+        RETURNING id;
+        """;
+
+    /// <summary>Counts the children a fail-fast cancelled as failures; the batch is Failed (2) already.</summary>
+    public const string CountBatchFailures = """
+        UPDATE jobqueue_batches
+        SET failed = failed + $count,
+            finished_at = CASE WHEN succeeded + failed + $count = total THEN $now ELSE finished_at END
+        WHERE id = $id
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
+        """;
+
+    /// <summary>
+    /// Counts a nested batch as one more child of its parent (at its creation), only while the parent has a pending child:
+    /// no row changed means the parent does not exist or has finished, and the enqueue fails before writing anything.
+    /// </summary>
+    public const string AddNestedBatch = "UPDATE jobqueue_batches SET total = total + 1 WHERE id = $id AND finished_at IS NULL;";
+
+    /// <summary>Marks a finished nested batch as counted in its parent; one row changed only the first time.</summary>
+    public const string MarkCountedInParent = "UPDATE jobqueue_batches SET counted_in_parent = 1 WHERE id = $id AND counted_in_parent = 0;";
 
     /// <summary>Releases a callback, due now. Only from Awaiting (6), so a callback is released at most once.</summary>
     public const string ReleaseCallback = """

@@ -32,6 +32,11 @@ internal sealed partial class SqliteJobWriter
     {
         if (request.Batch is { } batch)
         {
+            if (batch.ParentBatchId is { } parentId)
+            {
+                AddNestedBatch(batch.Id, parentId);
+            }
+
             _commands.Get(JobSql.InsertBatch)
                 .With("$id", (BatchId?)batch.Id)
                 .With("$success_job_id", batch.SuccessCallback is { } success ? StoredJobReader.Format(success.Id.Value) : null)

@@ -43,5 +43,7 @@ internal static partial class SqliteMigrations
         ALTER TABLE jobqueue_batches ADD COLUMN failure_policy INTEGER NOT NULL DEFAULT 0;
         -- The batch this one is nested in (counted there as one child), or NULL.
         ALTER TABLE jobqueue_batches ADD COLUMN parent_batch_id TEXT;
+        -- 1 once the finished batch was counted in its parent: a batch finishes again after a child's retry, but counts once.
+        ALTER TABLE jobqueue_batches ADD COLUMN counted_in_parent INTEGER NOT NULL DEFAULT 0;
         """;
 }
