@@ -1,5 +1,6 @@
 using JobQueue.Storage;
 using JobQueue.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Sqlite.Tests;
 
@@ -182,6 +183,36 @@ public sealed class SqliteFlowTests : IDisposable
         state.RunningWithKey.Should().Be(0);
         state.HeldUntil.Should().BeNull();
         state.RateRoomAt.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task FlowStatements_Plans_SeekTheirIndexesAndTheFetchAsksForLiveHoldsOnce()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+
+        ExplainQueryPlan(FlowSql.RunningInQueue).Should().ContainSingle().Which.Should().Contain("COVERING INDEX jobqueue_jobs_queue_state");
+        ExplainQueryPlan(FlowSql.RunningWithKey).Should().ContainSingle().Which.Should().Contain("COVERING INDEX jobqueue_jobs_running_key");
+        ExplainQueryPlan(FlowSql.CountStarts).Should().Contain(step => step.Contains("COVERING INDEX jobqueue_rate_starts_scope (scope=? AND started_at>? AND started_at<?)", StringComparison.Ordinal));
+        ExplainQueryPlan(JobSql.FindIdempotencyHolder).Should().Contain(step => step.Contains("INDEX jobqueue_jobs_idempotency (idempotency_key=?)", StringComparison.Ordinal));
+        List<string> fetch = ExplainQueryPlan(JobSql.Fetch);
+        fetch.Should().Contain("SEARCH jobqueue_holds USING COVERING INDEX jobqueue_holds_until (until>?)");
+        fetch.Should().Contain(step => step.StartsWith("SCALAR SUBQUERY", StringComparison.Ordinal), "the 'any live hold' test is uncorrelated: run once per fetch");
+    }
+
+    private List<string> ExplainQueryPlan(string sql)
+    {
+        using SqliteConnection connection = _database.OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
     }
 
     private static NewJob Keyed(string key) => TestJobs.New() with { LimitKey = key };
