@@ -35,6 +35,18 @@ internal sealed class BatchAccounting
         CountInParentIfFinished(batchId, counts, now);
     }
 
+    /// <summary>A batch written without children succeeds at once (else it would wait forever), and counts in its parent.</summary>
+    public void Created(string batchId, DateTimeOffset now)
+    {
+        BatchCounts? counts = Count(JobSql.SucceedEmptyBatch, batchId, now);
+        if (counts is not null)
+        {
+            Release(counts.SuccessJobId, now);
+            CancelCallback(counts.FailureJobId, now);
+            CountInParentIfFinished(batchId, counts, now);
+        }
+    }
+
     public void ChildFailed(string batchId, DateTimeOffset now)
     {
         BatchCounts? counts = Count(JobSql.CountBatchFailure, batchId, now);

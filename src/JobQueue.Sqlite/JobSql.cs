@@ -289,6 +289,13 @@ internal static class JobSql
     /// </summary>
     public const string AddNestedBatch = "UPDATE jobqueue_batches SET total = total + 1 WHERE id = $id AND finished_at IS NULL;";
 
+    /// <summary>A batch created without children: every child (of none) succeeded, so it succeeds and finishes at once.</summary>
+    public const string SucceedEmptyBatch = """
+        UPDATE jobqueue_batches SET state = 1, finished_at = $now
+        WHERE id = $id AND total = 0 AND state = 0
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
+        """;
+
     /// <summary>Marks a finished nested batch as counted in its parent; one row changed only the first time.</summary>
     public const string MarkCountedInParent = "UPDATE jobqueue_batches SET counted_in_parent = 1 WHERE id = $id AND counted_in_parent = 0;";
 

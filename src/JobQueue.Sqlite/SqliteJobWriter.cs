@@ -119,6 +119,11 @@ internal sealed partial class SqliteJobWriter
             }
         }
 
+        if (request.Batch is { } newBatch && !newChildren.ContainsKey(newBatch.Id))
+        {
+            _batches.Created(StoredJobReader.Format(newBatch.Id.Value), request.Now);
+        }
+
         return results;
     }
 
