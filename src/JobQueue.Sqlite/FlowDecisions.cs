@@ -61,13 +61,12 @@ internal sealed class FlowDecisions
             stored = Convert.ToInt32(_commands.Get(FlowSql.CountStarts)
                 .With("$scope", scope)
                 .With("$since", _now - limit.Period)
-                .With("$now", _now)
                 .With("$starts", limit.Starts)
                 .ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             _startsInWindow.Add((scope, limit.Period), stored);
         }
 
-        // A start of this fetch is at now, inside every window of the scope, whatever its period.
+        // A start of this fetch is at now, inside every window of the scope that counts at now, whatever its period.
         return Math.Max(0, limit.Starts - stored - _startedNow.GetValueOrDefault(scope));
     }
 

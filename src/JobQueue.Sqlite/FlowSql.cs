@@ -43,17 +43,22 @@ internal static class FlowSql
     /// <summary>Running jobs with a limit key, counted in jobqueue_jobs_running_key (limit_key = $key implies IS NOT NULL).</summary>
     public const string RunningWithKey = "SELECT count(*) FROM jobqueue_jobs WHERE limit_key = $key AND state = 2;";
 
-    /// <summary>Starts in the window (now - period, now], counted only up to the limit: room is all a fetch asks about.</summary>
+    /// <summary>
+    /// Starts in the window (now - period, now], and any recorded after now, counted only up to the limit: room is all a
+    /// fetch asks about. Starts after now are those of fetches in other processes whose now was later, though they took
+    /// the write lock first: a fetch that ignored them would record its own start beside them within one period and
+    /// could exceed the limit (seen as 36 starts in one second under a limit of 20, with three worker processes).
+    /// </summary>
     public const string CountStarts = """
         SELECT count(*) FROM (
             SELECT 1 FROM jobqueue_rate_starts
-            WHERE scope = $scope AND started_at > $since AND started_at <= $now
+            WHERE scope = $scope AND started_at > $since
             LIMIT $starts);
         """;
 
     public const string InsertStart = "INSERT INTO jobqueue_rate_starts (scope, started_at) VALUES ($scope, $now);";
 
-    /// <summary>Deletes a scope's starts that left its window, oldest first and bounded, so a fetch holds the lock briefly.</summary>
+    /// <summary>Deletes a scope's starts before $before, oldest first and bounded, so a fetch holds the lock briefly.</summary>
     public const string PruneStarts = """
         DELETE FROM jobqueue_rate_starts
         WHERE rowid IN (
@@ -65,11 +70,12 @@ internal static class FlowSql
 
     /// <summary>
     /// The time a full scope has room again: the start that must leave the window for the count to drop below the
-    /// limit is the $starts-th newest in it (OFFSET $starts - 1); no row means there is room now.
+    /// limit is the $starts-th newest in it (OFFSET $starts - 1); no row means there is room now. Starts after now count,
+    /// as in <see cref="CountStarts"/>.
     /// </summary>
     public const string OldestStartToLeave = """
         SELECT started_at FROM jobqueue_rate_starts
-        WHERE scope = $scope AND started_at > $since AND started_at <= $now
+        WHERE scope = $scope AND started_at > $since
         ORDER BY started_at DESC
         LIMIT 1 OFFSET $offset;
         """;

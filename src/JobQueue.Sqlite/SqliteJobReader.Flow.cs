@@ -39,7 +39,7 @@ internal sealed partial class SqliteJobReader
 
         var roomAt = new DateTimeOffset?[request.Rates.Count];
         using (SqliteCommand command = _commands.Create(FlowSql.OldestStartToLeave)
-            .WithNull("$scope").WithNull("$since").With("$now", request.Now).WithNull("$offset"))
+            .WithNull("$scope").WithNull("$since").WithNull("$offset"))
         {
             for (int i = 0; i < roomAt.Length; i++)
             {

@@ -101,6 +101,48 @@ public sealed class SqliteFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task FetchAsync_RateWithAFetchWhoseNowLagsAnotherHostsStart_CountsTheLaterStart()
+    {
+        // Another process's fetch took the write lock first with a later now: its start is after this fetch's now, and
+        // still inside one period of it, so it must count here.
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request(TestJobs.New(), TestJobs.New()), CancellationToken.None);
+        var limits = new FetchLimits { QueueRate = RateLimit.PerSecond(1) };
+
+        IReadOnlyList<StoredJob> later = await store.FetchAsync(TestJobs.Fetch(now: TestJobs.Now.AddMilliseconds(500)) with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> lagging = await store.FetchAsync(TestJobs.Fetch(now: TestJobs.Now) with { Limits = limits }, CancellationToken.None);
+        FlowState state = await store.GetFlowStateAsync(new FlowStateRequest
+        {
+            Queue = "default",
+            Name = "test-job",
+            Rates = [new RateScopeQuery { Scope = FlowScope.Queue("default"), Limit = limits.QueueRate }],
+            Now = TestJobs.Now,
+        }, CancellationToken.None);
+
+        later.Should().ContainSingle();
+        lagging.Should().BeEmpty();
+        state.RateRoomAt.Should().Equal(TestJobs.Now.AddMilliseconds(1_500));
+    }
+
+    [Fact]
+    public async Task FetchAsync_RateWithALaggingFetchAfterAnotherPruned_StillCountsTheStartsOfItsWindow()
+    {
+        // A fetch at 1.2 s prunes old starts on its way; a fetch in another process whose now (0.9 s) lags behind it still
+        // counts the two starts at 0 s within its window, so it leases nothing.
+        SqliteJobStorage store = _database.CreateStore();
+        await store.EnqueueAsync(TestJobs.Request([.. Enumerable.Range(0, 5).Select(_ => TestJobs.New())]), CancellationToken.None);
+        var limits = new FetchLimits { QueueRate = RateLimit.PerSecond(2) };
+
+        IReadOnlyList<StoredJob> first = await store.FetchAsync(TestJobs.Fetch(now: TestJobs.Now) with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> ahead = await store.FetchAsync(TestJobs.Fetch(limit: 1, now: TestJobs.Now.AddMilliseconds(1_200)) with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> lagging = await store.FetchAsync(TestJobs.Fetch(now: TestJobs.Now.AddMilliseconds(900)) with { Limits = limits }, CancellationToken.None);
+
+        first.Should().HaveCount(2);
+        ahead.Should().ContainSingle();
+        lagging.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task FetchAsync_PlainFetchWithHolds_SkipsHeldNamesAndKeysUntilTheHoldEnds()
     {
         SqliteJobStorage store = _database.CreateStore();
@@ -193,7 +235,7 @@ public sealed class SqliteFlowTests : IDisposable
 
         ExplainQueryPlan(FlowSql.RunningInQueue).Should().ContainSingle().Which.Should().Contain("COVERING INDEX jobqueue_jobs_queue_state");
         ExplainQueryPlan(FlowSql.RunningWithKey).Should().ContainSingle().Which.Should().Contain("COVERING INDEX jobqueue_jobs_running_key");
-        ExplainQueryPlan(FlowSql.CountStarts).Should().Contain(step => step.Contains("COVERING INDEX jobqueue_rate_starts_scope (scope=? AND started_at>? AND started_at<?)", StringComparison.Ordinal));
+        ExplainQueryPlan(FlowSql.CountStarts).Should().Contain(step => step.Contains("COVERING INDEX jobqueue_rate_starts_scope (scope=? AND started_at>?)", StringComparison.Ordinal));
         ExplainQueryPlan(JobSql.FindIdempotencyHolder).Should().Contain(step => step.Contains("INDEX jobqueue_jobs_idempotency (idempotency_key=?)", StringComparison.Ordinal));
         List<string> fetch = ExplainQueryPlan(JobSql.Fetch);
         fetch.Should().Contain("SEARCH jobqueue_holds USING COVERING INDEX jobqueue_holds_until (until>?)");
