@@ -8,14 +8,37 @@ namespace JobQueue.Sqlite;
 internal static class FlowSql
 {
     /// <summary>
-    /// The ready jobs a fetch with limits examines, in fetch order: only what the decisions need. Stepped lazily by the
-    /// caller, which stops reading once it has decided (leased its limit, skipped its maximum, or the queue is full), so
-    /// the LIMIT (the request's limit plus its maximum of skips) is only the bound.
+    /// The first page of the ready jobs a fetch with limits examines, in fetch order: only what the decisions need, and
+    /// the order's columns, where the next page continues (<see cref="CandidatesInLevelAfter"/>). Stepped lazily by the
+    /// caller, which stops reading once it has decided, so the LIMIT (a page) is only the bound.
     /// </summary>
     public const string Candidates = """
-        SELECT seq, name, limit_key FROM jobqueue_jobs
+        SELECT seq, name, limit_key, priority, run_at FROM jobqueue_jobs
         WHERE state = 1 AND queue = $queue AND run_at <= $now
             AND NOT EXISTS (SELECT 1 FROM jobqueue_paused_queues WHERE queue = $queue)
+        ORDER BY priority DESC, run_at, seq
+        LIMIT $limit;
+        """;
+
+    /// <summary>
+    /// The next page within the last page's priority: after its last (run_at, seq). Keyset in two statements because the
+    /// order mixes directions (priority DESC, run_at, seq): one OR across levels made SQLite seek on priority only and
+    /// walk again every job of the level before the cursor, page after page; the row value here seeks in
+    /// jobqueue_jobs_ready (queue=? AND priority=? AND run_at>?). No pause test: a page follows only a full first page,
+    /// read under the same write lock, so the queue was not paused.
+    /// </summary>
+    public const string CandidatesInLevelAfter = """
+        SELECT seq, name, limit_key, priority, run_at FROM jobqueue_jobs
+        WHERE state = 1 AND queue = $queue AND run_at <= $now
+            AND priority = $priority AND (run_at, seq) > ($run_at, $seq)
+        ORDER BY run_at, seq
+        LIMIT $limit;
+        """;
+
+    /// <summary>The next page once a priority level is read to its end: the levels below it, in fetch order.</summary>
+    public const string CandidatesBelowLevel = """
+        SELECT seq, name, limit_key, priority, run_at FROM jobqueue_jobs
+        WHERE state = 1 AND queue = $queue AND run_at <= $now AND priority < $priority
         ORDER BY priority DESC, run_at, seq
         LIMIT $limit;
         """;

@@ -10,8 +10,14 @@ namespace JobQueue.Sqlite;
 internal sealed partial class SqliteJobWriter
 {
     /// <summary>
-    /// Reads the ready jobs in fetch order and decides in C# which to lease (see <see cref="FetchLimits"/>), counting the
-    /// jobs leased in this call; then leases the chosen ones in one statement and records one start per applied rate scope.
+    /// Candidates read per statement by a fetch with limits. Rows are stepped lazily, so a fetch that decides early reads
+    /// less; the page bounds what one statement may walk and how often a long backlog costs a new seek.
+    /// </summary>
+    internal const int CandidatePageSize = 256;
+
+    /// <summary>
+    /// Reads the ready jobs in fetch order, in pages, and decides in C# which to lease (see <see cref="FetchLimits"/>),
+    /// counting the jobs leased in this call; then leases the chosen ones in one statement and records one start per applied rate scope.
     /// </summary>
     private List<StoredJob> FetchWithLimits(FetchRequest request, FetchLimits limits)
     {
@@ -42,73 +48,118 @@ internal sealed partial class SqliteJobWriter
         var applied = new List<(string Scope, RateLimit Limit)>(3);
         int skipped = 0;
 
-        SqliteCommand candidates = _commands.Get(FlowSql.Candidates)
+        // Candidates are read in pages, keyset on the fetch order, until the decisions stop: a job over its key's
+        // concurrency limit does not count as skipped (FetchLimits), so a busy key's backlog is read past, however long.
+        string sql = FlowSql.Candidates;
+        SqliteCommand page = _commands.Get(sql)
             .With("$queue", request.Queue)
             .With("$now", request.Now)
-            .With("$limit", (long)room + limits.MaxSkipped);
-        using (SqliteDataReader reader = candidates.ExecuteReader())
+            .With("$limit", (long)CandidatePageSize);
+        (object Priority, object RunAt, long Seq)? last = null;
+        while (true)
         {
-            // The counts below are reads on the same connection while this reader steps: SQLite allows that, and nothing
-            // is written until the reader is closed (an update of the rows it walks could move them under it).
-            while (chosen.Count < room && reader.Read())
+            int read = 0;
+            bool stopped = false;
+            using (SqliteDataReader reader = page.ExecuteReader())
             {
-                long seq = reader.GetInt64(0);
-
-                // A damaged name or key (not text) has no limits of its own; the lease then fails the job as unreadable.
-                string? name = !reader.IsDBNull(1) && reader.GetFieldType(1) == typeof(string) ? reader.GetString(1) : null;
-                string? key = !reader.IsDBNull(2) && reader.GetFieldType(2) == typeof(string) ? reader.GetString(2) : null;
-                NameLimits? own = name is not null && names is not null ? names.GetValueOrDefault(name) : null;
-
-                applied.Clear();
-                bool fits = !(anyHold && ((key is not null && decisions.IsHeld(FlowScope.Key(key)))
-                    || (name is not null && decisions.IsHeld(FlowScope.Name(name)))));
-                if (fits && key is not null && (own?.ConcurrencyPerKey ?? limits.ConcurrencyPerKey) is { } perKey)
+                // The counts below are reads on the same connection while this reader steps: SQLite allows that, and
+                // nothing is written until every page is read (an update of the rows it walks could move them under it).
+                while (reader.Read())
                 {
-                    fits = decisions.RunningWithKey(key) < perKey;
-                }
+                    read++;
+                    long seq = reader.GetInt64(0);
+                    last = (reader.GetValue(3), reader.GetValue(4), seq);
 
-                if (fits && own?.Rate is { } nameRate)
-                {
-                    applied.Add((FlowScope.Name(name!), nameRate));
-                }
+                    // A damaged name or key (not text) has no limits of its own; the lease then fails the job as unreadable.
+                    string? name = !reader.IsDBNull(1) && reader.GetFieldType(1) == typeof(string) ? reader.GetString(1) : null;
+                    string? key = !reader.IsDBNull(2) && reader.GetFieldType(2) == typeof(string) ? reader.GetString(2) : null;
+                    NameLimits? own = name is not null && names is not null ? names.GetValueOrDefault(name) : null;
 
-                if (fits && key is not null && (own?.RatePerKey ?? limits.RatePerKey) is { } keyRate)
-                {
-                    applied.Add((FlowScope.Key(key), keyRate));
-                }
-
-                foreach ((string scope, RateLimit limit) in applied)
-                {
-                    fits = fits && decisions.RateRoom(scope, limit) > 0;
-                }
-
-                if (!fits)
-                {
-                    // Skipped: nothing is written to the job; later jobs are still examined, up to the maximum of skips.
-                    if (++skipped >= limits.MaxSkipped)
+                    applied.Clear();
+                    bool held = anyHold && ((key is not null && decisions.IsHeld(FlowScope.Key(key)))
+                        || (name is not null && decisions.IsHeld(FlowScope.Name(name))));
+                    if (!held && key is not null && (own?.ConcurrencyPerKey ?? limits.ConcurrencyPerKey) is { } perKey
+                        && decisions.RunningWithKey(key) >= perKey)
                     {
-                        break;
+                        // Over its key's concurrency limit: passed over without counting, nothing written to the job.
+                        continue;
                     }
 
-                    continue;
-                }
+                    bool fits = !held;
+                    if (fits && own?.Rate is { } nameRate)
+                    {
+                        applied.Add((FlowScope.Name(name!), nameRate));
+                    }
 
-                chosen.Add(seq);
-                if (key is not null)
-                {
-                    decisions.Leased(key);
-                }
+                    if (fits && key is not null && (own?.RatePerKey ?? limits.RatePerKey) is { } keyRate)
+                    {
+                        applied.Add((FlowScope.Key(key), keyRate));
+                    }
 
-                if (limits.QueueRate is { } rate)
-                {
-                    starts.Add((queueScope, rate));
-                }
+                    foreach ((string scope, RateLimit limit) in applied)
+                    {
+                        fits = fits && decisions.RateRoom(scope, limit) > 0;
+                    }
 
-                foreach ((string scope, RateLimit limit) in applied)
-                {
-                    decisions.Started(scope);
-                    starts.Add((scope, limit));
+                    if (!fits)
+                    {
+                        // Held or out of rate room: skipped, nothing written to the job; later jobs are still examined,
+                        // up to the maximum of skips.
+                        if (++skipped >= limits.MaxSkipped)
+                        {
+                            stopped = true;
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    chosen.Add(seq);
+                    if (key is not null)
+                    {
+                        decisions.Leased(key);
+                    }
+
+                    if (limits.QueueRate is { } rate)
+                    {
+                        starts.Add((queueScope, rate));
+                    }
+
+                    foreach ((string scope, RateLimit limit) in applied)
+                    {
+                        decisions.Started(scope);
+                        starts.Add((scope, limit));
+                    }
+
+                    if (chosen.Count >= room)
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
+            }
+
+            if (stopped || last is not { } cursor)
+            {
+                break;
+            }
+
+            // Keyset: a full page continues after its last row within that row's priority; a short page ends that level,
+            // and the levels below come next. A short first page, or a short page of the levels below, ends the queue.
+            if (read < CandidatePageSize && sql != FlowSql.CandidatesInLevelAfter)
+            {
+                break;
+            }
+
+            sql = read < CandidatePageSize ? FlowSql.CandidatesBelowLevel : FlowSql.CandidatesInLevelAfter;
+            page = _commands.Get(sql)
+                .With("$queue", request.Queue)
+                .With("$now", request.Now)
+                .With("$priority", cursor.Priority)
+                .With("$limit", (long)CandidatePageSize);
+            if (sql == FlowSql.CandidatesInLevelAfter)
+            {
+                page.With("$run_at", cursor.RunAt).With("$seq", cursor.Seq);
             }
         }
 

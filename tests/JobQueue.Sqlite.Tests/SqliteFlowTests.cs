@@ -32,7 +32,7 @@ public sealed class SqliteFlowTests : IDisposable
     }
 
     [Fact]
-    public async Task FetchAsync_NameConcurrencyOverridesTheQueuesAndMaxSkippedStopsTheFetch()
+    public async Task FetchAsync_NameConcurrencyOverridesTheQueuesAndKeySkipsDoNotCountTowardMaxSkipped()
     {
         SqliteJobStorage store = _database.CreateStore();
         NewJob[] keyed = [.. Enumerable.Range(0, 4).Select(_ => Keyed("k") with { Name = "report" })];
@@ -42,14 +42,62 @@ public sealed class SqliteFlowTests : IDisposable
         {
             ConcurrencyPerKey = 1,
             Names = [new NameLimits { Name = "report", ConcurrencyPerKey = 2 }],
-            MaxSkipped = 2,
+            MaxSkipped = 1,
         };
 
         IReadOnlyList<StoredJob> leased = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits }, CancellationToken.None);
-        IReadOnlyList<StoredJob> more = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits with { MaxSkipped = 3 } }, CancellationToken.None);
 
-        leased.Select(job => job.Id).Should().Equal(keyed[0].Id, keyed[1].Id);
-        more.Select(job => job.Id).Should().Equal(behind.Id);
+        leased.Select(job => job.Id).Should().Equal([keyed[0].Id, keyed[1].Id, behind.Id],
+            "the two jobs over the name's per-key limit of 2 are passed over without counting as skips");
+    }
+
+    [Fact]
+    public async Task FetchAsync_RateAndHoldSkips_CountTowardMaxSkipped()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob rated1 = Keyed("rated"), rated2 = Keyed("rated"), held = Keyed("held"), behind = TestJobs.New();
+        await store.EnqueueAsync(TestJobs.Request(rated1, rated2, held, behind), CancellationToken.None);
+        await store.HoldAsync(new HoldRequest
+        {
+            Holds = [new FlowHold { Scope = FlowScope.Key("held"), Until = TestJobs.Now.AddHours(1) }],
+            Now = TestJobs.Now,
+        }, CancellationToken.None);
+        var limits = new FetchLimits { RatePerKey = new RateLimit(1, TimeSpan.FromHours(1)), MaxSkipped = 2 };
+
+        IReadOnlyList<StoredJob> stopped = await store.FetchAsync(TestJobs.Fetch() with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> further = await store.FetchAsync(
+            TestJobs.Fetch(now: TestJobs.Now.AddSeconds(1)) with { Limits = limits with { MaxSkipped = 3 } }, CancellationToken.None);
+
+        stopped.Select(job => job.Id).Should().Equal([rated1.Id], "the second rated job (out of rate room) and the held one are two skips");
+        further.Select(job => job.Id).Should().Equal(behind.Id);
+    }
+
+    [Fact]
+    public async Task FetchAsync_BusyKeyBacklogLongerThanAPage_IsReadPastAcrossPagesAndPriorities()
+    {
+        SqliteJobStorage store = _database.CreateStore();
+        NewJob running = Keyed("busy") with { Priority = 9 };
+        await store.EnqueueAsync(TestJobs.Request(running), CancellationToken.None);
+        (await store.FetchAsync(TestJobs.Fetch(limit: 1), CancellationToken.None)).Should().ContainSingle();
+
+        // Each level's backlog is longer than a page, and the busy jobs' run times are spread over the level so that the
+        // keyset continues on run time and on seq (jobs due at the same instant) across page boundaries.
+        int backlog = SqliteJobWriter.CandidatePageSize + 10;
+        NewJob Busy(int priority, int i) => Keyed("busy") with { Priority = priority, RunAt = TestJobs.Now.AddSeconds(-(i % 3)) };
+        NewJob high = Keyed("high") with { Priority = 5, RunAt = TestJobs.Now };
+        NewJob low = Keyed("low") with { Priority = 1, RunAt = TestJobs.Now };
+        NewJob lowest = TestJobs.New(priority: 0);
+        await store.EnqueueAsync(TestJobs.Request([.. Enumerable.Range(0, backlog).Select(i => Busy(5, i)), high]), CancellationToken.None);
+        await store.EnqueueAsync(TestJobs.Request([.. Enumerable.Range(0, backlog).Select(i => Busy(1, i)), low]), CancellationToken.None);
+        await store.EnqueueAsync(TestJobs.Request([.. Enumerable.Range(0, backlog).Select(i => Busy(0, i)), lowest]), CancellationToken.None);
+        var limits = new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 0 };
+
+        IReadOnlyList<StoredJob> leased = await store.FetchAsync(TestJobs.Fetch(limit: 3) with { Limits = limits }, CancellationToken.None);
+        IReadOnlyList<StoredJob> none = await store.FetchAsync(TestJobs.Fetch(limit: 3) with { Limits = limits }, CancellationToken.None);
+
+        leased.Select(job => job.Id).Should().Equal([high.Id, low.Id, lowest.Id],
+            "each stands behind more jobs of the busy key than a page holds, and those are passed over without counting");
+        none.Should().BeEmpty("only the busy key's jobs are left, and its one running job fills its limit");
     }
 
     [Fact]
@@ -237,6 +285,13 @@ public sealed class SqliteFlowTests : IDisposable
         ExplainQueryPlan(FlowSql.RunningWithKey).Should().ContainSingle().Which.Should().Contain("COVERING INDEX jobqueue_jobs_running_key");
         ExplainQueryPlan(FlowSql.CountStarts).Should().Contain(step => step.Contains("COVERING INDEX jobqueue_rate_starts_scope (scope=? AND started_at>?)", StringComparison.Ordinal));
         ExplainQueryPlan(JobSql.FindIdempotencyHolder).Should().Contain(step => step.Contains("INDEX jobqueue_jobs_idempotency (idempotency_key=?)", StringComparison.Ordinal));
+        ExplainQueryPlan(FlowSql.CandidatesInLevelAfter).Should().ContainSingle()
+            .Which.Should().Contain("INDEX jobqueue_jobs_ready (queue=? AND priority=? AND run_at>?", "a page after the first seeks to its cursor");
+        ExplainQueryPlan(FlowSql.CandidatesBelowLevel).Should().ContainSingle()
+            .Which.Should().Contain("INDEX jobqueue_jobs_ready (queue=? AND priority<?)");
+        ExplainQueryPlan(FlowSql.Candidates).Should().NotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        ExplainQueryPlan(FlowSql.CandidatesInLevelAfter).Should().NotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        ExplainQueryPlan(FlowSql.CandidatesBelowLevel).Should().NotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
         List<string> fetch = ExplainQueryPlan(JobSql.Fetch);
         fetch.Should().Contain("SEARCH jobqueue_holds USING COVERING INDEX jobqueue_holds_until (until>?)");
         fetch.Should().Contain(step => step.StartsWith("SCALAR SUBQUERY", StringComparison.Ordinal), "the 'any live hold' test is uncorrelated: run once per fetch");
