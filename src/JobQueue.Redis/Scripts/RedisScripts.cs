@@ -140,14 +140,22 @@ internal static partial class RedisScripts
           wake(q)
         end
 
+        -- A job with a limit key is a member of run:KEY while Running (see RedisScripts.Flow): every way out of
+        -- Running goes through unlease() or finish(), which take it out.
+        local function unrun(id, lk)
+          if lk then redis.call('SREM', P .. 'run:' .. lk, id) end
+        end
+
         local function unlease(id)
-          redis.call('HDEL', jk(id), 'lt', 'le', 'w')
+          local j = jk(id)
+          unrun(id, redis.call('HGET', j, 'lk'))
+          redis.call('HDEL', j, 'lt', 'le', 'w')
           zset(P .. 'leases', id, false)
         end
 
-        -- What finish() needs, and the lease token (8) for the callers that check it first.
+        -- What finish() needs, the lease token (8) for the callers that check it first, and the limit key (9).
         local function fields(id)
-          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt')
+          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt', 'lk')
         end
 
         local function leased(id, token)
@@ -238,6 +246,7 @@ internal static partial class RedisScripts
           if old == '2' then
             redis.call('HDEL', j, 'lt', 'le', 'w')
             zset(P .. 'leases', id, false)
+            unrun(id, f[9])
           elseif old == '1' then
             zset(P .. 'ready:' .. f[2], rmember(id, f[4], f[3]), false)
           elseif old == '0' then
@@ -301,7 +310,7 @@ internal static partial class RedisScripts
     /// </remarks>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
         local nowt, nowus, nb, nt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-        local TF, JF = 8, 7
+        local TF, JF = 11, 8
         local base = 5 + nt * TF
         local n = (#ARGV - base) / JF
         if nb ~= '' and redis.call('EXISTS', P .. 'batch:' .. nb) == 1 then
@@ -389,8 +398,8 @@ internal static partial class RedisScripts
         for i = 0, n - 1 do
           if results[i * 2 + 2] == 1 then
             local o = base + i * JF
-            local t, id, args, ik, ra, rus, tp = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4],
-              ARGV[o + 5], ARGV[o + 6], ARGV[o + 7]
+            local t, id, args, ik, ra, rus, tp, lk = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4],
+              ARGV[o + 5], ARGV[o + 6], ARGV[o + 7], ARGV[o + 8]
             local kind, q, b = t.kind, t.q, t.b
             local st
             if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
@@ -400,12 +409,13 @@ internal static partial class RedisScripts
             -- What no script changes and only rescue reads goes in one field, 'o' (see the key layout above), and the
             -- attempt count 'at' is only written by the first lease: each field is a lookup and a move of the
             -- listpack in every later HSET of this job, so eight fields cost far less than twelve.
-            if ik == '' and tp == '' and b == '' then
+            if ik == '' and tp == '' and b == '' and lk == '' then
               redis.call('HSET', newkeys[k], 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
             else
               local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
               if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
               if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+              if lk ~= '' then h[#h + 1] = 'lk'; h[#h + 1] = lk end
               if b ~= '' then
                 h[#h + 1] = 'b'; h[#h + 1] = b
                 zadd(P .. 'batchjobs:' .. b, seq, id)
@@ -470,7 +480,7 @@ internal static partial class RedisScripts
     /// </remarks>
     public static readonly RedisScript EnqueuePlain = new("enqueue-plain", NewMembers + """
         local P, nowt, nt = ARGV[1], ARGV[2], tonumber(ARGV[5])
-        local TF, JF = 8, 7
+        local TF, JF = 11, 8
         local base = 5 + nt * TF
         local n = (#ARGV - base) / JF
         local T = {}
@@ -512,10 +522,14 @@ internal static partial class RedisScripts
           local st = '1'
           if ra > nowt then st = '0' end
           local seq = string.format('%016d', nextseq + i)
-          if ARGV[o + 7] == '' then
+          local tp, lk = ARGV[o + 7], ARGV[o + 8]
+          if tp == '' and lk == '' then
             redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
           else
-            redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st, 'tp', ARGV[o + 7])
+            local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
+            if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+            if lk ~= '' then h[#h + 1] = 'lk'; h[#h + 1] = lk end
+            redis.call('HSET', keys[i], unpack(h))
           end
           zadd(P .. 'name:' .. t.name, seq, id)
           if st == '1' then
@@ -533,21 +547,28 @@ internal static partial class RedisScripts
         return results
         """);
 
-    /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or ''.</summary>
-    public const int EnqueueTemplateFields = 8;
+    /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or '', idempotencyScope (a number), idempotencyUntilTicks or '', replaceOnConflict ('1' / '0').</summary>
+    public const int EnqueueTemplateFields = 11;
 
-    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or ''.</summary>
-    public const int EnqueueJobFields = 7;
+    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or '', limitKey or ''.</summary>
+    public const int EnqueueJobFields = 8;
 
     /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
+    /// <remarks>
+    /// The fetch without limits. Holds (see RedisScripts.Flow) apply to it too: without any it pays one HLEN; a held job
+    /// goes back where it was, and at most 1,000 held jobs are passed over in one call.
+    /// </remarks>
     public static readonly RedisScript Fetch = new("fetch", Prelude + """
         local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
         -- A paused queue leases nothing (RedisScripts.Queues): checked in the script, so atomic with the pause.
         if redis.call('HEXISTS', P .. 'paused', q) == 1 then return {} end
+
+        """ + Holds + LeaseFunction + """
         local key = P .. 'ready:' .. q
         local r = {}
         local notyet = {}
-        while #r < limit do
+        local skipped = 0
+        while #r < limit and skipped < 1000 do
           local popped = redis.call('ZPOPMIN', key, limit - #r)
           if #popped == 0 then break end
           for p = 1, #popped, 2 do
@@ -564,27 +585,14 @@ internal static partial class RedisScripts
               local f = {}
               for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
               if f.s == '1' then
-                -- An attempt that is no number (a damaged hash) is left as it is: the job is leased all the same, its
-                -- reader reports the damage and the engine fails it, where arithmetic on it would fail this script.
-                local at = tonumber(f.at or '0')
-                if at then at = tostring(at + 1) else at = f.at end
-                index(id, q, f.seq, '1', '2')
-                redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-                zset(P .. 'leases', id, leus)
-                changed[#changed + 1] = id
-
-                -- The reply is the hash as it is now, built from the read above instead of read again.
-                f.s, f.at, f.sa, f.lt, f.le, f.w = '2', at, nowt, token, let, worker
-                local now = {}
-                for k, v in pairs(f) do
-                  now[#now + 1] = k
-                  now[#now + 1] = v
+                if (holds or holdsmany) and held(f.n, f.lk) then
+                  -- Held: back where it was, untouched, for a fetch after the hold.
+                  notyet[#notyet + 1] = popped[p + 1]
+                  notyet[#notyet + 1] = popped[p]
+                  skipped = skipped + 1
+                else
+                  r[#r + 1] = lease(id, j, f)
                 end
-
-                -- Errors are only written when an attempt ends without success, so a first attempt has none.
-                local errors = {}
-                if tonumber(at) ~= 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
-                r[#r + 1] = { id, now, errors }
               end
             end
           end

@@ -113,17 +113,26 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1, nameof(request));
-        RedisValue[] args = new RedisArguments(8)
-            .Add(_prefix)
-            .Add(request.Queue)
-            .Add(request.Limit)
-            .AddTicks(request.Now)
-            .Add(request.LeaseToken)
-            .AddTicks(request.LeaseExpiresAt)
-            .AddScore(request.LeaseExpiresAt)
-            .Add(request.WorkerId)
-            .ToArray();
-        RedisResult reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
+        RedisResult reply;
+        if (request.Limits is { } limits)
+        {
+            reply = await EvalAsync(RedisScripts.FetchLimited, FetchLimitedArguments(request, limits), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            RedisValue[] args = new RedisArguments(8)
+                .Add(_prefix)
+                .Add(request.Queue)
+                .Add(request.Limit)
+                .AddTicks(request.Now)
+                .Add(request.LeaseToken)
+                .AddTicks(request.LeaseExpiresAt)
+                .AddScore(request.LeaseExpiresAt)
+                .Add(request.WorkerId)
+                .ToArray();
+            reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
+        }
+
         RedisResult[] items = (RedisResult[])reply!;
         if (items.Length == 0)
         {
