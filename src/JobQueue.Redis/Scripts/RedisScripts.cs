@@ -153,9 +153,10 @@ internal static partial class RedisScripts
           zset(P .. 'leases', id, false)
         end
 
-        -- What finish() needs, the lease token (8) for the callers that check it first, and the limit key (9).
+        -- What finish() needs, the lease token (8) for the callers that check it first, the limit key (9) and the
+        -- idempotency scope (10).
         local function fields(id)
-          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt', 'lk')
+          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt', 'lk', 'is')
         end
 
         local function leased(id, token)
@@ -174,6 +175,19 @@ internal static partial class RedisScripts
             index(id, f[2], f[3], f[1], '1')
             ready(id, f[2], f[4], rt, f[3])
           end
+        end
+
+        -- Whether job hid holds its idempotency key at nowt, by its own scope ('is', absent for UntilSucceeded, as on
+        -- every job written before scopes) and, for ForPeriod, its end ('iu'). idem:KEY names the newest holder; a
+        -- name there is only a candidate, checked here.
+        local function holding(hid, nowt)
+          local g = redis.call('HMGET', jk(hid), 's', 'is', 'iu')
+          local s, sc = g[1], g[2] or '0'
+          if not s then return false end
+          if sc == '3' then return g[3] ~= false and g[3] > nowt end
+          if sc == '1' then return s == '0' or s == '1' or s == '6' end
+          if sc == '2' then return s == '0' or s == '1' or s == '2' or s == '6' end
+          return s ~= '4' and s ~= '5'
         end
 
         local function read(id)
@@ -255,7 +269,7 @@ internal static partial class RedisScripts
           index(id, f[2], f[3], old, st)
           redis.call('HSET', j, 's', st, 'fa', nowt)
           zset(P .. 'finished', id, nowus)
-          if st ~= '3' and f[5] then
+          if st ~= '3' and f[5] and f[10] ~= '3' then
             local ik = P .. 'idem:' .. f[5]
             if redis.call('GET', ik) == id then redis.call('DEL', ik) end
           end
@@ -323,6 +337,7 @@ internal static partial class RedisScripts
           local kind, q, pr = ARGV[o + 1], ARGV[o + 3], ARGV[o + 4]
           T[t] = { kind = kind, name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
             o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, b = ARGV[o + 8],
+            is = ARGV[o + 9], iu = ARGV[o + 10], rp = ARGV[o + 11] == '1',
             qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q, checked = false }
         end
 
@@ -330,6 +345,7 @@ internal static partial class RedisScripts
         local created = {}
         local results = {}
         local claimed = {}
+        local replaces, replacing = {}, {}
         local newkeys = {}
         for i = 0, n - 1 do
           local o = base + i * JF
@@ -348,19 +364,29 @@ internal static partial class RedisScripts
             end
           end
           local holder = nil
+          local inrequest = false
           if kind == 'c' and ik ~= '' then
             holder = claimed[ik]
+            inrequest = holder ~= nil
             if not holder then
               local h = redis.call('GET', P .. 'idem:' .. ik)
-              if h then
-                local hs = redis.call('HGET', jk(h), 's')
-                if hs and hs ~= '4' and hs ~= '5' then holder = h end
-              end
+              if h and holding(h, nowt) then holder = h end
             end
           end
           if holder then
             results[#results + 1] = holder
-            results[#results + 1] = 0
+            -- A debounce replaces a holder that has not started (written below, once all is validated); a holder
+            -- created by this same request is returned as it is.
+            local code = 0
+            if t.rp and not inrequest and not replacing[holder] then
+              local hs = redis.call('HGET', jk(holder), 's')
+              if hs == '0' or hs == '1' then
+                code = 2
+                replacing[holder] = true
+                replaces[#replaces + 1] = { holder, i }
+              end
+            end
+            results[#results + 1] = code
           else
             if created[id] then
               return redis.error_reply('JQ_JOB_EXISTS Job ' .. id .. ' already exists; every new job needs a new id. Nothing was written.')
@@ -413,7 +439,12 @@ internal static partial class RedisScripts
               redis.call('HSET', newkeys[k], 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
             else
               local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
-              if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
+              if ik ~= '' then
+                h[#h + 1] = 'ik'; h[#h + 1] = ik
+                -- UntilSucceeded, the default, is written as no field, as every job before scopes has it.
+                if t.is ~= '0' then h[#h + 1] = 'is'; h[#h + 1] = t.is end
+                if t.iu ~= '' then h[#h + 1] = 'iu'; h[#h + 1] = t.iu end
+              end
               if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
               if lk ~= '' then h[#h + 1] = 'lk'; h[#h + 1] = lk end
               if b ~= '' then
@@ -442,12 +473,7 @@ internal static partial class RedisScripts
               -- A callback whose key is held keeps the key as data but does not take it over.
               local ikk = P .. 'idem:' .. ik
               local holder = redis.call('GET', ikk)
-              local live = false
-              if holder and holder ~= id then
-                local hs = redis.call('HGET', jk(holder), 's')
-                live = hs and hs ~= '4' and hs ~= '5'
-              end
-              if not live then redis.call('SET', ikk, id) end
+              if not (holder and holder ~= id and holding(holder, nowt)) then redis.call('SET', ikk, id) end
             end
             if kind == 's' then
               sj = id
@@ -457,6 +483,19 @@ internal static partial class RedisScripts
               redis.call('HSET', P .. 'batch:' .. nb, 'fj', id)
             end
           end
+        end
+        -- Debounces: the holder takes the new job's arguments and run time, and is Scheduled or Enqueued by it at now.
+        for _, rep in ipairs(replaces) do
+          local hid, o = rep[1], base + rep[2] * JF
+          local g = redis.call('HMGET', jk(hid), 's', 'q', 'seq', 'ra')
+          if g[1] == '1' then
+            zset(P .. 'ready:' .. g[2], rmember(hid, g[4], g[3]), false)
+          else
+            zset(P .. 'scheduled', hid, false)
+          end
+          redis.call('HSET', jk(hid), 'a', ARGV[o + 3])
+          due(hid, ARGV[o + 5], ARGV[o + 6], nowt)
+          changed[#changed + 1] = hid
         end
         for b, count in pairs(children) do
           redis.call('HINCRBY', P .. 'batch:' .. b, 'total', count)

@@ -103,7 +103,9 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         var results = new EnqueueResult[request.Jobs.Count];
         for (int i = 0; i < results.Length; i++)
         {
-            results[i] = new EnqueueResult { Id = JobId.Parse((string)items[i * 2]!), Created = (long)items[(i * 2) + 1] == 1 };
+            // 1 created, 0 an idempotency key's holder returned, 2 that holder replaced (a debounce).
+            long outcome = (long)items[(i * 2) + 1];
+            results[i] = new EnqueueResult { Id = JobId.Parse((string)items[i * 2]!), Created = outcome == 1, Replaced = outcome == 2 };
         }
 
         return results;
