@@ -220,14 +220,37 @@ internal static partial class RedisScripts
           cancelcb(fj, nowt, nowus)
         end
 
-        -- A child reached a final state: count it; the first failure decides the batch, the last child ends it.
-        local function childdone(bid, ok, nowt, nowus)
+        local childdone
+
+        -- A nested batch that finished counts once ('cp') in its parent: a success when it Succeeded, else a failure.
+        local function countinparent(bid, nowt, nowus)
           local bk = P .. 'batch:' .. bid
-          local b = redis.call('HMGET', bk, 's', 'total', 'ok', 'ko', 'sj', 'fj')
+          local b = redis.call('HMGET', bk, 'pb', 'cp', 's')
+          if b[1] and not b[2] then
+            redis.call('HSET', bk, 'cp', '1')
+            childdone(b[1], b[3] == '1', nowt, nowus)
+          end
+        end
+
+        -- FailFast: every child job of the batch that has not finished is cancelled, running ones included (finish()
+        -- clears the lease, so the attempt's writes are refused); each counts as a failure through finish(). Callbacks
+        -- (no 'child') and nested batches (not in batchjobs) are left alone.
+        local function cancelchildren(bid, nowt, nowus)
+          for _, id in ipairs(redis.call('ZRANGE', P .. 'batchjobs:' .. bid, 0, -1)) do
+            local g = redis.call('HMGET', jk(id), 's', 'child')
+            if g[2] == '1' and (g[1] == '0' or g[1] == '1' or g[1] == '2') then finish(id, '5', nowt, nowus) end
+          end
+        end
+
+        -- A child reached a final state: count it; the first failure decides the batch, the last child ends it.
+        childdone = function(bid, ok, nowt, nowus)
+          local bk = P .. 'batch:' .. bid
+          local b = redis.call('HMGET', bk, 's', 'total', 'ok', 'ko', 'sj', 'fj', 'fp')
           if not b[1] then return end
           local st = b[1]
           local okc = tonumber(b[3])
           local koc = tonumber(b[4])
+          local failfast = false
           if ok then
             okc = okc + 1
             redis.call('HSET', bk, 'ok', okc)
@@ -239,6 +262,7 @@ internal static partial class RedisScripts
               redis.call('HSET', bk, 's', '2')
               release(b[6], nowt)
               cancelcb(b[5], nowt, nowus)
+              failfast = b[7] == '1'
             end
           end
           if okc + koc >= tonumber(b[2]) then
@@ -248,6 +272,10 @@ internal static partial class RedisScripts
               redis.call('HSET', bk, 'fa', nowt)
               zset(P .. 'bfinished', bid, nowus)
             end
+            countinparent(bid, nowt, nowus)
+          elseif failfast then
+            -- After this step's own counting: each cancelled child counts itself, and the last of them ends the batch.
+            cancelchildren(bid, nowt, nowus)
           end
         end
 
@@ -314,7 +342,7 @@ internal static partial class RedisScripts
         """);
 
     /// <summary>
-    /// ARGV: P, nowTicks, nowUs, newBatchId or '', templateCount, then per template the fields of
+    /// ARGV: P, nowTicks, nowUs, newBatchId or '', templateCount, the new batch's failure policy (a number) and parent batch or '', then per template the fields of
     /// <see cref="EnqueueTemplateFields"/>, then per job those of <see cref="EnqueueJobFields"/>.
     /// </summary>
     /// <remarks>
@@ -323,17 +351,26 @@ internal static partial class RedisScripts
     /// hash values once instead of per job: a job's own fields are 7 arguments instead of 14.
     /// </remarks>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
-        local nowt, nowus, nb, nt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local nowt, nowus, nb, nt, nfp, npb = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
         local TF, JF = 11, 8
-        local base = 5 + nt * TF
+        local base = 7 + nt * TF
         local n = (#ARGV - base) / JF
         if nb ~= '' and redis.call('EXISTS', P .. 'batch:' .. nb) == 1 then
           return redis.error_reply('JQ_BATCH_EXISTS Batch ' .. nb .. ' already exists; a new batch needs a new id.')
         end
+        if npb ~= '' then
+          local ps = redis.call('HMGET', P .. 'batch:' .. npb, 's', 'fa')
+          if not ps[1] then
+            return redis.error_reply('JQ_NO_BATCH Batch ' .. nb .. ' is to be nested in batch ' .. npb .. ', which does not exist. Nothing was written.')
+          end
+          if ps[2] then
+            return redis.error_reply('JQ_BATCH_FINISHED Batch ' .. nb .. ' is to be nested in batch ' .. npb .. ', which has already finished. Nothing was written.')
+          end
+        end
 
         local T = {}
         for t = 1, nt do
-          local o = 5 + (t - 1) * TF
+          local o = 7 + (t - 1) * TF
           local kind, q, pr = ARGV[o + 1], ARGV[o + 3], ARGV[o + 4]
           T[t] = { kind = kind, name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
             o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, b = ARGV[o + 8],
@@ -412,6 +449,12 @@ internal static partial class RedisScripts
 
         if nb ~= '' then
           redis.call('HSET', P .. 'batch:' .. nb, 's', '0', 'total', 0, 'ok', 0, 'ko', 0, 'ca', nowt)
+          if nfp ~= '0' then redis.call('HSET', P .. 'batch:' .. nb, 'fp', nfp) end
+          if npb ~= '' then
+            -- One pending child of its parent until it finishes (see childdone()).
+            redis.call('HSET', P .. 'batch:' .. nb, 'pb', npb)
+            redis.call('HINCRBY', P .. 'batch:' .. npb, 'total', 1)
+          end
         end
 
         -- Enqueue order: the new jobs take the next #newkeys sequence numbers, in request order.
@@ -503,6 +546,7 @@ internal static partial class RedisScripts
         -- A batch of no children has nothing to wait for: it succeeds now, or it would wait forever.
         if nb ~= '' and redis.call('HGET', P .. 'batch:' .. nb, 'total') == '0' then
           succeedbatch(nb, sj, fj, nowt, nowus)
+          countinparent(nb, nowt, nowus)
         end
         flush()
         return results
@@ -520,11 +564,11 @@ internal static partial class RedisScripts
     public static readonly RedisScript EnqueuePlain = new("enqueue-plain", NewMembers + """
         local P, nowt, nt = ARGV[1], ARGV[2], tonumber(ARGV[5])
         local TF, JF = 11, 8
-        local base = 5 + nt * TF
+        local base = 7 + nt * TF
         local n = (#ARGV - base) / JF
         local T = {}
         for t = 1, nt do
-          local o = 5 + (t - 1) * TF
+          local o = 7 + (t - 1) * TF
           local q, pr = ARGV[o + 3], ARGV[o + 4]
           T[t] = { name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
             o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q }

@@ -33,12 +33,14 @@ internal static class EnqueueArguments
             numbers[i] = Find(templates, ref index, template);
         }
 
-        var args = new RedisArguments(5 + (templates.Count * TemplateFields) + (jobs.Count * JobFields), 64 + (jobs.Count * FormattedBytesPerJob));
+        var args = new RedisArguments(7 + (templates.Count * TemplateFields) + (jobs.Count * JobFields), 64 + (jobs.Count * FormattedBytesPerJob));
         args.Add(prefix)
             .AddTicks(request.Now)
             .AddScore(request.Now)
             .Add(request.Batch?.Id.ToString() ?? string.Empty)
-            .Add(templates.Count);
+            .Add(templates.Count)
+            .Add((int)(request.Batch?.FailurePolicy ?? BatchFailurePolicy.Continue))
+            .Add(request.Batch?.ParentBatchId?.ToString() ?? string.Empty);
         foreach (Template template in templates)
         {
             args.Add(template.Kind)

@@ -133,6 +133,8 @@ internal static class RedisJobReader
             FailureJobId = Text(fields.GetValueOrDefault("fj")) is string failure ? JobId.Parse(failure) : null,
             CreatedAt = Time(fields.GetValueOrDefault("ca")) ?? default,
             FinishedAt = Time(fields.GetValueOrDefault("fa")),
+            FailurePolicy = (BatchFailurePolicy)Int(fields.GetValueOrDefault("fp")),
+            ParentBatchId = Text(fields.GetValueOrDefault("pb")) is string parent ? BatchId.Parse(parent) : null,
         };
     }
 
