@@ -132,6 +132,22 @@ public sealed class RedisFlowStorageTests
     }
 
     [Fact]
+    public async Task FetchAsync_StartRecordedWithALaterNow_CountsForAFetchWhoseNowIsBehind()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        await EnqueueAsync(storage, [.. Enumerable.Range(0, 2).Select(_ => Job() with { LimitKey = "k" })]);
+        var limits = new FetchLimits { RatePerKey = new RateLimit(1, TimeSpan.FromMinutes(1)) };
+
+        // Two hosts: the one whose now is later reaches the server first. The other must not start a second job within
+        // the minute that holds the first start.
+        IReadOnlyList<StoredJob> ahead = await storage.FetchAsync(Fetch() with { Limits = limits, Now = T0.AddSeconds(10) }, Deadline.Token());
+        IReadOnlyList<StoredJob> behind = await storage.FetchAsync(Fetch() with { Limits = limits, Now = T0 }, Deadline.Token());
+
+        ahead.Should().HaveCount(1);
+        behind.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task FetchAsync_MaxSkipped_StopsBehindABusyKey()
     {
         await using RedisJobStorage storage = NewStorage();
