@@ -11,11 +11,14 @@ namespace JobQueue.Redis.Scripts;
 /// (hash), ready:QUEUE (zset, score -priority, member "runAt:seq:id" so equal priorities order by run time, then
 /// enqueue order), scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY
 /// (holder id), the indexes qs:Q:S (one per queue and state), batchjobs:B and name:N (zsets scored by enqueue sequence),
-/// the throughput counts tp:M and tpm (see RedisScripts.Admin),
+/// the throughput counts tp:M and tpm (see RedisScripts.Admin), the flow keys run:KEY, starts:SCOPE and holds (see
+/// RedisScripts.Flow),
 /// queues (set of queue names), seq (the enqueue sequence) and schema (the layout version).</para>
 /// <para>A job hash holds n (name), q, pr, a (arguments), o ("maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAt",
 /// changed only when a retry raises the maximum), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
-/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress). Schema 1 wrote ma, to, rd and ea as fields of
+/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress), lk (limit key), is / iu (idempotency scope when
+/// not UntilSucceeded, and its end for ForPeriod). A batch hash holds s, total, ok, ko, ca, sj, fj, fa, and fp (failure
+/// policy when FailFast), pb (parent batch) and cp (counted in the parent). Schema 1 wrote ma, to, rd and ea as fields of
 /// their own and at = 0; readers accept both.</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
 /// zset scores (microseconds) only narrow a range, and each candidate is re-checked against the ticks.</para>
