@@ -125,23 +125,27 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>
-    /// The running jobs with a limit key, for scripts whose locals include P: runcount(lk) counts the members of run:lk
-    /// that are Running with that key, and removes those that are not (a cheap self-repair: a set written by a version
-    /// without this bookkeeping, or by hand). Cached for the script; the caller counts its own leases in.
+    /// The running jobs with a limit key, for scripts whose locals include P: runcount(lk, limit) counts the members of
+    /// run:lk that are Running with that key, and removes those that are not (a cheap self-repair: a set written by a
+    /// version without this bookkeeping, or by hand). With a limit it stops at the limit (no room is no room), so its
+    /// cost is bounded by the limit, not by the set. Cached for the script; the caller counts its own leases in.
     /// </summary>
     private const string RunningWithKey = """
         local runcounts = {}
-        local function runcount(lk)
-          local c = runcounts[lk]
-          if c == nil then
-            local rk = P .. 'run:' .. lk
-            c = 0
-            for _, id in ipairs(redis.call('SMEMBERS', rk)) do
-              local g = redis.call('HMGET', P .. 'job:' .. id, 's', 'lk')
-              if g[1] == '2' and g[2] == lk then c = c + 1 else redis.call('SREM', rk, id) end
+        local function runcount(lk, limit)
+          local e = runcounts[lk]
+          if e and (e.full or (limit and e.c >= limit)) then return e.c end
+          local rk = P .. 'run:' .. lk
+          local c, full = 0, true
+          for _, id in ipairs(redis.call('SMEMBERS', rk)) do
+            if limit and c >= limit then
+              full = false
+              break
             end
-            runcounts[lk] = c
+            local g = redis.call('HMGET', P .. 'job:' .. id, 's', 'lk')
+            if g[1] == '2' and g[2] == lk then c = c + 1 else redis.call('SREM', rk, id) end
           end
+          runcounts[lk] = { c = c, full = full }
           return c
         end
 
@@ -214,14 +218,14 @@ internal static partial class RedisScripts
                   kr = nl.rpk or rpk
                 end
                 local ok = not held(f.n, f.lk)
-                if ok and kc and runcount(f.lk) >= kc then ok = false end
+                if ok and kc and runcount(f.lk, kc) >= kc then ok = false end
                 if ok and nr and ratecount('name:' .. f.n, nr) >= nr.n then ok = false end
                 if ok and kr and ratecount('key:' .. f.lk, kr) >= kr.n then ok = false end
                 if ok then
                   redis.call('ZREM', key, m)
                   r[#r + 1] = lease(id, j, f)
                   qrun = qrun + 1
-                  if f.lk and runcounts[f.lk] then runcounts[f.lk] = runcounts[f.lk] + 1 end
+                  if f.lk and runcounts[f.lk] then runcounts[f.lk].c = runcounts[f.lk].c + 1 end
                   -- One start per rate scope that applied to the job, and only those.
                   if qrate then started(qscope, id) end
                   if nr then started('name:' .. f.n, id) end
@@ -277,7 +281,7 @@ internal static partial class RedisScripts
         r[2] = redis.call('ZCARD', P .. 'qs:' .. q .. ':2')
         local heldto = ''
         if lk ~= '' then
-          r[3] = runcount(lk)
+          r[3] = runcount(lk, nil)
           local u = redis.call('HGET', P .. 'holds', 'key:' .. lk)
           if u and u > nowt then heldto = u end
         else

@@ -351,7 +351,7 @@ internal static partial class RedisScripts
     /// <remarks>
     /// A template holds what the jobs of a request usually share (kind, name, queue, priority, options, batch), so a
     /// bulk request, or concurrent enqueues coalesced into one, sends it and the script prepares its key names and
-    /// hash values once instead of per job: a job's own fields are 7 arguments instead of 14.
+    /// hash values once instead of per job: a job's own fields are 8 arguments instead of 18.
     /// </remarks>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
         local nowt, nowus, nb, nt, nfp, npb = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
