@@ -6,10 +6,14 @@ namespace JobQueue.Storage;
 /// </summary>
 /// <remarks>
 /// <para>The fetch examines Enqueued jobs in fetch order and leases a job only when every limit that applies to it has room,
-/// counting the jobs it leases in the same call. A job over a limit is skipped and stays Enqueued, with nothing written to
-/// it (no attempt, no new run time); later jobs are still examined, so one key at its limit never holds back others. The
-/// fetch stops at <see cref="FetchRequest.Limit"/> leased jobs, after skipping <see cref="MaxSkipped"/> jobs, or when
-/// the queue's own limits have no room left.</para>
+/// counting the jobs it leases in the same call. A job over a limit is skipped and stays Enqueued, with nothing the caller
+/// can see written to it (no attempt, no new run time); later jobs are still examined, so one key at its limit never holds
+/// back others. The fetch stops at <see cref="FetchRequest.Limit"/> leased jobs, after skipping <see cref="MaxSkipped"/>
+/// jobs, or when the queue's own limits have no room left.</para>
+/// <para>A store may set aside (park) a job it finds over its key's concurrency limit instead of skipping it, so that a busy
+/// key's backlog is not walked again by every fetch: a parked job stays Enqueued and is listed as such, does not count as
+/// skipped, and must be back in fetch order once a job with its key leaves Running (completion, failure, reschedule,
+/// cancel, rescue), in the same atomic step. A cancelled parked job must not come back.</para>
 /// <para>Limits that apply to a job named N with limit key K (<see cref="StoredJob.LimitKey"/>):</para>
 /// <list type="bullet">
 /// <item><see cref="QueueConcurrency"/>: Running jobs of the queue, leased ones included.</item>
