@@ -1,7 +1,8 @@
 namespace JobQueue.Redis.Scripts;
 
 // Flow control: limits at fetch, holds and the flow state. Keys, all under the prefix P (so a cluster keeps them in the
-// prefix's slot): run:KEY (set of the ids of the Running jobs with limit key KEY, added at lease, removed by unlease()
+// prefix's slot): parked:KEY (zset of the ready members of Enqueued jobs set aside over their key's concurrency limit,
+// scored as in the ready set; see unpark() of the prelude), run:KEY (set of the ids of the Running jobs with limit key KEY, added at lease, removed by unlease()
 // and finish() of the prelude, the only ways out of Running; read with a self-repair, see FetchLimited), starts:SCOPE
 // (zset of the starts recorded in a rate scope, scored by unix microseconds, member "ticks(19):id:leaseToken" so each
 // lease is its own member and the exact time is kept), and holds (hash: scope to the hold's end in ticks). A job hash
@@ -218,10 +219,20 @@ internal static partial class RedisScripts
                   kr = nl.rpk or rpk
                 end
                 local ok = not held(f.n, f.lk)
-                if ok and kc and runcount(f.lk, kc) >= kc then ok = false end
+                local park = false
+                if ok and kc and runcount(f.lk, kc) >= kc then
+                  ok = false
+                  -- Only a job of a key that runs can be brought back by a job of it leaving Running.
+                  park = kc > 0
+                end
                 if ok and nr and ratecount('name:' .. f.n, nr) >= nr.n then ok = false end
                 if ok and kr and ratecount('key:' .. f.lk, kr) >= kr.n then ok = false end
-                if ok then
+                if park then
+                  -- Over its key's concurrency: set aside with its key, so no later fetch walks it again, until a job
+                  -- of the key leaves Running (unrun() of the prelude puts it back). Not a skip.
+                  redis.call('ZREM', key, m)
+                  redis.call('ZADD', P .. 'parked:' .. f.lk, -(tonumber(f.pr) or 0), m)
+                elseif ok then
                   redis.call('ZREM', key, m)
                   r[#r + 1] = lease(id, j, f)
                   qrun = qrun + 1

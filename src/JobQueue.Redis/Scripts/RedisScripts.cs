@@ -143,10 +143,33 @@ internal static partial class RedisScripts
           wake(q)
         end
 
+        -- A fetch with limits parks an Enqueued job it finds over its key's concurrency limit in parked:KEY (its
+        -- ready member, scored as in the ready set; see RedisScripts.Flow). A slot of the key freed puts the first one
+        -- back in its queue's ready set: parked sets are read at once, so they are written at once, not by zset().
+        local function unpark(lk)
+          local pk = P .. 'parked:' .. lk
+          local m = redis.call('ZRANGE', pk, 0, 0, 'WITHSCORES')
+          while m[1] do
+            redis.call('ZREM', pk, m[1])
+            local id = string.sub(m[1], 38)
+            local g = redis.call('HMGET', jk(id), 's', 'q')
+            if g[1] == '1' and g[2] then
+              zset(P .. 'ready:' .. g[2], m[1], m[2])
+              wake(g[2])
+              return
+            end
+            -- No longer waiting (a member left behind): the next one takes the slot.
+            m = redis.call('ZRANGE', pk, 0, 0, 'WITHSCORES')
+          end
+        end
+
         -- A job with a limit key is a member of run:KEY while Running (see RedisScripts.Flow): every way out of
-        -- Running goes through unlease() or finish(), which take it out.
+        -- Running goes through unlease() or finish(), which take it out and give the freed slot to a parked job.
         local function unrun(id, lk)
-          if lk then redis.call('SREM', P .. 'run:' .. lk, id) end
+          if lk then
+            redis.call('SREM', P .. 'run:' .. lk, id)
+            unpark(lk)
+          end
         end
 
         local function unlease(id)
@@ -294,6 +317,9 @@ internal static partial class RedisScripts
             unrun(id, f[9])
           elseif old == '1' then
             zset(P .. 'ready:' .. f[2], rmember(id, f[4], f[3]), false)
+            -- A parked job that ends (a cancel) must not come back. One that was in its queue may be the one a freed
+            -- slot brought back: the slot goes on to the next parked job, or the key's parked jobs could wait for good.
+            if f[9] and redis.call('ZREM', P .. 'parked:' .. f[9], rmember(id, f[4], f[3])) == 0 then unpark(f[9]) end
           elseif old == '0' then
             zset(P .. 'scheduled', id, false)
           end
@@ -533,9 +559,11 @@ internal static partial class RedisScripts
         -- Debounces: the holder takes the new job's arguments and run time, and is Scheduled or Enqueued by it at now.
         for _, rep in ipairs(replaces) do
           local hid, o = rep[1], base + rep[2] * JF
-          local g = redis.call('HMGET', jk(hid), 's', 'q', 'seq', 'ra')
+          local g = redis.call('HMGET', jk(hid), 's', 'q', 'seq', 'ra', 'lk')
           if g[1] == '1' then
             zset(P .. 'ready:' .. g[2], rmember(hid, g[4], g[3]), false)
+            -- Parked, it is due again by its new run time: its old member must not come back.
+            if g[5] then redis.call('ZREM', P .. 'parked:' .. g[5], rmember(hid, g[4], g[3])) end
           else
             zset(P .. 'scheduled', hid, false)
           end

@@ -154,13 +154,51 @@ public sealed class RedisFlowStorageTests
         NewJob[] busy = [.. Enumerable.Range(0, 4).Select(_ => Job() with { LimitKey = "busy" })];
         NewJob other = Job() with { LimitKey = "other" };
         await EnqueueAsync(storage, [.. busy, other]);
-        var limits = new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 2 };
+        var limits = new FetchLimits { RatePerKey = new RateLimit(1, TimeSpan.FromHours(1)), MaxSkipped = 2 };
 
         IReadOnlyList<StoredJob> first = await storage.FetchAsync(Fetch() with { Limits = limits }, Deadline.Token());
         IReadOnlyList<StoredJob> second = await storage.FetchAsync(Fetch() with { Limits = limits with { MaxSkipped = 10 } }, Deadline.Token());
 
         first.Select(j => j.Id).Should().Equal(busy[0].Id);
         second.Select(j => j.Id).Should().Equal(other.Id);
+    }
+
+    [Fact]
+    public async Task FetchAsync_KeyAtItsConcurrency_ParksItsJobsAndEachFreedSlotBringsOneBack()
+    {
+        await using RedisJobStorage storage = NewStorage();
+        NewJob[] busy = [.. Enumerable.Range(0, 5).Select(_ => Job() with { LimitKey = "busy" })];
+        NewJob other = Job() with { LimitKey = "other" };
+        await EnqueueAsync(storage, [.. busy, other]);
+        var limits = new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 1 };
+        IDatabase database = await RedisStores.DatabaseAsync(storage);
+        var leased = new List<JobId>();
+        async Task<StoredJob[]> FetchAllAsync()
+        {
+            StoredJob[] jobs = [.. await storage.FetchAsync(Fetch() with { Limits = limits }, Deadline.Token())];
+            leased.AddRange(jobs.Select(j => j.Id));
+            return jobs;
+        }
+
+        // Parked, the busy key's jobs are no skips: the other key is reached with MaxSkipped 1.
+        StoredJob[] first = await FetchAllAsync();
+        long parked = await database.SortedSetLengthAsync(storage.Prefix + "parked:busy");
+        long ready = await database.SortedSetLengthAsync(storage.Prefix + "ready:default");
+        await storage.CancelAsync(new CancelRequest { Ids = [busy[2].Id], Now = T0 }, Deadline.Token());
+        await storage.CompleteAsync([new JobCompletion { Id = busy[0].Id, LeaseToken = first[0].LeaseToken!.Value, Now = T0 }], Deadline.Token());
+        StoredJob[] second = await FetchAllAsync();
+        await storage.CompleteAsync([new JobCompletion { Id = busy[1].Id, LeaseToken = second[0].LeaseToken!.Value, Now = T0 }], Deadline.Token());
+
+        // busy[3] is back in its queue; cancelled there, it hands the freed slot on to busy[4].
+        await storage.CancelAsync(new CancelRequest { Ids = [busy[3].Id], Now = T0 }, Deadline.Token());
+        await FetchAllAsync();
+        StoredJob[] last = await FetchAllAsync();
+
+        parked.Should().Be(4);
+        ready.Should().Be(0);
+        leased.Should().Equal(busy[0].Id, other.Id, busy[1].Id, busy[4].Id);
+        last.Should().BeEmpty();
+        (await database.KeyExistsAsync(storage.Prefix + "parked:busy")).Should().BeFalse();
     }
 
     [Fact]
