@@ -219,9 +219,10 @@ internal static partial class RedisScripts
                   kr = nl.rpk or rpk
                 end
                 local ok = not held(f.n, f.lk)
-                local park = false
+                local park, full = false, false
                 if ok and kc and runcount(f.lk, kc) >= kc then
                   ok = false
+                  full = true
                   -- Only a job of a key that runs can be brought back by a job of it leaving Running.
                   park = kc > 0
                 end
@@ -242,8 +243,9 @@ internal static partial class RedisScripts
                   if nr then started('name:' .. f.n, id) end
                   if kr then started('key:' .. f.lk, id) end
                 else
+                  -- Passed over for its key's concurrency, a job is no skip (see FetchLimits.MaxSkipped).
                   offset = offset + 1
-                  skipped = skipped + 1
+                  if not full then skipped = skipped + 1 end
                 end
               end
             end
