@@ -178,7 +178,7 @@ internal static partial class RedisScripts
           end
           if outcome == 1 and f[5] then
             local holder = redis.call('GET', P .. 'idem:' .. f[5])
-            if holder and holder ~= id then outcome = 6 end
+            if holder and holder ~= id and holding(holder, nowt) then outcome = 6 end
           end
           if outcome == 1 then
             zset(P .. 'finished', id, false)

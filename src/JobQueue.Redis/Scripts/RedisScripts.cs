@@ -11,11 +11,14 @@ namespace JobQueue.Redis.Scripts;
 /// (hash), ready:QUEUE (zset, score -priority, member "runAt:seq:id" so equal priorities order by run time, then
 /// enqueue order), scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY
 /// (holder id), the indexes qs:Q:S (one per queue and state), batchjobs:B and name:N (zsets scored by enqueue sequence),
-/// the throughput counts tp:M and tpm (see RedisScripts.Admin),
+/// the throughput counts tp:M and tpm (see RedisScripts.Admin), the flow keys run:KEY, starts:SCOPE and holds (see
+/// RedisScripts.Flow),
 /// queues (set of queue names), seq (the enqueue sequence) and schema (the layout version).</para>
 /// <para>A job hash holds n (name), q, pr, a (arguments), o ("maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAt",
 /// changed only when a retry raises the maximum), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
-/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress). Schema 1 wrote ma, to, rd and ea as fields of
+/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress), lk (limit key), is / iu (idempotency scope when
+/// not UntilSucceeded, and its end for ForPeriod). A batch hash holds s, total, ok, ko, ca, sj, fj, fa, and fp (failure
+/// policy when FailFast), pb (parent batch) and cp (counted in the parent). Schema 1 wrote ma, to, rd and ea as fields of
 /// their own and at = 0; readers accept both.</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
 /// zset scores (microseconds) only narrow a range, and each candidate is re-checked against the ticks.</para>
@@ -140,14 +143,46 @@ internal static partial class RedisScripts
           wake(q)
         end
 
+        -- A fetch with limits parks an Enqueued job it finds over its key's concurrency limit in parked:KEY (its
+        -- ready member, scored as in the ready set; see RedisScripts.Flow). A slot of the key freed puts the first one
+        -- back in its queue's ready set: parked sets are read at once, so they are written at once, not by zset().
+        local function unpark(lk)
+          local pk = P .. 'parked:' .. lk
+          local m = redis.call('ZRANGE', pk, 0, 0, 'WITHSCORES')
+          while m[1] do
+            redis.call('ZREM', pk, m[1])
+            local id = string.sub(m[1], 38)
+            local g = redis.call('HMGET', jk(id), 's', 'q')
+            if g[1] == '1' and g[2] then
+              zset(P .. 'ready:' .. g[2], m[1], m[2])
+              wake(g[2])
+              return
+            end
+            -- No longer waiting (a member left behind): the next one takes the slot.
+            m = redis.call('ZRANGE', pk, 0, 0, 'WITHSCORES')
+          end
+        end
+
+        -- A job with a limit key is a member of run:KEY while Running (see RedisScripts.Flow): every way out of
+        -- Running goes through unlease() or finish(), which take it out and give the freed slot to a parked job.
+        local function unrun(id, lk)
+          if lk then
+            redis.call('SREM', P .. 'run:' .. lk, id)
+            unpark(lk)
+          end
+        end
+
         local function unlease(id)
-          redis.call('HDEL', jk(id), 'lt', 'le', 'w')
+          local j = jk(id)
+          unrun(id, redis.call('HGET', j, 'lk'))
+          redis.call('HDEL', j, 'lt', 'le', 'w')
           zset(P .. 'leases', id, false)
         end
 
-        -- What finish() needs, and the lease token (8) for the callers that check it first.
+        -- What finish() needs, the lease token (8) for the callers that check it first, the limit key (9) and the
+        -- idempotency scope (10).
         local function fields(id)
-          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt')
+          return redis.call('HMGET', jk(id), 's', 'q', 'seq', 'ra', 'ik', 'b', 'child', 'lt', 'lk', 'is')
         end
 
         local function leased(id, token)
@@ -166,6 +201,19 @@ internal static partial class RedisScripts
             index(id, f[2], f[3], f[1], '1')
             ready(id, f[2], f[4], rt, f[3])
           end
+        end
+
+        -- Whether job hid holds its idempotency key at nowt, by its own scope ('is', absent for UntilSucceeded, as on
+        -- every job written before scopes) and, for ForPeriod, its end ('iu'). idem:KEY names the newest holder; a
+        -- name there is only a candidate, checked here.
+        local function holding(hid, nowt)
+          local g = redis.call('HMGET', jk(hid), 's', 'is', 'iu')
+          local s, sc = g[1], g[2] or '0'
+          if not s then return false end
+          if sc == '3' then return g[3] ~= false and g[3] > nowt end
+          if sc == '1' then return s == '0' or s == '1' or s == '6' end
+          if sc == '2' then return s == '0' or s == '1' or s == '2' or s == '6' end
+          return s ~= '4' and s ~= '5'
         end
 
         local function read(id)
@@ -198,14 +246,37 @@ internal static partial class RedisScripts
           cancelcb(fj, nowt, nowus)
         end
 
-        -- A child reached a final state: count it; the first failure decides the batch, the last child ends it.
-        local function childdone(bid, ok, nowt, nowus)
+        local childdone
+
+        -- A nested batch that finished counts once ('cp') in its parent: a success when it Succeeded, else a failure.
+        local function countinparent(bid, nowt, nowus)
           local bk = P .. 'batch:' .. bid
-          local b = redis.call('HMGET', bk, 's', 'total', 'ok', 'ko', 'sj', 'fj')
+          local b = redis.call('HMGET', bk, 'pb', 'cp', 's')
+          if b[1] and not b[2] then
+            redis.call('HSET', bk, 'cp', '1')
+            childdone(b[1], b[3] == '1', nowt, nowus)
+          end
+        end
+
+        -- FailFast: every child job of the batch that has not finished is cancelled, running ones included (finish()
+        -- clears the lease, so the attempt's writes are refused); each counts as a failure through finish(). Callbacks
+        -- (no 'child') and nested batches (not in batchjobs) are left alone.
+        local function cancelchildren(bid, nowt, nowus)
+          for _, id in ipairs(redis.call('ZRANGE', P .. 'batchjobs:' .. bid, 0, -1)) do
+            local g = redis.call('HMGET', jk(id), 's', 'child')
+            if g[2] == '1' and (g[1] == '0' or g[1] == '1' or g[1] == '2') then finish(id, '5', nowt, nowus) end
+          end
+        end
+
+        -- A child reached a final state: count it; the first failure decides the batch, the last child ends it.
+        childdone = function(bid, ok, nowt, nowus)
+          local bk = P .. 'batch:' .. bid
+          local b = redis.call('HMGET', bk, 's', 'total', 'ok', 'ko', 'sj', 'fj', 'fp')
           if not b[1] then return end
           local st = b[1]
           local okc = tonumber(b[3])
           local koc = tonumber(b[4])
+          local failfast = false
           if ok then
             okc = okc + 1
             redis.call('HSET', bk, 'ok', okc)
@@ -217,6 +288,7 @@ internal static partial class RedisScripts
               redis.call('HSET', bk, 's', '2')
               release(b[6], nowt)
               cancelcb(b[5], nowt, nowus)
+              failfast = b[7] == '1'
             end
           end
           if okc + koc >= tonumber(b[2]) then
@@ -226,6 +298,10 @@ internal static partial class RedisScripts
               redis.call('HSET', bk, 'fa', nowt)
               zset(P .. 'bfinished', bid, nowus)
             end
+            countinparent(bid, nowt, nowus)
+          elseif failfast then
+            -- After this step's own counting: each cancelled child counts itself, and the last of them ends the batch.
+            cancelchildren(bid, nowt, nowus)
           end
         end
 
@@ -238,15 +314,19 @@ internal static partial class RedisScripts
           if old == '2' then
             redis.call('HDEL', j, 'lt', 'le', 'w')
             zset(P .. 'leases', id, false)
+            unrun(id, f[9])
           elseif old == '1' then
             zset(P .. 'ready:' .. f[2], rmember(id, f[4], f[3]), false)
+            -- A parked job that ends (a cancel) must not come back. One that was in its queue may be the one a freed
+            -- slot brought back: the slot goes on to the next parked job, or the key's parked jobs could wait for good.
+            if f[9] and redis.call('ZREM', P .. 'parked:' .. f[9], rmember(id, f[4], f[3])) == 0 then unpark(f[9]) end
           elseif old == '0' then
             zset(P .. 'scheduled', id, false)
           end
           index(id, f[2], f[3], old, st)
           redis.call('HSET', j, 's', st, 'fa', nowt)
           zset(P .. 'finished', id, nowus)
-          if st ~= '3' and f[5] then
+          if st ~= '3' and f[5] and f[10] ~= '3' then
             local ik = P .. 'idem:' .. f[5]
             if redis.call('GET', ik) == id then redis.call('DEL', ik) end
           end
@@ -291,29 +371,39 @@ internal static partial class RedisScripts
         """);
 
     /// <summary>
-    /// ARGV: P, nowTicks, nowUs, newBatchId or '', templateCount, then per template the fields of
+    /// ARGV: P, nowTicks, nowUs, newBatchId or '', templateCount, the new batch's failure policy (a number) and parent batch or '', then per template the fields of
     /// <see cref="EnqueueTemplateFields"/>, then per job those of <see cref="EnqueueJobFields"/>.
     /// </summary>
     /// <remarks>
     /// A template holds what the jobs of a request usually share (kind, name, queue, priority, options, batch), so a
     /// bulk request, or concurrent enqueues coalesced into one, sends it and the script prepares its key names and
-    /// hash values once instead of per job: a job's own fields are 7 arguments instead of 14.
+    /// hash values once instead of per job: a job's own fields are 8 arguments instead of 18.
     /// </remarks>
     public static readonly RedisScript Enqueue = new("enqueue", Prelude + """
-        local nowt, nowus, nb, nt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-        local TF, JF = 8, 7
-        local base = 5 + nt * TF
+        local nowt, nowus, nb, nt, nfp, npb = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
+        local TF, JF = 11, 8
+        local base = 7 + nt * TF
         local n = (#ARGV - base) / JF
         if nb ~= '' and redis.call('EXISTS', P .. 'batch:' .. nb) == 1 then
           return redis.error_reply('JQ_BATCH_EXISTS Batch ' .. nb .. ' already exists; a new batch needs a new id.')
         end
+        if npb ~= '' then
+          local ps = redis.call('HMGET', P .. 'batch:' .. npb, 's', 'fa')
+          if not ps[1] then
+            return redis.error_reply('JQ_NO_BATCH Batch ' .. nb .. ' is to be nested in batch ' .. npb .. ', which does not exist. Nothing was written.')
+          end
+          if ps[2] then
+            return redis.error_reply('JQ_BATCH_FINISHED Batch ' .. nb .. ' is to be nested in batch ' .. npb .. ', which has already finished. Nothing was written.')
+          end
+        end
 
         local T = {}
         for t = 1, nt do
-          local o = 5 + (t - 1) * TF
+          local o = 7 + (t - 1) * TF
           local kind, q, pr = ARGV[o + 1], ARGV[o + 3], ARGV[o + 4]
           T[t] = { kind = kind, name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
             o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, b = ARGV[o + 8],
+            is = ARGV[o + 9], iu = ARGV[o + 10], rp = ARGV[o + 11] == '1',
             qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q, checked = false }
         end
 
@@ -321,6 +411,7 @@ internal static partial class RedisScripts
         local created = {}
         local results = {}
         local claimed = {}
+        local replaces, replacing = {}, {}
         local newkeys = {}
         for i = 0, n - 1 do
           local o = base + i * JF
@@ -339,19 +430,29 @@ internal static partial class RedisScripts
             end
           end
           local holder = nil
+          local inrequest = false
           if kind == 'c' and ik ~= '' then
             holder = claimed[ik]
+            inrequest = holder ~= nil
             if not holder then
               local h = redis.call('GET', P .. 'idem:' .. ik)
-              if h then
-                local hs = redis.call('HGET', jk(h), 's')
-                if hs and hs ~= '4' and hs ~= '5' then holder = h end
-              end
+              if h and holding(h, nowt) then holder = h end
             end
           end
           if holder then
             results[#results + 1] = holder
-            results[#results + 1] = 0
+            -- A debounce replaces a holder that has not started (written below, once all is validated); a holder
+            -- created by this same request is returned as it is.
+            local code = 0
+            if t.rp and not inrequest and not replacing[holder] then
+              local hs = redis.call('HGET', jk(holder), 's')
+              if hs == '0' or hs == '1' then
+                code = 2
+                replacing[holder] = true
+                replaces[#replaces + 1] = { holder, i }
+              end
+            end
+            results[#results + 1] = code
           else
             if created[id] then
               return redis.error_reply('JQ_JOB_EXISTS Job ' .. id .. ' already exists; every new job needs a new id. Nothing was written.')
@@ -377,6 +478,12 @@ internal static partial class RedisScripts
 
         if nb ~= '' then
           redis.call('HSET', P .. 'batch:' .. nb, 's', '0', 'total', 0, 'ok', 0, 'ko', 0, 'ca', nowt)
+          if nfp ~= '0' then redis.call('HSET', P .. 'batch:' .. nb, 'fp', nfp) end
+          if npb ~= '' then
+            -- One pending child of its parent until it finishes (see childdone()).
+            redis.call('HSET', P .. 'batch:' .. nb, 'pb', npb)
+            redis.call('HINCRBY', P .. 'batch:' .. npb, 'total', 1)
+          end
         end
 
         -- Enqueue order: the new jobs take the next #newkeys sequence numbers, in request order.
@@ -389,8 +496,8 @@ internal static partial class RedisScripts
         for i = 0, n - 1 do
           if results[i * 2 + 2] == 1 then
             local o = base + i * JF
-            local t, id, args, ik, ra, rus, tp = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4],
-              ARGV[o + 5], ARGV[o + 6], ARGV[o + 7]
+            local t, id, args, ik, ra, rus, tp, lk = T[tonumber(ARGV[o + 1])], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4],
+              ARGV[o + 5], ARGV[o + 6], ARGV[o + 7], ARGV[o + 8]
             local kind, q, b = t.kind, t.q, t.b
             local st
             if kind ~= 'c' then st = '6' elseif ra > nowt then st = '0' else st = '1' end
@@ -400,12 +507,18 @@ internal static partial class RedisScripts
             -- What no script changes and only rescue reads goes in one field, 'o' (see the key layout above), and the
             -- attempt count 'at' is only written by the first lease: each field is a lookup and a move of the
             -- listpack in every later HSET of this job, so eight fields cost far less than twelve.
-            if ik == '' and tp == '' and b == '' then
+            if ik == '' and tp == '' and b == '' and lk == '' then
               redis.call('HSET', newkeys[k], 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
             else
               local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', args, 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
-              if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
+              if ik ~= '' then
+                h[#h + 1] = 'ik'; h[#h + 1] = ik
+                -- UntilSucceeded, the default, is written as no field, as every job before scopes has it.
+                if t.is ~= '0' then h[#h + 1] = 'is'; h[#h + 1] = t.is end
+                if t.iu ~= '' then h[#h + 1] = 'iu'; h[#h + 1] = t.iu end
+              end
               if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+              if lk ~= '' then h[#h + 1] = 'lk'; h[#h + 1] = lk end
               if b ~= '' then
                 h[#h + 1] = 'b'; h[#h + 1] = b
                 zadd(P .. 'batchjobs:' .. b, seq, id)
@@ -432,12 +545,7 @@ internal static partial class RedisScripts
               -- A callback whose key is held keeps the key as data but does not take it over.
               local ikk = P .. 'idem:' .. ik
               local holder = redis.call('GET', ikk)
-              local live = false
-              if holder and holder ~= id then
-                local hs = redis.call('HGET', jk(holder), 's')
-                live = hs and hs ~= '4' and hs ~= '5'
-              end
-              if not live then redis.call('SET', ikk, id) end
+              if not (holder and holder ~= id and holding(holder, nowt)) then redis.call('SET', ikk, id) end
             end
             if kind == 's' then
               sj = id
@@ -448,12 +556,28 @@ internal static partial class RedisScripts
             end
           end
         end
+        -- Debounces: the holder takes the new job's arguments and run time, and is Scheduled or Enqueued by it at now.
+        for _, rep in ipairs(replaces) do
+          local hid, o = rep[1], base + rep[2] * JF
+          local g = redis.call('HMGET', jk(hid), 's', 'q', 'seq', 'ra', 'lk')
+          if g[1] == '1' then
+            zset(P .. 'ready:' .. g[2], rmember(hid, g[4], g[3]), false)
+            -- Parked, it is due again by its new run time: its old member must not come back.
+            if g[5] then redis.call('ZREM', P .. 'parked:' .. g[5], rmember(hid, g[4], g[3])) end
+          else
+            zset(P .. 'scheduled', hid, false)
+          end
+          redis.call('HSET', jk(hid), 'a', ARGV[o + 3])
+          due(hid, ARGV[o + 5], ARGV[o + 6], nowt)
+          changed[#changed + 1] = hid
+        end
         for b, count in pairs(children) do
           redis.call('HINCRBY', P .. 'batch:' .. b, 'total', count)
         end
         -- A batch of no children has nothing to wait for: it succeeds now, or it would wait forever.
         if nb ~= '' and redis.call('HGET', P .. 'batch:' .. nb, 'total') == '0' then
           succeedbatch(nb, sj, fj, nowt, nowus)
+          countinparent(nb, nowt, nowus)
         end
         flush()
         return results
@@ -470,12 +594,12 @@ internal static partial class RedisScripts
     /// </remarks>
     public static readonly RedisScript EnqueuePlain = new("enqueue-plain", NewMembers + """
         local P, nowt, nt = ARGV[1], ARGV[2], tonumber(ARGV[5])
-        local TF, JF = 8, 7
-        local base = 5 + nt * TF
+        local TF, JF = 11, 8
+        local base = 7 + nt * TF
         local n = (#ARGV - base) / JF
         local T = {}
         for t = 1, nt do
-          local o = 5 + (t - 1) * TF
+          local o = 7 + (t - 1) * TF
           local q, pr = ARGV[o + 3], ARGV[o + 4]
           T[t] = { name = ARGV[o + 2], q = q, pr = pr, score = -tonumber(pr),
             o = ARGV[o + 5] .. ':' .. ARGV[o + 6] .. ':' .. ARGV[o + 7] .. ':' .. nowt, qs = P .. 'qs:' .. q .. ':', rk = P .. 'ready:' .. q }
@@ -512,10 +636,14 @@ internal static partial class RedisScripts
           local st = '1'
           if ra > nowt then st = '0' end
           local seq = string.format('%016d', nextseq + i)
-          if ARGV[o + 7] == '' then
+          local tp, lk = ARGV[o + 7], ARGV[o + 8]
+          if tp == '' and lk == '' then
             redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st)
           else
-            redis.call('HSET', keys[i], 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st, 'tp', ARGV[o + 7])
+            local h = { 'n', t.name, 'q', q, 'pr', t.pr, 'a', ARGV[o + 3], 'o', t.o, 'ra', ra, 'seq', seq, 's', st }
+            if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+            if lk ~= '' then h[#h + 1] = 'lk'; h[#h + 1] = lk end
+            redis.call('HSET', keys[i], unpack(h))
           end
           zadd(P .. 'name:' .. t.name, seq, id)
           if st == '1' then
@@ -533,21 +661,28 @@ internal static partial class RedisScripts
         return results
         """);
 
-    /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or ''.</summary>
-    public const int EnqueueTemplateFields = 8;
+    /// <summary>Per-template ARGV fields of <see cref="Enqueue"/>, in order: kind ('c' child or plain job, 's' / 'f' success / failure callback), name, queue, priority, maxAttempts, timeoutTicks, retryDelayTicks, batch or '', idempotencyScope (a number), idempotencyUntilTicks or '', replaceOnConflict ('1' / '0').</summary>
+    public const int EnqueueTemplateFields = 11;
 
-    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or ''.</summary>
-    public const int EnqueueJobFields = 7;
+    /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or '', limitKey or ''.</summary>
+    public const int EnqueueJobFields = 8;
 
     /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
+    /// <remarks>
+    /// The fetch without limits. Holds (see RedisScripts.Flow) apply to it too: without any it pays one HLEN; a held job
+    /// goes back where it was, and at most 1,000 held jobs are passed over in one call.
+    /// </remarks>
     public static readonly RedisScript Fetch = new("fetch", Prelude + """
         local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
         -- A paused queue leases nothing (RedisScripts.Queues): checked in the script, so atomic with the pause.
         if redis.call('HEXISTS', P .. 'paused', q) == 1 then return {} end
+
+        """ + Holds + """
         local key = P .. 'ready:' .. q
         local r = {}
         local notyet = {}
-        while #r < limit do
+        local skipped = 0
+        while #r < limit and skipped < 1000 do
           local popped = redis.call('ZPOPMIN', key, limit - #r)
           if #popped == 0 then break end
           for p = 1, #popped, 2 do
@@ -564,27 +699,37 @@ internal static partial class RedisScripts
               local f = {}
               for k = 1, #h, 2 do f[h[k]] = h[k + 1] end
               if f.s == '1' then
-                -- An attempt that is no number (a damaged hash) is left as it is: the job is leased all the same, its
-                -- reader reports the damage and the engine fails it, where arithmetic on it would fail this script.
-                local at = tonumber(f.at or '0')
-                if at then at = tostring(at + 1) else at = f.at end
-                index(id, q, f.seq, '1', '2')
-                redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-                zset(P .. 'leases', id, leus)
-                changed[#changed + 1] = id
+                if (holds or holdsmany) and held(f.n, f.lk) then
+                  -- Held: back where it was, untouched, for a fetch after the hold.
+                  notyet[#notyet + 1] = popped[p + 1]
+                  notyet[#notyet + 1] = popped[p]
+                  skipped = skipped + 1
+                else
+                  -- As lease() of RedisScripts.Flow does, inline: the plain fetch is the hot path, and a closure per
+                  -- call costs measurably there.
+                  -- An attempt that is no number (a damaged hash) is left as it is: the job is leased all the same, its
+                  -- reader reports the damage and the engine fails it, where arithmetic on it would fail this script.
+                  local at = tonumber(f.at or '0')
+                  if at then at = tostring(at + 1) else at = f.at end
+                  index(id, q, f.seq, '1', '2')
+                  redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
+                  zset(P .. 'leases', id, leus)
+                  if f.lk then redis.call('SADD', P .. 'run:' .. f.lk, id) end
+                  changed[#changed + 1] = id
 
-                -- The reply is the hash as it is now, built from the read above instead of read again.
-                f.s, f.at, f.sa, f.lt, f.le, f.w = '2', at, nowt, token, let, worker
-                local now = {}
-                for k, v in pairs(f) do
-                  now[#now + 1] = k
-                  now[#now + 1] = v
+                  -- The reply is the hash as it is now, built from the read above instead of read again.
+                  f.s, f.at, f.sa, f.lt, f.le, f.w = '2', at, nowt, token, let, worker
+                  local now = {}
+                  for k, v in pairs(f) do
+                    now[#now + 1] = k
+                    now[#now + 1] = v
+                  end
+
+                  -- Errors are only written when an attempt ends without success, so a first attempt has none.
+                  local errors = {}
+                  if tonumber(at) ~= 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
+                  r[#r + 1] = { id, now, errors }
                 end
-
-                -- Errors are only written when an attempt ends without success, so a first attempt has none.
-                local errors = {}
-                if tonumber(at) ~= 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
-                r[#r + 1] = { id, now, errors }
               end
             end
           end

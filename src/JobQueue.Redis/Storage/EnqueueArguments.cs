@@ -14,8 +14,8 @@ namespace JobQueue.Redis.Storage;
 /// </remarks>
 internal static class EnqueueArguments
 {
-    private const int TemplateFields = 8;
-    private const int JobFields = 7;
+    private const int TemplateFields = 11;
+    private const int JobFields = 8;
 
     // A job's id and two padded times (run at, and the enqueue's now once per call).
     private const int FormattedBytesPerJob = 36 + RedisValues.TicksDigits;
@@ -33,12 +33,14 @@ internal static class EnqueueArguments
             numbers[i] = Find(templates, ref index, template);
         }
 
-        var args = new RedisArguments(5 + (templates.Count * TemplateFields) + (jobs.Count * JobFields), 64 + (jobs.Count * FormattedBytesPerJob));
+        var args = new RedisArguments(7 + (templates.Count * TemplateFields) + (jobs.Count * JobFields), 64 + (jobs.Count * FormattedBytesPerJob));
         args.Add(prefix)
             .AddTicks(request.Now)
             .AddScore(request.Now)
             .Add(request.Batch?.Id.ToString() ?? string.Empty)
-            .Add(templates.Count);
+            .Add(templates.Count)
+            .Add((int)(request.Batch?.FailurePolicy ?? BatchFailurePolicy.Continue))
+            .Add(request.Batch?.ParentBatchId?.ToString() ?? string.Empty);
         foreach (Template template in templates)
         {
             args.Add(template.Kind)
@@ -48,7 +50,10 @@ internal static class EnqueueArguments
                 .Add(template.MaxAttempts)
                 .Add(template.Timeout.Ticks)
                 .Add(template.RetryDelay.Ticks)
-                .Add(template.BatchId?.ToString() ?? string.Empty);
+                .Add(template.BatchId?.ToString() ?? string.Empty)
+                .Add((int)template.IdempotencyScope)
+                .Add(template.IdempotencyUntil is { } until ? RedisValues.Ticks(until) : string.Empty)
+                .Add(template.ReplaceOnConflict ? "1" : "0");
         }
 
         for (int i = 0; i < jobs.Count; i++)
@@ -60,7 +65,8 @@ internal static class EnqueueArguments
                 .Add(job.IdempotencyKey ?? string.Empty)
                 .AddTicks(job.RunAt)
                 .AddScore(job.RunAt)
-                .Add(job.TraceParent ?? string.Empty);
+                .Add(job.TraceParent ?? string.Empty)
+                .Add(job.LimitKey ?? string.Empty);
         }
 
         return args.ToArray();
@@ -96,11 +102,14 @@ internal static class EnqueueArguments
     }
 
     /// <summary>What the script's template holds; equal templates are sent once.</summary>
+    /// <remarks>The idempotency scope, end and conflict rule are options of an enqueue, shared by its jobs as the rest is.</remarks>
     private readonly record struct Template(string Kind, string Name, string Queue, int Priority, int MaxAttempts,
-        TimeSpan Timeout, TimeSpan RetryDelay, BatchId? BatchId)
+        TimeSpan Timeout, TimeSpan RetryDelay, BatchId? BatchId, JobQueue.IdempotencyScope IdempotencyScope,
+        DateTimeOffset? IdempotencyUntil, bool ReplaceOnConflict)
     {
         public Template(string kind, NewJob job)
-            : this(kind, job.Name, job.Queue, job.Priority, job.MaxAttempts, job.Timeout, job.RetryDelay, job.BatchId)
+            : this(kind, job.Name, job.Queue, job.Priority, job.MaxAttempts, job.Timeout, job.RetryDelay, job.BatchId,
+                job.IdempotencyScope, job.IdempotencyUntil, job.ReplaceOnConflict)
         {
         }
     }

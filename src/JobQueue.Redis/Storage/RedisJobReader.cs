@@ -12,7 +12,7 @@ namespace JobQueue.Redis.Storage;
 internal static class RedisJobReader
 {
     // The job hash fields ReadJob uses, by position in the array it fills (see JobField).
-    private const int JobFieldCount = 23;
+    private const int JobFieldCount = 24;
 
     /// <summary>Reads { id, HGETALL, errors } as built by the scripts' read(); null for a missing job.</summary>
     public static StoredJob? ReadJob(RedisResult value) => ReadJob(value, out _);
@@ -96,6 +96,7 @@ internal static class RedisJobReader
             Errors = errors is null or { Count: 0 } ? [] : errors,
             Progress = Progress(fields[14], fields[15], ref problems),
             IdempotencyKey = Text(fields[16]),
+            LimitKey = Text(fields[23]),
             BatchId = Guid(fields[17], "b (batch)", ref problems) is { } batchId ? new BatchId(batchId) : null,
             TraceParent = Text(fields[18]),
             LeaseToken = Guid(fields[19], "lt (lease token)", ref problems),
@@ -132,6 +133,8 @@ internal static class RedisJobReader
             FailureJobId = Text(fields.GetValueOrDefault("fj")) is string failure ? JobId.Parse(failure) : null,
             CreatedAt = Time(fields.GetValueOrDefault("ca")) ?? default,
             FinishedAt = Time(fields.GetValueOrDefault("fa")),
+            FailurePolicy = (BatchFailurePolicy)Int(fields.GetValueOrDefault("fp")),
+            ParentBatchId = Text(fields.GetValueOrDefault("pb")) is string parent ? BatchId.Parse(parent) : null,
         };
     }
 
@@ -204,6 +207,7 @@ internal static class RedisJobReader
         2 when name.SequenceEqual("tp"u8) => 18,
         2 when name.SequenceEqual("lt"u8) => 19,
         2 when name.SequenceEqual("le"u8) => 20,
+        2 when name.SequenceEqual("lk"u8) => 23,
         _ => -1,
     };
 

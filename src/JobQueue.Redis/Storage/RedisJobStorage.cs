@@ -103,7 +103,9 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         var results = new EnqueueResult[request.Jobs.Count];
         for (int i = 0; i < results.Length; i++)
         {
-            results[i] = new EnqueueResult { Id = JobId.Parse((string)items[i * 2]!), Created = (long)items[(i * 2) + 1] == 1 };
+            // 1 created, 0 an idempotency key's holder returned, 2 that holder replaced (a debounce).
+            long outcome = (long)items[(i * 2) + 1];
+            results[i] = new EnqueueResult { Id = JobId.Parse((string)items[i * 2]!), Created = outcome == 1, Replaced = outcome == 2 };
         }
 
         return results;
@@ -113,17 +115,26 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1, nameof(request));
-        RedisValue[] args = new RedisArguments(8)
-            .Add(_prefix)
-            .Add(request.Queue)
-            .Add(request.Limit)
-            .AddTicks(request.Now)
-            .Add(request.LeaseToken)
-            .AddTicks(request.LeaseExpiresAt)
-            .AddScore(request.LeaseExpiresAt)
-            .Add(request.WorkerId)
-            .ToArray();
-        RedisResult reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
+        RedisResult reply;
+        if (request.Limits is { } limits)
+        {
+            reply = await EvalAsync(RedisScripts.FetchLimited, FetchLimitedArguments(request, limits), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            RedisValue[] args = new RedisArguments(8)
+                .Add(_prefix)
+                .Add(request.Queue)
+                .Add(request.Limit)
+                .AddTicks(request.Now)
+                .Add(request.LeaseToken)
+                .AddTicks(request.LeaseExpiresAt)
+                .AddScore(request.LeaseExpiresAt)
+                .Add(request.WorkerId)
+                .ToArray();
+            reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
+        }
+
         RedisResult[] items = (RedisResult[])reply!;
         if (items.Length == 0)
         {

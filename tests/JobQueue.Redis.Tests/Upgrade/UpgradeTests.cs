@@ -291,6 +291,40 @@ public sealed class UpgradeTests
         released.Select(static j => j.Id.Value).Should().Equal(Facts.Expectations.BatchReleases);
     }
 
+    [Fact]
+    public async Task FlowControl_OnDataOfThePreviousVersion_OldHolderIsUntilSucceededAndLimitsLeaseItsJobs()
+    {
+        await using RedisJobStorage storage = NewStorage(await LoadAsync());
+        DateTimeOffset now = Facts.T0.AddMinutes(1);
+        FixtureJob holder = Facts.Job(Roles.Idempotent);
+        NewJob debounce = new()
+        {
+            Id = JobId.New(),
+            Name = holder.Name,
+            Queue = holder.Queue,
+            Arguments = Encoding.UTF8.GetBytes("{\"order\":43}"),
+            MaxAttempts = 3,
+            Timeout = TimeSpan.FromMinutes(2),
+            RetryDelay = TimeSpan.FromSeconds(15),
+            RunAt = now,
+            IdempotencyKey = holder.IdempotencyKey,
+            IdempotencyScope = IdempotencyScope.WhileQueued,
+            ReplaceOnConflict = true,
+        };
+
+        // The holder was written without a scope: it holds as UntilSucceeded did, and, Enqueued, it takes the debounce.
+        IReadOnlyList<EnqueueResult> replaced = await storage.EnqueueAsync(new EnqueueRequest { Jobs = [debounce], Now = now }, Deadline.Token());
+        FetchRequest fetch = Fetch(holder.Queue, now, limit: 10) with { Limits = new FetchLimits { QueueConcurrency = 1, ConcurrencyPerKey = 1 } };
+        IReadOnlyList<StoredJob> leased = await storage.FetchAsync(fetch, Deadline.Token());
+        await storage.CancelAsync(new CancelRequest { Ids = [new JobId(holder.Id)], Now = now }, Deadline.Token());
+        IReadOnlyList<EnqueueResult> afterCancel = await storage.EnqueueAsync(new EnqueueRequest { Jobs = [debounce], Now = now }, Deadline.Token());
+
+        replaced.Should().Equal(new EnqueueResult { Id = new JobId(holder.Id), Created = false, Replaced = true });
+        leased.Select(static j => j.Id.Value).Should().Equal(holder.Id);
+        Encoding.UTF8.GetString(leased[0].Arguments).Should().Be("{\"order\":43}");
+        afterCancel.Should().Equal(new EnqueueResult { Id = debounce.Id, Created = true });
+    }
+
     /// <summary>
     /// The one place the test builds a store: when the store's client changes, only this changes, and every test
     /// then runs the new code over the data the old one wrote.
