@@ -28,9 +28,10 @@ namespace JobQueue.Storage;
 /// <item>Holds (<see cref="IJobStorage.HoldAsync"/>) on scope <see cref="FlowScope.Key"/>(K) or <see cref="FlowScope.Name"/>(N)
 /// whose time is after the request's now: such a job is skipped whatever the limits.</item>
 /// </list>
-/// <para>A rate scope has room while fewer than <see cref="RateLimit.Starts"/> starts were recorded in it within
-/// (now - <see cref="RateLimit.Period"/>, now]. A leased job records one start at the request's now in each rate scope that
-/// applied to it (and only in those), in the same step. Starts older than a scope's period may be deleted at any time.</para>
+/// <para>A rate scope has room while fewer than <see cref="RateLimit.Starts"/> starts were recorded in it after
+/// now - <see cref="RateLimit.Period"/>, including starts another host recorded with a later now (hosts' fetches reach
+/// the store in another order than their nows: counting those keeps every window of one period within the limit). A leased job records one start at the request's now in each rate scope that
+/// applied to it (and only in those), in the same step. Starts may be deleted once no fetch can count them any more (some time after they left the window of every fetch that may still arrive).</para>
 /// <para>The limits hold across hosts: the store makes fetches with limits atomic with respect to each other (a lock, a
 /// single writer, a script), so two fetches never both take the last room of a limit.</para>
 /// </remarks>
