@@ -32,4 +32,10 @@ public sealed class BatchInfo
 
     /// <summary>When the last child finished; null while children are pending.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>What the batch does at its first failure.</summary>
+    public BatchFailurePolicy FailurePolicy { get; init; }
+
+    /// <summary>The batch this one is nested in (started by one of that batch's running children), or null.</summary>
+    public BatchId? ParentBatchId { get; init; }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using JobQueue.Client;
+using JobQueue.Diagnostics;
 using JobQueue.Storage;
 using JobQueue.Watching;
 
@@ -12,10 +14,12 @@ public sealed class JobContext
     private readonly TimeProvider _time;
     private readonly Guid _leaseToken;
     private readonly JobChanges? _changes;
+    private readonly JobQueueDiagnostics? _diagnostics;
 
     internal JobContext(StoredJob job, IJobClient jobs, IJobStorage storage, JobFactory factory, TimeProvider time,
-        JobChanges? changes = null)
+        JobChanges? changes = null, JobQueueDiagnostics? diagnostics = null)
     {
+        _diagnostics = diagnostics;
         JobId = job.Id;
         Name = job.Name;
         Attempt = job.Attempt;
@@ -77,6 +81,71 @@ public sealed class JobContext
         var request = new EnqueueRequest { Jobs = [child], Now = _time.GetUtcNow() };
         IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         return results[0].Id;
+    }
+
+    /// <summary>
+    /// Starts a batch nested in this job's own batch: it counts as one child of that batch until all its children finished,
+    /// so the outer batch's success callback waits for it (and runs only if it succeeded). Written before this call returns,
+    /// so it counts before this job completes.
+    /// </summary>
+    /// <returns>The nested batch's id.</returns>
+    /// <exception cref="ArgumentException">The batch has no child, or options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">This job is not a child of a batch, or its batch has finished.</exception>
+    public ValueTask<BatchId> StartNestedBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        if (BatchId is not { } batchId)
+        {
+            throw new InvalidOperationException(
+                $"Job {JobId} ({Name}) is not part of a batch, so it cannot nest a batch in one; start a plain batch with Jobs.StartBatchAsync.");
+        }
+
+        return BatchStarter.StartAsync(_storage, _factory, _diagnostics, _time.GetUtcNow(), build, batchId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the children of this job's batch, page by page (newest first), for example in a success callback that collects
+    /// what its children produced (<see cref="JobInfo.GetResult{TResult}"/>). The batch's callbacks are not listed.
+    /// </summary>
+    /// <param name="state">Only children in this state, such as <see cref="JobState.Succeeded"/>; null for all.</param>
+    /// <param name="pageSize">Children read per store call, 1 to 1,000.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    /// <exception cref="InvalidOperationException">This job belongs to no batch.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is outside 1 to 1,000.</exception>
+    public IAsyncEnumerable<JobInfo> GetBatchChildrenAsync(JobState? state = null, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        if (BatchId is not { } batchId)
+        {
+            throw new InvalidOperationException($"Job {JobId} ({Name}) belongs to no batch, so it has no batch children to read.");
+        }
+
+        return ReadBatchChildrenAsync(batchId, state, pageSize, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<JobInfo> ReadBatchChildrenAsync(BatchId batchId, JobState? state, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        StoredBatch? batch = await _storage.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false);
+        string? after = null;
+        do
+        {
+            StoredJobPage page = await _storage.QueryJobsAsync(
+                new JobQuery { BatchId = batchId, State = state, After = after, Limit = pageSize, CountLimit = 0 },
+                cancellationToken).ConfigureAwait(false);
+            foreach (StoredJob job in page.Jobs)
+            {
+                // Callbacks belong to their batch (a query by batch finds them) but are no children.
+                if (job.Id != batch?.SuccessJobId && job.Id != batch?.FailureJobId)
+                {
+                    yield return JobInfoMapper.ToInfo(job);
+                }
+            }
+
+            after = page.Next;
+        }
+        while (after is not null);
     }
 
     /// <summary>Stores this job's progress, readable through <see cref="JobInfo.Progress"/>.</summary>

@@ -25,13 +25,15 @@ internal sealed partial class JobClient : IJobClient
     private readonly RunningJobs _runningJobs;
     private readonly JobChanges _changes;
     private readonly JobWatchers _watchers;
+    private readonly WorkerPlan _plan;
 
     // Null unless the store wants concurrent single-job enqueues to share round trips and commits.
     private readonly WriteCoalescer<NewJob, EnqueueResult>? _enqueues;
 
     public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
-        JobQueueDiagnostics diagnostics, RunningJobs runningJobs, JobChanges changes, JobWatchers watchers)
+        JobQueueDiagnostics diagnostics, RunningJobs runningJobs, JobChanges changes, JobWatchers watchers, WorkerPlan plan)
     {
+        _plan = plan;
         _storage = storage;
         _factory = factory;
         _time = time;
@@ -49,7 +51,7 @@ internal sealed partial class JobClient : IJobClient
     }
 
     /// <summary>The same client writing through another store view (see JobClientStorageExtensions).</summary>
-    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs, _changes, _watchers);
+    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs, _changes, _watchers, _plan);
 
     public ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -71,40 +73,19 @@ internal sealed partial class JobClient : IJobClient
         return EnqueueManyCoreAsync(args, options, cancellationToken);
     }
 
-    public async ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(build);
-        DateTimeOffset now = _time.GetUtcNow();
-        var builder = new BatchBuilder(_factory, BatchId.New(), now);
-        using Activity? activity = JobQueueDiagnostics.ActivitySource.StartActivity("batch start", ActivityKind.Producer);
-        activity?.SetTag("jobqueue.batch.id", builder.Id.ToString());
-        build(builder);
-        if (builder.Children.Count == 0)
-        {
-            throw new ArgumentException("The batch has no child job: call Enqueue(...) on the builder at least once.", nameof(build));
-        }
-
-        var request = new EnqueueRequest
-        {
-            Jobs = builder.Children,
-            Batch = new NewBatch { Id = builder.Id, SuccessCallback = builder.SuccessCallback, FailureCallback = builder.FailureCallback },
-            Now = now,
-        };
-        await _storage.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
-        activity?.SetTag("jobqueue.batch.size", builder.Children.Count);
-        foreach (NewJob child in builder.Children)
-        {
-            _diagnostics.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", child.Name),
-                new KeyValuePair<string, object?>("jobqueue.queue", child.Queue));
-        }
-
-        return builder.Id;
-    }
+    public ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default)
+        => BatchStarter.StartAsync(_storage, _factory, _diagnostics, _time.GetUtcNow(), build, parentBatchId: null, cancellationToken);
 
     public async ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<StoredJob?> jobs = await _storage.GetJobsAsync([id], cancellationToken).ConfigureAwait(false);
-        return jobs[0] is { } job ? JobInfoMapper.ToInfo(job) : null;
+        if (jobs[0] is not { } job)
+        {
+            return null;
+        }
+
+        JobInfo info = JobInfoMapper.ToInfo(job);
+        return job.State == JobState.Enqueued ? await WithWaitAsync(info, job, cancellationToken).ConfigureAwait(false) : info;
     }
 
     public async ValueTask<BatchInfo?> GetBatchAsync(BatchId id, CancellationToken cancellationToken = default)

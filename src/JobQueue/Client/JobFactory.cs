@@ -63,13 +63,66 @@ internal sealed class JobFactory
         {
             throw new ArgumentException("EnqueueOptions.IdempotencyKey is empty; leave it null or give a key.", nameof(options));
         }
+
+        ValidateUnique(options);
+        if (options.LimitKey is not null && string.IsNullOrWhiteSpace(options.LimitKey))
+        {
+            throw new ArgumentException("EnqueueOptions.LimitKey is empty; leave it null for no per-key limit, or give a key such as a customer id.", nameof(options));
+        }
+    }
+
+    private static void ValidateUnique(EnqueueOptions options)
+    {
+        if (!Enum.IsDefined(options.IdempotencyScope))
+        {
+            throw new ArgumentException($"EnqueueOptions.IdempotencyScope is {options.IdempotencyScope}, which is no IdempotencyScope value.", nameof(options));
+        }
+
+        if (!Enum.IsDefined(options.OnConflict))
+        {
+            throw new ArgumentException($"EnqueueOptions.OnConflict is {options.OnConflict}, which is no IdempotencyConflict value.", nameof(options));
+        }
+
+        if (options.IdempotencyKey is null
+            && (options.IdempotencyScope != IdempotencyScope.UntilSucceeded || options.IdempotencyPeriod is not null || options.OnConflict != IdempotencyConflict.ReturnExisting))
+        {
+            throw new ArgumentException(
+                "EnqueueOptions.IdempotencyScope, IdempotencyPeriod and OnConflict apply to an idempotency key, and IdempotencyKey is not set; set it, or leave them at their defaults.",
+                nameof(options));
+        }
+
+        if (options.IdempotencyScope == IdempotencyScope.ForPeriod)
+        {
+            if (options.IdempotencyPeriod is not TimeSpan period || period <= TimeSpan.Zero || period > MaxIdempotencyPeriod)
+            {
+                throw new ArgumentException(
+                    $"EnqueueOptions.IdempotencyScope is ForPeriod and IdempotencyPeriod is {(options.IdempotencyPeriod?.ToString() ?? "not set")}; it must be positive and at most {MaxIdempotencyPeriod.TotalDays:0} days.",
+                    nameof(options));
+            }
+        }
+        else if (options.IdempotencyPeriod is not null)
+        {
+            throw new ArgumentException(
+                $"EnqueueOptions.IdempotencyPeriod is set but IdempotencyScope is {options.IdempotencyScope}; the period applies only with IdempotencyScope.ForPeriod.",
+                nameof(options));
+        }
     }
 
     /// <exception cref="ArgumentException">The serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.</exception>
+    /// <summary>The longest <see cref="EnqueueOptions.IdempotencyPeriod"/>.</summary>
+    public static readonly TimeSpan MaxIdempotencyPeriod = TimeSpan.FromDays(366);
+
     public NewJob Create<TArgs>(JobRegistration registration, TArgs args, EnqueueOptions? options, DateTimeOffset now,
         BatchId? batchId = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (batchId is not null && options?.OnConflict == IdempotencyConflict.Replace)
+        {
+            throw new ArgumentException(
+                "EnqueueOptions.OnConflict is Replace for a job of a batch; a batch's jobs cannot replace another job's arguments. Use ReturnExisting, or enqueue the job outside the batch.",
+                nameof(options));
+        }
+
         JobOptions defaults = registration.Options;
         DateTimeOffset runAt = options?.RunAt ?? (options?.Delay is { } delay ? now + delay : now);
         byte[] arguments = JsonSerializer.SerializeToUtf8Bytes(args, _serializerOptions);
@@ -97,6 +150,10 @@ internal sealed class JobFactory
             RetryDelay = options?.RetryDelay ?? defaults.RetryDelay,
             RunAt = runAt,
             IdempotencyKey = options?.IdempotencyKey,
+            IdempotencyScope = options?.IdempotencyScope ?? IdempotencyScope.UntilSucceeded,
+            IdempotencyUntil = options?.IdempotencyScope == IdempotencyScope.ForPeriod ? now + options.IdempotencyPeriod!.Value : null,
+            ReplaceOnConflict = options?.OnConflict == IdempotencyConflict.Replace,
+            LimitKey = options?.LimitKey,
             BatchId = batchId,
             TraceParent = Activity.Current?.Id,
         };

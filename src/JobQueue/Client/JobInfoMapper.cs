@@ -27,6 +27,7 @@ internal static class JobInfoMapper
         StartedAt = job.StartedAt,
         FinishedAt = job.FinishedAt,
         BatchId = job.BatchId,
+        LimitKey = job.LimitKey,
     };
 
     public static BatchInfo ToInfo(StoredBatch batch) => new()
@@ -41,6 +42,8 @@ internal static class JobInfoMapper
         FailureJobId = batch.FailureJobId,
         CreatedAt = batch.CreatedAt,
         FinishedAt = batch.FinishedAt,
+        FailurePolicy = batch.FailurePolicy,
+        ParentBatchId = batch.ParentBatchId,
     };
 
     /// <summary>

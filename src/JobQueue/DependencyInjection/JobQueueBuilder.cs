@@ -86,7 +86,15 @@ public sealed partial class JobQueueBuilder
     /// <param name="name">The queue's name.</param>
     /// <param name="concurrency">Jobs of this queue running at once, at least 1.</param>
     /// <exception cref="ArgumentException">The name is empty, the concurrency is below 1, or the queue was declared already.</exception>
-    public JobQueueBuilder AddQueue(string name, int concurrency = 1)
+    public JobQueueBuilder AddQueue(string name, int concurrency = 1) => AddQueue(name, concurrency, configure: null);
+
+    /// <summary>Declares a queue, how many of its jobs run at once in each host, and its flow limits across every host.</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="concurrency">Jobs of this queue running at once in each host, at least 1.</param>
+    /// <param name="configure">Sets the queue's limits: <see cref="QueueOptions.GlobalConcurrency"/>,
+    /// <see cref="QueueOptions.ConcurrencyPerKey"/>, <see cref="QueueOptions.RateLimit"/>, <see cref="QueueOptions.RateLimitPerKey"/>.</param>
+    /// <exception cref="ArgumentException">The name is empty, a value is out of range, or the queue was declared already.</exception>
+    public JobQueueBuilder AddQueue(string name, int concurrency, Action<QueueOptions>? configure)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -99,7 +107,10 @@ public sealed partial class JobQueueBuilder
                 $"Queue '{name}' has concurrency {concurrency}; it must be at least 1.");
         }
 
-        if (!_queues.TryAdd(name, new QueueOptions { Name = name, Concurrency = concurrency }))
+        var options = new QueueOptions { Name = name, Concurrency = concurrency };
+        configure?.Invoke(options);
+        OptionsValidator.Validate(options);
+        if (!_queues.TryAdd(name, options))
         {
             throw new ArgumentException($"Queue '{name}' is declared twice; call AddQueue once per queue.", nameof(name));
         }

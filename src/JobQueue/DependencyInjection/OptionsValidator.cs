@@ -22,6 +22,27 @@ internal static class OptionsValidator
         }
 
         RequireTimer(options.RetryDelay, $"{prefix}.RetryDelay", allowZero: true);
+        RequireAtLeastOne(options.ConcurrencyPerKey, $"{prefix}.ConcurrencyPerKey");
+    }
+
+    public static void Validate(QueueOptions options)
+    {
+        string prefix = $"AddQueue(\"{options.Name}\"): QueueOptions";
+        if (options.Concurrency < 1)
+        {
+            throw new ArgumentException($"{prefix}.Concurrency is {options.Concurrency}; it must be at least 1.");
+        }
+
+        RequireAtLeastOne(options.GlobalConcurrency, $"{prefix}.GlobalConcurrency");
+        RequireAtLeastOne(options.ConcurrencyPerKey, $"{prefix}.ConcurrencyPerKey");
+    }
+
+    private static void RequireAtLeastOne(int? value, string name)
+    {
+        if (value is < 1)
+        {
+            throw new ArgumentException($"{name} is {value}; it must be at least 1, or null for no limit.");
+        }
     }
 
     public static void Validate(JobQueueOptions options)

@@ -60,6 +60,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) snoozed until {RunAt}")]
     public static partial void JobSnoozed(this ILogger logger, JobId jobId, string jobName, DateTimeOffset runAt);
 
+    [LoggerMessage(EventId = 2115, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) was rate limited outside; it and every job of {Scope} are held back until {Until}")]
+    public static partial void JobRateLimited(this ILogger logger, JobId jobId, string jobName, string scope, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 2116, Level = LogLevel.Warning, Message = "Job {JobId} ({JobName}): storing the hold of {Scope} failed; only the job itself waits")]
+    public static partial void HoldFailed(this ILogger logger, JobId jobId, string jobName, string scope, Exception error);
+
     [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) was cancelled while running")]
     public static partial void JobCancelled(this ILogger logger, JobId jobId, string jobName);
 

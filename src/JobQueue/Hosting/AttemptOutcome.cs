@@ -9,6 +9,9 @@ internal enum AttemptOutcomeKind
     /// <summary>The handler asked to run again later without spending the attempt.</summary>
     Snoozed,
 
+    /// <summary>The handler threw RateLimitedException: given back like a snooze, and its key or type held back.</summary>
+    RateLimited,
+
     /// <summary>The handler threw (or no handler or arguments fit): retry while attempts remain.</summary>
     Failed,
 
@@ -28,6 +31,8 @@ internal readonly record struct AttemptOutcome(AttemptOutcomeKind Kind, byte[]? 
     public static AttemptOutcome Success(byte[]? result) => new(AttemptOutcomeKind.Succeeded, result);
 
     public static AttemptOutcome Snooze(TimeSpan delay) => new(AttemptOutcomeKind.Snoozed, SnoozeDelay: delay);
+
+    public static AttemptOutcome RateLimited(RateLimitedException error) => new(AttemptOutcomeKind.RateLimited, Error: error, SnoozeDelay: error.RetryAfter);
 
     public static AttemptOutcome Failure(Exception error) => new(AttemptOutcomeKind.Failed, Error: error);
 

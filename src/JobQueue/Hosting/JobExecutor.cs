@@ -184,7 +184,7 @@ internal sealed class JobExecutor
         }
 
         AsyncServiceScope scope = _services.CreateAsyncScope();
-        var context = new JobContext(job, _client, _storage, _factory, _time, _changes);
+        var context = new JobContext(job, _client, _storage, _factory, _time, _changes, _diagnostics);
         var handler = new HandlerRun(registration.Invoker, scope.ServiceProvider, args, context, _options.SerializerOptions,
             active.Cancellation.Token, _time, _options.TimeoutGrace);
         active.Arm(job.Timeout, _time, shutdownToken);
@@ -211,7 +211,12 @@ internal sealed class JobExecutor
                 return (Classify(job, active, ex, abandoned: false), false);
             }
 
-            return (ex is PermanentJobFailureException ? AttemptOutcome.PermanentFailure(ex) : AttemptOutcome.Failure(ex), false);
+            return (ex switch
+            {
+                PermanentJobFailureException => AttemptOutcome.PermanentFailure(ex),
+                RateLimitedException rateLimited => AttemptOutcome.RateLimited(rateLimited),
+                _ => AttemptOutcome.Failure(ex),
+            }, false);
         }
 
         await EndAttemptAsync(active, handler, scope).ConfigureAwait(false);
@@ -386,6 +391,15 @@ internal sealed class JobExecutor
 
                 break;
 
+            case AttemptOutcomeKind.RateLimited:
+                await HoldBackAsync(job, now + outcome.SnoozeDelay, now).ConfigureAwait(false);
+                if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = now + outcome.SnoozeDelay, Now = now }).ConfigureAwait(false))
+                {
+                    _logger.JobSnoozed(job.Id, job.Name, now + outcome.SnoozeDelay);
+                }
+
+                break;
+
             case AttemptOutcomeKind.Failed:
             case AttemptOutcomeKind.FailedPermanently:
                 Exception error = outcome.Error!;
@@ -419,6 +433,28 @@ internal sealed class JobExecutor
             case AttemptOutcomeKind.Stopped:
                 _logger.JobCancelled(job.Id, job.Name);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Holds back the job's limit key (or, without one, its job type) on every host: written before the job is given back,
+    /// so no other job of the scope starts in between. A failed write holds back only this job (its reschedule still
+    /// follows): the outside service will refuse the others, which then hold back in turn.
+    /// </summary>
+    private async ValueTask HoldBackAsync(StoredJob job, DateTimeOffset until, DateTimeOffset now)
+    {
+        string scope = job.LimitKey is string key ? FlowScope.Key(key) : FlowScope.Name(job.Name);
+        try
+        {
+            await _storage.HoldAsync(new HoldRequest { Holds = [new FlowHold { Scope = scope, Until = until }], Now = now }, CancellationToken.None)
+                .ConfigureAwait(false);
+            _logger.JobRateLimited(job.Id, job.Name, scope, until);
+        }
+#pragma warning disable CA1031 // A failed hold must not lose the job's own reschedule.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.HoldFailed(job.Id, job.Name, scope, ex);
         }
     }
 

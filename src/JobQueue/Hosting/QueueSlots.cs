@@ -15,6 +15,9 @@ internal sealed class QueueSlots : IValueTaskSource
     private bool _waiting;
     private bool _closed;
 
+    // Completed by the next Release: see WhenReleased.
+    private TaskCompletionSource? _released;
+
     // While the loop gathers (see GatherAsync): how many free slots end the wait, and the timer that ends it anyway.
     private int _gatherTarget;
     private ITimer? _gatherTimer;
@@ -99,13 +102,26 @@ internal sealed class QueueSlots : IValueTaskSource
         }
     }
 
+    /// <summary>Completes at the next <see cref="Release"/>: a job of the queue ended here (used by a limited queue's idle wait).</summary>
+    public Task WhenReleased()
+    {
+        lock (_lock)
+        {
+            _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _released.Task;
+        }
+    }
+
     /// <summary>Frees slots; a waiting loop is handed the first one and resumes on this thread.</summary>
     public void Release(int count = 1)
     {
         bool wake = false;
         ITimer? gatherTimer = null;
+        TaskCompletionSource? released;
         lock (_lock)
         {
+            released = _released;
+            _released = null;
             if (_waiting && _gatherTarget > 0)
             {
                 _free += count;
@@ -129,6 +145,7 @@ internal sealed class QueueSlots : IValueTaskSource
         }
 
         gatherTimer?.Dispose();
+        released?.TrySetResult();
         if (wake)
         {
             _wait.SetResult(true);

@@ -27,10 +27,12 @@ internal sealed class QueueWorker
     private readonly string _workerId;
     private readonly PauseWatcher _pauses;
     private readonly ILogger _logger;
+    private readonly FetchLimits? _limits;
 
     public QueueWorker(string queue, int concurrency, IJobStorage storage, JobExecutor executor, JobQueueOptions options, TimeProvider time,
-        string workerId, PauseWatcher pauses, ILogger logger)
+        string workerId, PauseWatcher pauses, ILogger logger, FetchLimits? limits = null)
     {
+        _limits = limits;
         _queue = queue;
         _concurrency = concurrency;
         _slots = new QueueSlots(concurrency);
@@ -85,6 +87,8 @@ internal sealed class QueueWorker
             int free = 1 + _slots.TakeUpTo(limit - 1);
 
             IReadOnlyList<StoredJob> jobs;
+            // Taken before the fetch, so that a local job ending while the fetch runs is not missed (see WaitForWorkAsync).
+            Task? released = _limits is null ? null : _slots.WhenReleased();
             long fetchStarted = _time.GetTimestamp();
             try
             {
@@ -98,6 +102,7 @@ internal sealed class QueueWorker
                         LeaseToken = RandomGuids.NewVersion4(),
                         LeaseExpiresAt = now + _options.LeaseDuration,
                         WorkerId = _workerId,
+                        Limits = _limits,
                     },
                     stopFetching).ConfigureAwait(false);
                 backoff = TimeSpan.Zero;
@@ -139,7 +144,7 @@ internal sealed class QueueWorker
 
             if (jobs.Count == 0)
             {
-                await WaitForWorkAsync(stopFetching).ConfigureAwait(false);
+                await WaitForWorkAsync(released, stopFetching).ConfigureAwait(false);
             }
         }
     }
@@ -233,11 +238,26 @@ internal sealed class QueueWorker
         return first == signal && !stopFetching.IsCancellationRequested;
     }
 
-    private async Task WaitForWorkAsync(CancellationToken stopFetching)
+    /// <param name="released">For a limited queue: completes when a local job of the queue ends.</param>
+    /// <param name="stopFetching">Fires at shutdown.</param>
+    private async Task WaitForWorkAsync(Task? released, CancellationToken stopFetching)
     {
         if (!_storage.Capabilities.WakeUpSignal)
         {
-            await DelayAsync(_options.PollInterval, stopFetching).ConfigureAwait(false);
+            if (released is null)
+            {
+                await DelayAsync(_options.PollInterval, stopFetching).ConfigureAwait(false);
+                return;
+            }
+
+            using var pollOnly = CancellationTokenSource.CreateLinkedTokenSource(stopFetching);
+            Task delay = DelayAsync(_options.PollInterval, pollOnly.Token);
+            if (await Task.WhenAny(delay, released).ConfigureAwait(false) == released)
+            {
+                await pollOnly.CancelAsync().ConfigureAwait(false);
+            }
+
+            await delay.ConfigureAwait(false);
             return;
         }
 
@@ -246,7 +266,23 @@ internal sealed class QueueWorker
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopFetching, poll.Token);
         try
         {
-            await _storage.WaitForWorkAsync(_queue, wait.Token).ConfigureAwait(false);
+            if (released is null)
+            {
+                await _storage.WaitForWorkAsync(_queue, wait.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                // Ready jobs may be held back by a limit that a job running here frees when it ends (another key's start or a
+                // slot under the queue's global limit), which no store signal announces: so the end of a local job of this
+                // queue also ends the wait. Limits freed on other hosts are seen at the next poll.
+                Task signal = _storage.WaitForWorkAsync(_queue, wait.Token).AsTask();
+                if (await Task.WhenAny(signal, released).ConfigureAwait(false) == released)
+                {
+                    await wait.CancelAsync().ConfigureAwait(false);
+                }
+
+                await signal.ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {

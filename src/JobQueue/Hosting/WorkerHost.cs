@@ -89,7 +89,8 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
 
         foreach ((string queue, int concurrency) in _plan.Queues)
         {
-            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, Pauses, _logger);
+            var worker = new QueueWorker(queue, concurrency, _storage, _executor, _options, _time, WorkerId, Pauses, _logger,
+                _plan.Limits.GetValueOrDefault(queue));
             _loops.Add(Task.Run(() => worker.RunAsync(_stopFetching.Token, _shutdownJobs.Token), CancellationToken.None));
         }
 

@@ -31,6 +31,14 @@ internal sealed class InMemoryBatch
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    public BatchFailurePolicy FailurePolicy { get; init; }
+
+    /// <summary>The batch this one is nested in: it counts there as one child.</summary>
+    public InMemoryBatch? Parent { get; init; }
+
+    /// <summary>Set once this batch's outcome was counted in <see cref="Parent"/>, so it never counts twice.</summary>
+    public bool CountedInParent { get; set; }
+
     public StoredBatch ToStored() => new()
     {
         Id = Id,
@@ -42,5 +50,7 @@ internal sealed class InMemoryBatch
         FailureJobId = FailureCallback?.Id,
         CreatedAt = CreatedAt,
         FinishedAt = FinishedAt,
+        FailurePolicy = FailurePolicy,
+        ParentBatchId = Parent?.Id,
     };
 }

@@ -44,7 +44,11 @@ internal sealed class InMemoryJob
         _enqueuedAt = enqueuedAt.UtcTicks;
     }
 
-    public NewJob Definition { get; }
+    /// <summary>What the job was enqueued with; only a debounce (<see cref="ReplaceArguments"/>) changes it.</summary>
+    public NewJob Definition { get; private set; }
+
+    /// <summary>A debounce: the job takes a later enqueue's arguments.</summary>
+    public void ReplaceArguments(byte[] arguments) => Definition = Definition with { Arguments = arguments };
 
     /// <summary>A stand-in that only has a sequence: a bound for a range of an index ordered by sequence.</summary>
     public static InMemoryJob Probe(long sequence) => new(s_probe, s_probeQueue, sequence, batch: null, isCallback: false, JobState.Failed, default);
@@ -190,6 +194,7 @@ internal sealed class InMemoryJob
             Errors = Errors,
             Progress = Progress,
             IdempotencyKey = Definition.IdempotencyKey,
+            LimitKey = Definition.LimitKey,
             BatchId = Batch?.Id,
             TraceParent = Definition.TraceParent,
             LeaseToken = running ? _runs?.LeaseToken : null,

@@ -266,7 +266,7 @@ internal sealed partial class InMemoryJobStorage
         }
 
         string? key = job.IsCallback ? null : job.Definition.IdempotencyKey;
-        if (key is not null && _keys.TryGetValue(key, out InMemoryJob? holder) && holder != job)
+        if (key is not null && _keys.TryGetValue(key, out InMemoryJob? holder) && holder != job && HoldsKey(holder, now))
         {
             return RetryOutcome.IdempotencyKeyInUse;
         }

@@ -27,8 +27,8 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
     private readonly Dictionary<JobId, InMemoryJob> _jobs = [];
     private readonly Dictionary<BatchId, InMemoryBatch> _batches = [];
 
-    // Idempotency key to its live holder. A key leaves when its holder fails, is cancelled or is pruned,
-    // so presence here is exactly "held by a live job".
+    // Idempotency key to the newest job that carries it. Whether that job still holds the key depends on its scope,
+    // state and the caller's now (HoldsKey); a key leaves this table only with its job (prune, delete).
     private readonly Dictionary<string, InMemoryJob> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InMemoryQueue> _queues = new(StringComparer.Ordinal);
 
@@ -120,8 +120,15 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 return new ValueTask<IReadOnlyList<StoredJob>>(Array.Empty<StoredJob>());
             }
 
+            FetchAdmission? admission = AdmissionLocked(request, queue);
+            if (admission?.QueueHasRoom() == false)
+            {
+                return new ValueTask<IReadOnlyList<StoredJob>>(Array.Empty<StoredJob>());
+            }
+
             List<StoredJob>? leased = null;
             List<InMemoryJob>? notYetDue = null;
+            List<InMemoryJob>? skipped = null;
             long nowTicks = request.Now.UtcTicks;
             while ((leased is null || leased.Count < request.Limit) && queue.TryTakeReady(out InMemoryJob? job))
             {
@@ -139,15 +146,41 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                     continue;
                 }
 
+                if (admission is not null)
+                {
+                    Admit admit = admission.Decide(job);
+                    if (admit != Admit.Take)
+                    {
+                        // Over a limit: it stays Enqueued, untouched, in its place; later jobs are still looked at.
+                        (skipped ??= []).Add(job);
+                        if (admit == Admit.Stop || skipped.Count >= admission.MaxSkipped)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+                }
+
                 SetStateLocked(job, JobState.Running);
                 job.Lease(request.LeaseToken, request.LeaseExpiresAt, request.WorkerId, request.Now);
                 _running.Add(job);
+                CountRunningKeyLocked(job, +1);
+                admission?.Taken(job);
                 (leased ??= new List<StoredJob>(Math.Min(request.Limit, queue.ReadyCount + 1))).Add(job.ToStored());
             }
 
             if (notYetDue is not null)
             {
                 foreach (InMemoryJob job in notYetDue)
+                {
+                    queue.Push(job);
+                }
+            }
+
+            if (skipped is not null)
+            {
+                foreach (InMemoryJob job in skipped)
                 {
                     queue.Push(job);
                 }
@@ -617,6 +650,20 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             }
 
             creating += (newBatch.SuccessCallback is null ? 0 : 1) + (newBatch.FailureCallback is null ? 0 : 1);
+            if (newBatch.ParentBatchId is BatchId parentId)
+            {
+                if (!_batches.TryGetValue(parentId, out InMemoryBatch? parent))
+                {
+                    throw new InvalidOperationException(
+                        $"Batch {newBatch.Id} is to be nested in batch {parentId}, which does not exist. Nothing was written.");
+                }
+
+                if (parent.FinishedAt is not null)
+                {
+                    throw new InvalidOperationException(
+                        $"Batch {newBatch.Id} is to be nested in batch {parentId}, which has already finished. Nothing was written.");
+                }
+            }
         }
 
         bool several = outcome.Length > 1;
@@ -640,9 +687,11 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
             if (job.IdempotencyKey is string key)
             {
-                if (_keys.TryGetValue(key, out InMemoryJob? holder))
+                if (_keys.TryGetValue(key, out InMemoryJob? holder) && HoldsKey(holder, request.Now))
                 {
-                    outcome[i] = new EnqueueResult { Id = holder.Id, Created = false };
+                    // Replaced in WriteLocked, once the whole request is known to be valid.
+                    bool replace = job.ReplaceOnConflict && holder.State is JobState.Scheduled or JobState.Enqueued;
+                    outcome[i] = new EnqueueResult { Id = holder.Id, Created = false, Replaced = replace };
                     continue;
                 }
 
@@ -696,8 +745,14 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         InMemoryBatch? createdBatch = null;
         if (newBatch is not null)
         {
-            createdBatch = new InMemoryBatch(newBatch.Id, now);
+            InMemoryBatch? parentBatch = newBatch.ParentBatchId is BatchId parentId ? _batches[parentId] : null;
+            createdBatch = new InMemoryBatch(newBatch.Id, now) { FailurePolicy = newBatch.FailurePolicy, Parent = parentBatch };
             _batches.Add(newBatch.Id, createdBatch);
+            if (parentBatch is not null)
+            {
+                // The nested batch is one pending child of its parent until it finishes.
+                parentBatch.Total++;
+            }
         }
 
         IReadOnlyList<NewJob> jobs = request.Jobs;
@@ -705,6 +760,11 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         {
             if (!outcome[i].Created)
             {
+                if (outcome[i].Replaced)
+                {
+                    ReplaceLocked(_jobs[outcome[i].Id], jobs[i], now);
+                }
+
                 continue;
             }
 
@@ -741,6 +801,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         {
             // Every child (of none) succeeded: without this, an empty batch would wait forever.
             SucceedBatchLocked(createdBatch, now);
+            CountInParentLocked(createdBatch, now);
         }
     }
 
@@ -759,9 +820,9 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         IndexLocked(job);
 
         // A callback whose key is already held keeps its key as data but does not take it over.
-        if (definition.IdempotencyKey is string key)
+        if (definition.IdempotencyKey is string key && (!_keys.TryGetValue(key, out InMemoryJob? holder) || !HoldsKey(holder, now)))
         {
-            _keys.TryAdd(key, job);
+            _keys[key] = job;
         }
 
         if (state == JobState.Enqueued)
@@ -802,6 +863,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
     private void LeaveRunningLocked(InMemoryJob job)
     {
         _running.Remove(job);
+        CountRunningKeyLocked(job, -1);
         job.ClearLease();
     }
 
@@ -844,11 +906,6 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         job.FinishedAt = now;
         _finished.Enqueue(job, new TimeKey(now.UtcTicks, job.Sequence));
         FinishedSet(state).Add(job);
-        if (state != JobState.Succeeded)
-        {
-            // A Failed or Cancelled job is no longer live: its key may be used again.
-            ReleaseKeyLocked(job);
-        }
 
         _unfinished--;
         if (_roomWaiter is not null)
@@ -891,6 +948,11 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 batch.State = BatchState.Failed;
                 ReleaseCallbackLocked(batch.FailureCallback, now);
                 CancelCallbackLocked(batch.SuccessCallback, now);
+                if (batch.FailurePolicy == BatchFailurePolicy.FailFast)
+                {
+                    // Each cancelled child counts as a failure through FinishLocked, which may finish the batch.
+                    CancelUnfinishedChildrenLocked(batch, now);
+                }
             }
         }
 
@@ -901,6 +963,18 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             {
                 SucceedBatchLocked(batch, now);
             }
+
+            CountInParentLocked(batch, now);
+        }
+    }
+
+    /// <summary>A nested batch that finished counts once in its parent: a success when it Succeeded, else a failure.</summary>
+    private void CountInParentLocked(InMemoryBatch batch, DateTimeOffset now)
+    {
+        if (batch.Parent is InMemoryBatch parent && !batch.CountedInParent)
+        {
+            batch.CountedInParent = true;
+            CountChildLocked(parent, batch.State == BatchState.Succeeded, now);
         }
     }
 

@@ -60,6 +60,8 @@ internal sealed class InMemoryQueue
     /// <summary>Ready entries, including ones left behind by a cancel.</summary>
     public int ReadyCount => _lane.Count + _heap.Count;
 
+    public int RunningCount => (int)_counts[(int)JobState.Running];
+
     public void Push(InMemoryJob job)
     {
         ReadyKey key = KeyOf(job);
