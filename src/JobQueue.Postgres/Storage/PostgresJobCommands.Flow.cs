@@ -177,7 +177,6 @@ internal sealed partial class PostgresJobCommands
         room.Parameters.Add(new NpgsqlParameter<string[]>("scopes", [.. rates.Select(r => r.Scope)]));
         room.Parameters.Add(TimeArray("sinces", rates.Select(r => request.Now - r.Limit.Period)));
         room.Parameters.Add(new NpgsqlParameter<int[]>("caps", [.. rates.Select(r => r.Limit.Starts)]));
-        room.Parameters.Add(Time("now", request.Now));
         batch.BatchCommands.Add(room);
 
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -272,7 +271,6 @@ internal sealed partial class PostgresJobCommands
         starts.Parameters.Add(new NpgsqlParameter<string[]>("scopes", [.. distinct.Select(r => r.Scope)]));
         starts.Parameters.Add(TimeArray("sinces", distinct.Select(r => request.Now - r.Limit.Period)));
         starts.Parameters.Add(new NpgsqlParameter<int[]>("caps", [.. distinct.Select(r => r.Limit.Starts)]));
-        starts.Parameters.Add(Time("now", request.Now));
         batch.BatchCommands.Add(starts);
 
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

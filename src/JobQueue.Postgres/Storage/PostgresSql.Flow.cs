@@ -49,13 +49,14 @@ internal sealed partial class PostgresSql
         """;
 
     /// <summary>
-    /// Per item of (@scopes, @sinces, @caps): the starts in (since, @now], counted up to cap (the limit's starts: more
-    /// than that never changes a decision, and bounds the count).
+    /// Per item of (@scopes, @sinces, @caps): the starts after since, counted up to cap (the limit's starts: more than that
+    /// never changes a decision, and bounds the count). A start recorded after @now (by a host whose clock is ahead) counts
+    /// too: stricter, never looser, so no window ever holds more than the limit whatever the hosts' clocks.
     /// </summary>
     public string StartsInScopes => _startsInScopes ??= $"""
         SELECT u.ordinal, (SELECT count(*) FROM (
                     SELECT 1 FROM {Schema}.rate_starts r
-                    WHERE r.scope = u.scope AND r.started_at > u.since AND r.started_at <= @now
+                    WHERE r.scope = u.scope AND r.started_at > u.since
                     LIMIT u.cap) x)
         FROM unnest(@scopes, @sinces, @caps) WITH ORDINALITY AS u(scope, since, cap, ordinal)
         """;
@@ -117,12 +118,12 @@ internal sealed partial class PostgresSql
         """;
 
     /// <summary>
-    /// Per item of (@scopes, @sinces, @caps): the start that must leave the window (since, @now] before the scope has room
-    /// again (the cap-th newest in it), or null when fewer than cap starts are in it.
+    /// Per item of (@scopes, @sinces, @caps): the start that must leave the window (starts after since, as the fetch counts
+    /// them) before the scope has room again (the cap-th newest in it), or null when fewer than cap starts are in it.
     /// </summary>
     public string RateRoom => _rateRoom ??= $"""
         SELECT u.ordinal, (SELECT r.started_at FROM {Schema}.rate_starts r
-                           WHERE r.scope = u.scope AND r.started_at > u.since AND r.started_at <= @now
+                           WHERE r.scope = u.scope AND r.started_at > u.since
                            ORDER BY r.started_at DESC OFFSET u.cap - 1 LIMIT 1)
         FROM unnest(@scopes, @sinces, @caps) WITH ORDINALITY AS u(scope, since, cap, ordinal)
         """;
