@@ -40,6 +40,8 @@ internal static partial class MigrationCatalog
             scope      text        PRIMARY KEY,
             held_until timestamptz NOT NULL
         );
+        -- Every fetch asks whether any hold is live (its latest end): one step down this index, read once per fetch.
+        CREATE INDEX IF NOT EXISTS holds_until_idx ON {s}.holds (held_until);
 
         CREATE INDEX IF NOT EXISTS batches_parent_idx ON {s}.batches (parent_batch_id) WHERE parent_batch_id IS NOT NULL;
         """;

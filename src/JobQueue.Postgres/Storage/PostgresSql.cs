@@ -528,10 +528,11 @@ internal sealed partial class PostgresSql
 
     /// <summary>
     /// No live hold (until after @now) on the job's name or key scope. The first, uncorrelated test is evaluated once
-    /// per statement (an InitPlan): with no live hold anywhere, as usual, the per-row lookup never runs.
+    /// per statement (an InitPlan: the latest end, one step down holds_until_idx): with no live hold anywhere, as
+    /// usual, the per-row lookup never runs.
     /// </summary>
     internal static string NotHeld(string s, string j) => $"""
-        (NOT (SELECT EXISTS (SELECT 1 FROM {s}.holds WHERE held_until > @now))
+        (NOT coalesce((SELECT max(held_until) FROM {s}.holds) > @now, false)
                          OR NOT EXISTS (SELECT 1 FROM {s}.holds hd WHERE hd.held_until > @now
                                         AND hd.scope IN ('name:' || {j}.name, 'key:' || {j}.limit_key)))
         """;
