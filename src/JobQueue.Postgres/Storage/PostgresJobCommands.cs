@@ -288,7 +288,20 @@ internal sealed partial class PostgresJobCommands
             insertBatch.Parameters.Add(Time("now", request.Now));
             insertBatch.Parameters.Add(Uuid("success_job_id", batch.SuccessCallback?.Id.Value));
             insertBatch.Parameters.Add(Uuid("failure_job_id", batch.FailureCallback?.Id.Value));
+            insertBatch.Parameters.Add(new NpgsqlParameter<short>("failure_policy", (short)batch.FailurePolicy));
+            insertBatch.Parameters.Add(Uuid("parent_batch_id", batch.ParentBatchId?.Value));
             await insertBatch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            if (batch.ParentBatchId is { } parent)
+            {
+                // The enqueue's transaction: a missing or finished parent rolls back everything written so far.
+                await using var join = new NpgsqlCommand(Sql.JoinParentBatch, connection);
+                join.Parameters.Add(Uuid("parent_batch_id", parent.Value));
+                if (await ScalarLongAsync(join, cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw MissingParentBatch(parent);
+                }
+            }
         }
 
         await using (var lockBatches = new NpgsqlCommand(Sql.LockExistingBatches, connection))
@@ -777,6 +790,9 @@ internal sealed partial class PostgresJobCommands
 
     private static NpgsqlParameter TimeArray(string name, IEnumerable<DateTimeOffset> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = values.Select(JobReader.Utc).ToArray() };
+
+    private static InvalidOperationException MissingParentBatch(BatchId id) => new(
+        $"Batch {id} does not exist or has finished: a batch can be nested only in an unfinished one (NewBatch.ParentBatchId). Nothing was written.");
 
     private static InvalidOperationException MissingBatch(BatchId id) => new(
         $"Batch {id} does not exist or has finished: a job can join only a batch created in the same request, or an unfinished one (a running child adding to its own batch). Nothing was written.");

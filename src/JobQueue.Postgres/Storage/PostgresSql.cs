@@ -175,8 +175,19 @@ internal sealed partial class PostgresSql
             "idempotency_until, limit_key) FROM STDIN (FORMAT BINARY)";
 
         InsertBatch = $"""
-            INSERT INTO {s}.batches (id, created_at, success_job_id, failure_job_id)
-            VALUES (@batch_id, @now, @success_job_id, @failure_job_id)
+            INSERT INTO {s}.batches (id, created_at, success_job_id, failure_job_id, failure_policy, parent_batch_id)
+            VALUES (@batch_id, @now, @success_job_id, @failure_job_id, @failure_policy, @parent_batch_id)
+            """;
+
+        // A nested batch is one child of its parent, which must exist and not be finished: locked, so no completion of
+        // the parent's other children can finish it in between.
+        JoinParentBatch = $"""
+            WITH parent AS (
+                SELECT id FROM {s}.batches WHERE id = @parent_batch_id AND finished_at IS NULL FOR UPDATE
+            ), counted AS (
+                UPDATE {s}.batches b SET total = b.total + 1 FROM parent WHERE b.id = parent.id RETURNING b.id
+            )
+            SELECT count(*) FROM counted
             """;
 
         LockExistingBatches = $"""
@@ -323,7 +334,8 @@ internal sealed partial class PostgresSql
                 SET succeeded = b.succeeded + c.n,
                     -- State 0 means no child failed, so reaching the total is success.
                     state = CASE WHEN b.state = 0 AND b.succeeded + c.n = b.total THEN 1 ELSE b.state END,
-                    finished_at = CASE WHEN b.succeeded + c.n + b.failed >= b.total THEN c.now ELSE b.finished_at END
+                    finished_at = CASE WHEN b.succeeded + c.n + b.failed >= b.total THEN c.now ELSE b.finished_at END,
+                    changed_at = c.now
                 FROM (SELECT batch_id, count(*)::integer AS n, max(now) AS now FROM ended
                       WHERE batch_id IS NOT NULL AND NOT is_callback GROUP BY batch_id) c
                 WHERE b.id = c.batch_id
@@ -470,6 +482,8 @@ internal sealed partial class PostgresSql
 
     public string InsertBatch { get; }
 
+    public string JoinParentBatch { get; }
+
     public string LockExistingBatches { get; }
 
     public string InsertStaged { get; }
@@ -547,7 +561,9 @@ internal sealed partial class PostgresSql
             UPDATE {s}.batches b
             SET failed = b.failed + 1,
                 state = CASE WHEN b.state = 0 THEN 2 ELSE b.state END,
-                finished_at = CASE WHEN b.succeeded + b.failed + 1 >= b.total THEN @now ELSE b.finished_at END
+                finished_at = CASE WHEN b.succeeded + b.failed + 1 >= b.total THEN @now ELSE b.finished_at END,
+                -- The time the trigger jobqueue_batch_flow (migration 6) cancels a FailFast batch's children at.
+                changed_at = @now
             FROM ended e
             WHERE b.id = e.batch_id AND e.state IN (4, 5) AND NOT e.is_callback
             RETURNING b.failure_job_id AS release_id, b.success_job_id AS drop_id, b.failed = 1 AS decided
