@@ -39,6 +39,22 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
+    public async Task WaitingJob_PageAndApiSayWhyItWaitsAndShowItsLimitKey()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(worker: false);
+        await app.Admin.PauseQueueAsync("imports");
+        JobId id = await app.Jobs.EnqueueAsync(new Succeed("held"), new EnqueueOptions { Queue = "imports", LimitKey = "customer-<7>" });
+
+        string page = await app.GetPageAsync($"/jobs/jobs/{id}");
+        JsonElement job = await GetJsonAsync(app, $"/jobs/api/jobs/{id}");
+
+        page.Should().Contain("<dt>Waiting</dt><dd data-job-field=\"waiting\">its queue is paused</dd>");
+        page.Should().Contain("customer-&lt;7&gt;", "the key is shown, encoded");
+        job.GetProperty("waiting").GetProperty("reason").GetString().Should().Be("QueuePaused");
+        job.GetProperty("limitKey").GetString().Should().Be("customer-<7>");
+    }
+
+    [Fact]
     public async Task Api_RangeOtherThanHourOrDay_IsRefused()
     {
         await using DashboardApp app = await DashboardApp.StartAsync(worker: false);

@@ -1,7 +1,8 @@
-// Usage: JobQueue.TestWorker --provider <name> --connection <string> --log <file> [--concurrency N] [--lease-ms N] [--recurring <cron>]
+// Usage: JobQueue.TestWorker --provider <name> --connection <string> --log <file> [--concurrency N] [--lease-ms N] [--recurring <cron>] [--flow <log file>]
 // Runs a worker host until killed or until stdin closes. Prints "ready" once the host has started.
 using JobQueue;
 using JobQueue.TestWorker;
+using JobQueue.Testing;
 using JobQueue.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,24 @@ builder.Services.AddJobQueue(q =>
     {
         q.AddRecurringJob("tick", cron, new Tick());
     }
+    // Flow control: the limits every worker of one application declares alike (see FlowAcrossProcessesScenario).
+    if (options.TryGetValue("flow", out string? flowLog))
+    {
+        builder.Services.AddSingleton(new FlowLog(flowLog));
+        q.AddJob<FlowKeyedJob>(j =>
+        {
+            j.Queue = FlowAcrossProcessesScenario.KeyedQueue;
+            j.ConcurrencyPerKey = FlowAcrossProcessesScenario.ConcurrencyPerKey;
+        });
+        q.AddQueue(FlowAcrossProcessesScenario.KeyedQueue, 4, o => o.GlobalConcurrency = FlowAcrossProcessesScenario.GlobalConcurrency);
+        q.AddJob<FlowRatedJob>(j =>
+        {
+            j.Queue = FlowAcrossProcessesScenario.RatedQueue;
+            j.RateLimit = FlowAcrossProcessesScenario.Rate;
+        });
+        q.AddQueue(FlowAcrossProcessesScenario.RatedQueue, 8);
+    }
+
     q.Configure(o =>
     {
         o.LeaseDuration = TimeSpan.FromMilliseconds(leaseMs);

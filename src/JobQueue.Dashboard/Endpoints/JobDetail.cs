@@ -61,6 +61,16 @@ internal static class JobDetail
             html.Add($"<dt>Waited</dt><dd>{Format.Duration(started - due)}</dd><dt>Ran</dt><dd>{Format.Duration(end - started)}{(job.FinishedAt is null ? " so far" : "")}</dd>");
         }
 
+        if (job.LimitKey is { } limitKey)
+        {
+            html.Add($"<dt>Limit key</dt><dd class=\"mono\">{limitKey}</dd>");
+        }
+
+        if (job.Waiting is { } waiting)
+        {
+            html.Add($"<dt>Waiting</dt><dd data-job-field=\"waiting\">{WaitText(waiting)}</dd>");
+        }
+
         if (job.BatchId is { } batchId)
         {
             html.Add($"<dt>Batch</dt><dd><a href=\"{root}batches/{batchId}\">{batchId}</a>{(batch is null ? "" : $" ({batch.State}, {batch.Succeeded + batch.Failed} of {batch.Total} done)")}</dd>");
@@ -105,6 +115,17 @@ internal static class JobDetail
         html.Add(logLines);
         return html.ToMarkup();
     }
+
+    /// <summary>Why a ready job has not started, in words.</summary>
+    public static string WaitText(JobWait waiting) => waiting.Reason switch
+    {
+        JobWaitReason.QueuePaused => "its queue is paused",
+        JobWaitReason.QueueAtLimit => "its queue runs as many jobs as its global concurrency allows",
+        JobWaitReason.KeyAtLimit => "as many jobs with its limit key run as the per-key limit allows",
+        JobWaitReason.RateLimited => $"a rate limit has no room until {Format.Time(waiting.Until)}",
+        JobWaitReason.HeldBack => $"an outside rate limit holds its key or type back until {Format.Time(waiting.Until)}",
+        _ => waiting.Reason.ToString(),
+    };
 
     private static string Json(JsonElement element)
         => element.ValueKind == JsonValueKind.Undefined ? "" : JsonSerializer.Serialize(element, s_indented);
