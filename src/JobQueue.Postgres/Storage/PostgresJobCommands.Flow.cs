@@ -20,9 +20,11 @@ internal sealed partial class PostgresJobCommands
             names[name.Name] = name;
         }
 
-        // The most this fetch can examine: Limit leases and MaxSkipped skips.
+        // The most this fetch can examine: Limit leases and MaxSkipped skips. Read in two pages: most fetches are decided
+        // by the first few candidates, so the whole window (a thousand rows by default) is read only behind busy keys.
         int examine = (int)Math.Min(int.MaxValue, (long)request.Limit + Math.Max(0, limits.MaxSkipped));
-        var candidates = new List<(Guid Id, string Name, string? Key, bool Held)>();
+        int firstPage = (int)Math.Min(examine, Math.Max(2L * request.Limit, 32));
+        List<Candidate> candidates;
         await using (var batch = new NpgsqlBatch(connection))
         {
             if (_autocommit)
@@ -38,22 +40,14 @@ internal sealed partial class PostgresJobCommands
             lockQueue.Parameters.Add(new NpgsqlParameter<long>("pause_lock", Sql.PausedQueueLock(request.Queue)));
             batch.BatchCommands.Add(lockQueue);
 
-            var read = new NpgsqlBatchCommand(Sql.FlowCandidates);
-            read.Parameters.Add(Text("queue", request.Queue));
-            read.Parameters.Add(Time("now", request.Now));
-            read.Parameters.Add(new NpgsqlParameter<int>("limit", examine));
-            batch.BatchCommands.Add(read);
-
+            batch.BatchCommands.Add(CandidatesCommand(request, firstPage, offset: 0));
             await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             for (int i = 1; i < batch.BatchCommands.Count; i++)
             {
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                candidates.Add((reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
-            }
+            candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
         if (candidates.Count == 0 || request.Limit <= 0)
@@ -62,53 +56,78 @@ internal sealed partial class PostgresJobCommands
         }
 
         var counts = new FlowCounts();
-        await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, cancellationToken).ConfigureAwait(false);
+        await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, readQueueCount: true, cancellationToken).ConfigureAwait(false);
 
         var chosen = new List<Guid>();
         var startIds = new List<Guid>();
         var startScopes = new List<string>();
+        var examined = new HashSet<Guid>();
         int skipped = 0;
-        foreach ((Guid id, string name, string? key, bool held) in candidates)
+        bool decided = Decide(candidates);
+        if (!decided && candidates.Count == firstPage && examine > firstPage)
         {
-            if (chosen.Count >= request.Limit
-                || (limits.QueueConcurrency is { } queueConcurrency && counts.RunningInQueue >= queueConcurrency)
-                || (limits.QueueRate is { } queueRate && !counts.HasRoom(FlowScope.Queue(request.Queue), queueRate)))
+            // Under the flow lock no other fetch with limits leased meanwhile; a job a plain fetch or a cancel took since
+            // shifts the offset by one, so a job may be seen twice (examined once) or missed (left for the next fetch).
+            await using (var more = new NpgsqlCommand(Sql.FlowCandidates, connection))
             {
-                // The queue's own limits have no room left: no later job could start either.
-                break;
+                AddCandidatesParameters(more.Parameters, request, examine - firstPage, firstPage);
+                await using NpgsqlDataReader reader = await more.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
-            names.TryGetValue(name, out NameLimits? nameLimits);
-            int? concurrencyPerKey = key is null ? null : nameLimits?.ConcurrencyPerKey ?? limits.ConcurrencyPerKey;
-            RateLimit? ratePerKey = key is null ? null : nameLimits?.RatePerKey ?? limits.RatePerKey;
-            if (held
-                || (concurrencyPerKey is { } perKey && counts.RunningWith(key!) >= perKey)
-                || (nameLimits?.Rate is { } nameRate && !counts.HasRoom(FlowScope.Name(name), nameRate))
-                || (ratePerKey is { } keyRate && !counts.HasRoom(FlowScope.Key(key!), keyRate)))
+            candidates.RemoveAll(c => examined.Contains(c.Id));
+            await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, readQueueCount: false, cancellationToken).ConfigureAwait(false);
+            Decide(candidates);
+        }
+
+        // Whether the fetch is decided (its limit reached, MaxSkipped skipped, the queue's own limits out of room).
+        bool Decide(List<Candidate> page)
+        {
+            foreach ((Guid id, string name, string? key, bool held) in page)
             {
-                // Skipped, and left as it is: later jobs are still examined, so one busy key never holds back others.
-                if (++skipped >= limits.MaxSkipped)
+                if (chosen.Count >= request.Limit
+                    || (limits.QueueConcurrency is { } queueConcurrency && counts.RunningInQueue >= queueConcurrency)
+                    || (limits.QueueRate is { } queueRate && !counts.HasRoom(FlowScope.Queue(request.Queue), queueRate)))
                 {
-                    break;
+                    // The queue's own limits have no room left: no later job could start either.
+                    return true;
                 }
 
-                continue;
+                examined.Add(id);
+                names.TryGetValue(name, out NameLimits? nameLimits);
+                int? concurrencyPerKey = key is null ? null : nameLimits?.ConcurrencyPerKey ?? limits.ConcurrencyPerKey;
+                RateLimit? ratePerKey = key is null ? null : nameLimits?.RatePerKey ?? limits.RatePerKey;
+                if (held
+                    || (concurrencyPerKey is { } perKey && counts.RunningWith(key!) >= perKey)
+                    || (nameLimits?.Rate is { } nameRate && !counts.HasRoom(FlowScope.Name(name), nameRate))
+                    || (ratePerKey is { } keyRate && !counts.HasRoom(FlowScope.Key(key!), keyRate)))
+                {
+                    // Skipped, and left as it is: later jobs are still examined, so one busy key never holds back others.
+                    if (++skipped >= limits.MaxSkipped)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                chosen.Add(id);
+                counts.RunningInQueue++;
+                if (key is not null)
+                {
+                    counts.Lease(key);
+                }
+
+                // One start per rate scope that applied to the job, and only those.
+                foreach (string scope in AppliedRateScopes(request.Queue, name, key, limits.QueueRate, nameLimits?.Rate, ratePerKey))
+                {
+                    counts.Start(scope);
+                    startIds.Add(id);
+                    startScopes.Add(scope);
+                }
             }
 
-            chosen.Add(id);
-            counts.RunningInQueue++;
-            if (key is not null)
-            {
-                counts.Lease(key);
-            }
-
-            // One start per rate scope that applied to the job, and only those.
-            foreach (string scope in AppliedRateScopes(request.Queue, name, key, limits.QueueRate, nameLimits?.Rate, ratePerKey))
-            {
-                counts.Start(scope);
-                startIds.Add(id);
-                startScopes.Add(scope);
-            }
+            return chosen.Count >= request.Limit;
         }
 
         if (chosen.Count == 0)
@@ -207,6 +226,32 @@ internal sealed partial class PostgresJobCommands
         };
     }
 
+    private NpgsqlBatchCommand CandidatesCommand(FetchRequest request, int limit, int offset)
+    {
+        var read = new NpgsqlBatchCommand(Sql.FlowCandidates);
+        AddCandidatesParameters(read.Parameters, request, limit, offset);
+        return read;
+    }
+
+    private static void AddCandidatesParameters(NpgsqlParameterCollection parameters, FetchRequest request, int limit, int offset)
+    {
+        parameters.Add(Text("queue", request.Queue));
+        parameters.Add(Time("now", request.Now));
+        parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        parameters.Add(new NpgsqlParameter<int>("offset", offset));
+    }
+
+    private static async Task<List<Candidate>> ReadCandidatesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var candidates = new List<Candidate>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            candidates.Add(new Candidate(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
+        }
+
+        return candidates;
+    }
+
     /// <summary>The rate scopes of a job's limits, in the order queue, name, key.</summary>
     private static IEnumerable<string> AppliedRateScopes(string queue, string name, string? key, RateLimit? queueRate, RateLimit? nameRate, RateLimit? keyRate)
     {
@@ -226,9 +271,12 @@ internal sealed partial class PostgresJobCommands
         }
     }
 
-    /// <summary>Reads the running counts and rate windows that the candidates' limits need, in one round trip.</summary>
+    /// <summary>
+    /// Reads the running counts and rate windows that the candidates' limits need, in one round trip; counts known already
+    /// (from an earlier page, with this fetch's leases and starts in them) are kept.
+    /// </summary>
     private async Task ReadFlowCountsAsync(NpgsqlConnection connection, FetchRequest request, FetchLimits limits,
-        Dictionary<string, NameLimits> names, List<(Guid Id, string Name, string? Key, bool Held)> candidates, FlowCounts counts,
+        Dictionary<string, NameLimits> names, List<Candidate> candidates, FlowCounts counts, bool readQueueCount,
         CancellationToken cancellationToken)
     {
         // Every (scope, limit) that a candidate may be measured against.
@@ -275,7 +323,10 @@ internal sealed partial class PostgresJobCommands
 
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        counts.RunningInQueue = (int)reader.GetInt64(0);
+        if (readQueueCount)
+        {
+            counts.RunningInQueue = (int)reader.GetInt64(0);
+        }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -291,6 +342,9 @@ internal sealed partial class PostgresJobCommands
         }
     }
 
+    /// <summary>One Enqueued job a fetch with limits examines.</summary>
+    private readonly record struct Candidate(Guid Id, string Name, string? Key, bool Held);
+
     /// <summary>The counts a fetch with limits decides by, including the jobs it leased so far.</summary>
     private sealed class FlowCounts
     {
@@ -298,6 +352,9 @@ internal sealed partial class PostgresJobCommands
 
         // Per scope, per limit measured on it: starts within the limit's window. A start counts in every window of its scope.
         private readonly Dictionary<string, Dictionary<RateLimit, int>> _starts = new(StringComparer.Ordinal);
+
+        // Per scope, the starts this fetch recorded so far.
+        private readonly Dictionary<string, int> _recorded = new(StringComparer.Ordinal);
 
         public int RunningInQueue { get; set; }
 
@@ -307,10 +364,11 @@ internal sealed partial class PostgresJobCommands
 
         public int RunningWith(string key) => _runningWithKey.GetValueOrDefault(key);
 
-        public void SetRunning(string key, int running) => _runningWithKey[key] = running;
+        public void SetRunning(string key, int running) => _runningWithKey.TryAdd(key, running);
 
         public void Lease(string key) => _runningWithKey[key] = RunningWith(key) + 1;
 
+        /// <summary>A window read from the store, which holds none of this fetch's starts yet: they are added.</summary>
         public void SetStarts(string scope, RateLimit limit, int starts)
         {
             if (!_starts.TryGetValue(scope, out Dictionary<RateLimit, int>? windows))
@@ -319,7 +377,7 @@ internal sealed partial class PostgresJobCommands
                 _starts.Add(scope, windows);
             }
 
-            windows[limit] = starts;
+            windows.TryAdd(limit, starts + _recorded.GetValueOrDefault(scope));
         }
 
         public bool HasRoom(string scope, RateLimit limit) =>
@@ -327,6 +385,7 @@ internal sealed partial class PostgresJobCommands
 
         public void Start(string scope)
         {
+            _recorded[scope] = _recorded.GetValueOrDefault(scope) + 1;
             if (_starts.TryGetValue(scope, out Dictionary<RateLimit, int>? windows))
             {
                 foreach (RateLimit limit in windows.Keys.ToList())

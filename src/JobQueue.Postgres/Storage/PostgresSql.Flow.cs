@@ -28,8 +28,9 @@ internal sealed partial class PostgresSql
     public const string LockFlow = "SELECT pg_advisory_xact_lock(@flow_lock)";
 
     /// <summary>
-    /// The Enqueued jobs a fetch with limits examines, in fetch order, with whether a live hold applies to each; at most
-    /// @limit (the request's limit plus its MaxSkipped). Not locked: the lease re-checks each row's state.
+    /// The Enqueued jobs a fetch with limits examines, in fetch order, with whether a live hold applies to each: @limit of
+    /// them from @offset (a first page, then the rest of the request's limit plus its MaxSkipped when the first did not
+    /// decide the fetch). Not locked: the lease re-checks each row's state.
     /// </summary>
     public string FlowCandidates => _flowCandidates ??= $"""
         SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")}
@@ -37,7 +38,7 @@ internal sealed partial class PostgresSql
         WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now
             AND NOT EXISTS (SELECT 1 FROM {Schema}.paused_queues WHERE queue = @queue)
         ORDER BY c.priority DESC, c.run_at, c.seq
-        LIMIT @limit
+        LIMIT @limit OFFSET @offset
         """;
 
     /// <summary>Served by jobs_running_queue_idx.</summary>

@@ -99,6 +99,23 @@ public sealed class PostgresFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchAsync_BusyKeyFillsTheFirstPage_ReadsTheRestWithCountsOfItsNewKeys()
+    {
+        NewJob elsewhere = Keyed("elsewhere") with { Queue = "other" };
+        await Storage.EnqueueAsync(Requests.Enqueue(elsewhere), CancellationToken.None);
+        (await Storage.FetchAsync(Requests.Fetch("other"), CancellationToken.None)).Should().ContainSingle();
+        NewJob[] busy = [.. Enumerable.Range(0, 40).Select(_ => Keyed("busy"))];
+        NewJob runningElsewhere = Keyed("elsewhere"), free = Keyed("free"), freeAgain = Keyed("free");
+        await Storage.EnqueueAsync(Requests.Enqueue([.. busy, runningElsewhere, free, freeAgain]), CancellationToken.None);
+        var limits = new FetchLimits { ConcurrencyPerKey = 1, RatePerKey = RateLimit.PerHour(5) };
+
+        IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Limited(limits, limit: 3), CancellationToken.None);
+
+        // The first page (32 candidates) holds busy jobs only; keys first seen on the second page are counted there.
+        leased.Select(j => j.Id).Should().Equal(busy[0].Id, free.Id);
+    }
+
+    [Fact]
     public async Task FetchAsync_QueueConcurrencyFromManyHostsAtOnce_NeverLeasesMoreThanTheLimit()
     {
         NewJob[] jobs = [.. Enumerable.Range(0, 40).Select(i => Keyed("k" + (i % 4)))];
