@@ -32,6 +32,9 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IJobClient Client { get; }
 
+    /// <summary>The flow benchmark's probe.</summary>
+    public FlowProbe Flow => _services.GetRequiredService<FlowProbe>();
+
     public IJobStorage Storage { get; }
 
     public DrainCounter Counter { get; }
@@ -45,15 +48,21 @@ internal sealed class BenchHost : IAsyncDisposable
     public string? PostgresSchema { get; private set; }
 
     /// <summary>Builds the services and runs the store's startup (migrations), without the worker.</summary>
-    public static async Task<BenchHost> StartAsync(Provider provider, int concurrency, bool worker)
+    /// <param name="provider">The store.</param>
+    /// <param name="concurrency">The bench queue's concurrency.</param>
+    /// <param name="worker">Whether the host has a worker (started with <see cref="StartWorkerAsync"/>).</param>
+    /// <param name="configure">More registrations (the flow benchmark's jobs and queue).</param>
+    public static async Task<BenchHost> StartAsync(Provider provider, int concurrency, bool worker, Action<JobQueueBuilder>? configure = null)
     {
         string unique = Guid.NewGuid().ToString("N")[..12];
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<DrainCounter>();
         services.AddSingleton<LatencyProbe>();
+        services.AddSingleton<FlowProbe>();
         services.AddJobQueue(q =>
         {
+            configure?.Invoke(q);
             UseStore(q, provider, unique);
             q.AddJob<NoopJob>(j => j.Queue = BenchQueue);
             q.AddJob<LatencyJob>(j => j.Queue = LatencyQueue);

@@ -35,6 +35,21 @@ if (args is ["--signup-load", string shopUrl, string clients, string seconds])
         TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture)), Console.Out);
 }
 
+// benchmarks/flow.sh: processing under per-key limits beside the same jobs without, per available store.
+if (args is ["--flow", string flowOut])
+{
+    using var flowReport = new StreamWriter(flowOut, append: true);
+    foreach (Provider provider in new[] { Provider.InMemory, Provider.Sqlite, Provider.Postgres, Provider.Redis }.Where(BenchEnvironment.IsAvailable))
+    {
+        foreach (FlowMeasurements.Run run in await FlowMeasurements.RunAsync(provider, concurrency: 10, Console.Out))
+        {
+            await flowReport.WriteLineAsync(FlowMeasurements.Describe(run));
+        }
+    }
+
+    return 0;
+}
+
 if (args is ["--postgres-schema"])
 {
     Console.Write(JobQueue.PostgresMigrations.GetScript());

@@ -35,12 +35,12 @@ public static class QueuePauseDemo
         await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         JobInfo waiting = (await jobs.GetAsync(id, cancellationToken))!;
         QueueInfo paused = (await admin.GetQueuesAsync(cancellationToken)).Single(q => q.Name == Queue);
-        Console.WriteLine($"       {Queue}: paused {paused.Paused}, {paused.Enqueued} waiting, latency {paused.Latency.TotalSeconds:0.0} s; the job is {waiting.State}");
+        Console.WriteLine($"       {Queue}: paused {paused.Paused}, {paused.Enqueued} waiting, latency {paused.Latency.TotalSeconds:0.0} s; the job is {waiting.State} (waiting: {waiting.Waiting?.Reason.ToString() ?? "its turn"})");
 
         await admin.ResumeQueueAsync(Queue, cancellationToken);
         Console.WriteLine($"RESUME {Queue}");
         JobInfo sent = await jobs.WaitForCompletionAsync(id, cancellationToken);
         Console.WriteLine($"       the welcome e-mail to margaret@example.com is {sent.State} (started {(sent.StartedAt - sent.EnqueuedAt)?.TotalSeconds:0.0} s after it was enqueued)");
-        return paused.Paused && waiting.State == JobState.Enqueued && sent.State == JobState.Succeeded;
+        return paused.Paused && waiting.State == JobState.Enqueued && waiting.Waiting?.Reason == JobWaitReason.QueuePaused && sent.State == JobState.Succeeded;
     }
 }

@@ -132,18 +132,46 @@ public abstract partial class StorageConformanceTests
     [Fact]
     public async Task FetchAsync_MaxSkipped_StopsAfterSkippingThatMany()
     {
-        await EnqueueOneAsync(KeyedJob("busy"));
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
         {
             await EnqueueOneAsync(KeyedJob("busy"));
         }
 
         NewJob cold = await EnqueueOneAsync(KeyedJob("cold"));
-        (await FetchLimitedAsync(new FetchLimits { ConcurrencyPerKey = 1 }, limit: 1)).Should().ContainSingle();
+        var oneStartPerKey = new RateLimit(1, TimeSpan.FromHours(1));
+        (await FetchLimitedAsync(new FetchLimits { RatePerKey = oneStartPerKey }, limit: 1)).Should().ContainSingle();
 
-        (await FetchLimitedAsync(new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 3 })).Should().BeEmpty(
-            "four jobs of the busy key stand before the cold one, and the fetch may skip only three");
-        (await FetchLimitedAsync(new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 10 })).Select(j => j.Id).Should().Equal(cold.Id);
+        (await FetchLimitedAsync(new FetchLimits { RatePerKey = oneStartPerKey, MaxSkipped = 3 }, now: At(1_100))).Should().BeEmpty(
+            "four jobs of the busy key, out of rate room, stand before the cold one, and the fetch may skip only three");
+        (await FetchLimitedAsync(new FetchLimits { RatePerKey = oneStartPerKey, MaxSkipped = 10 }, now: At(1_200))).Select(j => j.Id).Should().Equal(cold.Id);
+    }
+
+    [Fact]
+    public async Task FetchAsync_BusyKeyBacklog_DoesNotStarveOtherKeysOverManyFetches()
+    {
+        // A busy key with more ready jobs than one fetch may skip, ahead of the others: a store that parks jobs over their
+        // key's concurrency limit (or skips them cheaply) still reaches the others fetch after fetch.
+        for (int i = 0; i < 30; i++)
+        {
+            await EnqueueOneAsync(KeyedJob("busy"));
+        }
+
+        NewJob[] others = new NewJob[5];
+        for (int i = 0; i < others.Length; i++)
+        {
+            others[i] = await EnqueueOneAsync(KeyedJob($"other-{i}"));
+        }
+
+        var limits = new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 10 };
+        var leased = new List<StoredJob>();
+        for (int fetch = 0; fetch < 6 && leased.Count(j => j.LimitKey != "busy") < others.Length; fetch++)
+        {
+            leased.AddRange(await FetchLimitedAsync(limits, limit: 1, now: At(1_000 + fetch)));
+        }
+
+        leased.Count(j => j.LimitKey == "busy").Should().Be(1);
+        leased.Where(j => j.LimitKey != "busy").Select(j => j.Id).Should().BeEquivalentTo(others.Select(o => o.Id),
+            "the busy key's 29 waiting jobs never stand in the way of the other keys for good");
     }
 
     [Fact]

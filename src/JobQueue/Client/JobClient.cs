@@ -76,7 +76,13 @@ internal sealed partial class JobClient : IJobClient
     public ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default)
         => BatchStarter.StartAsync(_storage, _factory, _diagnostics, _time.GetUtcNow(), build, parentBatchId: null, cancellationToken);
 
-    public async ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
+    public ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
+        => ReadAsync(id, explainWait: true, cancellationToken);
+
+    /// <param name="id">The job.</param>
+    /// <param name="explainWait">Whether an Enqueued job's <see cref="JobInfo.Waiting"/> is worked out (one more store read).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    private async ValueTask<JobInfo?> ReadAsync(JobId id, bool explainWait, CancellationToken cancellationToken)
     {
         IReadOnlyList<StoredJob?> jobs = await _storage.GetJobsAsync([id], cancellationToken).ConfigureAwait(false);
         if (jobs[0] is not { } job)
@@ -85,7 +91,7 @@ internal sealed partial class JobClient : IJobClient
         }
 
         JobInfo info = JobInfoMapper.ToInfo(job);
-        return job.State == JobState.Enqueued ? await WithWaitAsync(info, job, cancellationToken).ConfigureAwait(false) : info;
+        return explainWait && job.State == JobState.Enqueued ? await WithWaitAsync(info, job, cancellationToken).ConfigureAwait(false) : info;
     }
 
     public async ValueTask<BatchInfo?> GetBatchAsync(BatchId id, CancellationToken cancellationToken = default)
@@ -102,7 +108,8 @@ internal sealed partial class JobClient : IJobClient
         TimeSpan recheck = TimerLimit.Clamp(signalled ? _options.PollInterval * 5 : _options.PollInterval);
         while (true)
         {
-            JobInfo info = await GetAsync(id, cancellationToken).ConfigureAwait(false)
+            // Without the wait reason: this loop only looks for the final state.
+            JobInfo info = await ReadAsync(id, explainWait: false, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"No job {id} exists in the store (never enqueued, or already pruned).");
             if (info.IsFinished)
             {

@@ -15,7 +15,9 @@ internal sealed class QueueSlots : IValueTaskSource
     private bool _waiting;
     private bool _closed;
 
-    // Completed by the next Release: see WhenReleased.
+    // Counts releases, so that a limited queue's idle wait can tell whether a job ended since its fetch began (see
+    // WhenReleasedSince); the completion source exists only while such a wait is pending, never on the busy path.
+    private long _releases;
     private TaskCompletionSource? _released;
 
     // While the loop gathers (see GatherAsync): how many free slots end the wait, and the timer that ends it anyway.
@@ -102,11 +104,31 @@ internal sealed class QueueSlots : IValueTaskSource
         }
     }
 
-    /// <summary>Completes at the next <see cref="Release"/>: a job of the queue ended here (used by a limited queue's idle wait).</summary>
-    public Task WhenReleased()
+    /// <summary>How many releases happened so far: taken before a fetch, given to <see cref="WhenReleasedSince"/> after it.</summary>
+    public long Releases
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _releases;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once a job of the queue ended here after <paramref name="releases"/> was read (at once if one did): a limited
+    /// queue's idle wait, since such an end may free a limit that held ready jobs back.
+    /// </summary>
+    public Task WhenReleasedSince(long releases)
     {
         lock (_lock)
         {
+            if (_releases != releases)
+            {
+                return Task.CompletedTask;
+            }
+
             _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _released.Task;
         }
@@ -120,6 +142,7 @@ internal sealed class QueueSlots : IValueTaskSource
         TaskCompletionSource? released;
         lock (_lock)
         {
+            _releases++;
             released = _released;
             _released = null;
             if (_waiting && _gatherTarget > 0)

@@ -87,8 +87,8 @@ internal sealed class QueueWorker
             int free = 1 + _slots.TakeUpTo(limit - 1);
 
             IReadOnlyList<StoredJob> jobs;
-            // Taken before the fetch, so that a local job ending while the fetch runs is not missed (see WaitForWorkAsync).
-            Task? released = _limits is null ? null : _slots.WhenReleased();
+            // Read before the fetch, so that a local job ending while the fetch runs is not missed (see WaitForWorkAsync).
+            long releases = _limits is null ? 0 : _slots.Releases;
             long fetchStarted = _time.GetTimestamp();
             try
             {
@@ -144,7 +144,7 @@ internal sealed class QueueWorker
 
             if (jobs.Count == 0)
             {
-                await WaitForWorkAsync(released, stopFetching).ConfigureAwait(false);
+                await WaitForWorkAsync(_limits is null ? null : _slots.WhenReleasedSince(releases), stopFetching).ConfigureAwait(false);
             }
         }
     }

@@ -136,6 +136,9 @@ internal sealed class InMemoryJob
     /// <summary>See <see cref="InMemoryJobRuns.StaleReadyEntry"/>; false for a job that never left the plain enqueued state.</summary>
     public bool HasStaleReadyEntry => _runs?.StaleReadyEntry == true;
 
+    /// <summary>See <see cref="InMemoryJobRuns.Parked"/>.</summary>
+    public bool IsParked => _runs?.Parked == true;
+
     /// <summary>Starts an attempt under a new lease.</summary>
     public void Lease(Guid token, DateTimeOffset expiresAt, string workerId, DateTimeOffset now)
     {

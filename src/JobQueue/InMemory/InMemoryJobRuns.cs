@@ -37,4 +37,7 @@ internal sealed class InMemoryJobRuns
     /// retry makes that entry live again instead of adding a second one.
     /// </summary>
     public bool StaleReadyEntry { get; set; }
+
+    /// <summary>The job is Enqueued but parked with its limit key (at its limit), not in its queue's ready structures.</summary>
+    public bool Parked { get; set; }
 }

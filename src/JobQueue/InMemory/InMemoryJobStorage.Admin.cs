@@ -377,6 +377,8 @@ internal sealed partial class InMemoryJobStorage
                     jobs.AddRange(ready.ReadyEntries());
                 }
 
+                jobs.AddRange(ParkedLocked(queue));
+
                 break;
             case JobState.Scheduled:
                 foreach ((InMemoryJob job, TimeKey key) in _scheduled.UnorderedItems)

@@ -21,7 +21,11 @@ internal sealed partial class InMemoryJobStorage
         {
             if (child.ParentBatch == batch && !child.IsFinal)
             {
-                if (child.State == JobState.Enqueued)
+                if (child.IsParked)
+                {
+                    UnparkCancelledLocked(child);
+                }
+                else if (child.State == JobState.Enqueued)
                 {
                     child.Runs.StaleReadyEntry = true;
                 }

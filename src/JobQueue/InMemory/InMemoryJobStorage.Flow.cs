@@ -9,6 +9,11 @@ internal sealed partial class InMemoryJobStorage
     private readonly Dictionary<string, InMemoryRateLog> _rateLogs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _runningByKey = new(StringComparer.Ordinal);
 
+    // Enqueued jobs a fetch found over their key's concurrency limit, per key in fetch order. Parked rather than put
+    // back: a busy key's backlog would otherwise stand at the head of its queue, and every fetch would walk it again. A
+    // job of the key that leaves Running puts the first parked one back into its queue.
+    private readonly Dictionary<string, PriorityQueue<InMemoryJob, ReadyKey>> _parked = new(StringComparer.Ordinal);
+
     public ValueTask HoldAsync(HoldRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -75,7 +80,7 @@ internal sealed partial class InMemoryJobStorage
         }
     }
 
-    /// <summary>A job with a limit key started: it counts against its key until it leaves Running.</summary>
+    /// <summary>A job with a limit key started (+1) or left Running (-1): it counts against its key while it runs.</summary>
     private void CountRunningKeyLocked(InMemoryJob job, int delta)
     {
         if (job.Definition.LimitKey is string key)
@@ -88,6 +93,78 @@ internal sealed partial class InMemoryJobStorage
             else
             {
                 _runningByKey[key] = count;
+            }
+
+            if (delta < 0)
+            {
+                UnparkOneLocked(key);
+            }
+        }
+    }
+
+    private void ParkLocked(InMemoryJob job, string key)
+    {
+        if (!_parked.TryGetValue(key, out PriorityQueue<InMemoryJob, ReadyKey>? parked))
+        {
+            parked = new PriorityQueue<InMemoryJob, ReadyKey>();
+            _parked.Add(key, parked);
+        }
+
+        job.Runs.Parked = true;
+        parked.Enqueue(job, new ReadyKey(job.Definition.Priority, job.RunAtUtcTicks, job.Sequence));
+    }
+
+    /// <summary>A slot of the key was freed: its first parked job that is still waiting goes back to its queue.</summary>
+    private void UnparkOneLocked(string key)
+    {
+        if (!_parked.TryGetValue(key, out PriorityQueue<InMemoryJob, ReadyKey>? parked))
+        {
+            return;
+        }
+
+        while (parked.TryDequeue(out InMemoryJob? job, out _))
+        {
+            bool wasParked = job.IsParked;
+            job.Runs.Parked = false;
+            if (wasParked && job.State == JobState.Enqueued)
+            {
+                job.Queue.Push(job);
+                job.Queue.Wake();
+                break;
+            }
+        }
+
+        if (parked.Count == 0)
+        {
+            _parked.Remove(key);
+        }
+    }
+
+    /// <summary>A parked job leaves its state (a cancel): taken out of its key's parked jobs, so a retry finds no entry.</summary>
+    private void UnparkCancelledLocked(InMemoryJob job)
+    {
+        if (job.IsParked && job.Definition.LimitKey is string key && _parked.TryGetValue(key, out PriorityQueue<InMemoryJob, ReadyKey>? parked))
+        {
+            parked.Remove(job, out _, out _);
+            job.Runs.Parked = false;
+            if (parked.Count == 0)
+            {
+                _parked.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>The parked jobs of a queue (for listings of Enqueued jobs).</summary>
+    private IEnumerable<InMemoryJob> ParkedLocked(InMemoryQueue? queue)
+    {
+        foreach (PriorityQueue<InMemoryJob, ReadyKey> parked in _parked.Values)
+        {
+            foreach ((InMemoryJob job, ReadyKey _) in parked.UnorderedItems)
+            {
+                if (job.IsParked && (queue is null || job.Queue == queue))
+                {
+                    yield return job;
+                }
             }
         }
     }
@@ -114,6 +191,9 @@ internal sealed partial class InMemoryJobStorage
     {
         Take,
         Skip,
+
+        /// <summary>Over its key's concurrency limit: parked with its key until a job of the key leaves Running.</summary>
+        Park,
         Stop,
     }
 
@@ -181,7 +261,7 @@ internal sealed partial class InMemoryJobStorage
                 && _store._runningByKey.GetValueOrDefault(key) >= perKey)
             {
                 // Leased jobs of this fetch are Running already, so the store's count includes them.
-                return Admit.Skip;
+                return Admit.Park;
             }
 
             if (named?.Rate is RateLimit nameRate && !HasRateRoom(FlowScope.Name(definition.Name), nameRate))

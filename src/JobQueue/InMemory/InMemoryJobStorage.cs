@@ -149,6 +149,13 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 if (admission is not null)
                 {
                     Admit admit = admission.Decide(job);
+                    if (admit == Admit.Park)
+                    {
+                        // Out of the way, not skipped: it cannot start before a job of its key ends, which puts it back.
+                        ParkLocked(job, job.Definition.LimitKey!);
+                        continue;
+                    }
+
                     if (admit != Admit.Take)
                     {
                         // Over a limit: it stays Enqueued, untouched, in its place; later jobs are still looked at.
@@ -413,7 +420,11 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
                 else
                 {
                     outcomes[i] = job.State == JobState.Running ? CancelOutcome.CancelledWhileRunning : CancelOutcome.Cancelled;
-                    if (job.State == JobState.Enqueued)
+                    if (job.IsParked)
+                    {
+                        UnparkCancelledLocked(job);
+                    }
+                    else if (job.State == JobState.Enqueued)
                     {
                         // Its ready entry stays behind (neither structure has a cheap removal); a retry revives it.
                         job.Runs.StaleReadyEntry = true;

@@ -6,10 +6,16 @@ namespace JobQueue.Storage;
 /// </summary>
 /// <remarks>
 /// <para>The fetch examines Enqueued jobs in fetch order and leases a job only when every limit that applies to it has room,
-/// counting the jobs it leases in the same call. A job over a limit is skipped and stays Enqueued, with nothing written to
-/// it (no attempt, no new run time); later jobs are still examined, so one key at its limit never holds back others. The
-/// fetch stops at <see cref="FetchRequest.Limit"/> leased jobs, after skipping <see cref="MaxSkipped"/> jobs, or when
-/// the queue's own limits have no room left.</para>
+/// counting the jobs it leases in the same call. A job over a limit is skipped and stays Enqueued, with nothing the caller
+/// can see written to it (no attempt, no new run time); later jobs are still examined, so one key at its limit never holds
+/// back others. The fetch stops at <see cref="FetchRequest.Limit"/> leased jobs, after skipping <see cref="MaxSkipped"/>
+/// jobs, or when the queue's own limits have no room left.</para>
+/// <para>Jobs passed over because their key is at its concurrency limit do not count toward <see cref="MaxSkipped"/>: the
+/// fetch reads on past them (in pages, as far as needed), so a busy key's backlog never starves the keys behind it, however
+/// long it is. A store may instead set such a job aside (park it), so that the backlog is not walked again by every fetch:
+/// a parked job stays Enqueued and is listed as such, and must be back in fetch order once a job with its key leaves
+/// Running (completion, failure, reschedule, cancel, rescue), in the same atomic step; a cancelled parked job must not
+/// come back.</para>
 /// <para>Limits that apply to a job named N with limit key K (<see cref="StoredJob.LimitKey"/>):</para>
 /// <list type="bullet">
 /// <item><see cref="QueueConcurrency"/>: Running jobs of the queue, leased ones included.</item>
@@ -45,6 +51,9 @@ public sealed record FetchLimits
     /// <summary>Limits of job names (at most one entry per name); a name not listed has only the queue's.</summary>
     public IReadOnlyList<NameLimits> Names { get; init; } = [];
 
-    /// <summary>How many jobs over a limit one fetch may skip before it stops; bounds the fetch's cost behind a busy key.</summary>
+    /// <summary>
+    /// How many jobs over a rate limit or under a hold one fetch may skip before it stops (jobs over their key's concurrency
+    /// limit do not count); bounds the fetch's cost behind a rate-limited or held key.
+    /// </summary>
     public int MaxSkipped { get; init; } = 1_000;
 }
