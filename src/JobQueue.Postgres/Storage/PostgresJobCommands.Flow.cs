@@ -20,10 +20,9 @@ internal sealed partial class PostgresJobCommands
             names[name.Name] = name;
         }
 
-        // The most this fetch can examine: Limit leases and MaxSkipped skips. Read in two pages: most fetches are decided
-        // by the first few candidates, so the whole window (a thousand rows by default) is read only behind busy keys.
-        int examine = (int)Math.Min(int.MaxValue, (long)request.Limit + Math.Max(0, limits.MaxSkipped));
-        int firstPage = (int)Math.Min(examine, Math.Max(2L * request.Limit, 32));
+        // Jobs over their key's concurrency limit do not count as skipped, so the fetch reads on past a busy key's backlog
+        // in pages, as far as needed; most fetches are decided by their first page.
+        int firstPage = (int)Math.Min(int.MaxValue, Math.Max(2L * request.Limit, 32));
         List<Candidate> candidates;
         await using (var batch = new NpgsqlBatch(connection))
         {
@@ -40,7 +39,9 @@ internal sealed partial class PostgresJobCommands
             lockQueue.Parameters.Add(new NpgsqlParameter<long>("pause_lock", Sql.PausedQueueLock(request.Queue)));
             batch.BatchCommands.Add(lockQueue);
 
-            batch.BatchCommands.Add(CandidatesCommand(request, firstPage, offset: 0));
+            var read = new NpgsqlBatchCommand(Sql.FlowCandidates);
+            AddCandidatesParameters(read.Parameters, request, firstPage, after: null);
+            batch.BatchCommands.Add(read);
             await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             for (int i = 1; i < batch.BatchCommands.Count; i++)
             {
@@ -61,29 +62,26 @@ internal sealed partial class PostgresJobCommands
         var chosen = new List<Guid>();
         var startIds = new List<Guid>();
         var startScopes = new List<string>();
-        var examined = new HashSet<Guid>();
         int skipped = 0;
-        bool decided = Decide(candidates);
-        if (!decided && candidates.Count == firstPage && examine > firstPage)
+        int pageSize = firstPage;
+        while (!Decide(candidates) && candidates.Count == pageSize)
         {
-            // Under the flow lock no other fetch with limits leased meanwhile; a job a plain fetch or a cancel took since
-            // shifts the offset by one, so a job may be seen twice (examined once) or missed (left for the next fetch).
-            await using (var more = new NpgsqlCommand(Sql.FlowCandidates, connection))
+            // Under the flow lock no other fetch with limits leases meanwhile; pages grow, so a long backlog costs few trips.
+            pageSize = (int)Math.Min(4096, 2L * pageSize);
+            await using (var more = new NpgsqlCommand(Sql.FlowCandidatesAfter, connection))
             {
-                AddCandidatesParameters(more.Parameters, request, examine - firstPage, firstPage);
+                AddCandidatesParameters(more.Parameters, request, pageSize, after: candidates[^1]);
                 await using NpgsqlDataReader reader = await more.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
-            candidates.RemoveAll(c => examined.Contains(c.Id));
             await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, readQueueCount: false, cancellationToken).ConfigureAwait(false);
-            Decide(candidates);
         }
 
         // Whether the fetch is decided (its limit reached, MaxSkipped skipped, the queue's own limits out of room).
         bool Decide(List<Candidate> page)
         {
-            foreach ((Guid id, string name, string? key, bool held) in page)
+            foreach ((Guid id, string name, string? key, bool held, _, _, _) in page)
             {
                 if (chosen.Count >= request.Limit
                     || (limits.QueueConcurrency is { } queueConcurrency && counts.RunningInQueue >= queueConcurrency)
@@ -93,12 +91,16 @@ internal sealed partial class PostgresJobCommands
                     return true;
                 }
 
-                examined.Add(id);
                 names.TryGetValue(name, out NameLimits? nameLimits);
                 int? concurrencyPerKey = key is null ? null : nameLimits?.ConcurrencyPerKey ?? limits.ConcurrencyPerKey;
                 RateLimit? ratePerKey = key is null ? null : nameLimits?.RatePerKey ?? limits.RatePerKey;
+                if (!held && concurrencyPerKey is { } perKey && counts.RunningWith(key!) >= perKey)
+                {
+                    // Over its key's concurrency limit: passed over without counting as skipped (FetchLimits.MaxSkipped).
+                    continue;
+                }
+
                 if (held
-                    || (concurrencyPerKey is { } perKey && counts.RunningWith(key!) >= perKey)
                     || (nameLimits?.Rate is { } nameRate && !counts.HasRoom(FlowScope.Name(name), nameRate))
                     || (ratePerKey is { } keyRate && !counts.HasRoom(FlowScope.Key(key!), keyRate)))
                 {
@@ -226,19 +228,18 @@ internal sealed partial class PostgresJobCommands
         };
     }
 
-    private NpgsqlBatchCommand CandidatesCommand(FetchRequest request, int limit, int offset)
-    {
-        var read = new NpgsqlBatchCommand(Sql.FlowCandidates);
-        AddCandidatesParameters(read.Parameters, request, limit, offset);
-        return read;
-    }
-
-    private static void AddCandidatesParameters(NpgsqlParameterCollection parameters, FetchRequest request, int limit, int offset)
+    // after: the last job of the previous page, or null for the first page.
+    private static void AddCandidatesParameters(NpgsqlParameterCollection parameters, FetchRequest request, int limit, Candidate? after)
     {
         parameters.Add(Text("queue", request.Queue));
         parameters.Add(Time("now", request.Now));
         parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        parameters.Add(new NpgsqlParameter<int>("offset", offset));
+        if (after is { } last)
+        {
+            parameters.Add(new NpgsqlParameter<int>("priority", last.Priority));
+            parameters.Add(new NpgsqlParameter<DateTime>("run_at", last.RunAt) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            parameters.Add(new NpgsqlParameter<long>("seq", last.Sequence));
+        }
     }
 
     private static async Task<List<Candidate>> ReadCandidatesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
@@ -246,7 +247,8 @@ internal sealed partial class PostgresJobCommands
         var candidates = new List<Candidate>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            candidates.Add(new Candidate(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
+            candidates.Add(new Candidate(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3),
+                reader.GetInt32(4), DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), reader.GetInt64(6)));
         }
 
         return candidates;
@@ -287,7 +289,7 @@ internal sealed partial class PostgresJobCommands
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((_, string name, string? key, _) in candidates)
+        foreach ((_, string name, string? key, _, _, _, _) in candidates)
         {
             names.TryGetValue(name, out NameLimits? nameLimits);
             if (nameLimits?.Rate is { } nameRate)
@@ -343,7 +345,7 @@ internal sealed partial class PostgresJobCommands
     }
 
     /// <summary>One Enqueued job a fetch with limits examines.</summary>
-    private readonly record struct Candidate(Guid Id, string Name, string? Key, bool Held);
+    private readonly record struct Candidate(Guid Id, string Name, string? Key, bool Held, int Priority, DateTime RunAt, long Sequence);
 
     /// <summary>The counts a fetch with limits decides by, including the jobs it leased so far.</summary>
     private sealed class FlowCounts

@@ -15,6 +15,7 @@ internal sealed partial class PostgresSql
     public const int StartsPrunedPerFetch = 1_000;
 
     private string? _flowCandidates;
+    private string? _flowCandidatesAfter;
     private string? _runningInQueue;
     private string? _runningWithKeys;
     private string? _startsInScopes;
@@ -28,17 +29,38 @@ internal sealed partial class PostgresSql
     public const string LockFlow = "SELECT pg_advisory_xact_lock(@flow_lock)";
 
     /// <summary>
-    /// The Enqueued jobs a fetch with limits examines, in fetch order, with whether a live hold applies to each: @limit of
-    /// them from @offset (a first page, then the rest of the request's limit plus its MaxSkipped when the first did not
-    /// decide the fetch). Not locked: the lease re-checks each row's state.
+    /// The first page of the Enqueued jobs a fetch with limits examines, in fetch order, with whether a live hold applies
+    /// to each and their place in that order: @limit of them. Not locked: the lease re-checks each row's state.
     /// </summary>
     public string FlowCandidates => _flowCandidates ??= $"""
-        SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")}
+        SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")}, c.priority, c.run_at, c.seq
         FROM {Schema}.jobs c
         WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now
             AND NOT EXISTS (SELECT 1 FROM {Schema}.paused_queues WHERE queue = @queue)
         ORDER BY c.priority DESC, c.run_at, c.seq
-        LIMIT @limit OFFSET @offset
+        LIMIT @limit
+        """;
+
+    /// <summary>
+    /// The next page, after the place (@priority, @run_at, @seq) of the last job read. Two ranges of jobs_fetch_idx in its
+    /// order (the rest of the priority, then the lower ones), so a page costs its own rows whatever was read before it.
+    /// </summary>
+    public string FlowCandidatesAfter => _flowCandidatesAfter ??= $"""
+        SELECT * FROM (
+            (SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")} AS held, c.priority, c.run_at, c.seq
+             FROM {Schema}.jobs c
+             WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND c.priority = @priority AND (c.run_at, c.seq) > (@run_at, @seq)
+             ORDER BY c.run_at, c.seq
+             LIMIT @limit)
+            UNION ALL
+            (SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")}, c.priority, c.run_at, c.seq
+             FROM {Schema}.jobs c
+             WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND c.priority < @priority
+             ORDER BY c.priority DESC, c.run_at, c.seq
+             LIMIT @limit)
+        ) page
+        ORDER BY priority DESC, run_at, seq
+        LIMIT @limit
         """;
 
     /// <summary>Served by jobs_running_queue_idx.</summary>

@@ -86,16 +86,19 @@ public sealed class PostgresFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FetchAsync_MaxSkipped_StopsBehindABusyKey()
+    public async Task FetchAsync_MaxSkipped_CountsRateSkipsButNotKeyConcurrencySkips()
     {
         NewJob[] busy = [.. Enumerable.Range(0, 4).Select(_ => Keyed("busy"))];
         NewJob free = Keyed("free");
         await Storage.EnqueueAsync(Requests.Enqueue([.. busy, free]), CancellationToken.None);
-        var limits = new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 2 };
 
-        IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Limited(limits), CancellationToken.None);
+        IReadOnlyList<StoredJob> byRate = await Storage.FetchAsync(
+            Limited(new FetchLimits { RatePerKey = RateLimit.PerHour(1), MaxSkipped = 2 }), CancellationToken.None);
+        IReadOnlyList<StoredJob> byConcurrency = await Storage.FetchAsync(
+            Limited(new FetchLimits { ConcurrencyPerKey = 1, MaxSkipped = 1 }, Requests.Now.AddSeconds(1)), CancellationToken.None);
 
-        leased.Select(j => j.Id).Should().Equal(busy[0].Id);
+        byRate.Select(j => j.Id).Should().Equal([busy[0].Id], "two jobs over the key's rate were skipped, and the fetch stopped");
+        byConcurrency.Select(j => j.Id).Should().Equal([free.Id], "jobs over their key's concurrency do not count toward MaxSkipped");
     }
 
     [Fact]
@@ -111,8 +114,26 @@ public sealed class PostgresFlowTests : IAsyncLifetime
 
         IReadOnlyList<StoredJob> leased = await Storage.FetchAsync(Limited(limits, limit: 3), CancellationToken.None);
 
-        // The first page (32 candidates) holds busy jobs only; keys first seen on the second page are counted there.
+        // The first page (32 candidates) holds busy jobs only: the fetch reads on, and counts the keys it first sees there.
         leased.Select(j => j.Id).Should().Equal(busy[0].Id, free.Id);
+    }
+
+    [Fact]
+    public async Task FlowCandidatesAfter_LongBacklog_ReadsTwoRangesOfTheFetchIndex()
+    {
+        // A long busy-key backlog is read page after page: each page must start where the last ended, not walk from the top.
+        await _store.ScalarAsync("""
+            INSERT INTO {s}.jobs (id, name, queue, state, arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, enqueued_at, limit_key)
+            SELECT gen_random_uuid(), 'busy', 'default', 1, '\x7b7d', 1, 1, 1, now(), now(), 'busy' FROM generate_series(1, 50000);
+            ANALYZE {s}.jobs;
+            SELECT 1
+            """);
+
+        string plan = await _store.ExplainAsync(_store.Storage.Sql.FlowCandidatesAfter,
+            ("queue", "default"), ("limit", 64), ("now", DateTime.UtcNow), ("priority", 0), ("run_at", DateTime.UtcNow.AddDays(-1)), ("seq", 25_000L));
+
+        // Each branch is a range of jobs_fetch_idx: the rest of the priority after the last job, then the lower priorities.
+        plan.Should().NotContain("Seq Scan").And.Contain("ROW(run_at, seq) > ROW(").And.Contain("(priority < 0)");
     }
 
     [Fact]
