@@ -6,6 +6,10 @@ namespace JobQueue.Sqlite;
 /// Counts a batch child's end and releases the right callback. Runs inside the transaction that ends the child,
 /// so the count, the batch state and the callback release commit together with the child's state, or not at all.
 /// </summary>
+/// <remarks>
+/// The same step also applies the batch's failure policy (fail-fast cancels its unfinished child jobs, each a failure) and,
+/// when the batch has just finished, counts it once in the batch it is nested in, recursively up the chain of parents.
+/// </remarks>
 internal sealed class BatchAccounting
 {
     private readonly SqliteStatementCache _commands;
@@ -27,6 +31,20 @@ internal sealed class BatchAccounting
             Release(counts.SuccessJobId, now);
             CancelCallback(counts.FailureJobId, now);
         }
+
+        CountInParentIfFinished(batchId, counts, now);
+    }
+
+    /// <summary>A batch written without children succeeds at once (else it would wait forever), and counts in its parent.</summary>
+    public void Created(string batchId, DateTimeOffset now)
+    {
+        BatchCounts? counts = Count(JobSql.SucceedEmptyBatch, batchId, now);
+        if (counts is not null)
+        {
+            Release(counts.SuccessJobId, now);
+            CancelCallback(counts.FailureJobId, now);
+            CountInParentIfFinished(batchId, counts, now);
+        }
     }
 
     public void ChildFailed(string batchId, DateTimeOffset now)
@@ -38,6 +56,66 @@ internal sealed class BatchAccounting
         {
             Release(counts.FailureJobId, now);
             CancelCallback(counts.SuccessJobId, now);
+            if (counts.FailFast)
+            {
+                counts = CancelUnfinishedChildren(batchId, now) ?? counts;
+            }
+        }
+
+        CountInParentIfFinished(batchId, counts, now);
+    }
+
+    /// <summary>Fail-fast: the batch's unfinished child jobs are cancelled in this step, and counted as failures together.</summary>
+    private BatchCounts? CancelUnfinishedChildren(string batchId, DateTimeOffset now)
+    {
+        int cancelled = 0;
+        using (SqliteDataReader reader = _commands.Get(JobSql.CancelUnfinishedChildren).With("$id", batchId).With("$now", now).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                cancelled++;
+
+                // Waiters of the job (and a running attempt's watch) hear of it; a damaged id has no JobId to signal.
+                if (reader.GetFieldType(0) == typeof(string) && StoredJobReader.TryParseId(reader.GetString(0), out Guid id))
+                {
+                    _effects.FinishedJobs.Add(new JobId(id));
+                }
+            }
+        }
+
+        if (cancelled == 0)
+        {
+            return null;
+        }
+
+        SqliteCommand count = _commands.Get(JobSql.CountBatchFailures).With("$id", batchId).With("$now", now).With("$count", cancelled);
+        using SqliteDataReader counted = count.ExecuteReader();
+        return counted.Read() ? ReadCounts(counted) : null;
+    }
+
+    /// <summary>
+    /// A nested batch whose last pending child just finished counts in its parent, once: a success when it Succeeded, else
+    /// a failure (with the parent's own accounting and failure policy).
+    /// </summary>
+    private void CountInParentIfFinished(string batchId, BatchCounts? counts, DateTimeOffset now)
+    {
+        if (counts is not { ParentBatchId: { } parentId, CountedInParent: false } || counts.Succeeded + counts.Failed != counts.Total)
+        {
+            return;
+        }
+
+        if (_commands.Get(JobSql.MarkCountedInParent).With("$id", batchId).ExecuteNonQuery() == 0)
+        {
+            return;
+        }
+
+        if (counts.State == 1)
+        {
+            ChildSucceeded(parentId, now);
+        }
+        else
+        {
+            ChildFailed(parentId, now);
         }
     }
 
@@ -47,11 +125,16 @@ internal sealed class BatchAccounting
         using SqliteDataReader reader = command.ExecuteReader();
 
         // No row: the batch was pruned (a child finishing after its batch aged out); nothing left to count.
-        return reader.Read()
-            ? new BatchCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5))
-            : null;
+        return reader.Read() ? ReadCounts(reader) : null;
     }
+
+    /// <summary>Reads the RETURNING columns of the batch counting statements.</summary>
+    private static BatchCounts ReadCounts(SqliteDataReader reader) => new(
+        reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+        FailFast: reader.GetInt32(6) == (int)BatchFailurePolicy.FailFast,
+        ParentBatchId: reader.IsDBNull(7) ? null : reader.GetString(7),
+        CountedInParent: reader.GetInt32(8) == 1);
 
     private void Release(string? callbackId, DateTimeOffset now)
     {
@@ -82,5 +165,6 @@ internal sealed class BatchAccounting
         }
     }
 
-    private sealed record BatchCounts(int State, int Total, int Succeeded, int Failed, string? SuccessJobId, string? FailureJobId);
+    private sealed record BatchCounts(int State, int Total, int Succeeded, int Failed, string? SuccessJobId, string? FailureJobId,
+        bool FailFast, string? ParentBatchId, bool CountedInParent);
 }

@@ -35,7 +35,8 @@ internal sealed class JobInsertStatement : IDisposable
 {
     // Positions of the values within a row, as in JobSql.InsertJobs.
     private const int Id = 0, Name = 1, Queue = 2, State = 3, Priority = 4, Arguments = 5, MaxAttempts = 6, TimeoutTicks = 7,
-        RetryDelayTicks = 8, RunAt = 9, Now = 10, IdempotencyKey = 11, BatchIdColumn = 12, IsBatchCallback = 13, TraceParent = 14;
+        RetryDelayTicks = 8, RunAt = 9, Now = 10, IdempotencyKey = 11, BatchIdColumn = 12, IsBatchCallback = 13, TraceParent = 14,
+        LimitKey = 15, IdempotencyScopeColumn = 16, IdempotencyUntil = 17;
 
     private readonly sqlite3 _database;
     private readonly sqlite3_stmt _statement;
@@ -115,6 +116,16 @@ internal sealed class JobInsertStatement : IDisposable
 
         BindInteger(offset + IsBatchCallback, row.IsCallback ? 1 : 0);
         BindText(offset + TraceParent, job.TraceParent);
+        BindText(offset + LimitKey, job.LimitKey);
+        BindInteger(offset + IdempotencyScopeColumn, (int)job.IdempotencyScope);
+        if (job.IdempotencyUntil is { } until)
+        {
+            BindInteger(offset + IdempotencyUntil, SqliteTime.ToStored(until));
+        }
+        else
+        {
+            BindNull(offset + IdempotencyUntil);
+        }
     }
 
     private void BindInteger(int column, long value)

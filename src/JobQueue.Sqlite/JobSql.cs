@@ -12,31 +12,34 @@ internal static class JobSql
     public const string JobColumns = """
         id, name, queue, state, priority, arguments, attempt, max_attempts, timeout_ticks, retry_delay_ticks,
         run_at, enqueued_at, started_at, finished_at, result, errors, progress_percent, progress_message,
-        idempotency_key, batch_id, trace_parent, lease_token, lease_expires_at, worker_id, seq
+        idempotency_key, batch_id, trace_parent, lease_token, lease_expires_at, worker_id, seq, limit_key
         """;
 
     public const string InsertBatch = """
-        INSERT INTO jobqueue_batches (id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at)
-        VALUES ($id, 0, 0, 0, 0, $success_job_id, $failure_job_id, $now);
+        INSERT INTO jobqueue_batches (id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at,
+            failure_policy, parent_batch_id)
+        VALUES ($id, 0, 0, 0, 0, $success_job_id, $failure_job_id, $now, $failure_policy, $parent_batch_id);
         """;
 
     /// <summary>The columns a job insert writes, in the order of its values; the others keep their defaults.</summary>
     private const string InsertJobColumns = """
         INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
-            retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent)
+            retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_batch_callback, trace_parent,
+            limit_key, idempotency_scope, idempotency_until)
         """;
 
     /// <summary>The number of values <see cref="InsertJobColumns"/> takes per row.</summary>
-    public const int InsertJobValueCount = 15;
+    public const int InsertJobValueCount = 18;
 
     public const string InsertJob = "INSERT " + InsertJobColumns + """
         VALUES ($id, $name, $queue, $state, $priority, $arguments, $max_attempts, $timeout_ticks,
-            $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent);
+            $retry_delay_ticks, $run_at, $now, $idempotency_key, $batch_id, $is_batch_callback, $trace_parent,
+            $limit_key, $idempotency_scope, $idempotency_until);
         """;
 
     /// <summary>
     /// Inserts <paramref name="rows"/> jobs in one statement, with numbered parameters: row r's value of column c
-    /// (both from 0, columns as in <see cref="InsertJobColumns"/>) is parameter r * 15 + c + 1. Every value is a
+    /// (both from 0, columns as in <see cref="InsertJobColumns"/>) is parameter r * 18 + c + 1. Every value is a
     /// parameter; only the number of rows is written into the SQL.
     /// </summary>
     /// <remarks>
@@ -63,9 +66,34 @@ internal static class JobSql
         return sql.Append(';').ToString();
     }
 
-    /// <summary>The live holder of a key: a job that exists and is neither Failed (4) nor Cancelled (5).</summary>
-    public const string FindLiveIdempotencyKey = """
-        SELECT id FROM jobqueue_jobs WHERE idempotency_key = $key AND state NOT IN (4, 5) LIMIT 1;
+    /// <summary>
+    /// The holder of a key: the newest job with it that still holds it by its own idempotency_scope (UntilSucceeded 0,
+    /// and any value that is none: neither Failed 4 nor Cancelled 5; WhileQueued 1: Scheduled 0, Enqueued 1 or
+    /// Awaiting 6; WhileQueuedOrRunning 2: those or Running 2; ForPeriod 3: idempotency_until after now). Walks
+    /// jobqueue_jobs_idempotency backwards, newest first. Rows written before version 7 read scope 0.
+    /// </summary>
+    public const string FindIdempotencyHolder = """
+        SELECT id, state FROM jobqueue_jobs
+        WHERE idempotency_key = $key
+            AND CASE idempotency_scope
+                WHEN 1 THEN state IN (0, 1, 6)
+                WHEN 2 THEN state IN (0, 1, 2, 6)
+                WHEN 3 THEN coalesce(idempotency_until > $now, 0)
+                ELSE state NOT IN (4, 5)
+            END
+        ORDER BY seq DESC
+        LIMIT 1;
+        """;
+
+    /// <summary>
+    /// A debounce: the holder takes the new job's arguments and run time, and its state is computed again against now
+    /// (Scheduled 0 if the run time is later, else Enqueued 1). Only a holder that has not started (Scheduled or Enqueued).
+    /// </summary>
+    public const string ReplaceHolder = """
+        UPDATE jobqueue_jobs
+        SET arguments = $arguments, run_at = $run_at, state = CASE WHEN $run_at > $now THEN 0 ELSE 1 END
+        WHERE id = $id AND state IN (0, 1)
+        RETURNING state, queue;
         """;
 
     /// <summary>
@@ -92,6 +120,12 @@ internal static class JobSql
             WHERE state = 1 AND queue = $queue AND run_at <= $now
                 -- A paused queue leases nothing (an uncorrelated subquery: one lookup per fetch, not per row).
                 AND NOT EXISTS (SELECT 1 FROM jobqueue_paused_queues WHERE queue = $queue)
+                -- A job whose name or limit key is held is skipped. The first term is uncorrelated, so SQLite runs it
+                -- once per statement (one seek of jobqueue_holds_until), and while no hold is live the OR stops there:
+                -- the per-row lookup of the job's scopes runs only when some hold is live.
+                AND (NOT EXISTS (SELECT 1 FROM jobqueue_holds WHERE until > $now)
+                    OR NOT EXISTS (SELECT 1 FROM jobqueue_holds
+                        WHERE scope IN ('name:' || name, 'key:' || limit_key) AND until > $now))
             ORDER BY priority DESC, run_at, seq
             LIMIT $limit)
         RETURNING {JobColumns};
@@ -216,7 +250,7 @@ internal static class JobSql
             state = CASE WHEN state = 0 AND failed = 0 AND succeeded + 1 = total THEN 1 ELSE state END,
             finished_at = CASE WHEN succeeded + 1 + failed = total THEN $now ELSE finished_at END
         WHERE id = $id
-        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id;
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
         """;
 
     /// <summary>Counts a child's failure; the first one turns a Running (0) batch Failed (2).</summary>
@@ -226,8 +260,44 @@ internal static class JobSql
             state = CASE WHEN state = 0 THEN 2 ELSE state END,
             finished_at = CASE WHEN succeeded + failed + 1 = total THEN $now ELSE finished_at END
         WHERE id = $id
-        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id;
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
         """;
+
+    /// <summary>
+    /// Fail-fast: cancels every child job of the batch that has not finished (Scheduled, Enqueued, Running: its lease
+    /// voided, so a running attempt's writes are refused). Callbacks (is_batch_callback) and nested batches are not touched.
+    /// </summary>
+    public const string CancelUnfinishedChildren = """
+        UPDATE jobqueue_jobs
+        SET state = 5, finished_at = $now, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+        WHERE batch_id = $id AND is_batch_callback = 0 AND state IN (0, 1, 2)
+        RETURNING id;
+        """;
+
+    /// <summary>Counts the children a fail-fast cancelled as failures; the batch is Failed (2) already.</summary>
+    public const string CountBatchFailures = """
+        UPDATE jobqueue_batches
+        SET failed = failed + $count,
+            finished_at = CASE WHEN succeeded + failed + $count = total THEN $now ELSE finished_at END
+        WHERE id = $id
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
+        """;
+
+    /// <summary>
+    /// Counts a nested batch as one more child of its parent (at its creation), only while the parent has a pending child:
+    /// no row changed means the parent does not exist or has finished, and the enqueue fails before writing anything.
+    /// </summary>
+    public const string AddNestedBatch = "UPDATE jobqueue_batches SET total = total + 1 WHERE id = $id AND finished_at IS NULL;";
+
+    /// <summary>A batch created without children: every child (of none) succeeded, so it succeeds and finishes at once.</summary>
+    public const string SucceedEmptyBatch = """
+        UPDATE jobqueue_batches SET state = 1, finished_at = $now
+        WHERE id = $id AND total = 0 AND state = 0
+        RETURNING state, total, succeeded, failed, success_job_id, failure_job_id, failure_policy, parent_batch_id, counted_in_parent;
+        """;
+
+    /// <summary>Marks a finished nested batch as counted in its parent; one row changed only the first time.</summary>
+    public const string MarkCountedInParent = "UPDATE jobqueue_batches SET counted_in_parent = 1 WHERE id = $id AND counted_in_parent = 0;";
 
     /// <summary>Releases a callback, due now. Only from Awaiting (6), so a callback is released at most once.</summary>
     public const string ReleaseCallback = """
@@ -257,7 +327,8 @@ internal static class JobSql
         """;
 
     public const string SelectBatch = """
-        SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at
+        SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at,
+            failure_policy, parent_batch_id
         FROM jobqueue_batches WHERE id = $id;
         """;
 

@@ -59,6 +59,8 @@ internal sealed partial class SqliteJobReader
             FailureJobId = reader.IsDBNull(6) ? null : new JobId(Guid.Parse(reader.GetString(6))),
             CreatedAt = SqliteTime.FromStored(reader.GetInt64(7)),
             FinishedAt = StoredJobReader.ReadTime(reader, 8),
+            FailurePolicy = (BatchFailurePolicy)reader.GetInt32(9),
+            ParentBatchId = reader.IsDBNull(10) ? null : new BatchId(Guid.Parse(reader.GetString(10))),
         };
     }
 

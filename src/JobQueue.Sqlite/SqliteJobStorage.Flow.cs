@@ -2,12 +2,18 @@ using JobQueue.Storage;
 
 namespace JobQueue.Sqlite;
 
-// Flow control: placeholder until this store implements it (see FetchLimits and IJobStorage.Flow).
+// Flow control: holds and the flow state. FetchAsync applies the limits and holds (SqliteJobWriter.Flow).
 internal sealed partial class SqliteJobStorage
 {
-    public ValueTask HoldAsync(HoldRequest request, CancellationToken cancellationToken)
-        => throw new NotImplementedException("Flow control is not implemented by this store yet.");
+    public async ValueTask HoldAsync(HoldRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await WriteAsync(writer => writer.Hold(request), cancellationToken).ConfigureAwait(false);
+    }
 
     public ValueTask<FlowState> GetFlowStateAsync(FlowStateRequest request, CancellationToken cancellationToken)
-        => throw new NotImplementedException("Flow control is not implemented by this store yet.");
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ReadAsync(reader => reader.GetFlowState(request), cancellationToken);
+    }
 }

@@ -246,6 +246,11 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
             _work.Set(queue);
         }
 
+        foreach (JobId id in effects.ChangedJobs)
+        {
+            _changes.Finished(id);
+        }
+
         foreach (JobId id in effects.FinishedJobs)
         {
             _finished.Finished(id);

@@ -133,7 +133,9 @@ internal sealed partial class SqliteJobWriter
             batchExists = hasFailureCallback is not null;
         }
 
-        if (key is not null && _commands.Get(JobSql.FindLiveIdempotencyKey).With("$key", key).ExecuteScalar() is string holder && holder != id)
+        // The job itself, Failed or Cancelled, holds its key only for a period (ForPeriod); then it may be retried.
+        if (key is not null && FindHolder(_commands.Get(JobSql.FindIdempotencyHolder).With("$now", now), key) is { } holder
+            && StoredJobReader.Format(holder.Id.Value) != id)
         {
             return RetryOutcome.IdempotencyKeyInUse;
         }

@@ -32,11 +32,18 @@ internal sealed partial class SqliteJobWriter
     {
         if (request.Batch is { } batch)
         {
+            if (batch.ParentBatchId is { } parentId)
+            {
+                AddNestedBatch(batch.Id, parentId);
+            }
+
             _commands.Get(JobSql.InsertBatch)
                 .With("$id", (BatchId?)batch.Id)
                 .With("$success_job_id", batch.SuccessCallback is { } success ? StoredJobReader.Format(success.Id.Value) : null)
                 .With("$failure_job_id", batch.FailureCallback is { } failure ? StoredJobReader.Format(failure.Id.Value) : null)
                 .With("$now", request.Now)
+                .With("$failure_policy", (int)batch.FailurePolicy)
+                .With("$parent_batch_id", batch.ParentBatchId)
                 .ExecuteNonQuery();
         }
 
@@ -60,10 +67,13 @@ internal sealed partial class SqliteJobWriter
                     continue;
                 }
 
-                findKey ??= _commands.Get(JobSql.FindLiveIdempotencyKey);
-                if (findKey.With("$key", key).ExecuteScalar() is string holder)
+                // Enqueues of one key cannot interleave: the store's writes run one at a time under SQLite's write
+                // lock (an application's transaction takes it at its first write, and a deferred one that read first
+                // cannot commit over a newer snapshot), so no two enqueues both find the key free.
+                findKey ??= _commands.Get(JobSql.FindIdempotencyHolder).With("$now", request.Now);
+                if (FindHolder(findKey, key) is { } holder)
                 {
-                    results[i] = new EnqueueResult { Id = new JobId(Guid.Parse(holder)), Created = false };
+                    results[i] = job.ReplaceOnConflict ? ReplaceHolder(holder, job, request.Now) : new EnqueueResult { Id = holder.Id, Created = false };
                     continue;
                 }
 
@@ -109,11 +119,21 @@ internal sealed partial class SqliteJobWriter
             }
         }
 
+        if (request.Batch is { } newBatch && !newChildren.ContainsKey(newBatch.Id))
+        {
+            _batches.Created(StoredJobReader.Format(newBatch.Id.Value), request.Now);
+        }
+
         return results;
     }
 
     public IReadOnlyList<StoredJob> Fetch(FetchRequest request)
     {
+        if (request.Limits is { } limits)
+        {
+            return FetchWithLimits(request, limits);
+        }
+
         SqliteCommand command = _commands.Get(JobSql.Fetch)
             .With("$now", request.Now)
             .With("$lease_token", request.LeaseToken)
@@ -121,6 +141,12 @@ internal sealed partial class SqliteJobWriter
             .With("$worker_id", request.WorkerId)
             .With("$queue", request.Queue)
             .With("$limit", request.Limit);
+        return ReadLeased(command, request);
+    }
+
+    /// <summary>Runs a lease statement that returns <see cref="JobSql.JobColumns"/>, fails its unnamed jobs, and returns the rest in fetch order.</summary>
+    private List<StoredJob> ReadLeased(SqliteCommand command, FetchRequest request)
+    {
         var leased = new List<(StoredJob Job, long Seq)>();
         List<(long Seq, string Unreadable)>? unnamed = null;
         using (SqliteDataReader reader = command.ExecuteReader())
@@ -434,6 +460,9 @@ internal sealed partial class SqliteJobWriter
                     .With("$batch_id", row.BatchId)
                     .With("$is_batch_callback", row.IsCallback ? 1 : 0)
                     .With("$trace_parent", job.TraceParent)
+                    .With("$limit_key", job.LimitKey)
+                    .With("$idempotency_scope", (int)job.IdempotencyScope)
+                    .With("$idempotency_until", job.IdempotencyUntil)
                     .ExecuteNonQuery();
             }
         }

@@ -15,8 +15,11 @@ namespace JobQueue.Sqlite;
 /// </remarks>
 internal static class StoredJobReader
 {
-    /// <summary>The ordinal of seq, the enqueue order, last in <see cref="JobSql.JobColumns"/>.</summary>
+    /// <summary>The ordinal of seq, the enqueue order, in <see cref="JobSql.JobColumns"/>.</summary>
     public const int SeqOrdinal = 24;
+
+    /// <summary>The ordinal of limit_key (schema version 7), after seq in <see cref="JobSql.JobColumns"/>.</summary>
+    public const int LimitKeyOrdinal = 25;
 
     public static StoredJob Read(SqliteDataReader reader) => Read(reader, out _);
 
@@ -52,6 +55,7 @@ internal static class StoredJobReader
             LeaseToken = row.Guid(21, "lease_token"),
             LeaseExpiresAt = row.Time(22, "lease_expires_at", optional: true),
             WorkerId = row.Text(23, "worker_id", optional: true),
+            LimitKey = row.Text(LimitKeyOrdinal, "limit_key", optional: true),
 
             // Last: the initializer runs in order, so every field above has added its problem, if any.
             Unreadable = row.Unreadable,

@@ -113,7 +113,7 @@ public sealed class SqliteJobStorageTests : IDisposable
     [Fact]
     public async Task EnqueueAsync_RequestsOfManyJobsWithMixedFields_StoreEachJobsOwnValues()
     {
-        // 75 jobs run as statements of 64, 8 and 1 rows, each binding only what changed since its last row: every
+        // 75 jobs run as statements of 48, 8 and 1 rows, each binding only what changed since its last row: every
         // field varies here, between jobs and between the two requests, so any value left over would show.
         SqliteJobStorage store = _database.CreateStore();
         NewJob[] first = Enumerable.Range(0, 75).Select(i => MixedJob(i, seed: 0)).ToArray();
@@ -140,14 +140,15 @@ public sealed class SqliteJobStorageTests : IDisposable
             actual.State.Should().Be(job.RunAt > actual.EnqueuedAt ? JobState.Scheduled : JobState.Enqueued);
             actual.IdempotencyKey.Should().Be(job.IdempotencyKey);
             actual.TraceParent.Should().Be(job.TraceParent);
+            actual.LimitKey.Should().Be(job.LimitKey);
         }
     }
 
     [Fact]
     public async Task EnqueueAsync_RowInLaterStatementViolatesConstraint_WritesNothingOfTheRequest()
     {
-        // The 70th job repeats the first one's id: it fails in the second insert statement (rows 65 to 72), after the
-        // first statement's 64 rows and five rows of its own went in (INSERT OR FAIL keeps those): all must go.
+        // The 70th job repeats the first one's id: it fails in the third insert statement (rows 65 to 72), after the
+        // first statement's 48 rows, the second's 8 and five rows of its own went in (INSERT OR FAIL keeps those): all must go.
         SqliteJobStorage store = _database.CreateStore();
         NewJob[] jobs = Enumerable.Range(0, 75).Select(_ => TestJobs.New()).ToArray();
         jobs[69] = jobs[69] with { Id = jobs[0].Id };
@@ -516,6 +517,9 @@ public sealed class SqliteJobStorageTests : IDisposable
         Timeout = TimeSpan.FromSeconds(10 + ((i + seed) % 3)),
         RetryDelay = TimeSpan.FromMilliseconds((i % 2) * 500),
         TraceParent = (i + seed) % 7 == 0 ? null : (i + seed) % 7 == 1 ? string.Empty : $"00-{i:x32}-{seed + 1:x16}-01",
+        LimitKey = (i + seed) % 5 == 0 ? null : $"customer-{(i + seed) % 4}",
+        IdempotencyScope = (IdempotencyScope)((i + seed) % 4),
+        IdempotencyUntil = (i + seed) % 4 == 3 ? TestJobs.Now.AddMinutes(i) : null,
     };
 
     private List<string> ExplainQueryPlan(string sql)

@@ -79,8 +79,8 @@ public sealed class SqliteMigratorTests : IDisposable
     [Fact]
     public async Task Migrate_DatabaseOfVersion1WithJobs_UpgradesInPlaceAndKeepsEveryJob()
     {
-        // A file as the previous package left it: schema version 1, with jobs in several states written through the
-        // same insert statement, which later versions did not change.
+        // A file as the previous package left it: schema version 1, with jobs in several states written with the
+        // columns version 1 had.
         NewJob low = TestJobs.New(priority: 0);
         NewJob high = TestJobs.New(priority: 5);
         NewJob early = TestJobs.New(priority: 0, runAt: TestJobs.Now.AddSeconds(-10));
@@ -93,9 +93,11 @@ public sealed class SqliteMigratorTests : IDisposable
                 Execute(connection, transaction, SqliteMigrations.VersionTableSql);
                 Execute(connection, transaction, SqliteMigrations.All[0].Sql);
                 Execute(connection, transaction, "INSERT INTO jobqueue_schema_version (version, applied_at) VALUES (1, 0);");
-                using var commands = new SqliteStatementCache(connection, writeLockHeld: false) { Transaction = transaction };
-                var writer = new SqliteJobWriter(commands);
-                writer.Enqueue(TestJobs.Request(low, high, early, later, done));
+                foreach (NewJob job in new[] { low, high, early, later, done })
+                {
+                    InsertVersion1Job(connection, transaction, job);
+                }
+
                 // Finished by hand: today's fetch also reads a table of a later version (the paused queues).
                 Execute(connection, transaction, "UPDATE jobqueue_jobs SET state = 3, attempt = 1, started_at = enqueued_at, finished_at = enqueued_at WHERE queue = 'other';");
                 transaction.Commit();
@@ -167,6 +169,66 @@ public sealed class SqliteMigratorTests : IDisposable
 
         ReadVersions().Should().Equal(SqliteMigrations.All.Select(m => m.Version));
         ReadIndex("jobqueue_jobs_ready").Should().Contain("(queue, priority DESC, run_at)", "version 2 was applied");
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseOfVersion6WithKeyedJob_UpgradesAndTheOldJobHoldsItsKeyUntilItSucceeds()
+    {
+        // The previous package's schema (every version before 7) and a job it wrote with an idempotency key: after the
+        // upgrade the old row reads as UntilSucceeded (the rule it was written under), has no limit key, and runs.
+        NewJob old = TestJobs.New(idempotencyKey: "order-1");
+        using (SqliteConnection connection = _database.OpenConnection())
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            Execute(connection, transaction, SqliteMigrations.VersionTableSql);
+            foreach (SqliteMigration migration in SqliteMigrations.All.Where(m => m.Version < 7))
+            {
+                Execute(connection, transaction, migration.Sql);
+                Execute(connection, transaction, $"INSERT INTO jobqueue_schema_version (version, applied_at) VALUES ({migration.Version}, 0);");
+            }
+
+            InsertVersion1Job(connection, transaction, old);
+            transaction.Commit();
+        }
+
+        SqliteJobStorage store = _database.CreateStore();
+        IReadOnlyList<EnqueueResult> whileQueued = await store.EnqueueAsync(TestJobs.Request(TestJobs.New(idempotencyKey: "order-1")), CancellationToken.None);
+        StoredJob leased = (await store.FetchAsync(TestJobs.Fetch() with { Limits = new FetchLimits { ConcurrencyPerKey = 1 } }, CancellationToken.None)).Single();
+        await store.CompleteAsync([TestJobs.Completion(leased)], CancellationToken.None);
+        IReadOnlyList<EnqueueResult> afterSuccess = await store.EnqueueAsync(TestJobs.Request(TestJobs.New(idempotencyKey: "order-1")), CancellationToken.None);
+
+        ReadVersions().Should().Equal(AllVersions);
+        whileQueued.Single().Should().Be(new EnqueueResult { Id = old.Id, Created = false });
+        leased.Id.Should().Be(old.Id);
+        leased.LimitKey.Should().BeNull();
+        afterSuccess.Single().Should().Be(new EnqueueResult { Id = old.Id, Created = false }, "a job of the old schema holds its key until it is pruned once it succeeded");
+        ReadIndex("jobqueue_jobs_idempotency").Should().NotContain("UNIQUE");
+    }
+
+    /// <summary>Writes a job with the columns of schema version 1 only, as a package of that version did.</summary>
+    private static void InsertVersion1Job(SqliteConnection connection, SqliteTransaction transaction, NewJob job)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO jobqueue_jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
+                retry_delay_ticks, run_at, enqueued_at, idempotency_key)
+            VALUES ($id, $name, $queue, $state, $priority, $arguments, $max_attempts, $timeout_ticks,
+                $retry_delay_ticks, $run_at, $now, $idempotency_key);
+            """;
+        command.Parameters.AddWithValue("$id", job.Id.ToString());
+        command.Parameters.AddWithValue("$name", job.Name);
+        command.Parameters.AddWithValue("$queue", job.Queue);
+        command.Parameters.AddWithValue("$state", job.RunAt > TestJobs.Now ? 0 : 1);
+        command.Parameters.AddWithValue("$priority", job.Priority);
+        command.Parameters.AddWithValue("$arguments", job.Arguments);
+        command.Parameters.AddWithValue("$max_attempts", job.MaxAttempts);
+        command.Parameters.AddWithValue("$timeout_ticks", job.Timeout.Ticks);
+        command.Parameters.AddWithValue("$retry_delay_ticks", job.RetryDelay.Ticks);
+        command.Parameters.AddWithValue("$run_at", SqliteTime.ToStored(job.RunAt));
+        command.Parameters.AddWithValue("$now", SqliteTime.ToStored(TestJobs.Now));
+        command.Parameters.AddWithValue("$idempotency_key", (object?)job.IdempotencyKey ?? DBNull.Value);
+        command.ExecuteNonQuery();
     }
 
     private string ReadIndex(string name)

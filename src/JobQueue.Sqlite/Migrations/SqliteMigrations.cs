@@ -117,6 +117,7 @@ internal static partial class SqliteMigrations
             );
             """),
         new(6, "job logs", JobLogsSql),
+        new(7, "flow control, idempotency scopes and nested batches", FlowSql),
     ];
 
     /// <summary>The SQL of every migration after <paramref name="fromVersion"/>, each followed by its version record.</summary>
