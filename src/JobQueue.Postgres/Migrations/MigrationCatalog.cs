@@ -10,6 +10,7 @@ internal static partial class MigrationCatalog
         new(QueuesMigration.Version, QueuesMigration.Description, QueuesMigration.Sql),
         new(4, "job listing indexes and throughput counts", Version4),
         new(5, "job logs", Version5JobLogs),
+        new(6, "flow control: limit keys, rate starts and holds; idempotency scopes; batch failure policy and nesting", Version6Flow),
     ];
 
     /// <summary>Creates the schema and the table that records applied versions; safe to run again.</summary>

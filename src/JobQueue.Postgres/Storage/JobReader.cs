@@ -44,6 +44,7 @@ internal static class JobReader
             LeaseToken = reader.IsDBNull(21) ? null : reader.GetGuid(21),
             LeaseExpiresAt = NullableTime(reader, 22, "lease_expires_at", ref problems),
             WorkerId = reader.IsDBNull(23) ? null : reader.GetString(23),
+            LimitKey = reader.IsDBNull(25) ? null : reader.GetString(25),
 
             // Last: the initializer runs in order, so every field above has added its problem, if any.
             Unreadable = problems.Description,
@@ -61,6 +62,8 @@ internal static class JobReader
         FailureJobId = reader.IsDBNull(6) ? null : new JobId(reader.GetGuid(6)),
         CreatedAt = Time(reader, 7),
         FinishedAt = NullableTime(reader, 8),
+        FailurePolicy = (BatchFailurePolicy)reader.GetInt16(9),
+        ParentBatchId = reader.IsDBNull(10) ? null : new BatchId(reader.GetGuid(10)),
     };
 
     /// <summary>A one-element jsonb array for <c>errors || @error</c>.</summary>

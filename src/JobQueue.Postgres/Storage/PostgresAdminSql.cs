@@ -13,7 +13,7 @@ internal sealed class PostgresAdminSql
         "j.id, j.name, j.queue, j.state, j.priority, j.arguments, j.attempt, j.max_attempts, j.timeout_ticks, " +
         "j.retry_delay_ticks, j.run_at, j.enqueued_at, j.started_at, j.finished_at, j.result, j.errors::text, " +
         "j.progress_percent, j.progress_message, j.idempotency_key, j.batch_id, j.trace_parent, j.lease_token, " +
-        "j.lease_expires_at, j.worker_id, j.seq";
+        "j.lease_expires_at, j.worker_id, j.seq, j.limit_key";
 
     /// <summary>Folds A to Z only (lower() would fold by the database's locale): the text filter's rule on every store.</summary>
     private const string Upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -42,7 +42,7 @@ internal sealed class PostgresAdminSql
                             WHEN EXISTS (SELECT 1 FROM batch WHERE failure_job_id IS NOT NULL) THEN 4
                             WHEN t.idempotency_key IS NOT NULL AND EXISTS (
                                 SELECT 1 FROM {s}.jobs h
-                                WHERE h.idempotency_key = t.idempotency_key AND h.state NOT IN (4, 5) AND h.id <> t.id) THEN 6
+                                WHERE h.idempotency_key = t.idempotency_key AND {PostgresSql.Holds("h")} AND h.id <> t.id) THEN 6
                             ELSE 1 END AS outcome
                 FROM target t
             ), retried AS (

@@ -12,10 +12,6 @@ namespace JobQueue.Postgres.Storage;
 /// </summary>
 internal sealed partial class PostgresJobCommands
 {
-    // A concurrent enqueue can commit a key's holder after our statement's snapshot: the insert then meets the
-    // conflict, but the same statement cannot see the holder. Asking again (with a new snapshot) finds it.
-    private const int IdempotencyRetries = 5;
-
     // From this many plain jobs on, COPY (three round trips, but the cheapest rows: measured about twice the rate of
     // the one-statement INSERT from arrays at 1,000 jobs, and slower at 100) is used.
     private const int CopyThreshold = 256;
@@ -103,6 +99,7 @@ internal sealed partial class PostgresJobCommands
         p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.TraceParent ?? DBNull.Value });
         p.Add(new NpgsqlParameter<DateTime> { TypedValue = JobReader.Utc(job.RunAt), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter<DateTime> { TypedValue = JobReader.Utc(request.Now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.LimitKey ?? DBNull.Value });
 
         // One statement in autocommit: the job is committed (durable) when the call returns.
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -123,6 +120,7 @@ internal sealed partial class PostgresJobCommands
         var retryDelays = new long[count];
         var runAts = new DateTime[count];
         var traceParents = new string?[count];
+        var limitKeys = new string?[count];
         var results = new EnqueueResult[count];
         for (int i = 0; i < count; i++)
         {
@@ -137,6 +135,7 @@ internal sealed partial class PostgresJobCommands
             retryDelays[i] = job.RetryDelay.Ticks;
             runAts[i] = JobReader.Utc(job.RunAt);
             traceParents[i] = job.TraceParent;
+            limitKeys[i] = job.LimitKey;
             results[i] = new EnqueueResult { Id = job.Id, Created = true };
         }
 
@@ -152,6 +151,7 @@ internal sealed partial class PostgresJobCommands
         p.Add(new NpgsqlParameter<long[]>("retry_delay_ticks", retryDelays));
         p.Add(new NpgsqlParameter<DateTime[]>("run_ats", runAts) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter<string?[]>("trace_parents", traceParents) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string?[]>("limit_keys", limitKeys) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(Time("now", request.Now));
 
         // One statement: it writes every job or (a duplicate id) none.
@@ -202,6 +202,7 @@ internal sealed partial class PostgresJobCommands
             await writer.WriteAsync(JobReader.Utc(job.RunAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
             await WriteNullableAsync(writer, job.TraceParent, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(writer, job.LimitKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         }
 
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -210,54 +211,69 @@ internal sealed partial class PostgresJobCommands
 
     private async Task<EnqueueResult> EnqueueOneAsync(NpgsqlConnection connection, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (int attempt = 1; ; attempt++)
+        // With a key: its lock, then the enqueue, in one batch, which is one transaction (an implicit one in autocommit):
+        // the enqueue statement's snapshot is taken after the lock was granted, so it sees the holder any earlier
+        // enqueue of the key committed.
+        await using var batch = new NpgsqlBatch(connection);
+        if (job.IdempotencyKey is { } key)
         {
-            await using var command = new NpgsqlCommand(Sql.EnqueueOne, connection);
-            AddJobParameters(command, job, now);
-            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (!reader.GetBoolean(2))
-            {
-                throw MissingBatch(job.BatchId!.Value);
-            }
-
-            if (!reader.IsDBNull(0))
-            {
-                return new EnqueueResult { Id = job.Id, Created = true };
-            }
-
-            if (!reader.IsDBNull(1))
-            {
-                return new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false };
-            }
-
-            if (attempt == IdempotencyRetries)
-            {
-                throw HolderVanished(job.IdempotencyKey);
-            }
+            var lockKey = new NpgsqlBatchCommand(Sql.LockIdempotencyKeys);
+            lockKey.Parameters.Add(new NpgsqlParameter<long[]>("key_locks", [IdempotencyKeyLock(key)]));
+            batch.BatchCommands.Add(lockKey);
         }
+
+        var command = new NpgsqlBatchCommand(Sql.EnqueueOne);
+        AddJobParameters(command.Parameters, job, now);
+        batch.BatchCommands.Add(command);
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (job.IdempotencyKey is not null)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (!reader.GetBoolean(2))
+        {
+            throw MissingBatch(job.BatchId!.Value);
+        }
+
+        return !reader.IsDBNull(0)
+            ? new EnqueueResult { Id = job.Id, Created = true }
+            : new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false, Replaced = reader.GetInt64(3) > 0 };
     }
 
     private async Task<IReadOnlyList<EnqueueResult>> EnqueueStagedAsync(NpgsqlConnection connection, EnqueueRequest request, CancellationToken cancellationToken)
     {
+        // The request's rows in order: its jobs, then the batch's callbacks (which always carry its batch id, so they
+        // show in the batch's job list).
+        var rows = new List<StagedJob>(request.Jobs.Count + 2);
+        foreach (NewJob job in request.Jobs)
+        {
+            rows.Add(new StagedJob(job, job.BatchId, IsCallback: false));
+        }
+
+        foreach (NewJob? callback in new[] { request.Batch?.SuccessCallback, request.Batch?.FailureCallback })
+        {
+            if (callback is not null)
+            {
+                rows.Add(new StagedJob(callback, request.Batch!.Id, IsCallback: true));
+            }
+        }
+
+        EnqueueResult[] outcomes = await ResolveIdempotencyKeysAsync(connection, rows, request.Now, cancellationToken).ConfigureAwait(false);
+
         await ExecuteAsync(connection, Sql.CreateStaging, cancellationToken).ConfigureAwait(false);
 
         // Binary COPY: one stream for any number of jobs, no per-row statement. The staging table then feeds one
-        // INSERT ... SELECT, which keeps idempotency (ON CONFLICT) and batch counting set-based and atomic.
+        // INSERT ... SELECT, which keeps batch counting set-based and atomic.
         await using (NpgsqlBinaryImporter writer = await connection.BeginBinaryImportAsync(Sql.CopyStaging, cancellationToken).ConfigureAwait(false))
         {
-            int ordinal = 0;
-            foreach (NewJob job in request.Jobs)
+            for (int ordinal = 0; ordinal < rows.Count; ordinal++)
             {
-                await WriteStagedAsync(writer, ordinal++, job, job.BatchId, isCallback: false, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (NewJob? callback in new[] { request.Batch?.SuccessCallback, request.Batch?.FailureCallback })
-            {
-                if (callback is not null)
+                if (outcomes[ordinal].Created)
                 {
-                    // A callback always carries its batch id, so it shows in the batch's job list.
-                    await WriteStagedAsync(writer, ordinal++, callback, request.Batch!.Id, isCallback: true, cancellationToken).ConfigureAwait(false);
+                    await WriteStagedAsync(writer, ordinal, rows[ordinal].Job, rows[ordinal].BatchId, rows[ordinal].IsCallback, cancellationToken)
+                        .ConfigureAwait(false);
                 }
             }
 
@@ -272,7 +288,20 @@ internal sealed partial class PostgresJobCommands
             insertBatch.Parameters.Add(Time("now", request.Now));
             insertBatch.Parameters.Add(Uuid("success_job_id", batch.SuccessCallback?.Id.Value));
             insertBatch.Parameters.Add(Uuid("failure_job_id", batch.FailureCallback?.Id.Value));
+            insertBatch.Parameters.Add(new NpgsqlParameter<short>("failure_policy", (short)batch.FailurePolicy));
+            insertBatch.Parameters.Add(Uuid("parent_batch_id", batch.ParentBatchId?.Value));
             await insertBatch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            if (batch.ParentBatchId is { } parent)
+            {
+                // The enqueue's transaction: a missing or finished parent rolls back everything written so far.
+                await using var join = new NpgsqlCommand(Sql.JoinParentBatch, connection);
+                join.Parameters.Add(Uuid("parent_batch_id", parent.Value));
+                if (await ScalarLongAsync(join, cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw MissingParentBatch(parent);
+                }
+            }
         }
 
         await using (var lockBatches = new NpgsqlCommand(Sql.LockExistingBatches, connection))
@@ -287,48 +316,19 @@ internal sealed partial class PostgresJobCommands
             }
         }
 
-        var results = new EnqueueResult[request.Jobs.Count];
-        var skipped = new List<int>();
         await using (var insert = new NpgsqlCommand(Sql.InsertStaged, connection))
         {
             insert.Parameters.Add(Time("now", request.Now));
-            await using NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int ordinal = reader.GetInt32(0);
-                if (reader.GetBoolean(1))
-                {
-                    results[ordinal] = new EnqueueResult { Id = request.Jobs[ordinal].Id, Created = true };
-                }
-                else
-                {
-                    skipped.Add(ordinal);
-                }
-            }
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        EnqueueResult[] results = outcomes[..request.Jobs.Count];
         if (request.Batch is { } created && !request.Jobs.Where((job, i) => results[i].Created && job.BatchId == created.Id).Any())
         {
             await using var finish = new NpgsqlCommand(Sql.FinishEmptyBatch, connection);
             finish.Parameters.Add(Uuid("batch_id", created.Id.Value));
             finish.Parameters.Add(Time("now", request.Now));
             await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (skipped.Count > 0)
-        {
-            await using var holders = new NpgsqlCommand(Sql.FindHolders, connection);
-            holders.Parameters.Add(new NpgsqlParameter<int[]>("ordinals", [.. skipped]));
-            await using NpgsqlDataReader reader = await holders.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                results[reader.GetInt32(0)] = new EnqueueResult { Id = new JobId(reader.GetGuid(1)), Created = false };
-            }
-
-            if (skipped.FirstOrDefault(o => results[o].Id == default, -1) is var lost and >= 0)
-            {
-                throw HolderVanished(request.Jobs[lost].IdempotencyKey);
-            }
         }
 
         return results;
@@ -352,14 +352,17 @@ internal sealed partial class PostgresJobCommands
         await WriteNullableAsync(writer, batchId?.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
         await writer.WriteAsync(isCallback, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
         await WriteNullableAsync(writer, job.TraceParent, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await writer.WriteAsync((short)job.IdempotencyScope, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await WriteNullableAsync(writer, job.IdempotencyUntil is { } until ? JobReader.Utc(until) : (DateTime?)null, NpgsqlDbType.TimestampTz, cancellationToken)
+            .ConfigureAwait(false);
+        await WriteNullableAsync(writer, job.LimitKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
     }
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
         value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
 
-    private static void AddJobParameters(NpgsqlCommand command, NewJob job, DateTimeOffset now)
+    private static void AddJobParameters(NpgsqlParameterCollection p, NewJob job, DateTimeOffset now)
     {
-        NpgsqlParameterCollection p = command.Parameters;
         p.Add(Uuid("id", job.Id.Value));
         p.Add(Text("name", job.Name));
         p.Add(Text("queue", job.Queue));
@@ -373,6 +376,10 @@ internal sealed partial class PostgresJobCommands
         p.Add(Text("idempotency_key", job.IdempotencyKey));
         p.Add(Uuid("batch_id", job.BatchId?.Value));
         p.Add(Text("trace_parent", job.TraceParent));
+        p.Add(new NpgsqlParameter<short>("idempotency_scope", (short)job.IdempotencyScope));
+        p.Add(Time("idempotency_until", job.IdempotencyUntil));
+        p.Add(Text("limit_key", job.LimitKey));
+        p.Add(new NpgsqlParameter<bool>("replace", job.ReplaceOnConflict));
     }
 
     // ------------------------------------------------------------------ fetch and attempts
@@ -784,8 +791,9 @@ internal sealed partial class PostgresJobCommands
     private static NpgsqlParameter TimeArray(string name, IEnumerable<DateTimeOffset> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = values.Select(JobReader.Utc).ToArray() };
 
+    private static InvalidOperationException MissingParentBatch(BatchId id) => new(
+        $"Batch {id} does not exist or has finished: a batch can be nested only in an unfinished one (NewBatch.ParentBatchId). Nothing was written.");
+
     private static InvalidOperationException MissingBatch(BatchId id) => new(
         $"Batch {id} does not exist or has finished: a job can join only a batch created in the same request, or an unfinished one (a running child adding to its own batch). Nothing was written.");
-
-    private static InvalidOperationException HolderVanished(string? key) => new(
-        $"The job holding idempotency key '{key}' changed while this enqueue ran; enqueue again.");}
+}

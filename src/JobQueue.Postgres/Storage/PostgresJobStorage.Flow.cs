@@ -2,12 +2,18 @@ using JobQueue.Storage;
 
 namespace JobQueue.Postgres.Storage;
 
-// Flow control: placeholder until this store implements it (see FetchLimits and IJobStorage.Flow).
+// Flow control: holds and flow state (fetches with limits are in FetchAsync; see PostgresSql.Flow).
 internal sealed partial class PostgresJobStorage
 {
-    public ValueTask HoldAsync(HoldRequest request, CancellationToken cancellationToken)
-        => throw new NotImplementedException("Flow control is not implemented by this store yet.");
+    public async ValueTask HoldAsync(HoldRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await RunAsync((c, ct) => _commands.HoldAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+    }
 
-    public ValueTask<FlowState> GetFlowStateAsync(FlowStateRequest request, CancellationToken cancellationToken)
-        => throw new NotImplementedException("Flow control is not implemented by this store yet.");
+    public async ValueTask<FlowState> GetFlowStateAsync(FlowStateRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await RunAsync((c, ct) => _commands.GetFlowStateAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -86,7 +86,11 @@ internal sealed partial class PostgresJobStorage : IJobStorage, IAsyncDisposable
     public async ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await RunAsync((c, ct) => _commands.FetchAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
+
+        // With limits: a transaction, which holds the schema's flow lock from the read of the candidates to the commit.
+        return request.Limits is null
+            ? await RunAsync((c, ct) => _commands.FetchAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false)
+            : await RunAsync((c, ct) => _commands.FetchWithLimitsAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)

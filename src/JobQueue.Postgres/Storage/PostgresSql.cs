@@ -24,7 +24,7 @@ internal sealed partial class PostgresSql
         "j.id, j.name, j.queue, j.state, j.priority, j.arguments, j.attempt, j.max_attempts, j.timeout_ticks, " +
         "j.retry_delay_ticks, j.run_at, j.enqueued_at, j.started_at, j.finished_at, j.result, j.errors::text, " +
         "j.progress_percent, j.progress_message, j.idempotency_key, j.batch_id, j.trace_parent, j.lease_token, " +
-        "j.lease_expires_at, j.worker_id, j.seq";
+        "j.lease_expires_at, j.worker_id, j.seq, j.limit_key";
 
     private const string ClearLease = "lease_token = NULL, lease_expires_at = NULL, worker_id = NULL";
 
@@ -48,28 +48,74 @@ internal sealed partial class PostgresSql
 
         // ---------------------------------------------------------------- enqueue
 
+        // One job with an idempotency key or a batch. With a key it runs after LockIdempotencyKeys, in the same
+        // transaction: no other enqueue of the key runs between the holder lookup and the insert (or replace).
         EnqueueOne = $"""
             WITH batch AS (
                 -- A child added by a running child: its batch must exist and not be finished. The row lock orders
                 -- this insert with the completions of the batch's other children, so none can finish it in between.
                 SELECT id FROM {s}.batches WHERE id = @batch_id AND finished_at IS NULL FOR UPDATE
+            ), holder AS (
+                -- The newest job with the key that still holds it. FOR UPDATE: a holder that a fetch leases in the
+                -- meantime is re-checked on its newest row (and no longer holds under WhileQueued).
+                SELECT h.id, h.state FROM {s}.jobs h
+                WHERE @idempotency_key IS NOT NULL AND h.idempotency_key = @idempotency_key AND {Holds("h")}
+                ORDER BY h.seq DESC LIMIT 1
+                FOR UPDATE
+            ), replaced AS (
+                -- A debounce: a holder that has not started takes the new arguments and run time.
+                UPDATE {s}.jobs j
+                SET arguments = @arguments, run_at = @run_at, state = CASE WHEN @run_at > @now THEN 0 ELSE 1 END
+                FROM holder h
+                WHERE @replace AND j.id = h.id AND j.state IN (0, 1) AND (@batch_id IS NULL OR EXISTS (SELECT 1 FROM batch))
+                RETURNING j.id, j.queue, j.state
             ), ins AS (
                 INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
-                                      retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, trace_parent)
+                                      retry_delay_ticks, run_at, enqueued_at, idempotency_key, idempotency_scope,
+                                      idempotency_until, limit_key, batch_id, trace_parent)
                 SELECT @id, @name, @queue, CASE WHEN @run_at > @now THEN 0 ELSE 1 END, @priority, @arguments,
-                       @max_attempts, @timeout_ticks, @retry_delay_ticks, @run_at, @now, @idempotency_key, @batch_id, @trace_parent
-                WHERE @batch_id IS NULL OR EXISTS (SELECT 1 FROM batch)
-                -- A live holder of the key (the unique partial index) makes this a no-op instead of an error.
-                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL AND state NOT IN (4, 5) DO NOTHING
+                       @max_attempts, @timeout_ticks, @retry_delay_ticks, @run_at, @now, @idempotency_key, @idempotency_scope,
+                       @idempotency_until, @limit_key, @batch_id, @trace_parent
+                WHERE (@batch_id IS NULL OR EXISTS (SELECT 1 FROM batch)) AND NOT EXISTS (SELECT 1 FROM holder)
                 RETURNING id, queue, state, batch_id
             ), counted AS (
                 UPDATE {s}.batches b SET total = b.total + 1 FROM ins WHERE b.id = ins.batch_id RETURNING b.id
             )
             SELECT (SELECT id FROM ins),
-                   -- The statement's snapshot predates the insert, so this finds only an earlier holder of the key.
-                   (SELECT h.id FROM {s}.jobs h WHERE h.idempotency_key = @idempotency_key AND h.state NOT IN (4, 5) LIMIT 1),
+                   (SELECT id FROM holder),
                    @batch_id IS NULL OR EXISTS (SELECT 1 FROM batch),
+                   (SELECT count(*) FROM replaced),
                    (SELECT count(*) FROM counted) + (SELECT count({notify}'w:' || queue)) FROM ins WHERE state = 1)
+                     + (SELECT count({notify}'w:' || queue)) FROM replaced WHERE state = 1)
+            """;
+
+        // Takes the advisory lock of each idempotency key of a request (@key_locks: IdempotencyKeyLock values,
+        // distinct and sorted), in ascending order, so two requests with common keys never wait on each other in a cycle.
+        LockIdempotencyKeys = "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(@key_locks) AS k ORDER BY k) l";
+
+        // The holders of a request's keys, after LockIdempotencyKeys; locked like EnqueueOne's.
+        Holders = $"""
+            SELECT u.key, h.id, h.state
+            FROM unnest(@keys) AS u(key)
+            CROSS JOIN LATERAL (
+                SELECT h.id, h.state FROM {s}.jobs h
+                WHERE h.idempotency_key = u.key AND {Holds("h")}
+                ORDER BY h.seq DESC LIMIT 1
+                FOR UPDATE
+            ) h
+            """;
+
+        // Holders that had not started take new arguments and run times (ReplaceOnConflict), re-checked on the newest row.
+        ReplaceHolders = $"""
+            WITH replaced AS (
+                UPDATE {s}.jobs j
+                SET arguments = u.arguments, run_at = u.run_at, state = CASE WHEN u.run_at > @now THEN 0 ELSE 1 END
+                FROM unnest(@ids, @arguments, @run_ats) AS u(id, arguments, run_at)
+                WHERE j.id = u.id AND j.state IN (0, 1)
+                RETURNING j.queue, j.state
+            )
+            SELECT count(*), (SELECT count({notify}'w:' || queue)) FROM (SELECT DISTINCT queue FROM replaced WHERE state = 1) q)
+            FROM replaced
             """;
 
         // The common enqueue (no idempotency key, no batch): one statement for any number of jobs, so a lone job
@@ -77,13 +123,13 @@ internal sealed partial class PostgresSql
         EnqueuePlain = $"""
             WITH ins AS (
                 INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
-                                      retry_delay_ticks, run_at, enqueued_at, trace_parent)
+                                      retry_delay_ticks, run_at, enqueued_at, trace_parent, limit_key)
                 SELECT u.id, u.name, u.queue, CASE WHEN u.run_at > @now THEN 0 ELSE 1 END, u.priority, u.arguments,
-                       u.max_attempts, u.timeout_ticks, u.retry_delay_ticks, u.run_at, @now, u.trace_parent
+                       u.max_attempts, u.timeout_ticks, u.retry_delay_ticks, u.run_at, @now, u.trace_parent, u.limit_key
                 FROM unnest(@ids, @names, @queues, @priorities, @arguments, @max_attempts, @timeout_ticks,
-                            @retry_delay_ticks, @run_ats, @trace_parents)
+                            @retry_delay_ticks, @run_ats, @trace_parents, @limit_keys)
                      WITH ORDINALITY AS u(id, name, queue, priority, arguments, max_attempts, timeout_ticks,
-                                          retry_delay_ticks, run_at, trace_parent, ordinal)
+                                          retry_delay_ticks, run_at, trace_parent, limit_key, ordinal)
                 -- seq (the enqueue order) follows the request order.
                 ORDER BY u.ordinal
                 RETURNING queue, state
@@ -95,19 +141,19 @@ internal sealed partial class PostgresSql
         // One plain job, the awaited enqueue: a one-row VALUES insert (no arrays to unnest and sort), with positional
         // parameters, so Npgsql sends the text as it is instead of rewriting named ones on every call.
         // $1 id, $2 name, $3 queue, $4 priority, $5 arguments, $6 max_attempts, $7 timeout_ticks, $8 retry_delay_ticks,
-        // $9 trace_parent, $10 run_at, $11 now.
+        // $9 trace_parent, $10 run_at, $11 now, $12 limit_key.
         EnqueuePlainOne = $"""
             WITH ins AS (
                 INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
-                                      retry_delay_ticks, run_at, enqueued_at, trace_parent)
-                VALUES ($1, $2, $3, CASE WHEN $10 > $11 THEN 0 ELSE 1 END, $4, $5, $6, $7, $8, $10, $11, $9)
+                                      retry_delay_ticks, run_at, enqueued_at, trace_parent, limit_key)
+                VALUES ($1, $2, $3, CASE WHEN $10 > $11 THEN 0 ELSE 1 END, $4, $5, $6, $7, $8, $10, $11, $9, $12)
                 RETURNING queue, state
             )
             SELECT count({notify}'w:' || queue)) FROM ins WHERE state = 1
             """;
 
         CopyJobs = $"COPY {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks, " +
-            "retry_delay_ticks, run_at, enqueued_at, trace_parent) FROM STDIN (FORMAT BINARY)";
+            "retry_delay_ticks, run_at, enqueued_at, trace_parent, limit_key) FROM STDIN (FORMAT BINARY)";
 
         WakeQueues = $"SELECT count({notify}'w:' || q)) FROM unnest(@queues) AS q";
 
@@ -119,16 +165,29 @@ internal sealed partial class PostgresSql
                 ordinal integer NOT NULL, id uuid NOT NULL, name text NOT NULL, queue text NOT NULL, priority integer NOT NULL,
                 arguments bytea NOT NULL, max_attempts integer NOT NULL, timeout_ticks bigint NOT NULL,
                 retry_delay_ticks bigint NOT NULL, run_at timestamptz NOT NULL, idempotency_key text, batch_id uuid,
-                is_callback boolean NOT NULL, trace_parent text
+                is_callback boolean NOT NULL, trace_parent text, idempotency_scope smallint NOT NULL,
+                idempotency_until timestamptz, limit_key text
             ) ON COMMIT DROP
             """;
 
         CopyStaging = "COPY pg_temp.jobqueue_staging (ordinal, id, name, queue, priority, arguments, max_attempts, " +
-            "timeout_ticks, retry_delay_ticks, run_at, idempotency_key, batch_id, is_callback, trace_parent) FROM STDIN (FORMAT BINARY)";
+            "timeout_ticks, retry_delay_ticks, run_at, idempotency_key, batch_id, is_callback, trace_parent, idempotency_scope, " +
+            "idempotency_until, limit_key) FROM STDIN (FORMAT BINARY)";
 
         InsertBatch = $"""
-            INSERT INTO {s}.batches (id, created_at, success_job_id, failure_job_id)
-            VALUES (@batch_id, @now, @success_job_id, @failure_job_id)
+            INSERT INTO {s}.batches (id, created_at, success_job_id, failure_job_id, failure_policy, parent_batch_id)
+            VALUES (@batch_id, @now, @success_job_id, @failure_job_id, @failure_policy, @parent_batch_id)
+            """;
+
+        // A nested batch is one child of its parent, which must exist and not be finished: locked, so no completion of
+        // the parent's other children can finish it in between.
+        JoinParentBatch = $"""
+            WITH parent AS (
+                SELECT id FROM {s}.batches WHERE id = @parent_batch_id AND finished_at IS NULL FOR UPDATE
+            ), counted AS (
+                UPDATE {s}.batches b SET total = b.total + 1 FROM parent WHERE b.id = parent.id RETURNING b.id
+            )
+            SELECT count(*) FROM counted
             """;
 
         LockExistingBatches = $"""
@@ -146,21 +205,21 @@ internal sealed partial class PostgresSql
             SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM locked)
             """;
 
+        // The staging table holds only the jobs to write: the enqueue decided the idempotency keys before (under
+        // their locks), so every row goes in.
         InsertStaged = $"""
             WITH ins AS (
                 INSERT INTO {s}.jobs (id, name, queue, state, priority, arguments, max_attempts, timeout_ticks,
-                                      retry_delay_ticks, run_at, enqueued_at, idempotency_key, batch_id, is_callback, trace_parent)
+                                      retry_delay_ticks, run_at, enqueued_at, idempotency_key, idempotency_scope,
+                                      idempotency_until, limit_key, batch_id, is_callback, trace_parent)
                 SELECT id, name, queue, CASE WHEN is_callback THEN 6 WHEN run_at > @now THEN 0 ELSE 1 END, priority,
                        arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, @now, idempotency_key,
-                       batch_id, is_callback, trace_parent
+                       idempotency_scope, idempotency_until, limit_key, batch_id, is_callback, trace_parent
                 FROM pg_temp.jobqueue_staging
-                -- Rows are inserted in request order: seq (the enqueue order) follows it, and of two rows with the
-                -- same idempotency key the first is inserted and the second meets the conflict.
+                -- Rows are inserted in request order: seq (the enqueue order) follows it.
                 ORDER BY ordinal
-                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL AND state NOT IN (4, 5) DO NOTHING
                 RETURNING id, queue, state, batch_id, is_callback
             ), counted AS (
-                -- Only children actually written count: a child that met a live idempotency key adds nothing.
                 UPDATE {s}.batches b SET total = b.total + c.n
                 FROM (SELECT batch_id, count(*) AS n FROM ins WHERE batch_id IS NOT NULL AND NOT is_callback GROUP BY batch_id) c
                 WHERE b.id = c.batch_id
@@ -168,10 +227,7 @@ internal sealed partial class PostgresSql
             ), woken AS (
                 SELECT {notify}'w:' || queue) FROM (SELECT DISTINCT queue FROM ins WHERE state = 1) q
             )
-            SELECT st.ordinal, ins.id IS NOT NULL, (SELECT count(*) FROM counted) + (SELECT count(*) FROM woken)
-            FROM pg_temp.jobqueue_staging st LEFT JOIN ins ON ins.id = st.id
-            WHERE NOT st.is_callback
-            ORDER BY st.ordinal
+            SELECT (SELECT count(*) FROM counted) + (SELECT count(*) FROM woken)
             """;
 
         // A new batch none of whose children was written (all held by idempotency keys) has nothing to wait for:
@@ -189,14 +245,6 @@ internal sealed partial class PostgresSql
             SELECT (SELECT count({notify}'w:' || queue)) FROM released) + (SELECT count({notify}'f:' || id)) FROM dropped)
             """;
 
-        // Runs after InsertStaged in the same transaction, so it also sees holders written by this request.
-        FindHolders = $"""
-            SELECT st.ordinal, h.id
-            FROM pg_temp.jobqueue_staging st
-            JOIN {s}.jobs h ON h.idempotency_key = st.idempotency_key AND h.state NOT IN (4, 5)
-            WHERE st.ordinal = ANY(@ordinals)
-            """;
-
         // ---------------------------------------------------------------- fetch
 
         // Applies to the current transaction only (is_local = true).
@@ -206,15 +254,16 @@ internal sealed partial class PostgresSql
             WITH picked AS (
                 -- SKIP LOCKED: concurrent fetches take disjoint rows instead of queueing on the same ones. The
                 -- partial index jobs_fetch_idx holds only Enqueued rows, in exactly this order.
-                SELECT id FROM {s}.jobs
+                SELECT c.id FROM {s}.jobs c
                 -- run_at <= now: the request's clock may lag the promotion's (a fetch delayed on a busy machine
                 -- after its now was taken); a job due after that now is left for the next fetch, so no job starts
                 -- before its run time.
-                WHERE state = 1 AND queue = @queue AND run_at <= @now
+                WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now
                     -- A paused queue leases nothing. The statement runs after the fetch took the queue's pause lock
                     -- (PausedQueueLock), so its snapshot sees every pause that returned before it.
                     AND NOT EXISTS (SELECT 1 FROM {s}.paused_queues WHERE queue = @queue)
-                ORDER BY priority DESC, run_at, seq
+                    AND {NotHeld(s, "c")}
+                ORDER BY c.priority DESC, c.run_at, c.seq
                 LIMIT @limit
                 FOR UPDATE SKIP LOCKED
             ), fetched AS (
@@ -285,7 +334,8 @@ internal sealed partial class PostgresSql
                 SET succeeded = b.succeeded + c.n,
                     -- State 0 means no child failed, so reaching the total is success.
                     state = CASE WHEN b.state = 0 AND b.succeeded + c.n = b.total THEN 1 ELSE b.state END,
-                    finished_at = CASE WHEN b.succeeded + c.n + b.failed >= b.total THEN c.now ELSE b.finished_at END
+                    finished_at = CASE WHEN b.succeeded + c.n + b.failed >= b.total THEN c.now ELSE b.finished_at END,
+                    changed_at = c.now
                 FROM (SELECT batch_id, count(*)::integer AS n, max(now) AS now FROM ended
                       WHERE batch_id IS NOT NULL AND NOT is_callback GROUP BY batch_id) c
                 WHERE b.id = c.batch_id
@@ -395,7 +445,8 @@ internal sealed partial class PostgresSql
         GetJobs = $"SELECT {JobColumns} FROM {s}.jobs j WHERE j.id = ANY(@ids)";
 
         GetBatch = $"""
-            SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at
+            SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at,
+                   failure_policy, parent_batch_id
             FROM {s}.batches WHERE id = @id
             """;
 
@@ -431,13 +482,19 @@ internal sealed partial class PostgresSql
 
     public string InsertBatch { get; }
 
+    public string JoinParentBatch { get; }
+
     public string LockExistingBatches { get; }
 
     public string InsertStaged { get; }
 
     public string FinishEmptyBatch { get; }
 
-    public string FindHolders { get; }
+    public string LockIdempotencyKeys { get; }
+
+    public string Holders { get; }
+
+    public string ReplaceHolders { get; }
 
     public string Fetch { get; }
 
@@ -476,6 +533,25 @@ internal sealed partial class PostgresSql
     public string ReadJobState { get; }
 
     /// <summary>
+    /// Whether the job row <paramref name="j"/> still holds its idempotency key at @now, by its own scope (see
+    /// NewJob.IdempotencyScope): 0 UntilSucceeded, 1 WhileQueued, 2 WhileQueuedOrRunning, 3 ForPeriod.
+    /// </summary>
+    internal static string Holds(string j) =>
+        $"CASE {j}.idempotency_scope WHEN 1 THEN {j}.state IN (0, 1, 6) WHEN 2 THEN {j}.state IN (0, 1, 2, 6) " +
+        $"WHEN 3 THEN coalesce({j}.idempotency_until > @now, false) ELSE {j}.state NOT IN (4, 5) END";
+
+    /// <summary>
+    /// No live hold (until after @now) on the job's name or key scope. The first, uncorrelated test is evaluated once
+    /// per statement (an InitPlan: the latest end, one step down holds_until_idx): with no live hold anywhere, as
+    /// usual, the per-row lookup never runs.
+    /// </summary>
+    internal static string NotHeld(string s, string j) => $"""
+        (NOT coalesce((SELECT max(held_until) FROM {s}.holds) > @now, false)
+                         OR NOT EXISTS (SELECT 1 FROM {s}.holds hd WHERE hd.held_until > @now
+                                        AND hd.scope IN ('name:' || {j}.name, 'key:' || {j}.limit_key)))
+        """;
+
+    /// <summary>
     /// The batch accounting of a child that failed for good or was cancelled (rows of <c>ended</c> in state 4 or
     /// 5): counts it, and the batch's first failure marks it Failed, releases its failure callback and cancels its
     /// success callback.
@@ -485,7 +561,9 @@ internal sealed partial class PostgresSql
             UPDATE {s}.batches b
             SET failed = b.failed + 1,
                 state = CASE WHEN b.state = 0 THEN 2 ELSE b.state END,
-                finished_at = CASE WHEN b.succeeded + b.failed + 1 >= b.total THEN @now ELSE b.finished_at END
+                finished_at = CASE WHEN b.succeeded + b.failed + 1 >= b.total THEN @now ELSE b.finished_at END,
+                -- The time the trigger jobqueue_batch_flow (migration 6) cancels a FailFast batch's children at.
+                changed_at = @now
             FROM ended e
             WHERE b.id = e.batch_id AND e.state IN (4, 5) AND NOT e.is_callback
             RETURNING b.failure_job_id AS release_id, b.success_job_id AS drop_id, b.failed = 1 AS decided

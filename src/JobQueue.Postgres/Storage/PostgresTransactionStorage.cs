@@ -42,7 +42,9 @@ internal sealed partial class PostgresTransactionStorage : IJobStorage
     public async ValueTask<IReadOnlyList<StoredJob>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await RunAsync((c, ct) => _commands.FetchAsync(c, request, ct), cancellationToken).ConfigureAwait(false);
+        return request.Limits is null
+            ? await RunAsync((c, ct) => _commands.FetchAsync(c, request, ct), cancellationToken).ConfigureAwait(false)
+            : await RunAsync((c, ct) => _commands.FetchWithLimitsAsync(c, request, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
