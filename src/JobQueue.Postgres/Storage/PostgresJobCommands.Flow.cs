@@ -24,6 +24,7 @@ internal sealed partial class PostgresJobCommands
         // in pages, as far as needed; most fetches are decided by their first page.
         int firstPage = (int)Math.Min(int.MaxValue, Math.Max(2L * request.Limit, 32));
         List<Candidate> candidates;
+        var counts = new FlowCounts();
         await using (var batch = new NpgsqlBatch(connection))
         {
             if (_autocommit)
@@ -42,13 +43,21 @@ internal sealed partial class PostgresJobCommands
             var read = new NpgsqlBatchCommand(Sql.FlowCandidates);
             AddCandidatesParameters(read.Parameters, request, firstPage, after: null);
             batch.BatchCommands.Add(read);
+
+            // In the same round trip: the queue's running count (the candidates carry their keys' counts).
+            var queueCount = new NpgsqlBatchCommand(Sql.RunningInQueue);
+            queueCount.Parameters.Add(Text("queue", request.Queue));
+            batch.BatchCommands.Add(queueCount);
             await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            for (int i = 1; i < batch.BatchCommands.Count; i++)
+            for (int i = 2; i < batch.BatchCommands.Count; i++)
             {
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             }
 
             candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            counts.RunningInQueue = (int)reader.GetInt64(0);
         }
 
         if (candidates.Count == 0 || request.Limit <= 0)
@@ -56,8 +65,13 @@ internal sealed partial class PostgresJobCommands
             return [];
         }
 
-        var counts = new FlowCounts();
-        await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, readQueueCount: true, cancellationToken).ConfigureAwait(false);
+        // Rate windows cost a round trip of their own; a fetch whose limits have no rate needs none.
+        bool rated = limits.QueueRate is not null || limits.RatePerKey is not null || names.Values.Any(n => n.Rate is not null || n.RatePerKey is not null);
+        counts.SetRunning(candidates);
+        if (rated)
+        {
+            await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, cancellationToken).ConfigureAwait(false);
+        }
 
         var chosen = new List<Guid>();
         var startIds = new List<Guid>();
@@ -75,13 +89,17 @@ internal sealed partial class PostgresJobCommands
                 candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
-            await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, readQueueCount: false, cancellationToken).ConfigureAwait(false);
+            counts.SetRunning(candidates);
+            if (rated)
+            {
+                await ReadFlowCountsAsync(connection, request, limits, names, candidates, counts, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // Whether the fetch is decided (its limit reached, MaxSkipped skipped, the queue's own limits out of room).
         bool Decide(List<Candidate> page)
         {
-            foreach ((Guid id, string name, string? key, bool held, _, _, _) in page)
+            foreach ((Guid id, string name, string? key, bool held, _, _, _, _) in page)
             {
                 if (chosen.Count >= request.Limit
                     || (limits.QueueConcurrency is { } queueConcurrency && counts.RunningInQueue >= queueConcurrency)
@@ -248,7 +266,7 @@ internal sealed partial class PostgresJobCommands
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             candidates.Add(new Candidate(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3),
-                reader.GetInt32(4), DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), reader.GetInt64(6)));
+                reader.GetInt32(4), DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), reader.GetInt64(6), (int)reader.GetInt64(7)));
         }
 
         return candidates;
@@ -274,11 +292,11 @@ internal sealed partial class PostgresJobCommands
     }
 
     /// <summary>
-    /// Reads the running counts and rate windows that the candidates' limits need, in one round trip; counts known already
-    /// (from an earlier page, with this fetch's leases and starts in them) are kept.
+    /// Reads the rate windows (and, again, the keys' running counts) that the candidates' limits need, in one round trip;
+    /// counts known already (from the page itself or an earlier page, with this fetch's leases and starts in them) are kept.
     /// </summary>
     private async Task ReadFlowCountsAsync(NpgsqlConnection connection, FetchRequest request, FetchLimits limits,
-        Dictionary<string, NameLimits> names, List<Candidate> candidates, FlowCounts counts, bool readQueueCount,
+        Dictionary<string, NameLimits> names, List<Candidate> candidates, FlowCounts counts,
         CancellationToken cancellationToken)
     {
         // Every (scope, limit) that a candidate may be measured against.
@@ -289,7 +307,7 @@ internal sealed partial class PostgresJobCommands
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((_, string name, string? key, _, _, _, _) in candidates)
+        foreach ((_, string name, string? key, _, _, _, _, _) in candidates)
         {
             names.TryGetValue(name, out NameLimits? nameLimits);
             if (nameLimits?.Rate is { } nameRate)
@@ -309,10 +327,6 @@ internal sealed partial class PostgresJobCommands
 
         (string Scope, RateLimit Limit)[] distinct = [.. rates.Distinct()];
         await using var batch = new NpgsqlBatch(connection);
-        var queueCount = new NpgsqlBatchCommand(Sql.RunningInQueue);
-        queueCount.Parameters.Add(Text("queue", request.Queue));
-        batch.BatchCommands.Add(queueCount);
-
         var keyCounts = new NpgsqlBatchCommand(Sql.RunningWithKeys);
         keyCounts.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. keys]));
         batch.BatchCommands.Add(keyCounts);
@@ -324,13 +338,6 @@ internal sealed partial class PostgresJobCommands
         batch.BatchCommands.Add(starts);
 
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (readQueueCount)
-        {
-            counts.RunningInQueue = (int)reader.GetInt64(0);
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             counts.SetRunning(reader.GetString(0), (int)reader.GetInt64(1));
@@ -345,7 +352,7 @@ internal sealed partial class PostgresJobCommands
     }
 
     /// <summary>One Enqueued job a fetch with limits examines.</summary>
-    private readonly record struct Candidate(Guid Id, string Name, string? Key, bool Held, int Priority, DateTime RunAt, long Sequence);
+    private readonly record struct Candidate(Guid Id, string Name, string? Key, bool Held, int Priority, DateTime RunAt, long Sequence, int RunningWithKey);
 
     /// <summary>The counts a fetch with limits decides by, including the jobs it leased so far.</summary>
     private sealed class FlowCounts
@@ -367,6 +374,18 @@ internal sealed partial class PostgresJobCommands
         public int RunningWith(string key) => _runningWithKey.GetValueOrDefault(key);
 
         public void SetRunning(string key, int running) => _runningWithKey.TryAdd(key, running);
+
+        /// <summary>The keys' running counts that came with a page of candidates; counts known already are kept.</summary>
+        public void SetRunning(List<Candidate> page)
+        {
+            foreach (Candidate candidate in page)
+            {
+                if (candidate.Key is not null)
+                {
+                    SetRunning(candidate.Key, candidate.RunningWithKey);
+                }
+            }
+        }
 
         public void Lease(string key) => _runningWithKey[key] = RunningWith(key) + 1;
 
