@@ -11,7 +11,54 @@ internal sealed partial class PostgresJobCommands
     /// A fetch with limits. Must run inside a transaction (the caller's): the schema's flow lock is held from the
     /// candidate read to the commit of the leases and starts, so fetches with limits on every host decide one at a time.
     /// </summary>
+    /// <summary>
+    /// A fetch with limits: under the schema's flow lock, the candidates in pages, the decisions here, then the lease. In
+    /// autocommit it runs its own transaction with BEGIN in its first round trip and COMMIT in its last (the lease's), so a
+    /// fetch that leases costs two round trips; a failure rolls it back. In a caller's transaction it runs in that one.
+    /// </summary>
     public async Task<IReadOnlyList<StoredJob>> FetchWithLimitsAsync(NpgsqlConnection connection, FetchRequest request, CancellationToken cancellationToken)
+    {
+        if (!_autocommit)
+        {
+            return await FetchWithLimitsCoreAsync(connection, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await FetchWithLimitsCoreAsync(connection, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Ends a failed fetch's own transaction before the connection goes back to the pool; a broken connection ends it anyway.</summary>
+    private static async Task RollbackQuietlyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The fetch's own error is the one to report; the server rolls back a broken session itself.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task CommitAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_autocommit)
+        {
+            await using var commit = new NpgsqlCommand("COMMIT", connection);
+            await commit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredJob>> FetchWithLimitsCoreAsync(NpgsqlConnection connection, FetchRequest request, CancellationToken cancellationToken)
     {
         FetchLimits limits = request.Limits!;
         var names = new Dictionary<string, NameLimits>(StringComparer.Ordinal);
@@ -29,6 +76,7 @@ internal sealed partial class PostgresJobCommands
         {
             if (_autocommit)
             {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.CommitWithoutWaitingForDisk));
             }
 
@@ -49,7 +97,8 @@ internal sealed partial class PostgresJobCommands
             queueCount.Parameters.Add(Text("queue", request.Queue));
             batch.BatchCommands.Add(queueCount);
             await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            for (int i = 2; i < batch.BatchCommands.Count; i++)
+            // Past the results of the statements before the candidates; BEGIN, returning no rows, has none.
+            for (int i = _autocommit ? 3 : 2; i < batch.BatchCommands.Count; i++)
             {
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -62,6 +111,7 @@ internal sealed partial class PostgresJobCommands
 
         if (candidates.Count == 0 || request.Limit <= 0)
         {
+            await CommitAsync(connection, cancellationToken).ConfigureAwait(false);
             return [];
         }
 
@@ -152,10 +202,13 @@ internal sealed partial class PostgresJobCommands
 
         if (chosen.Count == 0)
         {
+            await CommitAsync(connection, cancellationToken).ConfigureAwait(false);
             return [];
         }
 
-        await using var lease = new NpgsqlCommand(Sql.LeaseWithStarts, connection);
+        await using var leaseBatch = new NpgsqlBatch(connection);
+        var lease = new NpgsqlBatchCommand(Sql.LeaseWithStarts);
+        leaseBatch.BatchCommands.Add(lease);
         lease.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. chosen]));
         lease.Parameters.Add(Time("now", request.Now));
         lease.Parameters.Add(Uuid("lease_token", request.LeaseToken));
@@ -168,13 +221,24 @@ internal sealed partial class PostgresJobCommands
         KeyValuePair<string, TimeSpan>[] prune = [.. counts.LongestPeriods.Where(p => startScopes.Contains(p.Key))];
         lease.Parameters.Add(new NpgsqlParameter<string[]>("prune_scopes", [.. prune.Select(p => p.Key)]));
         lease.Parameters.Add(TimeArray("prune_befores", prune.Select(p => request.Now - p.Value)));
+        if (_autocommit)
+        {
+            // The commit rides with the lease: its error, if any, surfaces when the reader moves past the lease's rows.
+            leaseBatch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+
         var leased = new List<(StoredJob Job, long Sequence)>(chosen.Count);
-        await using (NpgsqlDataReader reader = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (NpgsqlDataReader reader = await leaseBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 StoredJob job = JobReader.Read(reader, out long sequence);
                 leased.Add((job, sequence));
+            }
+
+            // Past the lease's rows to the commit's result: a failed commit throws here, and then nothing was leased.
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
             }
         }
 

@@ -87,10 +87,11 @@ internal sealed partial class PostgresJobStorage : IJobStorage, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        // With limits: a transaction, which holds the schema's flow lock from the read of the candidates to the commit.
+        // With limits: a transaction of its own (begun and committed inside the fetch's round trips), which holds the
+        // schema's flow lock from the read of the candidates to the commit.
         return request.Limits is null
             ? await RunAsync((c, ct) => _commands.FetchAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false)
-            : await RunAsync((c, ct) => _commands.FetchWithLimitsAsync(c, request, ct), atomic: true, cancellationToken).ConfigureAwait(false);
+            : await RunAsync((c, ct) => _commands.FetchWithLimitsAsync(c, request, ct), atomic: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
