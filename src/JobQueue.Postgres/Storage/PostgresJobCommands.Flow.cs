@@ -69,7 +69,7 @@ internal sealed partial class PostgresJobCommands
 
         // Jobs over their key's concurrency limit do not count as skipped, so the fetch reads on past a busy key's backlog
         // in pages, as far as needed; most fetches are decided by their first page.
-        int firstPage = (int)Math.Min(int.MaxValue, Math.Max(2L * request.Limit, 32));
+        int firstPage = (int)Math.Min(int.MaxValue, Math.Max(2L * request.Limit, 8));
         List<Candidate> candidates;
         var counts = new FlowCounts();
         await using (var batch = new NpgsqlBatch(connection))
