@@ -316,6 +316,14 @@ internal sealed partial class PostgresJobCommands
         parameters.Add(Text("queue", request.Queue));
         parameters.Add(Time("now", request.Now));
         parameters.Add(new NpgsqlParameter<int>("limit", limit));
+
+        // The database passes over jobs whose key is full under every per-key limit of the fetch (PostgresSql.KeyFull).
+        FetchLimits limits = request.Limits!;
+        string[] keyedNames = [.. limits.Names.Where(n => n.ConcurrencyPerKey is not null).Select(n => n.Name)];
+        int? fullAt = limits.Names.Select(n => n.ConcurrencyPerKey).Append(limits.ConcurrencyPerKey).Max();
+        parameters.Add(new NpgsqlParameter("full_at", NpgsqlDbType.Integer) { Value = fullAt is int full ? full : DBNull.Value });
+        parameters.Add(new NpgsqlParameter<bool>("queue_keyed", limits.ConcurrencyPerKey is not null));
+        parameters.Add(new NpgsqlParameter<string[]>("keyed_names", keyedNames));
         if (after is { } last)
         {
             parameters.Add(new NpgsqlParameter<int>("priority", last.Priority));

@@ -35,7 +35,7 @@ internal sealed partial class PostgresSql
     public string FlowCandidates => _flowCandidates ??= $"""
         SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")}, c.priority, c.run_at, c.seq, {RunningWithKeyOf("c")}
         FROM {Schema}.jobs c
-        WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now
+        WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND NOT {KeyFull("c")}
             AND NOT EXISTS (SELECT 1 FROM {Schema}.paused_queues WHERE queue = @queue)
         ORDER BY c.priority DESC, c.run_at, c.seq
         LIMIT @limit
@@ -49,13 +49,13 @@ internal sealed partial class PostgresSql
         SELECT * FROM (
             (SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")} AS held, c.priority, c.run_at, c.seq, {RunningWithKeyOf("c")} AS running_with_key
              FROM {Schema}.jobs c
-             WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND c.priority = @priority AND (c.run_at, c.seq) > (@run_at, @seq)
+             WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND NOT {KeyFull("c")} AND c.priority = @priority AND (c.run_at, c.seq) > (@run_at, @seq)
              ORDER BY c.run_at, c.seq
              LIMIT @limit)
             UNION ALL
             (SELECT c.id, c.name, c.limit_key, NOT {NotHeld(Schema, "c")}, c.priority, c.run_at, c.seq, {RunningWithKeyOf("c")}
              FROM {Schema}.jobs c
-             WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND c.priority < @priority
+             WHERE c.state = 1 AND c.queue = @queue AND c.run_at <= @now AND NOT {KeyFull("c")} AND c.priority < @priority
              ORDER BY c.priority DESC, c.run_at, c.seq
              LIMIT @limit)
         ) page
@@ -69,6 +69,14 @@ internal sealed partial class PostgresSql
     /// </summary>
     private string RunningWithKeyOf(string alias)
         => $"(SELECT count(*) FROM {Schema}.jobs r WHERE r.state = 2 AND r.limit_key = {alias}.limit_key)";
+
+    /// <summary>
+    /// True for a candidate whose key runs as many jobs as the highest per-key limit of the fetch (@full_at) and that such a
+    /// limit applies to (@queue_keyed: the queue's, for every keyed job; else its name in @keyed_names): the fetch would pass
+    /// it over anyway, so the database does, without sending a busy key's backlog page by page.
+    /// </summary>
+    private string KeyFull(string alias)
+        => $"(@full_at::integer IS NOT NULL AND {alias}.limit_key IS NOT NULL AND (@queue_keyed OR {alias}.name = ANY(@keyed_names)) AND {RunningWithKeyOf(alias)} >= @full_at::integer)";
 
     /// <summary>Served by jobs_running_queue_idx.</summary>
     public string RunningInQueue => _runningInQueue ??= $"SELECT count(*) FROM {Schema}.jobs WHERE state = 2 AND queue = @queue";

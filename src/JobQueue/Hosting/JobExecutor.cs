@@ -149,6 +149,9 @@ internal sealed class JobExecutor
                 slot?.Release();
             }
 
+            // Its key's or queue's limit has room again in the store now: a limited queue's idle loop may fetch.
+            slot?.AttemptEnded();
+
             // An abandoned handler may still watch the token: its clean-up disposes the source when it ends.
             if (!abandoned)
             {

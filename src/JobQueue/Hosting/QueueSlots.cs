@@ -15,10 +15,10 @@ internal sealed class QueueSlots : IValueTaskSource
     private bool _waiting;
     private bool _closed;
 
-    // Counts releases, so that a limited queue's idle wait can tell whether a job ended since its fetch began (see
-    // WhenReleasedSince); the completion source exists only while such a wait is pending, never on the busy path.
-    private long _releases;
-    private TaskCompletionSource? _released;
+    // Counts attempts whose outcome is written, so that a limited queue's idle wait can tell whether a job ended in the
+    // store since its fetch began (see WhenEndedSince); the completion source exists only while such a wait is pending.
+    private long _ended;
+    private TaskCompletionSource? _endedWaiter;
 
     // While the loop gathers (see GatherAsync): how many free slots end the wait, and the timer that ends it anyway.
     private int _gatherTarget;
@@ -104,33 +104,47 @@ internal sealed class QueueSlots : IValueTaskSource
         }
     }
 
-    /// <summary>How many releases happened so far: taken before a fetch, given to <see cref="WhenReleasedSince"/> after it.</summary>
-    public long Releases
+    /// <summary>How many attempts of the queue ended in the store so far: read before a fetch, given to <see cref="WhenEndedSince"/> after it.</summary>
+    public long Ended
     {
         get
         {
             lock (_lock)
             {
-                return _releases;
+                return _ended;
             }
         }
     }
 
     /// <summary>
-    /// Completes once a job of the queue ended here after <paramref name="releases"/> was read (at once if one did): a limited
-    /// queue's idle wait, since such an end may free a limit that held ready jobs back.
+    /// An attempt of the queue has ended in the store (its outcome written): it no longer counts against any limit, so a
+    /// limited queue's idle wait may end. Called after the write, not when the slot is freed, which comes first.
     /// </summary>
-    public Task WhenReleasedSince(long releases)
+    public void AttemptEnded()
+    {
+        TaskCompletionSource? waiter;
+        lock (_lock)
+        {
+            _ended++;
+            waiter = _endedWaiter;
+            _endedWaiter = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>Completes once an attempt of the queue ended in the store after <paramref name="ended"/> was read (at once if one did).</summary>
+    public Task WhenEndedSince(long ended)
     {
         lock (_lock)
         {
-            if (_releases != releases)
+            if (_ended != ended)
             {
                 return Task.CompletedTask;
             }
 
-            _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _released.Task;
+            _endedWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _endedWaiter.Task;
         }
     }
 
@@ -139,12 +153,8 @@ internal sealed class QueueSlots : IValueTaskSource
     {
         bool wake = false;
         ITimer? gatherTimer = null;
-        TaskCompletionSource? released;
         lock (_lock)
         {
-            _releases++;
-            released = _released;
-            _released = null;
             if (_waiting && _gatherTarget > 0)
             {
                 _free += count;
@@ -168,7 +178,6 @@ internal sealed class QueueSlots : IValueTaskSource
         }
 
         gatherTimer?.Dispose();
-        released?.TrySetResult();
         if (wake)
         {
             _wait.SetResult(true);

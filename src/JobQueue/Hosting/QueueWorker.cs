@@ -88,7 +88,7 @@ internal sealed class QueueWorker
 
             IReadOnlyList<StoredJob> jobs;
             // Read before the fetch, so that a local job ending while the fetch runs is not missed (see WaitForWorkAsync).
-            long releases = _limits is null ? 0 : _slots.Releases;
+            long ended = _limits is null ? 0 : _slots.Ended;
             long fetchStarted = _time.GetTimestamp();
             try
             {
@@ -144,7 +144,7 @@ internal sealed class QueueWorker
 
             if (jobs.Count == 0)
             {
-                await WaitForWorkAsync(_limits is null ? null : _slots.WhenReleasedSince(releases), stopFetching).ConfigureAwait(false);
+                await WaitForWorkAsync(_limits is null ? null : _slots.WhenEndedSince(ended), stopFetching).ConfigureAwait(false);
             }
         }
     }
@@ -238,7 +238,7 @@ internal sealed class QueueWorker
         return first == signal && !stopFetching.IsCancellationRequested;
     }
 
-    /// <param name="released">For a limited queue: completes when a local job of the queue ends.</param>
+    /// <param name="released">For a limited queue: completes when a local job of the queue has ended in the store.</param>
     /// <param name="stopFetching">Fires at shutdown.</param>
     private async Task WaitForWorkAsync(Task? released, CancellationToken stopFetching)
     {
@@ -274,7 +274,8 @@ internal sealed class QueueWorker
             {
                 // Ready jobs may be held back by a limit that a job running here frees when it ends (another key's start or a
                 // slot under the queue's global limit), which no store signal announces: so the end of a local job of this
-                // queue also ends the wait. Limits freed on other hosts are seen at the next poll.
+                // queue in the store (its outcome written, not just its handler returned) also ends the wait. Limits freed
+                // on other hosts are seen at the next poll.
                 Task signal = _storage.WaitForWorkAsync(_queue, wait.Token).AsTask();
                 if (await Task.WhenAny(signal, released).ConfigureAwait(false) == released)
                 {

@@ -130,7 +130,8 @@ public sealed class PostgresFlowTests : IAsyncLifetime
             """);
 
         string plan = await _store.ExplainAsync(_store.Storage.Sql.FlowCandidatesAfter,
-            ("queue", "default"), ("limit", 64), ("now", DateTime.UtcNow), ("priority", 0), ("run_at", DateTime.UtcNow.AddDays(-1)), ("seq", 25_000L));
+            ("queue", "default"), ("limit", 64), ("now", DateTime.UtcNow), ("priority", 0), ("run_at", DateTime.UtcNow.AddDays(-1)), ("seq", 25_000L),
+            ("full_at", 1), ("queue_keyed", true), ("keyed_names", Array.Empty<string>()));
 
         // Each branch is a range of jobs_fetch_idx: the rest of the priority after the last job, then the lower priorities.
         plan.Should().NotContain("Seq Scan").And.Contain("ROW(run_at, seq) > ROW(").And.Contain("(priority < 0)");
