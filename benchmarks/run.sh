@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JobQueue benchmarks beside each store's raw limit and writes results/<date>.md and results/<date>.png.
+# Runs the JobQueue benchmarks beside each store's raw limit and writes results/<date>.md and results/<date>.svg.
 #   benchmarks/run.sh            full run (under 30 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke check with small counts (under 5 minutes); not for quoting
 #   JOBQUEUE_BENCH_ONLY=redis benchmarks/run.sh --quick    one store only (inmemory, sqlite, redis, postgres;
@@ -126,28 +126,7 @@ if [[ -n "$REDIS_PID" ]]; then
   } >> "$RESULTS/$STAMP.md"
 fi
 
-if command -v gnuplot >/dev/null; then
-  gnuplot <<GNUPLOT
-set terminal pngcairo size 1400,700 noenhanced font ",9"
-set output "$RESULTS/$STAMP.png"
-set title "JobQueue throughput per provider against the storage's raw limit (same run, $STAMP)"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set ylabel "operations per second (log)"
-set xtics rotate by -40 scale 0
-set grid ytics
-set key top right
-set rmargin 12
-set bmargin 9
-set datafile separator "\t"
-plot "$WORK/plot.dat" using 2:xtic(1) title "JobQueue", "" using 3 title "raw limit"
-GNUPLOT
-  log "plot: $RESULTS/$STAMP.png"
-else
-  log "gnuplot missing (apt-get install gnuplot-nox): no plot"
-fi
+log "plot: $RESULTS/$STAMP.svg (drawn by the suites; no plotting package needed)"
 # The wall time and the load at the end are known only now: fill the header's placeholders.
 sed -i -e "s|@WALL@|$(( ($(date +%s) - RUN_START) / 60 )) min $(( ($(date +%s) - RUN_START) % 60 )) s|" \
   -e "s|@LOAD_END@|$(cut -d' ' -f1-3 /proc/loadavg)|" "$RESULTS/$STAMP.md"

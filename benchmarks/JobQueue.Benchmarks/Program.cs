@@ -7,6 +7,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using JobQueue.Benchmarks;
 
 // Usage (run.sh does this): JobQueue.Benchmarks --raw raw.tsv --out results/DATE.md --plot results/DATE.dat
+// (writes results/DATE.svg beside the report; --svg plot.dat out.svg "title" re-draws one from a data file)
 // benchmarks/ceilings.sh uses three more: --socket-floor PORT (a bare .NET socket's Redis round trip),
 // --client-round-trips PORT (each Redis client's round trip, no JobQueue code), --inflight-probe HOST:PORT [--idle]
 // (where a burst of 100 enqueues spends its time, per Redis client; needs JOBQUEUE_BENCH_REDIS too) and
@@ -47,6 +48,13 @@ if (args is ["--flow", string flowOut])
         }
     }
 
+    return 0;
+}
+
+// Re-draws a plot from run.sh's data file (tab-separated: "label", measured, raw limit) as SVG.
+if (args is ["--svg", string svgData, string svgOut, string svgTitle])
+{
+    await File.WriteAllTextAsync(svgOut, SvgPlot.Render(SvgPlot.Parse(await File.ReadAllTextAsync(svgData)), svgTitle));
     return 0;
 }
 
@@ -157,8 +165,12 @@ if (BenchEnvironment.IsAvailable(Provider.Sqlite))
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-await File.WriteAllTextAsync(outPath, Report.Markdown(results, quick, Path.GetFileName(Path.ChangeExtension(outPath, ".png"))));
-await File.WriteAllTextAsync(plotPath, Report.PlotData(results));
+await File.WriteAllTextAsync(outPath, Report.Markdown(results, quick, Path.GetFileName(Path.ChangeExtension(outPath, ".svg"))));
+string plotData = Report.PlotData(results);
+await File.WriteAllTextAsync(plotPath, plotData);
+string stamp = Path.GetFileNameWithoutExtension(outPath);
+await File.WriteAllTextAsync(Path.ChangeExtension(outPath, ".svg"),
+    SvgPlot.Render(SvgPlot.Parse(plotData), $"JobQueue throughput per provider against the storage's raw limit (same run, {stamp})"));
 Console.WriteLine("# wrote " + outPath);
 return 0;
 

@@ -174,7 +174,7 @@ internal static class Report
         return md.ToString();
     }
 
-    /// <summary>Rows for gnuplot: label, measured, raw limit (both per second).</summary>
+    /// <summary>Rows for the plot (SvgPlot): label, measured, raw limit (both per second), tab-separated.</summary>
     public static string PlotData(Results r)
     {
         var data = new StringBuilder();
