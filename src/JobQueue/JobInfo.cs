@@ -68,30 +68,6 @@ public sealed class JobInfo
     /// </summary>
     public JobWait? Waiting { get; init; }
 
-    /// <summary>A copy that says why the job waits.</summary>
-    internal JobInfo WithWaiting(JobWait waiting) => new()
-    {
-        Id = Id,
-        Name = Name,
-        Queue = Queue,
-        State = State,
-        Priority = Priority,
-        Attempt = Attempt,
-        MaxAttempts = MaxAttempts,
-        Result = Result,
-        Error = Error,
-        Errors = Errors,
-        Progress = Progress,
-        Arguments = Arguments,
-        EnqueuedAt = EnqueuedAt,
-        RunAt = RunAt,
-        StartedAt = StartedAt,
-        FinishedAt = FinishedAt,
-        BatchId = BatchId,
-        LimitKey = LimitKey,
-        Waiting = waiting,
-    };
-
     /// <summary>True when <see cref="State"/> is final: Succeeded, Failed or Cancelled.</summary>
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 

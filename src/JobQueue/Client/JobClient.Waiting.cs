@@ -5,24 +5,10 @@ namespace JobQueue.Client;
 // Why a ready job waits (JobInfo.Waiting): the store's flow state read against the limits this process declares.
 internal sealed partial class JobClient
 {
-    private async ValueTask<JobInfo> WithWaitAsync(JobInfo info, StoredJob job, CancellationToken cancellationToken)
-    {
-        JobWait? wait = await ReadWaitAsync(job, cancellationToken).ConfigureAwait(false);
-        return wait is null ? info : info.WithWaiting(wait);
-    }
-
     private async ValueTask<JobWait?> ReadWaitAsync(StoredJob job, CancellationToken cancellationToken)
     {
         FetchLimits? limits = _plan.LimitsOf(job.Queue);
-        NameLimits? named = null;
-        foreach (NameLimits candidate in limits?.Names ?? [])
-        {
-            if (string.Equals(candidate.Name, job.Name, StringComparison.Ordinal))
-            {
-                named = candidate;
-                break;
-            }
-        }
+        NameLimits? named = limits.ForName(job.Name);
 
         string? key = job.LimitKey;
         var rates = new List<RateScopeQuery>(3);

@@ -90,8 +90,8 @@ internal sealed partial class JobClient : IJobClient
             return null;
         }
 
-        JobInfo info = JobInfoMapper.ToInfo(job);
-        return explainWait && job.State == JobState.Enqueued ? await WithWaitAsync(info, job, cancellationToken).ConfigureAwait(false) : info;
+        JobWait? waiting = explainWait && job.State == JobState.Enqueued ? await ReadWaitAsync(job, cancellationToken).ConfigureAwait(false) : null;
+        return JobInfoMapper.ToInfo(job, waiting);
     }
 
     public async ValueTask<BatchInfo?> GetBatchAsync(BatchId id, CancellationToken cancellationToken = default)

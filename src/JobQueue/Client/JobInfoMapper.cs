@@ -8,7 +8,9 @@ internal static class JobInfoMapper
 {
     private static readonly string s_unreadableType = typeof(UnreadableJobException).FullName!;
 
-    public static JobInfo ToInfo(StoredJob job) => new()
+    /// <param name="job">The stored job.</param>
+    /// <param name="waiting">Why it waits, when the caller worked that out (see JobClient.Waiting).</param>
+    public static JobInfo ToInfo(StoredJob job, JobWait? waiting = null) => new()
     {
         Id = job.Id,
         Name = job.Name,
@@ -28,6 +30,7 @@ internal static class JobInfoMapper
         FinishedAt = job.FinishedAt,
         BatchId = job.BatchId,
         LimitKey = job.LimitKey,
+        Waiting = waiting,
     };
 
     public static BatchInfo ToInfo(StoredBatch batch) => new()

@@ -306,22 +306,6 @@ internal sealed partial class InMemoryJobStorage
         private bool HasRateRoom(string scope, RateLimit rate)
             => !_store._rateLogs.TryGetValue(scope, out InMemoryRateLog? log) || log.Count(_now, rate.Period.Ticks) < rate.Starts;
 
-        private NameLimits? NamedLimits(string name)
-        {
-            if (_limits is null || _limits.Names.Count == 0)
-            {
-                return null;
-            }
-
-            foreach (NameLimits named in _limits.Names)
-            {
-                if (string.Equals(named.Name, name, StringComparison.Ordinal))
-                {
-                    return named;
-                }
-            }
-
-            return null;
-        }
+        private NameLimits? NamedLimits(string name) => _limits.ForName(name);
     }
 }
