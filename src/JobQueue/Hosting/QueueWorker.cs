@@ -242,52 +242,30 @@ internal sealed class QueueWorker
     /// <param name="stopFetching">Fires at shutdown.</param>
     private async Task WaitForWorkAsync(Task? released, CancellationToken stopFetching)
     {
-        if (!_storage.Capabilities.WakeUpSignal)
-        {
-            if (released is null)
-            {
-                await DelayAsync(_options.PollInterval, stopFetching).ConfigureAwait(false);
-                return;
-            }
-
-            using var pollOnly = CancellationTokenSource.CreateLinkedTokenSource(stopFetching);
-            Task delay = DelayAsync(_options.PollInterval, pollOnly.Token);
-            if (await Task.WhenAny(delay, released).ConfigureAwait(false) == released)
-            {
-                await pollOnly.CancelAsync().ConfigureAwait(false);
-            }
-
-            await delay.ConfigureAwait(false);
-            return;
-        }
-
-        // The signal makes an idle worker start new work at once; the poll interval bounds a lost signal.
+        // The signal makes an idle worker start new work at once; the poll interval bounds a lost signal, and is the whole
+        // wait of a store without one.
         using var poll = new CancellationTokenSource(_options.PollInterval, _time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopFetching, poll.Token);
         try
         {
-            if (released is null)
-            {
-                await _storage.WaitForWorkAsync(_queue, wait.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                // Ready jobs may be held back by a limit that a job running here frees when it ends (another key's start or a
-                // slot under the queue's global limit), which no store signal announces: so the end of a local job of this
-                // queue in the store (its outcome written, not just its handler returned) also ends the wait. Limits freed
-                // on other hosts are seen at the next poll.
-                Task signal = _storage.WaitForWorkAsync(_queue, wait.Token).AsTask();
-                if (await Task.WhenAny(signal, released).ConfigureAwait(false) == released)
-                {
-                    await wait.CancelAsync().ConfigureAwait(false);
-                }
+            Task work = _storage.Capabilities.WakeUpSignal
+                ? _storage.WaitForWorkAsync(_queue, wait.Token).AsTask()
+                : Task.Delay(Timeout.InfiniteTimeSpan, _time, wait.Token);
 
-                await signal.ConfigureAwait(false);
+            // Ready jobs may be held back by a limit that a job running here frees when it ends (another key's start or a
+            // slot under the queue's global limit), which no store signal announces: so the end of a local job of this
+            // queue in the store (its outcome written, not just its handler returned) also ends the wait. Limits freed
+            // on other hosts are seen at the next poll.
+            if (released is not null && await Task.WhenAny(work, released).ConfigureAwait(false) == released)
+            {
+                await wait.CancelAsync().ConfigureAwait(false);
             }
+
+            await work.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Poll interval passed, or shutdown: the loop condition decides.
+            // Poll interval passed, a local job ended, or shutdown: the loop condition decides.
         }
 #pragma warning disable CA1031 // A broken signal degrades to polling.
         catch (Exception ex)
