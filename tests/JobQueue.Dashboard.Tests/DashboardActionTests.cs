@@ -1,5 +1,5 @@
 using System.Net;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Dashboard.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Dashboard.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using JobQueue.Sqlite;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

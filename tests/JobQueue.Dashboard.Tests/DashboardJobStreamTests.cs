@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Dashboard.Tests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FluentAssertions.Execution;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;

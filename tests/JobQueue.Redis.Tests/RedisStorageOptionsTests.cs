@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Redis.Tests;

@@ -1,4 +1,4 @@
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Sqlite.Tests;

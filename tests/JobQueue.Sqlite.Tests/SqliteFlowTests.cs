@@ -1,5 +1,5 @@
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Sqlite.Tests;

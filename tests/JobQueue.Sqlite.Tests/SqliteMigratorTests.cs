@@ -1,6 +1,6 @@
 using JobQueue.Sqlite.Migrations;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Sqlite.Tests;

@@ -1,6 +1,6 @@
 using System.Text;
 using JobQueue.InMemory;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Storage.Tests;
 

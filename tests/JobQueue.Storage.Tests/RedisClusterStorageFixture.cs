@@ -1,5 +1,5 @@
 using JobQueue.Redis.Tests;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Storage.Tests;
 

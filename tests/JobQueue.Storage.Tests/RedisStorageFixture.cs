@@ -1,6 +1,6 @@
 using JobQueue.Redis.Storage;
 using JobQueue.Redis.Tests;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Storage.Tests;
 

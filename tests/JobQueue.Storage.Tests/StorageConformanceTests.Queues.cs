@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using JobQueue.Admin;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace JobQueue.Storage.Tests;

@@ -1,5 +1,5 @@
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Storage.Tests;
 

@@ -2,8 +2,8 @@
 // Runs a worker host until killed or until stdin closes. Prints "ready" once the host has started.
 using JobQueue;
 using JobQueue.TestWorker;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Tests;
 

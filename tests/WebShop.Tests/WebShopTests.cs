@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace WebShop.Tests;
 

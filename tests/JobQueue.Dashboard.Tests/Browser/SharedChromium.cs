@@ -1,7 +1,7 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Dashboard.Tests.Browser;
 

@@ -9,7 +9,7 @@ public sealed class PublicApiTests
     {
         string approved = Path.Combine(AppContext.BaseDirectory, "PublicApi", "JobQueue.Dashboard.approved.txt");
 
-        Action verify = () => JobQueue.Testing.PublicApi.Verify(typeof(DashboardEndpointRouteBuilderExtensions).Assembly, approved,
+        Action verify = () => JobQueue.TestSupport.PublicApi.Verify(typeof(DashboardEndpointRouteBuilderExtensions).Assembly, approved,
             "tests/JobQueue.Dashboard.Tests/PublicApi/JobQueue.Dashboard.approved.txt");
 
         verify.Should().NotThrow();

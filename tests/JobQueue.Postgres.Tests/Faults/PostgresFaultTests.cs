@@ -1,5 +1,5 @@
-using JobQueue.Testing;
-using JobQueue.Testing.Faults;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Faults;
 using Npgsql;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Npgsql;
 
 namespace JobQueue.Postgres.Tests.Hosting;

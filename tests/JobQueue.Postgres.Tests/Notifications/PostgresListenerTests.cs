@@ -1,6 +1,6 @@
 using JobQueue.Postgres.Storage;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Npgsql;
 
 namespace JobQueue.Postgres.Tests.Notifications;

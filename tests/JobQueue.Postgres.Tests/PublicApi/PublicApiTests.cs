@@ -7,7 +7,7 @@ public sealed class PublicApiTests
     {
         string approved = Path.Combine(AppContext.BaseDirectory, "PublicApi", "JobQueue.Postgres.approved.txt");
 
-        Action verify = () => JobQueue.Testing.PublicApi.Verify(typeof(PostgresStorageOptions).Assembly, approved,
+        Action verify = () => JobQueue.TestSupport.PublicApi.Verify(typeof(PostgresStorageOptions).Assembly, approved,
             "tests/JobQueue.Postgres.Tests/PublicApi/JobQueue.Postgres.approved.txt");
 
         verify.Should().NotThrow();

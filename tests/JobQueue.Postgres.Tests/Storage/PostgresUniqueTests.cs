@@ -1,7 +1,7 @@
 using JobQueue.Postgres.Migrations;
 using JobQueue.Postgres.Storage;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Redis.Tests.Cluster;
 

@@ -1,7 +1,7 @@
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using static JobQueue.Redis.Tests.StoreRequests;
 

@@ -2,7 +2,7 @@ using System.Net;
 using JobQueue.Redis.Scripts;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using static JobQueue.Redis.Tests.StoreRequests;

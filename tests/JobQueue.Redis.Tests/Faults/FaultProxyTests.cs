@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Redis.Tests.Faults;
 

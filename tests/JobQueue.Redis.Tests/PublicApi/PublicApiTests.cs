@@ -7,7 +7,7 @@ public sealed class PublicApiTests
     {
         string approved = Path.Combine(AppContext.BaseDirectory, "PublicApi", "JobQueue.Redis.approved.txt");
 
-        Action verify = () => JobQueue.Testing.PublicApi.Verify(typeof(RedisStorageOptions).Assembly, approved,
+        Action verify = () => JobQueue.TestSupport.PublicApi.Verify(typeof(RedisStorageOptions).Assembly, approved,
             "tests/JobQueue.Redis.Tests/PublicApi/JobQueue.Redis.approved.txt");
 
         verify.Should().NotThrow();

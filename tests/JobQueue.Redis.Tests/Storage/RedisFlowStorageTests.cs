@@ -1,6 +1,6 @@
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using StackExchange.Redis;
 using static JobQueue.Redis.Tests.StoreRequests;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using JobQueue.Redis.Storage;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using StackExchange.Redis;
 
 namespace JobQueue.Redis.Tests.Storage;

@@ -1,6 +1,6 @@
-using JobQueue.Testing;
-using JobQueue.Testing.Faults;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Faults;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -7,7 +7,7 @@ public sealed class PublicApiTests
     {
         string approved = Path.Combine(AppContext.BaseDirectory, "PublicApi", "JobQueue.Sqlite.approved.txt");
 
-        Action verify = () => JobQueue.Testing.PublicApi.Verify(typeof(SqliteStorageOptions).Assembly, approved,
+        Action verify = () => JobQueue.TestSupport.PublicApi.Verify(typeof(SqliteStorageOptions).Assembly, approved,
             "tests/JobQueue.Sqlite.Tests/PublicApi/JobQueue.Sqlite.approved.txt");
 
         verify.Should().NotThrow();

@@ -1,5 +1,5 @@
 using JobQueue.Postgres.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

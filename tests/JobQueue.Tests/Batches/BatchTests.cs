@@ -1,5 +1,5 @@
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 
 namespace JobQueue.Tests.Batches;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using JobQueue.InMemory;
 using JobQueue.Storage;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
 using JobQueue.Storage;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Client;

@@ -1,4 +1,4 @@
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Flow;

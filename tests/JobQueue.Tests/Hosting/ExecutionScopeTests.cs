@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Hosting;

@@ -1,8 +1,8 @@
 using JobQueue.Hosting;
 using JobQueue.InMemory;
 using JobQueue.Storage;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

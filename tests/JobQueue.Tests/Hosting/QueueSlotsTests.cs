@@ -1,5 +1,5 @@
 using JobQueue.Hosting;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace JobQueue.Tests.Hosting;

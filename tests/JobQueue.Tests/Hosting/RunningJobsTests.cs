@@ -1,6 +1,6 @@
 using JobQueue.Hosting;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Tests.Hosting;
 

@@ -2,8 +2,8 @@ using JobQueue.Hosting;
 using Microsoft.Extensions.Hosting;
 using JobQueue.InMemory;
 using JobQueue.Storage;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

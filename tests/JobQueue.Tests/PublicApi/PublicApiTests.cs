@@ -1,4 +1,4 @@
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Tests.PublicApi;
 
@@ -9,7 +9,7 @@ public sealed class PublicApiTests
     {
         string approved = Path.Combine(AppContext.BaseDirectory, "PublicApi", "JobQueue.approved.txt");
 
-        Action verify = () => JobQueue.Testing.PublicApi.Verify(typeof(IJobClient).Assembly, approved,
+        Action verify = () => JobQueue.TestSupport.PublicApi.Verify(typeof(IJobClient).Assembly, approved,
             "tests/JobQueue.Tests/PublicApi/JobQueue.approved.txt");
 
         verify.Should().NotThrow();

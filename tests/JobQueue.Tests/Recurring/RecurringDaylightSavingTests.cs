@@ -1,5 +1,5 @@
 using System.Globalization;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport.Jobs;
 
 namespace JobQueue.Tests.Recurring;
 

@@ -1,5 +1,5 @@
 using JobQueue.Storage;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Recurring;

@@ -1,8 +1,8 @@
 using JobQueue.InMemory;
 using JobQueue.Recurring;
 using JobQueue.Storage;
-using JobQueue.Testing;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,5 @@
 using JobQueue.Storage;
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport.Jobs;
 
 namespace JobQueue.Tests.Recurring;
 

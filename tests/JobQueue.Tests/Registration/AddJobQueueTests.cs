@@ -1,4 +1,4 @@
-using JobQueue.Testing.Jobs;
+using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Registration;
@@ -207,7 +207,7 @@ public sealed class AddJobQueueTests
     [Fact]
     public void JobName_WithoutAttribute_IsFullTypeName()
     {
-        JobQueue.Registration.JobRegistry.NameOf(typeof(UnregisteredArgs)).Should().Be("JobQueue.Testing.Jobs.UnregisteredArgs");
+        JobQueue.Registration.JobRegistry.NameOf(typeof(UnregisteredArgs)).Should().Be("JobQueue.TestSupport.Jobs.UnregisteredArgs");
         JobQueue.Registration.JobRegistry.NameOf(typeof(RecordArgs)).Should().Be("test-record");
     }
 }

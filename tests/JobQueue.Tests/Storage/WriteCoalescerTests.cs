@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using JobQueue.Storage;
-using JobQueue.Testing;
+using JobQueue.TestSupport;
 
 namespace JobQueue.Tests.Storage;
 
