@@ -14,6 +14,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Turns an application's JobQueue into one a test drives: see <see cref="AddJobQueueTesting"/>.</summary>
 public static class JobQueueTestingServiceCollectionExtensions
 {
+    // JobQueue and its store packages: their hosted services (the worker host, the recurring scheduler, migrations on
+    // start) are what a test replaces. Named, so that an application's own assembly called "JobQueue.Something" is left alone.
+    private static readonly HashSet<string> s_jobQueueAssemblies =
+        new(["JobQueue", "JobQueue.Sqlite", "JobQueue.Postgres", "JobQueue.Redis", "JobQueue.Dashboard"], StringComparer.Ordinal);
+
     /// <summary>
     /// Replaces, in services that <c>AddJobQueue(...)</c> configured already, the store with an in-memory one, the clock
     /// (<see cref="TimeProvider"/>) with a <see cref="FakeTimeProvider"/>, and removes the worker host and the recurring
@@ -89,9 +94,7 @@ public static class JobQueueTestingServiceCollectionExtensions
         Type? implementation = descriptor.IsKeyedService
             ? descriptor.KeyedImplementationType ?? descriptor.KeyedImplementationFactory?.Method.DeclaringType ?? descriptor.KeyedImplementationInstance?.GetType()
             : descriptor.ImplementationType ?? descriptor.ImplementationFactory?.Method.DeclaringType ?? descriptor.ImplementationInstance?.GetType();
-        string? assembly = implementation?.Assembly.GetName().Name;
-        return assembly is not null
-            && (assembly == "JobQueue" || assembly.StartsWith("JobQueue.", StringComparison.Ordinal))
-            && assembly != typeof(JobQueueTestHarness).Assembly.GetName().Name;
+        return implementation?.Assembly.GetName().Name is { } assembly && s_jobQueueAssemblies.Contains(assembly);
     }
+
 }
