@@ -96,5 +96,4 @@ public static class JobQueueTestingServiceCollectionExtensions
             : descriptor.ImplementationType ?? descriptor.ImplementationFactory?.Method.DeclaringType ?? descriptor.ImplementationInstance?.GetType();
         return implementation?.Assembly.GetName().Name is { } assembly && s_jobQueueAssemblies.Contains(assembly);
     }
-
 }
