@@ -39,4 +39,23 @@ public sealed class SignUpTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await jobs.AssertNotEnqueuedAsync<SendMagicLink>();
     }
+
+    [Fact]
+    public async Task SignUp_OtherAddress_FailsWithAMessageListingWhatWasEnqueued()
+    {
+        await using var factory = new ShopFactory();
+        HttpClient client = factory.CreateClient();
+        var jobs = factory.Services.GetRequiredService<JobQueueTestHarness>();
+
+        await client.PostAsJsonAsync("/signup", new { email = "ada@example.org" });
+
+        var failure = await Assert.ThrowsAsync<JobQueueTestException>(
+            async () => await jobs.AssertEnqueuedAsync<SendMagicLink>(m => m.Email == "ada@example.com" && m.NewAccount));
+        Assert.Equal(
+            """
+            expected one SendMagicLink (send-magic-link) where m => m.Email == "ada@example.com" && m.NewAccount; found 0; enqueued: 1 job:
+              send-magic-link {"email":"ada@example.org","newAccount":true} (queue email, Enqueued, run at 2026-01-01 00:00:00Z)
+            """.ReplaceLineEndings("\n"),
+            failure.Message);
+    }
 }
