@@ -36,6 +36,19 @@ public sealed partial class TestingDocsTests
         throw new InvalidOperationException($"No JobQueue.sln above {AppContext.BaseDirectory}.");
     }
 
+    [Fact]
+    public void PackageReadme_QuickStart_IsTheCompiledOne()
+    {
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "src", "JobQueue.Testing", "README.md"));
+        string compiled = Trimmed(File.ReadAllText(Path.Combine(root, "tests", "JobQueue.Testing.Tests", "ReadmeQuickStart.cs")));
+
+        // The first block is the quick start; its usings are the file's, which has a namespace line after them.
+        string quickStart = Trimmed(string.Join('\n', CodeBlock().Match(readme).Groups[1].Value.Split('\n').Where(l => !l.StartsWith("using ", StringComparison.Ordinal))));
+
+        compiled.Should().Contain(quickStart);
+    }
+
     [GeneratedRegex("```(?:csharp|text)\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CodeBlock();
 }
