@@ -94,8 +94,10 @@ public sealed partial class JobQueueTestHarness
         {
             DateTimeOffset? recurringDue = await RunDueAsync(run, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = Clock.GetUtcNow();
-            DateTimeOffset? next = Earliest(recurringDue, await NextScheduledAsync(run: null, cancellationToken).ConfigureAwait(false));
-            if (next is not { } step || step > target || step <= now)
+            // A schedule due now that cannot run (no handler, a bad cron) reports itself due; only later times are steps.
+            DateTimeOffset? later = recurringDue > now ? recurringDue : null;
+            DateTimeOffset? next = Earliest(later, await NextScheduledAsync(run: null, cancellationToken).ConfigureAwait(false));
+            if (next is not { } step || step > target)
             {
                 break;
             }

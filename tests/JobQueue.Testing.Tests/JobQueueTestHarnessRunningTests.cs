@@ -1,3 +1,6 @@
+using JobQueue.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace JobQueue.Testing.Tests;
 
 public sealed class JobQueueTestHarnessRunningTests
@@ -112,6 +115,27 @@ public sealed class JobQueueTestHarnessRunningTests
         (await run.Should().ThrowAsync<JobQueueTestException>()).Which.Message.Should().Match(
             "job * (wait-an-hour {}) attempt 1 did not end within 00:00:00.2000000 of real time (JobQueueTestingOptions.AttemptTimeout). " +
             "A handler that waits on the fake clock*");
+    }
+
+    [Fact]
+    public async Task RunJobs_DueJobWithoutAHandler_ThrowsNamingItAndHandsItBack()
+    {
+        await using JobQueueTestHarness harness = Harness.Create();
+        DateTimeOffset now = harness.Clock.GetUtcNow();
+        var orphan = new NewJob
+        {
+            Id = new JobId(Guid.CreateVersion7()), Name = "renamed-job", Queue = "default", Arguments = "{}"u8.ToArray(),
+            MaxAttempts = 3, Timeout = TimeSpan.FromMinutes(1), RetryDelay = TimeSpan.FromSeconds(1), RunAt = now,
+        };
+        await harness.Services.GetRequiredService<IJobStorage>().EnqueueAsync(new EnqueueRequest { Jobs = [orphan], Now = now }, CancellationToken.None);
+
+        Func<Task> run = async () => await harness.RunJobsAsync();
+
+        (await run.Should().ThrowAsync<JobQueueTestException>()).Which.Message.Should().Be(
+            $"job {orphan.Id} (renamed-job, queue default) is due but no handler is registered for 'renamed-job': call q.AddJob<YourJob>() for it.");
+        JobInfo job = (await harness.Jobs.GetAsync(orphan.Id))!;
+        job.State.Should().Be(JobState.Enqueued);
+        job.Attempt.Should().Be(0);
     }
 
     [Fact]
