@@ -62,12 +62,13 @@ public sealed partial class JobQueueTestHarness
     public async ValueTask<EnqueuedJob<TArgs>> AssertEnqueuedAsync<TArgs>(Func<TArgs, bool>? predicate = null, string? queue = null,
         DateTimeOffset? runAt = null, BatchId? batchId = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null)
     {
-        IReadOnlyList<JobInfo> waiting = await GetWaitingAsync(CancellationToken.None).ConfigureAwait(false);
+        IReadOnlyList<JobInfo> all = await GetJobsAsync(state: null, CancellationToken.None).ConfigureAwait(false);
+        IReadOnlyList<JobInfo> waiting = Waiting(all);
         IReadOnlyList<EnqueuedJob<TArgs>> matched = Match(waiting, predicate, queue, runAt, batchId);
         if (matched.Count != 1)
         {
             throw new JobQueueTestException(
-                $"expected one {Expectation<TArgs>(predicateText, queue, runAt, batchId)}; found {matched.Count}; enqueued: {JobDescriptions.List(waiting)}");
+                $"expected one {Expectation<TArgs>(predicateText, queue, runAt, batchId)}; found {matched.Count}; enqueued: {JobDescriptions.List(waiting)}{NotWaiting<TArgs>(all)}");
         }
 
         return matched[0];
@@ -90,12 +91,13 @@ public sealed partial class JobQueueTestHarness
         [CallerArgumentExpression(nameof(predicate))] string? predicateText = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expected);
-        IReadOnlyList<JobInfo> waiting = await GetWaitingAsync(CancellationToken.None).ConfigureAwait(false);
+        IReadOnlyList<JobInfo> all = await GetJobsAsync(state: null, CancellationToken.None).ConfigureAwait(false);
+        IReadOnlyList<JobInfo> waiting = Waiting(all);
         IReadOnlyList<EnqueuedJob<TArgs>> matched = Match(waiting, predicate, queue, runAt, batchId);
         if (matched.Count != expected)
         {
             throw new JobQueueTestException(
-                $"expected {expected} {Expectation<TArgs>(predicateText, queue, runAt, batchId)}; found {matched.Count}; enqueued: {JobDescriptions.List(waiting)}");
+                $"expected {expected} {Expectation<TArgs>(predicateText, queue, runAt, batchId)}; found {matched.Count}; enqueued: {JobDescriptions.List(waiting)}{NotWaiting<TArgs>(all)}");
         }
 
         return matched;
@@ -124,7 +126,20 @@ public sealed partial class JobQueueTestHarness
     public ValueTask<BatchInfo?> GetBatchAsync(BatchId id, CancellationToken cancellationToken = default) => Jobs.GetBatchAsync(id, cancellationToken);
 
     private async ValueTask<IReadOnlyList<JobInfo>> GetWaitingAsync(CancellationToken cancellationToken)
-        => [.. (await GetJobsAsync(state: null, cancellationToken).ConfigureAwait(false)).Where(static j => j.State is JobState.Enqueued or JobState.Scheduled)];
+        => Waiting(await GetJobsAsync(state: null, cancellationToken).ConfigureAwait(false));
+
+    private static List<JobInfo> Waiting(IReadOnlyList<JobInfo> jobs) => [.. jobs.Where(static j => j.State is JobState.Enqueued or JobState.Scheduled)];
+
+    /// <summary>
+    /// The jobs of <typeparamref name="TArgs"/> that do not wait to run (they ran, run, or await their batch), as a last
+    /// part of a failure message: the usual reason for "found 0" is that the job ran already.
+    /// </summary>
+    private static string NotWaiting<TArgs>(IReadOnlyList<JobInfo> all)
+    {
+        string name = NameOf<TArgs>();
+        List<JobInfo> others = [.. all.Where(j => j.Name == name && j.State is not (JobState.Enqueued or JobState.Scheduled))];
+        return others.Count == 0 ? "" : $"\nnot waiting to run (ran already, running, or awaiting a batch): {JobDescriptions.List(others)}";
+    }
 
     private List<EnqueuedJob<TArgs>> Match<TArgs>(IReadOnlyList<JobInfo> jobs, Func<TArgs, bool>? predicate, string? queue, DateTimeOffset? runAt,
         BatchId? batchId)

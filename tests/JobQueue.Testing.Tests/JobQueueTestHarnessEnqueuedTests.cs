@@ -129,6 +129,25 @@ public sealed class JobQueueTestHarnessEnqueuedTests
     }
 
     [Fact]
+    public async Task AssertEnqueued_TheJobRanAlready_SaysSoInTheMessage()
+    {
+        await using JobQueueTestHarness harness = Harness.Create();
+        await harness.Jobs.EnqueueAsync(new SendWelcome("a@b.c"));
+        await harness.RunJobsAsync();
+        await harness.Jobs.EnqueueAsync(new Flaky(0));
+
+        Func<Task> assert = async () => await harness.AssertEnqueuedAsync<SendWelcome>();
+
+        (await assert.Should().ThrowAsync<JobQueueTestException>()).Which.Message.Should().Be(
+            """
+            expected one SendWelcome (send-welcome); found 0; enqueued: 1 job:
+              flaky {"failures":0} (queue default, Enqueued, run at 2026-01-01 00:00:00Z)
+            not waiting to run (ran already, running, or awaiting a batch): 1 job:
+              send-welcome {"email":"a@b.c"} (queue default, Succeeded, attempt 1 of 10)
+            """.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task GetJobs_SeveralJobs_ListsThemOldestFirst()
     {
         await using JobQueueTestHarness harness = Harness.Create();
