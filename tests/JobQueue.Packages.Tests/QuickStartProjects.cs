@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace JobQueue.Packages.Tests;
 
 /// <summary>
-/// One fresh project per package README, made the way its quick start says: the README's first C# block, read from
+/// One fresh project per package README (and the repository's README), made the way its quick start says: the README's first C# block, read from
 /// the packed package, is the project's Program.cs, and each `dotnet add package X` it names becomes a package
 /// reference (ours at the packed version, others at the version this repository pins). They live outside the
 /// repository, restore from the packed folder and the public source, and build together.
@@ -16,6 +16,9 @@ internal sealed partial class QuickStartProjects
         Root = root;
         Programs = programs;
     }
+
+    /// <summary>The id of the repository README's quick start, which users paste into `dotnet new web`.</summary>
+    public const string RepositoryReadme = "README";
 
     public string Root { get; }
 
@@ -34,10 +37,8 @@ internal sealed partial class QuickStartProjects
 
         var programs = new Dictionary<string, string>(StringComparer.Ordinal);
         var projects = new List<string>();
-        foreach (string id in RepositoryFolder.PackageIds)
+        foreach ((string id, string readme) in Readmes(packages))
         {
-            string readme = PackedPackages.ReadEntry(packages.PackagePath(id), "README.md")
-                ?? throw new InvalidOperationException($"{id} has no README.md.");
             string program = FirstCSharpBlock(readme) ?? throw new InvalidOperationException($"The README of {id} has no C# block.");
             programs[id] = program;
 
@@ -51,6 +52,18 @@ internal sealed partial class QuickStartProjects
         await File.WriteAllTextAsync(Path.Combine(root, "QuickStarts.slnx"), $"<Solution>\n{string.Join('\n', projects)}\n</Solution>\n");
         await DotnetCli.RunAsync(root, ["build", "QuickStarts.slnx", "-c", "Release"]);
         return new QuickStartProjects(root, programs);
+    }
+
+    /// <summary>Each package's README as packed, and the repository's own README under the id "README".</summary>
+    private static IEnumerable<(string Id, string Readme)> Readmes(PackedPackages packages)
+    {
+        foreach (string id in RepositoryFolder.PackageIds)
+        {
+            yield return (id, PackedPackages.ReadEntry(packages.PackagePath(id), "README.md")
+                ?? throw new InvalidOperationException($"{id} has no README.md."));
+        }
+
+        yield return (RepositoryReadme, File.ReadAllText(Path.Combine(RepositoryFolder.Root, "README.md")));
     }
 
     /// <summary>Runs one built quick start in its own folder and returns what it printed.</summary>

@@ -10,11 +10,11 @@ namespace JobQueue.Packages.Tests;
 public sealed class QuickStartTests(PackedPackages packages)
 {
     [Fact]
-    public async Task QuickStarts_OfEveryPackage_BuildFromThePackedPackages()
+    public async Task QuickStarts_OfEveryPackageAndTheReadme_BuildFromThePackedPackages()
     {
         QuickStartProjects quickStarts = await packages.QuickStartsAsync();
 
-        quickStarts.Programs.Keys.Should().BeEquivalentTo(RepositoryFolder.PackageIds);
+        quickStarts.Programs.Keys.Should().BeEquivalentTo([.. RepositoryFolder.PackageIds, QuickStartProjects.RepositoryReadme]);
     }
 
     [Fact]
