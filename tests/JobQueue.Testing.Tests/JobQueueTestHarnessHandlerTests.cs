@@ -61,6 +61,20 @@ public sealed class JobQueueTestHarnessHandlerTests
     }
 
     [Fact]
+    public async Task RunJobs_JobCancelledWhileItsHandlerRuns_CancelsTheHandlersToken()
+    {
+        await using JobQueueTestHarness harness = Harness.Create();
+        JobId id = await harness.Jobs.EnqueueAsync(new WaitAnHour());
+
+        ValueTask<JobRunReport> running = harness.RunJobsAsync();
+        bool cancelled = await harness.Jobs.CancelAsync(id);
+        JobRunReport report = await running;
+
+        cancelled.Should().BeTrue();
+        report.Attempts.Should().ContainSingle().Which.State.Should().Be(JobState.Cancelled);
+    }
+
+    [Fact]
     public async Task RunJob_Delayed_Throws()
     {
         await using JobQueueTestHarness harness = Harness.Create();
