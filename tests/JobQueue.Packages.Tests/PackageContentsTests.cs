@@ -63,11 +63,12 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
         ((string?)repository.Attribute("url")).Should().Be("https://github.com/jobqueue/jobqueue");
         ((string?)repository.Attribute("commit")).Should().Be(packages.Commit);
 
-        // The packages depend on each other at the version packed with them.
+        // The packages depend on each other at the version packed with them; JobQueue.Testing drives the engine's
+        // internals, so it takes exactly that version of JobQueue, not that one or later.
         foreach (XElement dependency in nuspec.Descendants(ns + "dependency")
             .Where(d => RepositoryFolder.PackageIds.Contains((string)d.Attribute("id")!)))
         {
-            ((string?)dependency.Attribute("version")).Should().Be(packages.Version);
+            ((string?)dependency.Attribute("version")).Should().Be(id == "JobQueue.Testing" ? $"[{packages.Version}]" : packages.Version);
         }
     }
 

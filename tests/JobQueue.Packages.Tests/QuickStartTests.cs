@@ -62,6 +62,16 @@ public sealed class QuickStartTests(PackedPackages packages)
         output.Should().Contain(": Succeeded, cat.png resized to 200 px");
     }
 
+    [Fact]
+    public async Task TestingQuickStart_RunsTheEnqueuedJobInline()
+    {
+        QuickStartProjects quickStarts = await packages.QuickStartsAsync();
+
+        string output = await quickStarts.RunAsync("JobQueue.Testing");
+
+        output.Should().Contain("Sent to ada@example.com");
+    }
+
     /// <summary>The quick starts read their store's connection string as ConnectionStrings:Jobs, as applications do.</summary>
     private static Dictionary<string, string> Connection(string connectionString) =>
         new(StringComparer.Ordinal) { ["ConnectionStrings__Jobs"] = connectionString };
