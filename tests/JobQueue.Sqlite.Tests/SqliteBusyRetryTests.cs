@@ -1,3 +1,5 @@
+using JobQueue.Sqlite.Storage;
+using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
@@ -35,7 +37,7 @@ public sealed class SqliteBusyRetryTests : IDisposable
         WriteLockHolder holder = new(_database.OpenConnection());
 
         // On another thread: the store runs SQLite calls synchronously, so this one would wait out the lock itself.
-        Task<IReadOnlyList<Storage.EnqueueResult>> enqueue = Task.Run(() => store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None).AsTask());
+        Task<IReadOnlyList<EnqueueResult>> enqueue = Task.Run(() => store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None).AsTask());
         holder.Release();
 
         (await Deadline.Within(enqueue, "the enqueue after the lock was released")).Should().ContainSingle().Which.Created.Should().BeTrue();
@@ -49,7 +51,7 @@ public sealed class SqliteBusyRetryTests : IDisposable
         using SqliteConnection other = _database.OpenConnection();
         using SqliteTransaction held = other.BeginTransaction(deferred: false);
 
-        Task<IReadOnlyList<Storage.QueueStatistics>> read = store.GetQueueStatisticsAsync(CancellationToken.None).AsTask();
+        Task<IReadOnlyList<QueueStatistics>> read = store.GetQueueStatisticsAsync(CancellationToken.None).AsTask();
 
         (await Deadline.Within(read, "a read beside a writer (WAL)")).Should().BeEmpty();
     }

@@ -1,3 +1,4 @@
+using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;

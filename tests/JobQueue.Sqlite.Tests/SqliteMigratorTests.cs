@@ -1,4 +1,5 @@
 using JobQueue.Sqlite.Migrations;
+using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;

@@ -1,3 +1,4 @@
+using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 
 namespace JobQueue.Sqlite.Tests;

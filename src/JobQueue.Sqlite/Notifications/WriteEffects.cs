@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Notifications;
 
 /// <summary>What a write transaction did that waiters care about; signalled only after it commits.</summary>
 internal sealed class WriteEffects

@@ -1,6 +1,7 @@
+using JobQueue.Sqlite.Notifications;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Counts a batch child's end and releases the right callback. Runs inside the transaction that ends the child,

@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// The statements of flow control (schema version 7): the fetch with limits, rate starts, holds and the flow state.

@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>The statements on the host registry (schema version 4).</summary>
 internal static class HostSql

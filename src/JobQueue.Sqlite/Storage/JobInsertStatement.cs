@@ -1,8 +1,9 @@
 using System.Text;
+using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// <see cref="JobSql.InsertJobs(int)"/> for a fixed number of rows, compiled once per connection and bound by
@@ -92,7 +93,7 @@ internal sealed class JobInsertStatement : IDisposable
 
     private void BindRow(int offset, in JobRow row, long now)
     {
-        Storage.NewJob job = row.Job;
+        NewJob job = row.Job;
         BindGuid(offset + Id, job.Id.Value);
         BindText(offset + Name, job.Name);
         BindText(offset + Queue, job.Queue);

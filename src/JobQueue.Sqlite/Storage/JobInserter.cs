@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Inserts any number of job rows with a few compiled <see cref="JobInsertStatement"/>s of fixed sizes: as many

@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>The SQL of job logs (see SqliteMigrations version 6).</summary>
 internal static class JobLogSql

@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>One job row to insert: the job and what the enqueue decided for it.</summary>
 /// <param name="Job">The job.</param>

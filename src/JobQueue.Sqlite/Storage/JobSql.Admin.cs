@@ -1,7 +1,7 @@
 using System.Text;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>The statements of job administration: listing pages of jobs, retry, delete and the throughput counts.</summary>
 internal static class AdminSql

@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Every statement on jobs and batches, in one place. States are literals, not parameters, so that SQLite can

@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>The statements on paused queues (schema version 4); <see cref="JobSql.Fetch"/> reads the same table.</summary>
 internal static class QueueSql

@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Every statement on recurring jobs, in one place (jobs and batches are in <see cref="JobSql"/>). Times are ticks since

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Runs a transaction again when the database was busy (another connection, usually another process, held the

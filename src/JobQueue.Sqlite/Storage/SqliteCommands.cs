@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>Creates commands bound to one connection and transaction, so no statement runs outside it.</summary>
 internal sealed class SqliteCommands

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>Opens pooled connections with the store's per-connection settings applied.</summary>
 internal sealed class SqliteConnectionFactory

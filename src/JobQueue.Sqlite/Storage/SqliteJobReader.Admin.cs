@@ -2,7 +2,7 @@ using System.Globalization;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Job administration: pages of jobs and the throughput counts.
 internal sealed partial class SqliteJobReader

@@ -2,7 +2,7 @@ using System.Globalization;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 internal sealed partial class SqliteJobReader
 {

@@ -1,7 +1,7 @@
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 internal sealed partial class SqliteJobReader
 {

@@ -2,7 +2,7 @@ using JobQueue.Hosts;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 internal sealed partial class SqliteJobReader
 {

@@ -1,7 +1,7 @@
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>The reading SPI operations on one connection; several reads in one transaction see one snapshot.</summary>
 internal sealed partial class SqliteJobReader

@@ -1,7 +1,7 @@
 using JobQueue.Administration;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Job administration: listing, retry, delete and the throughput counts.
 internal sealed partial class SqliteJobStorage

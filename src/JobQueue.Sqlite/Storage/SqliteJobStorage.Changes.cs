@@ -1,7 +1,7 @@
 using JobQueue.Signals;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Job changes: signalled after the write that made them commits, to waiters of this store instance only. SQLite has
 // no way to tell another process, so a watch there sees such changes when it reads the job again on its poll.

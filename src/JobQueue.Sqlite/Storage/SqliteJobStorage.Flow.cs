@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Flow control: holds and the flow state. FetchAsync applies the limits and holds (SqliteJobWriter.Flow).
 internal sealed partial class SqliteJobStorage

@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Recurring jobs: writes through the one write connection (a claim is one BEGIN IMMEDIATE transaction with the jobs it
 // enqueues), reads on pooled connections.

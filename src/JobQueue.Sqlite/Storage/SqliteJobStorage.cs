@@ -1,9 +1,10 @@
 using JobQueue.Sqlite.Migrations;
+using JobQueue.Sqlite.Notifications;
 using JobQueue.Signals;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// The SQLite store: one database file in WAL mode, shared by the processes of one machine.

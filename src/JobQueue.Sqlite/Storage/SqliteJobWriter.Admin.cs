@@ -1,7 +1,7 @@
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Job administration: retry, delete and the throughput counts, each in the caller's write transaction.
 internal sealed partial class SqliteJobWriter

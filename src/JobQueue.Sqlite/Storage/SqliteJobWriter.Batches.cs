@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Nested batches: a new batch counts as one child of its parent (BatchAccounting counts it there when it finishes).
 internal sealed partial class SqliteJobWriter

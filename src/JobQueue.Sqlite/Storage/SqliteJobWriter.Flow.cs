@@ -2,7 +2,7 @@ using System.Text;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Flow control: the fetch with limits, and holds. Both run in the caller's write transaction; in the store's own that is
 // BEGIN IMMEDIATE, so every decision below is made under SQLite's single write lock: two fetches with limits, in this

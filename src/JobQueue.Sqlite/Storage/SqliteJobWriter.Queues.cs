@@ -1,7 +1,7 @@
 using JobQueue.Hosts;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 internal sealed partial class SqliteJobWriter
 {

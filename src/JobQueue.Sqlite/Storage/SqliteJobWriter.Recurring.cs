@@ -1,7 +1,7 @@
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Recurring jobs: writes. Each runs inside the caller's write transaction, which holds SQLite's write lock from its first
 // statement (BEGIN IMMEDIATE), so a read here and the writes that depend on it cannot be split by another writer.

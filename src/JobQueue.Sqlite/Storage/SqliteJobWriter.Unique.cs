@@ -1,7 +1,7 @@
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Unique jobs: the holder of an idempotency key by the holder's own scope, and the debounce (replace on conflict).
 internal sealed partial class SqliteJobWriter

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
+using JobQueue.Sqlite.Notifications;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// The mutating SPI operations, run on one connection inside one write transaction that the caller opens and

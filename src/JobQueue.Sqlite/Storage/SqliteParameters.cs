@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>Parameter helpers: SQLite takes DBNull for null, and ids and times in one stored form.</summary>
 internal static class SqliteParameters

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Commands kept on one connection and reused, so SQLite compiles each statement once per connection rather than

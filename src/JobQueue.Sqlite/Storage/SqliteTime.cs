@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// Times are stored as INTEGER 100-nanosecond ticks since the Unix epoch (UTC): exact round trips of the engine's

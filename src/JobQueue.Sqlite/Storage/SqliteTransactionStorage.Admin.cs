@@ -1,7 +1,7 @@
 using JobQueue.Administration;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Job administration, inside the application's transaction.
 internal sealed partial class SqliteTransactionStorage

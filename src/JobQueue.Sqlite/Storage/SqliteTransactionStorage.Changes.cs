@@ -1,4 +1,4 @@
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Job changes: a transaction's storage has no signal (ChangeSignal is false); completing at once is a valid spurious completion.
 internal sealed partial class SqliteTransactionStorage

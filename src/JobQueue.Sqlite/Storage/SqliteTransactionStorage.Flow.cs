@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Flow control inside the application's transaction: the same statements as the store's own (SqliteJobWriter.Flow).
 internal sealed partial class SqliteTransactionStorage

@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 internal sealed partial class SqliteTransactionStorage
 {

@@ -1,6 +1,6 @@
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 // Recurring jobs inside the application's transaction: the same statements, committed or rolled back with it.
 internal sealed partial class SqliteTransactionStorage

@@ -1,7 +1,7 @@
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// A store view on the application's open transaction, behind <c>jobs.InTransaction(transaction)</c>: every call

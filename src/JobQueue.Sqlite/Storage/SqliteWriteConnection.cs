@@ -1,6 +1,7 @@
+using JobQueue.Sqlite.Notifications;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>
 /// The one connection the store writes through, kept open with its compiled statements for the store's life.

@@ -4,7 +4,7 @@ using JobQueue.Reading;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite;
+namespace JobQueue.Sqlite.Storage;
 
 /// <summary>Maps a row selected with <see cref="JobSql.JobColumns"/> to a <see cref="StoredJob"/>.</summary>
 /// <remarks>
