@@ -1,6 +1,6 @@
 using JobQueue.TestSupport;
 
-namespace JobQueue.Redis.Tests;
+namespace JobQueue.Redis.Tests.Hosting;
 
 [Collection(RedisCollection.Name)]
 public sealed class RedisFlowAcrossProcessesTests(RedisFixture fixture)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
-namespace JobQueue.Redis.Tests;
+namespace JobQueue.Redis.Tests.Hosting;
 
 /// <summary>
 /// The worker host against a Redis server that stops answering but keeps its connections open (SIGSTOP): a stalled

@@ -2,7 +2,7 @@ using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace JobQueue.Redis.Tests;
+namespace JobQueue.Redis.Tests.Hosting;
 
 public sealed class RedisHostRestartTests
 {

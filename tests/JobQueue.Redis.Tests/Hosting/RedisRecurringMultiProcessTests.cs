@@ -1,7 +1,7 @@
 using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 
-namespace JobQueue.Redis.Tests;
+namespace JobQueue.Redis.Tests.Hosting;
 
 [Collection(RedisCollection.Name)]
 public sealed class RedisRecurringMultiProcessTests(RedisFixture fixture)

@@ -4,7 +4,7 @@ using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace JobQueue.Redis.Tests;
+namespace JobQueue.Redis.Tests.Storage;
 
 [Collection(RedisTlsCollection.Name)]
 public sealed class RedisStorageOptionsTests

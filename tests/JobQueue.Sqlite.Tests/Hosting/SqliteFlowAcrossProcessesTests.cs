@@ -1,6 +1,6 @@
 using JobQueue.TestSupport;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Hosting;
 
 public sealed class SqliteFlowAcrossProcessesTests : IDisposable
 {

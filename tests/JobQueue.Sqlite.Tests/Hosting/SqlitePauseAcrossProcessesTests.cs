@@ -1,7 +1,7 @@
 using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Hosting;
 
 public sealed class SqlitePauseAcrossProcessesTests : IDisposable
 {

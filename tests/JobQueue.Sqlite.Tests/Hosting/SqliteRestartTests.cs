@@ -2,7 +2,7 @@ using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Hosting;
 
 public sealed class SqliteRestartTests : IDisposable
 {

@@ -4,7 +4,7 @@ using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Migrations;
 
 public sealed class SqliteMigratorTests : IDisposable
 {

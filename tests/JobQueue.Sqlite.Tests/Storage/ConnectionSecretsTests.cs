@@ -2,7 +2,7 @@ using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Storage;
 
 /// <summary>
 /// A password in a SQLite connection string (Microsoft.Data.Sqlite accepts Password= for encrypted builds) never

@@ -1,7 +1,7 @@
 using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Storage;
 
 /// <summary>Batch failure policy and nested batches on the SQLite store (schema version 7).</summary>
 public sealed class SqliteBatchFlowTests : IDisposable

@@ -3,7 +3,7 @@ using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Storage;
 
 /// <summary>Flow control on the SQLite store: limits at fetch, holds and the flow state (schema version 7).</summary>
 public sealed class SqliteFlowTests : IDisposable

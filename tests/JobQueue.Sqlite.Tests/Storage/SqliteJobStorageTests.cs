@@ -3,7 +3,7 @@ using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Storage;
 
 public sealed class SqliteJobStorageTests : IDisposable
 {

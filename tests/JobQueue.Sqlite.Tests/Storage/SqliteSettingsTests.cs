@@ -2,7 +2,7 @@ using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Storage;
 
 public sealed class SqliteSettingsTests
 {

@@ -1,7 +1,7 @@
 using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 
-namespace JobQueue.Sqlite.Tests;
+namespace JobQueue.Sqlite.Tests.Storage;
 
 /// <summary>Idempotency scopes and the debounce on the SQLite store (schema version 7: the key's index is no longer unique).</summary>
 public sealed class SqliteUniqueJobsTests : IDisposable
