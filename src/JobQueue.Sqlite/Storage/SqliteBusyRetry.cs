@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Sqlite.Storage;
 
@@ -11,7 +12,7 @@ internal static class SqliteBusyRetry
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
 
-    public static async ValueTask<T> RunAsync<T>(SqliteSettings settings, Func<T> transaction, CancellationToken cancellationToken)
+    public static async ValueTask<T> RunAsync<T>(SqliteSettings settings, ILogger logger, Func<T> transaction, CancellationToken cancellationToken)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -24,6 +25,7 @@ internal static class SqliteBusyRetry
             {
                 if (attempt >= settings.Options.BusyRetryLimit)
                 {
+                    SqliteLog.BusyGaveUp(logger, settings.DataSource, attempt + 1, settings.Options.BusyTimeout, ex);
                     throw new TimeoutException(
                         $"The SQLite database '{settings.DataSource}' stayed locked by another connection through {attempt + 1} tries of {settings.Options.BusyTimeout.TotalSeconds:0.###}s each. " +
                         "Another process may hold a long write transaction; otherwise raise SqliteStorageOptions.BusyTimeout or BusyRetryLimit.",
@@ -31,7 +33,9 @@ internal static class SqliteBusyRetry
                 }
 
                 // A short pause that grows, so retries of several processes spread out instead of colliding again.
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * (1 << Math.Min(attempt, 5))), cancellationToken).ConfigureAwait(false);
+                TimeSpan delay = TimeSpan.FromMilliseconds(20 * (1 << Math.Min(attempt, 5)));
+                SqliteLog.BusyRetrying(logger, settings.DataSource, settings.Options.BusyTimeout, delay, attempt + 1, settings.Options.BusyRetryLimit);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }

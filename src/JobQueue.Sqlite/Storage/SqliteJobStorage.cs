@@ -3,6 +3,8 @@ using JobQueue.Sqlite.Notifications;
 using JobQueue.Signals;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace JobQueue.Sqlite.Storage;
 
@@ -27,6 +29,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
 {
     private readonly SqliteSettings _settings;
     private readonly SqliteConnectionFactory _connections;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly WorkSignals _work = new();
@@ -41,9 +44,10 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     /// <summary>How often a wait for a job's finish reads the file again, for finishes written by other processes.</summary>
     private static readonly TimeSpan OtherProcessFinishCheck = TimeSpan.FromMilliseconds(200);
 
-    public SqliteJobStorage(SqliteSettings settings)
+    public SqliteJobStorage(SqliteSettings settings, ILogger? logger = null)
     {
         _settings = settings;
+        _logger = logger ?? NullLogger.Instance;
         _connections = new SqliteConnectionFactory(settings);
     }
 
@@ -202,7 +206,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            result = await SqliteBusyRetry.RunAsync(_settings, () =>
+            result = await SqliteBusyRetry.RunAsync(_settings, _logger, () =>
             {
                 SqliteWriteConnection connection = _writeConnection ??= SqliteWriteConnection.Open(_connections);
                 try
@@ -230,7 +234,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await SqliteBusyRetry.RunAsync(_settings, () =>
+        return await SqliteBusyRetry.RunAsync(_settings, _logger, () =>
         {
             using SqliteConnection connection = _connections.Open();
 
@@ -274,28 +278,34 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
                 return;
             }
 
-            await SqliteBusyRetry.RunAsync(_settings, () =>
+            string journalMode = "";
+            IReadOnlyList<int> applied = await SqliteBusyRetry.RunAsync(_settings, _logger, () =>
             {
                 using SqliteConnection connection = _connections.Open();
                 try
                 {
-                    EnableWal(connection);
+                    journalMode = EnableWal(connection);
                     if (_settings.Options.MigrateOnStart)
                     {
-                        SqliteMigrator.Migrate(connection, _settings.DataSource);
+                        return SqliteMigrator.Migrate(connection, _settings.DataSource);
                     }
-                    else
-                    {
-                        SqliteMigrator.Verify(connection, _settings.DataSource);
-                    }
+
+                    SqliteMigrator.Verify(connection, _settings.DataSource);
+                    return [];
                 }
                 catch (SqliteException ex) when (!SqliteBusyRetry.IsBusy(ex))
                 {
                     throw SqliteConnectionFactory.CannotUse(_settings.DataSource, ex);
                 }
-
-                return true;
             }, cancellationToken).ConfigureAwait(false);
+
+            // Logged after the migration transaction committed: a busy try rolled back what it had applied.
+            if (applied.Count > 0)
+            {
+                SqliteLog.MigrationsApplied(_logger, _settings.DataSource, string.Join(", ", applied));
+            }
+
+            SqliteLog.DatabaseOpened(_logger, _settings.DataSource, journalMode, JobQueueSqliteSchema.LatestVersion);
             _initialized = true;
         }
         finally
@@ -305,15 +315,18 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     }
 
     /// <summary>WAL lets readers run beside the one writer; the mode is stored in the file, so this is a no-op after the first time.</summary>
-    private void EnableWal(SqliteConnection connection)
+    /// <returns>The journal mode the file reports ("wal").</returns>
+    private string EnableWal(SqliteConnection connection)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;";
         string? mode = command.ExecuteScalar() as string;
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        if (mode is null || !string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
                 $"The SQLite database '{_settings.DataSource}' could not switch to WAL journal mode (it reports '{mode}'). WAL needs a local file system; network shares are not supported.");
         }
+
+        return mode;
     }
 }

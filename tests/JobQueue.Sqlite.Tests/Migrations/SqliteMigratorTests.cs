@@ -3,6 +3,7 @@ using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Sqlite.Tests.Migrations;
 
@@ -25,6 +26,37 @@ public sealed class SqliteMigratorTests : IDisposable
             "every store to start");
 
         ReadVersions().Should().Equal(AllVersions);
+    }
+
+    [Fact]
+    public async Task Migrate_ManyStoresStartingTogether_OneLogsTheVersionsItAppliedAndEachLogsTheOpenedFile()
+    {
+        var logs = new CapturingLoggerProvider();
+        SqliteJobStorage[] stores = Enumerable.Range(0, 4).Select(_ => _database.CreateStore(logger: logs.CreateLogger("JobQueue.Sqlite"))).ToArray();
+
+        await Deadline.Within(
+            Task.WhenAll(stores.Select(store => store.GetQueueStatisticsAsync(CancellationToken.None).AsTask())),
+            "every store to start");
+
+        LogEntry applied = logs.Entries.Should().ContainSingle(e => e.EventId.Id == 5203).Which;
+        applied.Level.Should().Be(LogLevel.Information);
+        applied.Message.Should().Be($"Applied JobQueue schema migrations {string.Join(", ", AllVersions)} to the SQLite database {_database.FilePath}");
+        logs.Entries.Where(e => e.EventId.Id == 5204).Should().HaveCount(4)
+            .And.OnlyContain(e => e.Level == LogLevel.Information && e.Message.Contains(_database.FilePath, StringComparison.Ordinal)
+                && e.Message.Contains("journal mode wal", StringComparison.Ordinal)
+                && e.Message.Contains($"schema version {JobQueueSqliteSchema.LatestVersion}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UseSqlite_HostStarts_LogsTheMigrationsThroughTheApplicationsLoggerFactory()
+    {
+        await using TestHost host = await TestHost.StartAsync(q => q.UseSqlite(_database.FilePath));
+
+        await host.Storage.GetQueueStatisticsAsync(CancellationToken.None);
+
+        LogEntry applied = await host.Logs.WaitForAsync(e => e.EventId.Id == 5203, "the migrations applied (5203)");
+        applied.Category.Should().Be("JobQueue.Sqlite");
+        applied.Message.Should().Contain(string.Join(", ", AllVersions));
     }
 
     [Fact]

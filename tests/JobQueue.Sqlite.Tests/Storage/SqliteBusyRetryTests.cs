@@ -2,6 +2,7 @@ using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using JobQueue.TestSupport;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Sqlite.Tests.Storage;
 
@@ -27,6 +28,31 @@ public sealed class SqliteBusyRetryTests : IDisposable
 
         (await enqueue.Should().ThrowAsync<TimeoutException>().WithMessage($"*'{_database.FilePath}'*BusyRetryLimit*"))
             .Which.InnerException.Should().BeOfType<SqliteException>();
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_WriteLockHeldPastAllRetries_LogsEachRetryWithItsDelayThenTheGiveUp()
+    {
+        var logs = new CapturingLoggerProvider();
+        SqliteJobStorage store = _database.CreateStore(o =>
+        {
+            o.BusyTimeout = TimeSpan.FromMilliseconds(50);
+            o.BusyRetryLimit = 2;
+        }, logs.CreateLogger("JobQueue.Sqlite"));
+        await store.GetQueueStatisticsAsync(CancellationToken.None);
+        using SqliteConnection other = _database.OpenConnection();
+        using SqliteTransaction held = other.BeginTransaction(deferred: false);
+
+        Func<Task> enqueue = async () => await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
+
+        TimeoutException failure = (await enqueue.Should().ThrowAsync<TimeoutException>()).Which;
+        LogEntry[] busy = [.. logs.Entries.Where(e => e.EventId.Id is 5201 or 5202)];
+        busy.Select(e => (e.EventId.Id, e.Level)).Should().Equal(
+            (5201, LogLevel.Information), (5201, LogLevel.Information), (5202, LogLevel.Warning));
+        busy[0].Message.Should().Contain(_database.FilePath).And.Contain("00:00:00.0200000").And.Contain("retry 1 of 2");
+        busy[1].Message.Should().Contain("00:00:00.0400000").And.Contain("retry 2 of 2");
+        busy[2].Message.Should().Contain(_database.FilePath).And.Contain("3 tries");
+        busy[2].Exception.Should().BeSameAs(failure.InnerException);
     }
 
     [Fact]
