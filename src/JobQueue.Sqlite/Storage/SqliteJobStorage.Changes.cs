@@ -7,13 +7,10 @@ namespace JobQueue.Sqlite.Storage;
 // no way to tell another process, so a watch there sees such changes when it reads the job again on its poll.
 internal sealed partial class SqliteJobStorage
 {
-    // The same bookkeeping as the finish waiters, answered on every change of the job rather than only its finish.
-    private readonly FinishWaiters _changes = new();
-
     public ValueTask WaitForChangeAsync(JobId id, CancellationToken cancellationToken)
     {
         // Registered in the synchronous part of the call, as the contract asks: a change committed after it is seen.
-        FinishWaiters.Registration registration = _changes.Register(id);
+        FinishWaiters.Registration registration = _signals.Changes.Register(id);
         return WaitAsync(registration, cancellationToken);
 
         static async ValueTask WaitAsync(FinishWaiters.Registration registration, CancellationToken cancellationToken)
@@ -29,11 +26,11 @@ internal sealed partial class SqliteJobStorage
     private async ValueTask<IReadOnlyList<StoredJob>> Changed(ValueTask<IReadOnlyList<StoredJob>> write)
     {
         IReadOnlyList<StoredJob> jobs = await write.ConfigureAwait(false);
-        if (_changes.AnyWaiting)
+        if (_signals.Changes.AnyWaiting)
         {
             foreach (StoredJob job in jobs)
             {
-                _changes.Finished(job.Id);
+                _signals.Changes.Finished(job.Id);
             }
         }
 
@@ -43,11 +40,11 @@ internal sealed partial class SqliteJobStorage
     private async ValueTask<IReadOnlyList<JobId>> Changed(ValueTask<IReadOnlyList<JobId>> write)
     {
         IReadOnlyList<JobId> ids = await write.ConfigureAwait(false);
-        if (_changes.AnyWaiting)
+        if (_signals.Changes.AnyWaiting)
         {
             foreach (JobId id in ids)
             {
-                _changes.Finished(id);
+                _signals.Changes.Finished(id);
             }
         }
 
@@ -58,13 +55,13 @@ internal sealed partial class SqliteJobStorage
     private async ValueTask<IReadOnlyList<bool>> Changed<T>(IReadOnlyList<T> items, Func<T, JobId> id, ValueTask<IReadOnlyList<bool>> write)
     {
         IReadOnlyList<bool> applied = await write.ConfigureAwait(false);
-        if (_changes.AnyWaiting)
+        if (_signals.Changes.AnyWaiting)
         {
             for (int i = 0; i < applied.Count; i++)
             {
                 if (applied[i])
                 {
-                    _changes.Finished(id(items[i]));
+                    _signals.Changes.Finished(id(items[i]));
                 }
             }
         }

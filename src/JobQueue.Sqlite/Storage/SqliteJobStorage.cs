@@ -32,8 +32,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _initGate = new(1, 1);
-    private readonly WorkSignals _work = new();
-    private readonly FinishWaiters _finished = new();
+    private readonly SqliteSignals _signals = new();
     private volatile bool _initialized;
 
     // Opened by the first write and kept; used only under _writeGate. Closed after a failed write, which rolls
@@ -149,13 +148,13 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
     public async ValueTask WaitForWorkAsync(string queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        await _work.WaitAsync(queue, cancellationToken).ConfigureAwait(false);
+        await _signals.Work.WaitAsync(queue, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask WaitForFinishAsync(JobId id, CancellationToken cancellationToken)
     {
         // Registered before the read: a finish committed after the read signals this registration.
-        using FinishWaiters.Registration registration = _finished.Register(id);
+        using FinishWaiters.Registration registration = _signals.Finished.Register(id);
         while (true)
         {
             JobState? state = await ReadAsync(reader => reader.GetState(id), cancellationToken).ConfigureAwait(false);
@@ -226,7 +225,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
             _writeGate.Release();
         }
 
-        Signal(effects!);
+        _signals.Signal(effects!);
         return result;
     }
 
@@ -242,25 +241,6 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
             return operation(new SqliteJobReader(connection, transaction));
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private void Signal(WriteEffects effects)
-    {
-        foreach (string queue in effects.ReadyQueues)
-        {
-            _work.Set(queue);
-        }
-
-        foreach (JobId id in effects.ChangedJobs)
-        {
-            _changes.Finished(id);
-        }
-
-        foreach (JobId id in effects.FinishedJobs)
-        {
-            _finished.Finished(id);
-            _changes.Finished(id);
-        }
     }
 
     private async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
