@@ -1,4 +1,4 @@
-using JobQueue.Sqlite;
+using JobQueue.Sqlite.Storage;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,7 @@
-using JobQueue.Sqlite;
+using JobQueue.Sqlite.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace JobQueue;
 
@@ -31,6 +34,9 @@ public static class SqliteJobQueueBuilderExtensions
 
         // Parsed and validated now, so a typo fails at startup rather than at the first enqueue.
         SqliteSettings settings = SqliteSettings.Create(pathOrConnectionString, options);
-        return builder.UseStorage("SQLite", _ => new SqliteJobStorage(settings));
+        return builder.UseStorage("SQLite", services => new SqliteJobStorage(settings, Logger(services)));
     }
+
+    private static ILogger Logger(IServiceProvider services) =>
+        services.GetService<ILoggerFactory>()?.CreateLogger("JobQueue.Sqlite") ?? NullLogger.Instance;
 }

@@ -1,5 +1,6 @@
-using JobQueue.Sqlite;
+using JobQueue.Sqlite.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Sqlite.Tests;
 
@@ -19,11 +20,11 @@ internal sealed class TempDatabase : IDisposable
 
     public string FilePath { get; }
 
-    public SqliteJobStorage CreateStore(Action<SqliteStorageOptions>? configure = null)
+    public SqliteJobStorage CreateStore(Action<SqliteStorageOptions>? configure = null, ILogger? logger = null)
     {
         var options = new SqliteStorageOptions();
         configure?.Invoke(options);
-        var store = new SqliteJobStorage(SqliteSettings.Create(FilePath, options));
+        var store = new SqliteJobStorage(SqliteSettings.Create(FilePath, options), logger);
         _stores.Add(store);
         return store;
     }

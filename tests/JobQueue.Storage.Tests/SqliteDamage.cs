@@ -1,4 +1,4 @@
-using JobQueue.Sqlite;
+using JobQueue.Sqlite.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Storage.Tests;

@@ -1,4 +1,4 @@
-using JobQueue.Sqlite;
+using JobQueue.Sqlite.Storage;
 
 namespace JobQueue.Storage.Tests;
 

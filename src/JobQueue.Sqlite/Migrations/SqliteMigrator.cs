@@ -13,14 +13,16 @@ internal static class SqliteMigrator
     /// version and lack an earlier one (versions are numbered in advance for work done in parallel), and each
     /// migration applies on its own.</para>
     /// </remarks>
+    /// <returns>The versions this call applied, in order; empty when the database was current.</returns>
     /// <exception cref="InvalidOperationException">The database is newer than this package.</exception>
-    public static void Migrate(SqliteConnection connection, string dataSource)
+    public static IReadOnlyList<int> Migrate(SqliteConnection connection, string dataSource)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, transaction, SqliteMigrations.VersionTableSql);
         int current = ReadVersion(connection, transaction);
         ThrowIfNewer(current, dataSource);
         HashSet<int> applied = ReadVersions(connection, transaction);
+        var appliedNow = new List<int>();
         foreach (SqliteMigration migration in SqliteMigrations.All)
         {
             if (applied.Contains(migration.Version))
@@ -34,9 +36,11 @@ internal static class SqliteMigrator
             record.CommandText = SqliteMigrations.RecordVersionSql;
             record.Parameters.AddWithValue("$version", migration.Version);
             record.ExecuteNonQuery();
+            appliedNow.Add(migration.Version);
         }
 
         transaction.Commit();
+        return appliedNow;
     }
 
     /// <summary>Checks, without writing, that the database is at the latest version (MigrateOnStart off).</summary>

@@ -271,6 +271,31 @@ public sealed class RedisConnectionTests
     }
 
     [Fact]
+    public async Task StoreCalls_ServerRestarted_LogConnectionLostAndRestoredAndTheScriptsLoadedAgain()
+    {
+        await using RedisServer server = await RedisServer.StartAsync(restartable: true);
+        var logs = new CapturingLoggerProvider();
+        ConfigurationOptions configuration = RedisConnectionString.Parse(server.ConnectionString + ",asyncTimeout=30000");
+        await using RedisJobStorage storage = RedisStores.Create(
+            configuration, new RedisStorageOptions { KeyPrefix = "restart-" + Guid.NewGuid().ToString("N") }, logs.CreateLogger("JobQueue.Redis"));
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token());
+
+        await server.StopAsync();
+        LogEntry lost = await logs.WaitForAsync(e => e.EventId.Id == 5301, "the lost connection (5301)");
+        int beforeRestart = logs.Entries.Count;
+        await server.RestartAsync();
+        // The restarted server has no scripts: the store's first call after it finds NOSCRIPT and loads its script again.
+        await storage.EnqueueAsync(new EnqueueRequest { Jobs = [Job()], Now = T0 }, Deadline.Token());
+        LogEntry restored = await logs.WaitForAsync(e => e.EventId.Id == 5302, "the restored connection (5302)");
+
+        lost.Level.Should().Be(Microsoft.Extensions.Logging.LogLevel.Warning);
+        lost.Message.Should().Contain(server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        restored.Level.Should().Be(Microsoft.Extensions.Logging.LogLevel.Information);
+        logs.Entries.Skip(beforeRestart).Should().Contain(e =>
+            e.EventId.Id == 5303 && e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.Contains("enqueue-plain", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WaitForWorkAsync_WorkEnqueuedWhileWaitersConnectionWasDown_WakesWaiterOnceReconnected()
     {
         await using RedisServer server = await RedisServer.StartAsync(restartable: true);

@@ -1,0 +1,1 @@
+return redis.call('HGETALL', ARGV[1] .. 'paused')
