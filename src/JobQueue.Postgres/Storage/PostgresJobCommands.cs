@@ -1,3 +1,4 @@
+using JobQueue.Statistics;
 using JobQueue.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -587,34 +588,15 @@ internal sealed partial class PostgresJobCommands
 
     public async Task<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var statistics = new QueueStatisticsBuilder();
         await using var command = new NpgsqlCommand(Sql.QueueStatistics, connection);
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            string queue = reader.GetString(0);
-            if (!counts.TryGetValue(queue, out long[]? perState))
-            {
-                perState = new long[7];
-                counts.Add(queue, perState);
-            }
-
-            // A state that is none (a damaged row) counts as Failed, as the job reader shows it.
-            short state = reader.GetInt16(1);
-            perState[state is >= 0 and <= 6 ? state : (int)JobState.Failed] += reader.GetInt64(2);
+            statistics.Add(reader.GetString(0), reader.GetInt16(1), reader.GetInt64(2));
         }
 
-        return [.. counts.Select(c => new QueueStatistics
-        {
-            Queue = c.Key,
-            Scheduled = c.Value[(int)JobState.Scheduled],
-            Enqueued = c.Value[(int)JobState.Enqueued],
-            Running = c.Value[(int)JobState.Running],
-            Succeeded = c.Value[(int)JobState.Succeeded],
-            Failed = c.Value[(int)JobState.Failed],
-            Cancelled = c.Value[(int)JobState.Cancelled],
-            Awaiting = c.Value[(int)JobState.Awaiting],
-        })];
+        return statistics.Build();
     }
 
     public async Task<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using JobQueue.Statistics;
 using JobQueue.Storage;
 
 namespace JobQueue.InMemory;
@@ -463,20 +464,19 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
     public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
     {
-        var statistics = new List<QueueStatistics>();
+        var statistics = new QueueStatisticsBuilder();
         lock (_lock)
         {
             foreach (InMemoryQueue queue in _queues.Values)
             {
                 if (queue.HasJobs)
                 {
-                    statistics.Add(queue.ToStatistics());
+                    statistics.Add(queue.Name, queue.Counts);
                 }
             }
         }
 
-        statistics.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
-        return new ValueTask<IReadOnlyList<QueueStatistics>>(statistics);
+        return new ValueTask<IReadOnlyList<QueueStatistics>>(statistics.Build());
     }
 
     public ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
@@ -488,7 +488,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             {
                 if (queue.OldestReadyRunAt() is { } oldest)
                 {
-                    ready.Add(new ReadyQueue { Queue = queue.Name, Count = queue.ToStatistics().Enqueued, OldestRunAt = oldest });
+                    ready.Add(new ReadyQueue { Queue = queue.Name, Count = queue.Counts[(int)JobState.Enqueued], OldestRunAt = oldest });
                 }
             }
         }
