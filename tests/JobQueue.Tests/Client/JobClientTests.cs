@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using JobQueue.InMemory;
 using JobQueue.Storage;
+using JobQueue.Testing;
 using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace JobQueue.Tests.Client;
 
@@ -202,40 +202,35 @@ public sealed class JobClientTests
     [Fact]
     public async Task Enqueue_WithDelay_StaysScheduledUntilTimeAdvances()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await using TestHost host = await Hosts.StartAsync(_probe, services: s => s.AddSingleton<TimeProvider>(time));
+        await using JobQueueTestHarness harness = JobQueueTestHarness.Create(q => q.AddTestJobs(), s => s.AddSingleton(_probe));
+        DateTimeOffset start = harness.Clock.GetUtcNow();
 
-        JobId id = await host.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
-        JobInfo? before = await host.Client.GetAsync(id);
-        time.Advance(TimeSpan.FromMinutes(59));
-        await Hosts.PromoteDueJobsAsync(host, time);
-        JobInfo? stillBefore = await host.Client.GetAsync(id);
-        time.Advance(TimeSpan.FromMinutes(1));
-        await Hosts.PromoteDueJobsAsync(host, time);
-        await _probe.WaitAsync("later");
-        JobInfo after = await host.WaitAsync(id);
+        JobId id = await harness.Jobs.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        JobInfo? before = await harness.Jobs.GetAsync(id);
+        JobRunReport early = await harness.AdvanceTimeAsync(TimeSpan.FromMinutes(59));
+        JobRunReport due = await harness.AdvanceTimeAsync(TimeSpan.FromMinutes(1));
 
         before!.State.Should().Be(JobState.Scheduled);
-        before.RunAt.Should().Be(time.Start + TimeSpan.FromHours(1));
-        stillBefore!.State.Should().Be(JobState.Scheduled);
-        after.State.Should().Be(JobState.Succeeded);
+        before.RunAt.Should().Be(start + TimeSpan.FromHours(1));
+        early.Attempts.Should().BeEmpty();
+        due.Attempts.Should().ContainSingle().Which.StartedAt.Should().Be(start + TimeSpan.FromHours(1));
+        (await harness.Jobs.GetAsync(id))!.State.Should().Be(JobState.Succeeded);
+        _probe.Count("later").Should().Be(1);
     }
 
     [Fact]
     public async Task Enqueue_WithRunAt_RunsAtThatTime()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await using TestHost host = await Hosts.StartAsync(_probe, services: s => s.AddSingleton<TimeProvider>(time));
-        DateTimeOffset runAt = time.Start.AddDays(1);
+        await using JobQueueTestHarness harness = JobQueueTestHarness.Create(q => q.AddTestJobs(), s => s.AddSingleton(_probe));
+        DateTimeOffset runAt = harness.Clock.GetUtcNow().AddDays(1);
 
-        JobId id = await host.Client.EnqueueAsync(new RecordArgs("tomorrow"), new EnqueueOptions { RunAt = runAt });
-        time.Advance(TimeSpan.FromDays(1));
-        await Hosts.PromoteDueJobsAsync(host, time);
-        await _probe.WaitAsync("tomorrow");
-        JobInfo info = await host.WaitAsync(id);
+        JobId id = await harness.Jobs.EnqueueAsync(new RecordArgs("tomorrow"), new EnqueueOptions { RunAt = runAt });
+        await harness.AdvanceTimeAsync(TimeSpan.FromDays(2));
+        JobInfo info = (await harness.Jobs.GetAsync(id))!;
 
+        info.State.Should().Be(JobState.Succeeded);
         info.RunAt.Should().Be(runAt);
-        info.StartedAt.Should().BeOnOrAfter(runAt);
+        info.StartedAt.Should().Be(runAt);
     }
 
     [Fact]
