@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace JobQueue;
 
 /// <summary>The exceptions thrown in more than one place, with messages that name the fix.</summary>
@@ -8,9 +6,4 @@ internal static class ThrowHelper
     public static InvalidOperationException UnknownArgumentsType(Type argsType) => new(
         $"No job is registered for arguments type {argsType.FullName}. " +
         "Register its handler with services.AddJobQueue(q => q.AddJob<YourJob>()), where YourJob implements IJob<" + argsType.Name + ">.");
-
-    [DoesNotReturn]
-    public static void UnknownJobName(string name) => throw new InvalidOperationException(
-        $"No handler is registered for job '{name}' in this host. Call AddJob<T>() for the job that handles it, " +
-        "or check its [JobName] if it was renamed.");
 }

@@ -112,7 +112,7 @@ public abstract partial class StorageConformanceTests
         var pauses = new PauseWatcher(Storage, ["tickets"], options, time, NullLogger.Instance, diagnostics: null);
         var writer = new HeartbeatWriter(Storage, new Dictionary<string, int> { ["tickets"] = 4 }, new RunningJobs(), pauses, options, time,
             NullLogger.Instance, "host-1");
-        var admin = new JobAdmin(Storage, time, options);
+        var admin = new JobAdmin(Storage, time);
 
         await writer.BeatAsync(Ct);
         time.SetUtcNow(At(30_000));
@@ -149,7 +149,7 @@ public abstract partial class StorageConformanceTests
         await Storage.RecordHeartbeatAsync(Heartbeat("2", At(50_000)) with { MachineName = "c-alive" }, Ct);
         await Storage.RecordHeartbeatAsync(Heartbeat("3", At(45_000)) with { MachineName = "b-alive" }, Ct);
 
-        IReadOnlyList<HostInfo> hosts = await new JobAdmin(Storage, new FakeTimeProvider(At(60_000)), new JobQueueOptions()).GetHostsAsync(Ct);
+        IReadOnlyList<HostInfo> hosts = await new JobAdmin(Storage, new FakeTimeProvider(At(60_000))).GetHostsAsync(Ct);
 
         hosts.Select(h => (h.MachineName, h.Status)).Should().Equal(("b-alive", HostStatus.Alive), ("c-alive", HostStatus.Alive), ("a-gone", HostStatus.Gone));
     }

@@ -233,7 +233,7 @@ public abstract partial class StorageConformanceTests
     }
 
     /// <summary>The admin AddJobQueue registers, over this store, with its clock stopped at <paramref name="now"/>.</summary>
-    protected IJobAdmin AdminAt(DateTimeOffset now) => new JobAdmin(Storage, new FakeTimeProvider(now), new JobQueueOptions());
+    protected IJobAdmin AdminAt(DateTimeOffset now) => new JobAdmin(Storage, new FakeTimeProvider(now));
 
     /// <summary>A heartbeat of a host with a 10-second interval serving <paramref name="queues"/>.</summary>
     protected static HostHeartbeat HostServing(string hostId, DateTimeOffset seenAt, params (string Queue, int Concurrency)[] queues)

@@ -1,4 +1,6 @@
+using JobQueue.Statistics;
 using JobQueue.Storage;
+using JobQueue.Writes;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -460,27 +462,14 @@ internal sealed partial class PostgresJobCommands
         return Answers(reschedules.Count, await ReadOrdinalsAsync(command, cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IReadOnlyList<bool>> CompleteAsync(NpgsqlConnection connection, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Answers(completions.Count, await CompleteManyAsync(connection, completions, cancellationToken).ConfigureAwait(false));
-        }
-        catch (PostgresException) when (completions.Count > 1 && _autocommit)
-        {
-            // One statement locks the batch rows of all its children in no set order, so two calls can deadlock
-            // on two batch rows; the server then aborts one, which writes nothing. Its items are written one by
-            // one, each in its own transaction, so each gets its own outcome or error.
-        }
-
-        var results = new bool[completions.Count];
-        for (int i = 0; i < completions.Count; i++)
-        {
-            results[i] = (await CompleteManyAsync(connection, [completions[i]], cancellationToken).ConfigureAwait(false)).Count > 0;
-        }
-
-        return results;
-    }
+    public async Task<IReadOnlyList<bool>> CompleteAsync(NpgsqlConnection connection, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
+        await OneByOneFallback.WriteAsync(completions, (Commands: this, Connection: connection, Token: cancellationToken),
+            static async (call, items) => Answers(items.Count, await call.Commands.CompleteManyAsync(call.Connection, items, call.Token).ConfigureAwait(false)),
+            static async (call, completion) => (await call.Commands.CompleteManyAsync(call.Connection, [completion], call.Token).ConfigureAwait(false)).Count > 0,
+            // One statement locks the batch rows of all its children in no set order, so two calls can deadlock on two
+            // batch rows; the server then aborts one, which writes nothing. In autocommit its items are then written one
+            // by one, each in its own transaction; in a caller's transaction nothing more can be written.
+            static (call, ex) => ex is PostgresException && call.Commands._autocommit).ConfigureAwait(false);
 
     public Task<IReadOnlyList<bool>> FailAsync(NpgsqlConnection connection, IReadOnlyList<JobFailure> failures, CancellationToken cancellationToken) =>
         ExecuteEachAsync(connection, Sql.Fail, failures, static (parameters, failure) =>
@@ -587,34 +576,15 @@ internal sealed partial class PostgresJobCommands
 
     public async Task<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var statistics = new QueueStatisticsBuilder();
         await using var command = new NpgsqlCommand(Sql.QueueStatistics, connection);
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            string queue = reader.GetString(0);
-            if (!counts.TryGetValue(queue, out long[]? perState))
-            {
-                perState = new long[7];
-                counts.Add(queue, perState);
-            }
-
-            // A state that is none (a damaged row) counts as Failed, as the job reader shows it.
-            short state = reader.GetInt16(1);
-            perState[state is >= 0 and <= 6 ? state : (int)JobState.Failed] += reader.GetInt64(2);
+            statistics.Add(reader.GetString(0), reader.GetInt16(1), reader.GetInt64(2));
         }
 
-        return [.. counts.Select(c => new QueueStatistics
-        {
-            Queue = c.Key,
-            Scheduled = c.Value[(int)JobState.Scheduled],
-            Enqueued = c.Value[(int)JobState.Enqueued],
-            Running = c.Value[(int)JobState.Running],
-            Succeeded = c.Value[(int)JobState.Succeeded],
-            Failed = c.Value[(int)JobState.Failed],
-            Cancelled = c.Value[(int)JobState.Cancelled],
-            Awaiting = c.Value[(int)JobState.Awaiting],
-        })];
+        return statistics.Build();
     }
 
     public async Task<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -684,51 +654,50 @@ internal sealed partial class PostgresJobCommands
     /// rolls the whole batch back, and its items are run again one by one, each in its own transaction.
     /// </summary>
     private async Task<IReadOnlyList<bool>> ExecuteEachAsync<TItem>(NpgsqlConnection connection, string sql, IReadOnlyList<TItem> items,
-        Action<NpgsqlParameterCollection, TItem> bind, CancellationToken cancellationToken)
+        Action<NpgsqlParameterCollection, TItem> bind, CancellationToken cancellationToken) =>
+        await OneByOneFallback.WriteAsync<EachRun<TItem>, TItem, bool>(items, new EachRun<TItem>(connection, sql, bind, cancellationToken),
+            // Only in autocommit: in a caller's transaction, an error aborts the transaction and nothing could run again.
+            _autocommit ? RunAsBatchAsync : null,
+            RunAloneAsync,
+            // Nothing of the batch was kept: its items are run one by one, so each gets its own outcome or error.
+            static (_, ex) => ex is PostgresException).ConfigureAwait(false);
+
+    /// <summary>What <see cref="ExecuteEachAsync"/> runs for each item.</summary>
+    private readonly record struct EachRun<TItem>(NpgsqlConnection Connection, string Sql, Action<NpgsqlParameterCollection, TItem> Bind,
+        CancellationToken Token);
+
+    private static async ValueTask<IReadOnlyList<bool>> RunAsBatchAsync<TItem>(EachRun<TItem> run, IReadOnlyList<TItem> items)
     {
-        var results = new bool[items.Count];
-        if (items.Count > 1 && _autocommit)
+        await using var batch = new NpgsqlBatch(run.Connection);
+        foreach (TItem item in items)
         {
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (TItem item in items)
-            {
-                var command = new NpgsqlBatchCommand(sql);
-                bind(command.Parameters, item);
-                batch.BatchCommands.Add(command);
-            }
-
-            try
-            {
-                await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                for (int i = 0; i < items.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    results[i] = reader.GetInt64(0) > 0;
-                }
-
-                return results;
-            }
-            catch (PostgresException)
-            {
-                // Nothing of the batch was kept: run the items one by one, so each gets its own outcome or error.
-            }
+            var command = new NpgsqlBatchCommand(run.Sql);
+            run.Bind(command.Parameters, item);
+            batch.BatchCommands.Add(command);
         }
 
+        var results = new bool[items.Count];
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(run.Token).ConfigureAwait(false);
         for (int i = 0; i < items.Count; i++)
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            bind(command.Parameters, items[i]);
-            results[i] = await ScalarLongAsync(command, cancellationToken).ConfigureAwait(false) > 0;
+            if (i > 0)
+            {
+                await reader.NextResultAsync(run.Token).ConfigureAwait(false);
+            }
+
+            await reader.ReadAsync(run.Token).ConfigureAwait(false);
+            results[i] = reader.GetInt64(0) > 0;
         }
 
         return results;
     }
 
+    private static async ValueTask<bool> RunAloneAsync<TItem>(EachRun<TItem> run, TItem item)
+    {
+        await using var command = new NpgsqlCommand(run.Sql, run.Connection);
+        run.Bind(command.Parameters, item);
+        return await ScalarLongAsync(command, run.Token).ConfigureAwait(false) > 0;
+    }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

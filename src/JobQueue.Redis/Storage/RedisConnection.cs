@@ -46,9 +46,6 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>The multiplexer, once there is one (always for a shared one).</summary>
     public IConnectionMultiplexer? Multiplexer => Volatile.Read(ref _multiplexer);
 
-    /// <summary>Whether the store made this connection and closes it.</summary>
-    public bool OwnsMultiplexer => _owns;
-
     /// <summary>
     /// Why the last TLS handshake of a connection the store made failed, naming the fix; null when the last attempt
     /// succeeded or TLS is not in use. Errors of commands that could not be sent carry it.

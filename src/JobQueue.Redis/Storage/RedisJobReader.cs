@@ -12,7 +12,7 @@ namespace JobQueue.Redis.Storage;
 internal static class RedisJobReader
 {
     // The job hash fields ReadJob uses, by position in the array it fills (see JobField).
-    private const int JobFieldCount = 24;
+    private const int JobFieldCount = 20;
 
     /// <summary>Reads { id, HGETALL, errors } as built by the scripts' read(); null for a missing job.</summary>
     public static StoredJob? ReadJob(RedisResult value) => ReadJob(value, out _);
@@ -71,11 +71,10 @@ internal static class RedisJobReader
             }
         }
 
-        // Schema 2 keeps the fields no script changes in one, 'o' (see RedisScripts); schema 1 had one field each.
-        (int maxAttempts, long timeout, long retryDelay, DateTimeOffset? enqueuedAt) = fields[22].HasValue
-            ? ReadOptions(fields[22], ref problems)
-            : (Int(fields[6], "ma (max attempts)", ref problems), Long(fields[7], "to (timeout)", ref problems),
-                Long(fields[8], "rd (retry delay)", ref problems), Time(fields[10], "ea (enqueued at)", ref problems));
+        // The fields no script changes are kept in one, 'o' (see RedisScripts).
+        (int maxAttempts, long timeout, long retryDelay, DateTimeOffset? enqueuedAt) = fields[18].HasValue
+            ? ReadOptions(fields[18], ref problems)
+            : Missing<(int, long, long, DateTimeOffset?)>((0, 0, 0, null), "o (options)", ref problems);
         return new StoredJob
         {
             Id = jobId,
@@ -88,20 +87,20 @@ internal static class RedisJobReader
             MaxAttempts = maxAttempts,
             Timeout = TimeSpan.FromTicks(timeout),
             RetryDelay = TimeSpan.FromTicks(retryDelay),
-            RunAt = Time(fields[9], "ra (run at)", ref problems) ?? default,
+            RunAt = Time(fields[6], "ra (run at)", ref problems) ?? default,
             EnqueuedAt = enqueuedAt ?? default,
-            StartedAt = Time(fields[11], "sa (started at)", ref problems),
-            FinishedAt = Time(fields[12], "fa (finished at)", ref problems),
-            Result = (byte[]?)fields[13],
+            StartedAt = Time(fields[7], "sa (started at)", ref problems),
+            FinishedAt = Time(fields[8], "fa (finished at)", ref problems),
+            Result = (byte[]?)fields[9],
             Errors = errors is null or { Count: 0 } ? [] : errors,
-            Progress = Progress(fields[14], fields[15], ref problems),
-            IdempotencyKey = Text(fields[16]),
-            LimitKey = Text(fields[23]),
-            BatchId = Guid(fields[17], "b (batch)", ref problems) is { } batchId ? new BatchId(batchId) : null,
-            TraceParent = Text(fields[18]),
-            LeaseToken = Guid(fields[19], "lt (lease token)", ref problems),
-            LeaseExpiresAt = Time(fields[20], "le (lease expiry)", ref problems),
-            WorkerId = Text(fields[21]),
+            Progress = Progress(fields[10], fields[11], ref problems),
+            IdempotencyKey = Text(fields[12]),
+            LimitKey = Text(fields[19]),
+            BatchId = Guid(fields[13], "b (batch)", ref problems) is { } batchId ? new BatchId(batchId) : null,
+            TraceParent = Text(fields[14]),
+            LeaseToken = Guid(fields[15], "lt (lease token)", ref problems),
+            LeaseExpiresAt = Time(fields[16], "le (lease expiry)", ref problems),
+            WorkerId = Text(fields[17]),
 
             // Last: the initializer runs in order, so every field above has added its problem, if any.
             Unreadable = problems.Description,
@@ -183,35 +182,31 @@ internal static class RedisJobReader
         1 => name[0] switch
         {
             (byte)'n' => 0,
-            (byte)'o' => 22,
+            (byte)'o' => 18,
             (byte)'q' => 1,
             (byte)'s' => 2,
             (byte)'a' => 4,
-            (byte)'r' => 13,
-            (byte)'b' => 17,
-            (byte)'w' => 21,
+            (byte)'r' => 9,
+            (byte)'b' => 13,
+            (byte)'w' => 17,
             _ => -1,
         },
         2 when name.SequenceEqual("pr"u8) => 3,
         2 when name.SequenceEqual("at"u8) => 5,
-        2 when name.SequenceEqual("ma"u8) => 6,
-        2 when name.SequenceEqual("to"u8) => 7,
-        2 when name.SequenceEqual("rd"u8) => 8,
-        2 when name.SequenceEqual("ra"u8) => 9,
-        2 when name.SequenceEqual("ea"u8) => 10,
-        2 when name.SequenceEqual("sa"u8) => 11,
-        2 when name.SequenceEqual("fa"u8) => 12,
-        2 when name.SequenceEqual("pp"u8) => 14,
-        2 when name.SequenceEqual("pm"u8) => 15,
-        2 when name.SequenceEqual("ik"u8) => 16,
-        2 when name.SequenceEqual("tp"u8) => 18,
-        2 when name.SequenceEqual("lt"u8) => 19,
-        2 when name.SequenceEqual("le"u8) => 20,
-        2 when name.SequenceEqual("lk"u8) => 23,
+        2 when name.SequenceEqual("ra"u8) => 6,
+        2 when name.SequenceEqual("sa"u8) => 7,
+        2 when name.SequenceEqual("fa"u8) => 8,
+        2 when name.SequenceEqual("pp"u8) => 10,
+        2 when name.SequenceEqual("pm"u8) => 11,
+        2 when name.SequenceEqual("ik"u8) => 12,
+        2 when name.SequenceEqual("tp"u8) => 14,
+        2 when name.SequenceEqual("lt"u8) => 15,
+        2 when name.SequenceEqual("le"u8) => 16,
+        2 when name.SequenceEqual("lk"u8) => 19,
         _ => -1,
     };
 
-    /// <summary>Schema 2's 'o': "maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAtTicks"; all four default when it does not read.</summary>
+    /// <summary>'o': "maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAtTicks"; all four default when it does not read.</summary>
     private static (int MaxAttempts, long Timeout, long RetryDelay, DateTimeOffset? EnqueuedAt) ReadOptions(RedisValue value, ref UnreadableFields problems)
     {
         ReadOnlySpan<byte> options = Bytes(value);

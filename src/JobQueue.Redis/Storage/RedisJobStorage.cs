@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using JobQueue.Redis.Notifications;
 using JobQueue.Redis.Scripts;
 using JobQueue.Signals;
+using JobQueue.Statistics;
 using JobQueue.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -375,24 +376,20 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
     {
         RedisResult reply = await EvalAsync(RedisScripts.Statistics, [_prefix], cancellationToken).ConfigureAwait(false);
         RedisResult[] items = (RedisResult[])reply!;
-        var statistics = new List<QueueStatistics>(items.Length / 8);
+        var statistics = new QueueStatisticsBuilder();
+        Span<long> perState = stackalloc long[7];
         for (int i = 0; i + 7 < items.Length; i += 8)
         {
-            statistics.Add(new QueueStatistics
+            // The script answers a queue's name, then its counts of states 0 to 6.
+            for (int state = 0; state < perState.Length; state++)
             {
-                Queue = (string)items[i]!,
-                Scheduled = (long)items[i + 1],
-                Enqueued = (long)items[i + 2],
-                Running = (long)items[i + 3],
-                Succeeded = (long)items[i + 4],
-                Failed = (long)items[i + 5],
-                Cancelled = (long)items[i + 6],
-                Awaiting = (long)items[i + 7],
-            });
+                perState[state] = (long)items[i + 1 + state];
+            }
+
+            statistics.Add((string)items[i]!, perState);
         }
 
-        statistics.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
-        return statistics;
+        return statistics.Build();
     }
 
     public async ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)

@@ -316,16 +316,6 @@ internal static class JobSql
 
     public const string SelectStateById = "SELECT state FROM jobqueue_jobs WHERE id = $id;";
 
-    /// <summary>Each filter is skipped when its parameter is NULL; newest enqueued first.</summary>
-    public const string QueryJobs = $"""
-        SELECT {JobColumns} FROM jobqueue_jobs
-        WHERE ($queue IS NULL OR queue = $queue)
-          AND ($state IS NULL OR state = $state)
-          AND ($batch_id IS NULL OR batch_id = $batch_id)
-        ORDER BY seq DESC
-        LIMIT $limit OFFSET $offset;
-        """;
-
     public const string SelectBatch = """
         SELECT id, state, total, succeeded, failed, success_job_id, failure_job_id, created_at, finished_at,
             failure_policy, parent_batch_id

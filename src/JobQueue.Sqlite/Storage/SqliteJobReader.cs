@@ -1,3 +1,4 @@
+using JobQueue.Statistics;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -81,31 +82,14 @@ internal sealed partial class SqliteJobReader
     {
         using SqliteCommand command = _commands.Create(JobSql.QueueStatistics);
         using SqliteDataReader reader = command.ExecuteReader();
-        var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var statistics = new QueueStatisticsBuilder();
         while (reader.Read())
         {
-            string queue = reader.GetString(0);
-            if (!counts.TryGetValue(queue, out long[]? perState))
-            {
-                perState = new long[7];
-                counts.Add(queue, perState);
-            }
-
-            // A state that is none (a damaged row) counts as Failed, as the job reader shows it.
-            int state = reader.GetFieldType(1) == typeof(long) && reader.GetInt64(1) is >= 0 and <= 6 ? reader.GetInt32(1) : (int)JobState.Failed;
-            perState[state] += reader.GetInt64(2);
+            // A state that is not even a number (a damaged row) is no state: the builder counts it as Failed.
+            long state = reader.GetFieldType(1) == typeof(long) ? reader.GetInt64(1) : -1;
+            statistics.Add(reader.GetString(0), state, reader.GetInt64(2));
         }
 
-        return counts.Select(pair => new QueueStatistics
-        {
-            Queue = pair.Key,
-            Scheduled = pair.Value[(int)JobState.Scheduled],
-            Enqueued = pair.Value[(int)JobState.Enqueued],
-            Running = pair.Value[(int)JobState.Running],
-            Succeeded = pair.Value[(int)JobState.Succeeded],
-            Failed = pair.Value[(int)JobState.Failed],
-            Cancelled = pair.Value[(int)JobState.Cancelled],
-            Awaiting = pair.Value[(int)JobState.Awaiting],
-        }).ToList();
+        return statistics.Build();
     }
 }

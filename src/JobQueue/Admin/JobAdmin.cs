@@ -7,12 +7,10 @@ internal sealed partial class JobAdmin : IJobAdmin
 {
     private readonly IJobStorage _storage;
     private readonly TimeProvider _time;
-    private readonly JobQueueOptions _options;
 
-    public JobAdmin(IJobStorage storage, TimeProvider time, JobQueueOptions options)
+    public JobAdmin(IJobStorage storage, TimeProvider time)
     {
         _storage = storage;
         _time = time;
-        _options = options;
     }
 }

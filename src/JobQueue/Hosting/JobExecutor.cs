@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
@@ -14,26 +13,19 @@ namespace JobQueue.Hosting;
 
 /// <summary>
 /// Runs one leased attempt end to end: resolves the handler, applies the timeout and the abandonment of
-/// handlers that ignore it, and writes the outcome under the attempt's lease token. Never throws: a job's
-/// failure is recorded on the job, never raised into the worker loop.
+/// handlers that ignore it, and hands how it ended to <see cref="AttemptOutcomeWriter"/>, which writes it under the
+/// attempt's lease token. Never throws: a job's failure is recorded on the job, never raised into the worker loop.
 /// </summary>
 internal sealed class JobExecutor
 {
     // How long a job this host has no handler for stays away before it is due again (see HandBackUnknownAsync).
     private static readonly TimeSpan s_unknownJobRecheck = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest error message stored with a failed attempt, in characters.</summary>
-    internal const int MaxErrorMessageLength = 4 * 1024;
-
-    /// <summary>The longest stack trace stored with a failed attempt, in characters, the truncation marker included.</summary>
-    internal const int MaxStackTraceLength = 8 * 1024;
-
     private readonly IServiceProvider _services;
     private readonly IJobStorage _storage;
     private readonly JobRegistry _registry;
     private readonly JobFactory _factory;
     private readonly IJobClient _client;
-    private readonly RetryPolicy _retryPolicy;
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly JobQueueDiagnostics _diagnostics;
@@ -42,12 +34,7 @@ internal sealed class JobExecutor
     private readonly AbandonedHandlers _abandoned;
     private readonly JobChanges _changes;
     private readonly ILogger _logger;
-
-    // Null unless the store wants concurrent completions to share round trips and commits.
-    private readonly WriteCoalescer<JobCompletion, bool>? _completions;
-
-    // Likewise for the log lines of attempts that end together: one store write carries many jobs' logs.
-    private readonly WriteCoalescer<JobLogWrite, bool>? _logWrites;
+    private readonly AttemptOutcomeWriter _outcomes;
 
     public JobExecutor(IServiceProvider services, IJobStorage storage, JobRegistry registry, JobFactory factory, IJobClient client,
         RetryPolicy retryPolicy, JobQueueOptions options, TimeProvider time, JobQueueDiagnostics diagnostics, RunningJobs running,
@@ -58,7 +45,6 @@ internal sealed class JobExecutor
         _registry = registry;
         _factory = factory;
         _client = client;
-        _retryPolicy = retryPolicy;
         _options = options;
         _time = time;
         _diagnostics = diagnostics;
@@ -67,11 +53,7 @@ internal sealed class JobExecutor
         _abandoned = abandoned;
         _changes = changes;
         _logger = logger;
-        if (storage.Capabilities.CoalesceWrites)
-        {
-            _completions = new WriteCoalescer<JobCompletion, bool>(items => _storage.CompleteAsync(items, CancellationToken.None), options.FetchBatchSize);
-            _logWrites = new WriteCoalescer<JobLogWrite, bool>(SaveLogsAsync, options.FetchBatchSize);
-        }
+        _outcomes = new AttemptOutcomeWriter(storage, retryPolicy, options, time, diagnostics, changes, logger);
     }
 
     /// <param name="job">A job leased by this host.</param>
@@ -89,8 +71,8 @@ internal sealed class JobExecutor
 
         using IDisposable? logScope = _logger.BeginScope(new JobLogScope(job));
         using Activity? activity = StartActivity(job);
-        Count(_diagnostics.Started, job);
-        Record(_diagnostics.QueueWait, Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), job);
+        JobMetrics.Count(_diagnostics.Started, job);
+        JobMetrics.Record(_diagnostics.QueueWait, Math.Max(0, ((job.StartedAt ?? job.RunAt) - job.RunAt).TotalMilliseconds), job);
         _logger.JobStarted(job.Id, job.Name, job.Attempt);
         _changes.Changed(job.Id);
         long started = _time.GetTimestamp();
@@ -126,7 +108,7 @@ internal sealed class JobExecutor
             }
 
             TimeSpan duration = _time.GetElapsedTime(started);
-            Record(_diagnostics.Duration, duration.TotalMilliseconds, job);
+            JobMetrics.Record(_diagnostics.Duration, duration.TotalMilliseconds, job);
             activity?.SetTag("jobqueue.outcome", outcome.Kind.ToString());
             if (outcome.Error is not null)
             {
@@ -138,8 +120,8 @@ internal sealed class JobExecutor
             active.BeginOutcomeWrite();
             slotReleased = true;
             slot?.Release();
-            await SaveLogAsync(job, log).ConfigureAwait(false);
-            await WriteOutcomeAsync(job, outcome, duration).ConfigureAwait(false);
+            await _outcomes.SaveLogAsync(job, log).ConfigureAwait(false);
+            await _outcomes.WriteAsync(job, outcome, duration).ConfigureAwait(false);
         }
         finally
         {
@@ -277,13 +259,12 @@ internal sealed class JobExecutor
             _logger.NoHandlerHandedBack(job.Name, job.Queue, _options.UnknownJobTimeout);
         }
 
-        Guid token = job.LeaseToken!.Value;
         if (now - firstSeen < _options.UnknownJobTimeout)
         {
             // Not at once: this host would lease it again in its next fetch. Soon enough for a host that has
             // the handler (one starting up in the same deployment) to take it.
             DateTimeOffset again = now + s_unknownJobRecheck;
-            if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = again, Now = now }).ConfigureAwait(false))
+            if (await _outcomes.HandBackAsync(job, again, now).ConfigureAwait(false))
             {
                 _logger.NoHandlerJobHandedBack(job.Id, job.Name, again);
             }
@@ -296,12 +277,7 @@ internal sealed class JobExecutor
             $"No host ran job '{job.Name}' within {_options.UnknownJobTimeout} (JobQueueOptions.UnknownJobTimeout): no handler is registered for it " +
             $"in the host that last fetched it. Call AddJob<T>() for the job that handles '{job.Name}' in a host that serves queue '{job.Queue}', " +
             "or check its [JobName] if it was renamed.");
-        var failure = new JobFailure { Id = job.Id, LeaseToken = token, Error = ToJobError(error, job.Attempt, now), RetryAt = null, Now = now };
-        if (await WriteAsync(job, failure).ConfigureAwait(false))
-        {
-            Count(_diagnostics.Failed, job);
-            _logger.JobFailed(job.Id, job.Name, job.Attempt, job.MaxAttempts, error);
-        }
+        await _outcomes.FailForGoodAsync(job, error, now).ConfigureAwait(false);
     }
 
     /// <summary>The handler ended in time: its timers stop and its scope is disposed.</summary>
@@ -367,255 +343,6 @@ internal sealed class JobExecutor
         {
             cancellation.Dispose();
         }
-    }
-
-    private async ValueTask WriteOutcomeAsync(StoredJob job, AttemptOutcome outcome, TimeSpan duration)
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        Guid token = job.LeaseToken!.Value;
-        switch (outcome.Kind)
-        {
-            case AttemptOutcomeKind.Succeeded:
-                var completion = new JobCompletion { Id = job.Id, LeaseToken = token, Result = outcome.Result, Now = now };
-                if (await WriteAsync(job, completion).ConfigureAwait(false))
-                {
-                    Count(_diagnostics.Succeeded, job);
-                    _logger.JobSucceeded(job.Id, job.Name, duration);
-                }
-
-                break;
-
-            case AttemptOutcomeKind.Snoozed:
-                DateTimeOffset snoozeUntil = now + outcome.SnoozeDelay;
-                if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = snoozeUntil, Now = now }).ConfigureAwait(false))
-                {
-                    _logger.JobSnoozed(job.Id, job.Name, snoozeUntil);
-                }
-
-                break;
-
-            case AttemptOutcomeKind.RateLimited:
-                await HoldBackAsync(job, now + outcome.SnoozeDelay, now).ConfigureAwait(false);
-                if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = now + outcome.SnoozeDelay, Now = now }).ConfigureAwait(false))
-                {
-                    _logger.JobSnoozed(job.Id, job.Name, now + outcome.SnoozeDelay);
-                }
-
-                break;
-
-            case AttemptOutcomeKind.Failed:
-            case AttemptOutcomeKind.FailedPermanently:
-                Exception error = outcome.Error!;
-                bool retry = outcome.Kind == AttemptOutcomeKind.Failed && job.Attempt < job.MaxAttempts;
-                DateTimeOffset? retryAt = retry ? now + _retryPolicy.DelayAfter(job.Attempt, job.RetryDelay) : null;
-                var failure = new JobFailure { Id = job.Id, LeaseToken = token, Error = ToJobError(error, job.Attempt, now), RetryAt = retryAt, Now = now };
-                if (await WriteAsync(job, failure).ConfigureAwait(false))
-                {
-                    if (retryAt is { } at)
-                    {
-                        Count(_diagnostics.Retried, job);
-                        _logger.RetryScheduled(job.Id, job.Name, job.Attempt, at, error);
-                    }
-                    else
-                    {
-                        Count(_diagnostics.Failed, job);
-                        _logger.JobFailed(job.Id, job.Name, job.Attempt, job.MaxAttempts, error);
-                    }
-                }
-
-                break;
-
-            case AttemptOutcomeKind.ShutDown:
-                if (await WriteAsync(job, new JobReschedule { Id = job.Id, LeaseToken = token, RunAt = now, Now = now }).ConfigureAwait(false))
-                {
-                    _logger.JobGivenBack(job.Id, job.Name);
-                }
-
-                break;
-
-            case AttemptOutcomeKind.Stopped:
-                _logger.JobCancelled(job.Id, job.Name);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// Holds back the job's limit key (or, without one, its job type) on every host: written before the job is given back,
-    /// so no other job of the scope starts in between. A failed write holds back only this job (its reschedule still
-    /// follows): the outside service will refuse the others, which then hold back in turn.
-    /// </summary>
-    private async ValueTask HoldBackAsync(StoredJob job, DateTimeOffset until, DateTimeOffset now)
-    {
-        string scope = job.LimitKey is string key ? FlowScope.Key(key) : FlowScope.Name(job.Name);
-        try
-        {
-            await _storage.HoldAsync(new HoldRequest { Holds = [new FlowHold { Scope = scope, Until = until }], Now = now }, CancellationToken.None)
-                .ConfigureAwait(false);
-            _logger.JobRateLimited(job.Id, job.Name, scope, until);
-        }
-#pragma warning disable CA1031 // A failed hold must not lose the job's own reschedule.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.HoldFailed(job.Id, job.Name, scope, ex);
-        }
-    }
-
-    /// <summary>
-    /// Writes an outcome (a <see cref="JobCompletion"/>, <see cref="JobFailure"/> or <see cref="JobReschedule"/>),
-    /// retrying a failing store a few times. If the store stays unreachable the outcome is dropped: the lease then
-    /// expires and the job runs again (at-least-once), which is all a store outage allows.
-    /// </summary>
-    private async ValueTask<bool> WriteAsync(StoredJob job, object write)
-    {
-        TimeSpan delay = TimeSpan.FromMilliseconds(100);
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                IReadOnlyList<bool> applied = await SendAsync(write).ConfigureAwait(false);
-                _changes.Changed(job.Id);
-                if (!applied[0])
-                {
-                    _logger.OutcomeRefused(job.Id, job.Attempt);
-                }
-
-                return applied[0];
-            }
-#pragma warning disable CA1031 // A store fault is retried, then logged; it never escapes into the worker loop.
-            catch (Exception ex) when (attempt < 6)
-#pragma warning restore CA1031
-            {
-                _logger.OutcomeWriteRetrying(job.Id, job.Attempt, delay, ex);
-                await Task.Delay(delay, _time).ConfigureAwait(false);
-                delay *= 2;
-            }
-#pragma warning disable CA1031
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                _logger.OutcomeWriteFailed(job.Id, job.Attempt, ex);
-                return false;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Writes the attempt's log lines, if it logged any, in one store write before its outcome (so a watcher that sees
-    /// the outcome finds the log). A failure is logged and the log lost: it never costs the job its outcome.
-    /// </summary>
-    private async ValueTask SaveLogAsync(StoredJob job, JobLogBuffer log)
-    {
-        if (log.Snapshot() is not { } snapshot)
-        {
-            return;
-        }
-
-        var write = new JobLogWrite { Id = job.Id, Attempt = job.Attempt, Text = JobLogText.Write(snapshot.Lines), DroppedLines = snapshot.Dropped };
-        try
-        {
-            if (_logWrites is not null)
-            {
-                await _logWrites.WriteAsync(write, CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                await _storage.SaveJobLogsAsync([write], CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-#pragma warning disable CA1031 // A store fault loses the log lines, never the outcome.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.JobLogWriteFailed(job.Id, job.Attempt, ex);
-        }
-    }
-
-    private async ValueTask<IReadOnlyList<bool>> SaveLogsAsync(IReadOnlyList<JobLogWrite> logs)
-    {
-        await _storage.SaveJobLogsAsync(logs, CancellationToken.None).ConfigureAwait(false);
-        return new bool[logs.Count];
-    }
-
-    private ValueTask<IReadOnlyList<bool>> SendAsync(object write) => write switch
-    {
-        JobCompletion completion when _completions is not null => CoalescedCompleteAsync(completion),
-        JobCompletion completion => _storage.CompleteAsync([completion], CancellationToken.None),
-        JobFailure failure => _storage.FailAsync([failure], CancellationToken.None),
-        JobReschedule reschedule => _storage.RescheduleAsync([reschedule], CancellationToken.None),
-        _ => throw new UnreachableException($"No store write for a {write.GetType().Name}."),
-    };
-
-    private async ValueTask<IReadOnlyList<bool>> CoalescedCompleteAsync(JobCompletion completion)
-        => [await _completions!.WriteAsync(completion, CancellationToken.None).ConfigureAwait(false)];
-
-    /// <summary>Adds one to a per-job counter; the tags are only built when something listens.</summary>
-    private static void Count(Counter<long> counter, StoredJob job)
-    {
-        if (counter.Enabled)
-        {
-            counter.Add(1, Tags(job));
-        }
-    }
-
-    private static void Record(Histogram<double> histogram, double milliseconds, StoredJob job)
-    {
-        if (histogram.Enabled)
-        {
-            histogram.Record(milliseconds, Tags(job));
-        }
-    }
-
-    private static TagList Tags(StoredJob job) => new() { { "jobqueue.job.name", job.Name }, { "jobqueue.queue", job.Queue } };
-
-    /// <summary>
-    /// The error stored with a failed attempt: its type in full, its message bounded to
-    /// <see cref="MaxErrorMessageLength"/> and its full text (message, stack trace, inner exceptions) bounded to
-    /// <see cref="MaxStackTraceLength"/>, both marked where cut. Unbounded, one recursive or chatty exception would
-    /// store megabytes per attempt, read again by every status call and dashboard page.
-    /// </summary>
-    internal static JobError ToJobError(Exception error, int attempt, DateTimeOffset at) => new()
-    {
-        Type = error.GetType().FullName ?? error.GetType().Name,
-        Message = Truncate(Describe(error, static e => e.Message), MaxErrorMessageLength),
-        StackTrace = Truncate(Describe(error, static e => e.ToString()), MaxStackTraceLength),
-        Attempt = attempt,
-        At = at,
-    };
-
-    /// <summary>Reads an exception's text; an exception type whose Message or ToString throws must not fail the outcome write.</summary>
-    private static string Describe(Exception error, Func<Exception, string> read)
-    {
-        try
-        {
-            return read(error);
-        }
-#pragma warning disable CA1031 // A faulty exception type still gets its attempt recorded.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return $"({error.GetType().Name} could not describe itself: {ex.GetType().Name})";
-        }
-    }
-
-    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="max"/> characters, marking the cut with the original length.</summary>
-    internal static string Truncate(string text, int max)
-    {
-        if (text.Length <= max)
-        {
-            return text;
-        }
-
-        // Room for the marker, whose numbers have at most 10 digits each.
-        int keep = max - 64;
-
-        // Never split a surrogate pair: half of one is not valid UTF-16, and some stores reject it.
-        if (char.IsHighSurrogate(text[keep - 1]))
-        {
-            keep--;
-        }
-
-        return $"{text.AsSpan(0, keep)}\n... [truncated: {keep} of {text.Length} characters kept]";
     }
 
     private static Activity? StartActivity(StoredJob job)

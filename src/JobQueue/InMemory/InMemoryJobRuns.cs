@@ -1,5 +1,3 @@
-using JobQueue.Storage;
-
 namespace JobQueue.InMemory;
 
 /// <summary>

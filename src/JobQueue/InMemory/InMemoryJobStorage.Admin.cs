@@ -281,10 +281,7 @@ internal sealed partial class InMemoryJobStorage
 
         if (batch is not null)
         {
-            // Pending again: counted once more when it finishes. The batch's state stays Failed (decided at its first
-            // failure, its callbacks released or cancelled then).
-            batch.Failed--;
-            batch.FinishedAt = null;
+            batch.ChildRetried();
         }
 
         _unfinished++;

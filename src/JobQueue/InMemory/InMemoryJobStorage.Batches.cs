@@ -1,5 +1,3 @@
-using JobQueue.Storage;
-
 namespace JobQueue.InMemory;
 
 // Batch failure policies.
@@ -9,7 +7,7 @@ internal sealed partial class InMemoryJobStorage
     /// Fail-fast: every child job of <paramref name="batch"/> that has not finished is cancelled, running ones included (their
     /// lease is cleared, so their writes are refused); each counts as a failure. Callbacks and nested batches are not touched.
     /// </summary>
-    private void CancelUnfinishedChildrenLocked(InMemoryBatch batch, DateTimeOffset now)
+    internal void CancelUnfinishedChildrenLocked(InMemoryBatch batch, DateTimeOffset now)
     {
         if (!_byBatch.TryGetValue(batch.Id, out SequenceList? members))
         {

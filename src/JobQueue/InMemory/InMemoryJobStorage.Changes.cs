@@ -1,5 +1,3 @@
-using JobQueue.Storage;
-
 namespace JobQueue.InMemory;
 
 // Job changes: every state change (SetStateLocked) and progress report completes the change waiters of the job.

@@ -1,3 +1,4 @@
+using JobQueue.Statistics;
 using JobQueue.Storage;
 
 namespace JobQueue.InMemory;
@@ -463,20 +464,19 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
     public ValueTask<IReadOnlyList<QueueStatistics>> GetQueueStatisticsAsync(CancellationToken cancellationToken)
     {
-        var statistics = new List<QueueStatistics>();
+        var statistics = new QueueStatisticsBuilder();
         lock (_lock)
         {
             foreach (InMemoryQueue queue in _queues.Values)
             {
                 if (queue.HasJobs)
                 {
-                    statistics.Add(queue.ToStatistics());
+                    statistics.Add(queue.Name, queue.Counts);
                 }
             }
         }
 
-        statistics.Sort(static (a, b) => string.CompareOrdinal(a.Queue, b.Queue));
-        return new ValueTask<IReadOnlyList<QueueStatistics>>(statistics);
+        return new ValueTask<IReadOnlyList<QueueStatistics>>(statistics.Build());
     }
 
     public ValueTask<IReadOnlyList<ReadyQueue>> GetReadyQueuesAsync(CancellationToken cancellationToken)
@@ -488,7 +488,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             {
                 if (queue.OldestReadyRunAt() is { } oldest)
                 {
-                    ready.Add(new ReadyQueue { Queue = queue.Name, Count = queue.ToStatistics().Enqueued, OldestRunAt = oldest });
+                    ready.Add(new ReadyQueue { Queue = queue.Name, Count = queue.Counts[(int)JobState.Enqueued], OldestRunAt = oldest });
                 }
             }
         }
@@ -762,7 +762,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             if (parentBatch is not null)
             {
                 // The nested batch is one pending child of its parent until it finishes.
-                parentBatch.Total++;
+                parentBatch.AddChild();
             }
         }
 
@@ -784,7 +784,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
             if (definition.BatchId is BatchId batchId)
             {
                 parent = createdBatch is not null && createdBatch.Id == batchId ? createdBatch : _batches[batchId];
-                parent.Total++;
+                parent.AddChild();
             }
 
             JobState state = definition.RunAt > now ? JobState.Scheduled : JobState.Enqueued;
@@ -810,9 +810,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
         if (createdBatch.Total == 0)
         {
-            // Every child (of none) succeeded: without this, an empty batch would wait forever.
-            SucceedBatchLocked(createdBatch, now);
-            CountInParentLocked(createdBatch, now);
+            createdBatch.FinishEmpty(now, this);
         }
     }
 
@@ -932,7 +930,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
 
         if (job.ParentBatch is InMemoryBatch batch)
         {
-            CountChildLocked(batch, state == JobState.Succeeded, now);
+            batch.CountChild(state == JobState.Succeeded, now, this);
         }
     }
 
@@ -944,60 +942,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         }
     }
 
-    private void CountChildLocked(InMemoryBatch batch, bool succeeded, DateTimeOffset now)
-    {
-        if (succeeded)
-        {
-            batch.Succeeded++;
-        }
-        else
-        {
-            batch.Failed++;
-            if (batch.State == BatchState.Running)
-            {
-                // The first failure decides the batch; later failures only count.
-                batch.State = BatchState.Failed;
-                ReleaseCallbackLocked(batch.FailureCallback, now);
-                CancelCallbackLocked(batch.SuccessCallback, now);
-                if (batch.FailurePolicy == BatchFailurePolicy.FailFast)
-                {
-                    // Each cancelled child counts as a failure through FinishLocked, which may finish the batch.
-                    CancelUnfinishedChildrenLocked(batch, now);
-                }
-            }
-        }
-
-        if (batch.Pending == 0)
-        {
-            batch.FinishedAt = now;
-            if (batch.State == BatchState.Running)
-            {
-                SucceedBatchLocked(batch, now);
-            }
-
-            CountInParentLocked(batch, now);
-        }
-    }
-
-    /// <summary>A nested batch that finished counts once in its parent: a success when it Succeeded, else a failure.</summary>
-    private void CountInParentLocked(InMemoryBatch batch, DateTimeOffset now)
-    {
-        if (batch.Parent is InMemoryBatch parent && !batch.CountedInParent)
-        {
-            batch.CountedInParent = true;
-            CountChildLocked(parent, batch.State == BatchState.Succeeded, now);
-        }
-    }
-
-    private void SucceedBatchLocked(InMemoryBatch batch, DateTimeOffset now)
-    {
-        batch.State = BatchState.Succeeded;
-        batch.FinishedAt = now;
-        ReleaseCallbackLocked(batch.SuccessCallback, now);
-        CancelCallbackLocked(batch.FailureCallback, now);
-    }
-
-    private void ReleaseCallbackLocked(InMemoryJob? callback, DateTimeOffset now)
+    internal void ReleaseCallbackLocked(InMemoryJob? callback, DateTimeOffset now)
     {
         // A callback cancelled by a user stays cancelled; only an Awaiting one is released, exactly once.
         if (callback is { State: JobState.Awaiting })
@@ -1006,7 +951,7 @@ internal sealed partial class InMemoryJobStorage : IJobStorage
         }
     }
 
-    private void CancelCallbackLocked(InMemoryJob? callback, DateTimeOffset now)
+    internal void CancelCallbackLocked(InMemoryJob? callback, DateTimeOffset now)
     {
         if (callback is { State: JobState.Awaiting })
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
-using JobQueue.Storage;
 
 namespace JobQueue.InMemory;
 
@@ -56,6 +55,9 @@ internal sealed class InMemoryQueue
     }
 
     public void Count(JobState state, int delta) => _counts[(int)state] += delta;
+
+    /// <summary>How many of its jobs are in each state, indexed by <see cref="JobState"/>.</summary>
+    public ReadOnlySpan<long> Counts => _counts;
 
     /// <summary>Ready entries, including ones left behind by a cancel.</summary>
     public int ReadyCount => _lane.Count + _heap.Count;
@@ -142,16 +144,4 @@ internal sealed class InMemoryQueue
     public void Wake() => Signal.Writer.TryWrite(true);
 
     private static ReadyKey KeyOf(InMemoryJob job) => new(job.Definition.Priority, job.RunAtUtcTicks, job.Sequence);
-
-    public QueueStatistics ToStatistics() => new()
-    {
-        Queue = Name,
-        Scheduled = _counts[(int)JobState.Scheduled],
-        Enqueued = _counts[(int)JobState.Enqueued],
-        Running = _counts[(int)JobState.Running],
-        Succeeded = _counts[(int)JobState.Succeeded],
-        Failed = _counts[(int)JobState.Failed],
-        Cancelled = _counts[(int)JobState.Cancelled],
-        Awaiting = _counts[(int)JobState.Awaiting],
-    };
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using JobQueue.Writes;
 
 namespace JobQueue.Storage;
 
@@ -15,6 +16,15 @@ namespace JobQueue.Storage;
 /// </remarks>
 internal sealed class WriteCoalescer<TItem, TResult>
 {
+    // The bulk call and its one-by-one fallback (OneByOneFallback), cached: no delegate is allocated per batch.
+    private static readonly Func<WriteCoalescer<TItem, TResult>, IReadOnlyList<Pending>, ValueTask<IReadOnlyList<TResult>>> s_writeMany =
+        static (coalescer, batch) => coalescer.WriteManyAsync(batch);
+
+    private static readonly Func<WriteCoalescer<TItem, TResult>, Pending, ValueTask<TResult>> s_writeOne =
+        static (coalescer, pending) => coalescer.WriteOneAsync(pending);
+
+    private static readonly Func<WriteCoalescer<TItem, TResult>, Exception, bool> s_retryEach = static (_, ex) => !TimedOut(ex);
+
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TItem>, ValueTask<IReadOnlyList<TResult>>> _write;
     private readonly int _maxBatch;
@@ -146,24 +156,13 @@ internal sealed class WriteCoalescer<TItem, TResult>
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
-        var items = new TItem[batch.Count];
-        for (int i = 0; i < items.Length; i++)
-        {
-            items[i] = batch[i].Item;
-        }
-
+        IReadOnlyList<TResult> results;
         try
         {
-            IReadOnlyList<TResult> results = await _write(items).ConfigureAwait(false);
-            for (int i = 0; i < batch.Count; i++)
-            {
-                batch[i].SetResult(results[i]);
-            }
-
-            return;
+            results = await OneByOneFallback.WriteAsync(batch, this, s_writeMany, s_writeOne, s_retryEach).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Re-attributed below: each item is written alone so its caller gets its own error.
-        catch (Exception ex) when (batch.Count == 1 || TimedOut(ex))
+#pragma warning disable CA1031 // The callers receive the exception.
+        catch (Exception ex)
 #pragma warning restore CA1031
         {
             // A call that timed out says the store did not answer, not that an item was bad: written one by one, each
@@ -176,25 +175,39 @@ internal sealed class WriteCoalescer<TItem, TResult>
 
             return;
         }
-#pragma warning disable CA1031
-        catch (Exception)
-#pragma warning restore CA1031
+
+        for (int i = 0; i < batch.Count; i++)
         {
+            // A no-op for an item written alone that failed: its caller already has its error.
+            batch[i].TrySetResult(results[i]);
+        }
+    }
+
+    private ValueTask<IReadOnlyList<TResult>> WriteManyAsync(IReadOnlyList<Pending> batch)
+    {
+        var items = new TItem[batch.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = batch[i].Item;
         }
 
-        foreach (Pending pending in batch)
+        return _write(items);
+    }
+
+    /// <summary>One item written alone: its caller gets its own error, and the other items are still written.</summary>
+    private async ValueTask<TResult> WriteOneAsync(Pending pending)
+    {
+        try
         {
-            try
-            {
-                IReadOnlyList<TResult> results = await _write([pending.Item]).ConfigureAwait(false);
-                pending.SetResult(results[0]);
-            }
+            IReadOnlyList<TResult> results = await _write([pending.Item]).ConfigureAwait(false);
+            return results[0];
+        }
 #pragma warning disable CA1031 // The caller receives the exception.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                pending.SetException(ex);
-            }
+        {
+            pending.SetException(ex);
+            return default!;
         }
     }
 

@@ -216,11 +216,11 @@ public sealed class RedisJobStorageTests
     }
 
     [Fact]
-    public async Task Storage_SchemaOneJob_IsReadLeasedAndCompletedAndOldIndexesAreDropped()
+    public async Task Storage_JobInSchemaOneIndexes_IsReadLeasedAndCompletedAndOldIndexesAreDropped()
     {
         await using RedisJobStorage storage = NewStorage();
         var id = JobId.New();
-        await WriteSchemaOneJobAsync(storage, id);
+        await WriteJobInSchemaOneIndexesAsync(storage, id);
 
         IReadOnlyList<StoredJob> listed = (await storage.QueryJobsAsync(new JobQuery { Limit = 100, CountLimit = 0 }, Deadline.Token())).Jobs;
         StoredJobPage byName = await storage.QueryJobsAsync(new JobQuery { Name = "old-job", Limit = 100, CountLimit = 100 }, Deadline.Token());
@@ -253,8 +253,8 @@ public sealed class RedisJobStorageTests
         ((string?)schema).Should().Be(RedisScripts.SchemaVersion);
     }
 
-    /// <summary>One Enqueued job exactly as schema 1's enqueue script left it, indexes included.</summary>
-    private static async Task WriteSchemaOneJobAsync(RedisJobStorage storage, JobId id)
+    /// <summary>One Enqueued job in the job hash layout the scripts write, listed in schema 1's indexes as well.</summary>
+    private static async Task WriteJobInSchemaOneIndexesAsync(RedisJobStorage storage, JobId id)
     {
         string p = storage.Prefix;
         string ticks = RedisValues.Ticks(T0);
@@ -262,9 +262,8 @@ public sealed class RedisJobStorageTests
         IDatabase database = await RedisStores.DatabaseAsync(storage);
         await database.HashSetAsync(p + "job:" + id,
         [
-            new("n", "old-job"), new("q", "mail"), new("pr", "0"), new("a", "{}"), new("at", "0"), new("ma", "7"),
-            new("to", TimeSpan.FromSeconds(30).Ticks), new("rd", TimeSpan.FromSeconds(2).Ticks), new("ra", ticks), new("ea", ticks),
-            new("seq", seq), new("s", "1"),
+            new("n", "old-job"), new("q", "mail"), new("pr", "0"), new("a", "{}"),
+            new("o", $"7:{TimeSpan.FromSeconds(30).Ticks}:{TimeSpan.FromSeconds(2).Ticks}:{ticks}"), new("ra", ticks), new("seq", seq), new("s", "1"),
         ]);
         await database.SortedSetAddAsync(p + "ready:mail", ticks + ":" + seq + ":" + id, 0);
         foreach (string index in new[] { "jobs", "queue:mail", "state:1", "qs:mail:1" })

@@ -17,7 +17,7 @@ public sealed class JobAdminJobsTests
 
     public JobAdminJobsTests()
     {
-        _admin = new JobAdmin(_storage, _time, new JobQueueOptions());
+        _admin = new JobAdmin(_storage, _time);
     }
 
     [Fact]

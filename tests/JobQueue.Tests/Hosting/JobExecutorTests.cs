@@ -56,61 +56,10 @@ public sealed class JobExecutorTests
 
         info.State.Should().Be(JobState.Failed);
         info.Error!.Type.Should().Be(typeof(InvalidOperationException).FullName);
-        info.Error.Message.Length.Should().BeLessThanOrEqualTo(JobExecutor.MaxErrorMessageLength);
+        info.Error.Message.Length.Should().BeLessThanOrEqualTo(AttemptOutcomeWriter.MaxErrorMessageLength);
         info.Error.Message.Should().StartWith("chatty ").And.EndWith("[truncated: 4032 of 100007 characters kept]");
-        info.Error.StackTrace!.Length.Should().BeLessThanOrEqualTo(JobExecutor.MaxStackTraceLength);
+        info.Error.StackTrace!.Length.Should().BeLessThanOrEqualTo(AttemptOutcomeWriter.MaxStackTraceLength);
         info.Error.StackTrace.Should().StartWith("System.InvalidOperationException: chatty ").And.Contain("[truncated: ");
-    }
-
-    [Fact]
-    public void ToJobError_DeepInnerExceptions_KeepsTypeAndBoundsBothTexts()
-    {
-        Exception error = new ArgumentException("short");
-        for (int i = 0; i < 500; i++)
-        {
-            error = new InvalidOperationException($"level {i}", error);
-        }
-
-        JobError stored = JobExecutor.ToJobError(error, attempt: 3, DateTimeOffset.UnixEpoch);
-
-        stored.Type.Should().Be(typeof(InvalidOperationException).FullName);
-        stored.Message.Should().Be("level 499");
-        stored.StackTrace!.Length.Should().BeLessThanOrEqualTo(JobExecutor.MaxStackTraceLength);
-        stored.StackTrace.Should().Contain("level 499").And.Contain("[truncated: ");
-        stored.Attempt.Should().Be(3);
-    }
-
-    [Fact]
-    public void ToJobError_ShortError_IsStoredWhole()
-    {
-        var error = new InvalidOperationException("boom");
-
-        JobError stored = JobExecutor.ToJobError(error, attempt: 1, DateTimeOffset.UnixEpoch);
-
-        stored.Message.Should().Be("boom");
-        stored.StackTrace.Should().Be(error.ToString());
-    }
-
-    [Fact]
-    public void Truncate_CutWouldSplitASurrogatePair_KeepsThePairWhole()
-    {
-        // 4,031 'a's put the pair's first half at index 4,031, the last one a cut at 4,096 (4,032 kept before the marker) would keep.
-        string text = new string('a', 4096 - 64 - 1) + "\U0001F600" + new string('b', 100);
-
-        string cut = JobExecutor.Truncate(text, 4096);
-
-        cut.Length.Should().BeLessThanOrEqualTo(4096);
-        char.IsHighSurrogate(cut[4096 - 64 - 2]).Should().BeFalse();
-        cut.Should().NotContain("\uD83D").And.EndWith($"[truncated: {4096 - 64 - 1} of {text.Length} characters kept]");
-    }
-
-    [Fact]
-    public void ToJobError_ExceptionWhoseMessageThrows_StillRecordsTheAttempt()
-    {
-        JobError stored = JobExecutor.ToJobError(new BrokenException(), attempt: 1, DateTimeOffset.UnixEpoch);
-
-        stored.Type.Should().Be(typeof(BrokenException).FullName);
-        stored.Message.Should().Contain("could not describe itself");
     }
 
     [Fact]
@@ -188,13 +137,6 @@ public sealed class JobExecutorTests
         }
 
         return null;
-    }
-
-    private sealed class BrokenException : Exception
-    {
-        public override string Message => throw new InvalidOperationException("no message today");
-
-        public override string ToString() => throw new InvalidOperationException("no text today");
     }
 }
 
