@@ -19,8 +19,7 @@ namespace JobQueue.Redis.Scripts;
 /// changed only when a retry raises the maximum), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
 /// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress), lk (limit key), is / iu (idempotency scope when
 /// not UntilSucceeded, and its end for ForPeriod). A batch hash holds s, total, ok, ko, ca, sj, fj, fa, and fp (failure
-/// policy when FailFast), pb (parent batch) and cp (counted in the parent). Schema 1 wrote ma, to, rd and ea as fields of
-/// their own and at = 0; readers accept both.</para>
+/// policy when FailFast), pb (parent batch) and cp (counted in the parent).</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
 /// zset scores (microseconds) only narrow a range, and each candidate is re-checked against the ticks.</para>
 /// <para>Every script receives KEYS[1] = P.."jobs" so a cluster routes it to the prefix's slot, and builds

@@ -7,9 +7,9 @@ if limit <= 0 then return r end
 local ids = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', nowus, 'LIMIT', 0, limit)
 for _, id in ipairs(ids) do
   local j = jk(id)
-  local f = redis.call('HMGET', j, 's', 'le', 'at', 'ma', 'q', 'seq', 'pr', 'o')
-  -- Schema 2 keeps the maximum attempts first in 'o'; a job written by schema 1 has its own 'ma'.
-  if not f[4] and f[8] then f[4] = string.match(f[8], '^[^:]*') end
+  local f = redis.call('HMGET', j, 's', 'le', 'at', 'o', 'q', 'seq', 'pr')
+  -- The maximum attempts lead 'o'.
+  if f[4] then f[4] = string.match(f[4], '^[^:]*') end
   if f[1] ~= '2' then
     zset(P .. 'leases', id, false)
   elseif not f[2] or f[2] <= nowt then

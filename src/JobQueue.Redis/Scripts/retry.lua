@@ -4,7 +4,7 @@ local r = {}
 for i = 4, #ARGV do
   local id = ARGV[i]
   local j = jk(id)
-  local f = redis.call('HMGET', j, 's', 'q', 'seq', 'pr', 'ik', 'b', 'child', 'at', 'o', 'ma')
+  local f = redis.call('HMGET', j, 's', 'q', 'seq', 'pr', 'ik', 'b', 'child', 'at', 'o')
   local s, bid, child = f[1], f[6], f[7] == '1'
   local outcome = 1
   if not s then
@@ -30,11 +30,9 @@ for i = 4, #ARGV do
   if outcome == 1 then
     zset(P .. 'finished', id, false)
     redis.call('HDEL', j, 'fa')
-    -- One more attempt when it had used them all: schema 2 keeps the maximum first in 'o'; schema 1 in 'ma'.
+    -- One more attempt when it had used them all: the maximum leads 'o'.
     local at = tonumber(f[8]) or 0
-    if f[10] then
-      if (tonumber(f[10]) or 0) < at + 1 then redis.call('HSET', j, 'ma', at + 1) end
-    elseif f[9] then
+    if f[9] then
       local ma, rest = string.match(f[9], '^([^:]*)(.*)$')
       if (tonumber(ma) or 0) < at + 1 then redis.call('HSET', j, 'o', string.format('%d', at + 1) .. rest) end
     end
