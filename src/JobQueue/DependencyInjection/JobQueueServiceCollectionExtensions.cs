@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using JobQueue;
 using JobQueue.Admin;
+using JobQueue.Binding;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
@@ -39,6 +40,7 @@ public static class JobQueueServiceCollectionExtensions
 
         var builder = new JobQueueBuilder(services);
         configure(builder);
+        List<string> configurationFailures = builder.ApplyConfiguration();
         JobRegistry registry = builder.BuildRegistry();
         Func<IServiceProvider, IJobStorage> storageFactory = builder.StorageFactory ?? throw new InvalidOperationException(
             "JobQueue has no store: call q.UseInMemory(), or UseSqlite(path), UsePostgres(connectionString) or UseRedis(connectionString) from their packages.");
@@ -46,7 +48,15 @@ public static class JobQueueServiceCollectionExtensions
         JobQueueOptions options = builder.Options;
         services.AddSingleton(registry);
         services.AddSingleton(options);
-        services.AddSingleton<IOptions<JobQueueOptions>>(Options.Options.Create(options));
+
+        // IOptions<JobQueueOptions> is the instance built here (code's values, configuration's on top), checked when the
+        // host starts: a value from configuration fails the start with its key's path, beside the application's own
+        // IValidateOptions<JobQueueOptions>, if any.
+        services.AddOptions<JobQueueOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobQueueOptions>>(
+            new JobQueueOptionsValidator(builder.Configuration, configurationFailures, builder.Queues, builder.InMemoryOptions));
+        services.AddSingleton<IOptionsFactory<JobQueueOptions>>(sp =>
+            new ValidatedOptionsFactory<JobQueueOptions>(() => options, sp.GetServices<IValidateOptions<JobQueueOptions>>()));
         services.AddSingleton(new WorkerPlan(builder.Queues, registry, options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(storageFactory);
@@ -75,7 +85,6 @@ public static class JobQueueServiceCollectionExtensions
         }
 
         // Recurring (cron) jobs: the runtime API everywhere; the declarations in code and the scheduler in worker hosts.
-        RecurringOptionsValidator.Validate(options);
         services.AddSingleton(RecurringDeclarations.Build(builder.RecurringJobs, registry, options));
         services.AddSingleton<RecurringSchedules>();
         services.AddSingleton<RecurringSignal>();
