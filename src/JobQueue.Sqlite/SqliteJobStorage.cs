@@ -279,7 +279,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
                 try
                 {
                     EnableWal(connection);
-                    if (_settings.Options.MigrateOnStart)
+                    if (_settings.Options.ApplyMigrations)
                     {
                         SqliteMigrator.Migrate(connection, _settings.DataSource);
                     }

@@ -1,3 +1,5 @@
+using JobQueue.Binding;
+
 namespace JobQueue;
 
 /// <summary>

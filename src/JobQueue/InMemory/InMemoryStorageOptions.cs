@@ -1,3 +1,5 @@
+using JobQueue.Binding;
+
 namespace JobQueue;
 
 /// <summary>Settings of the in-memory store, given to <c>UseInMemory(o =&gt; ...)</c>.</summary>

@@ -1,3 +1,5 @@
+using JobQueue.Binding;
+
 namespace JobQueue.Recurring;
 
 /// <summary>Checks recurring options, so a bad setting fails where it is given, with its name and value.</summary>

@@ -47,9 +47,10 @@ public sealed class ConfigurationBindingTests
     private static IConfigurationSection Json(string json)
         => new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build().GetSection("JobQueue");
 
+    // The last value of a key wins, as with a later configuration source.
     private static IConfigurationSection Values(params (string Key, string? Value)[] values)
         => new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(value => KeyValuePair.Create($"JobQueue:{value.Key}", value.Value)))
+            .AddInMemoryCollection(Enumerable.Reverse(values).DistinctBy(value => value.Key).ToDictionary(value => $"JobQueue:{value.Key}", value => value.Value))
             .Build()
             .GetSection("JobQueue");
 
@@ -201,25 +202,19 @@ public sealed class ConfigurationBindingTests
     [InlineData("SerializerOptions:WriteIndented", "true", "JobQueue:SerializerOptions cannot be set from configuration; set JobQueueOptions.SerializerOptions in code.")]
     public async Task StartAsync_BadValueInSection_FailsNamingTheKey(string key, string value, string message)
     {
-        await using TestHost host = await TestHost.StartAsync(
-            q => q.Configure(Values((key, value))).UseInMemory().AddQueue("tickets", concurrency: 2),
-            start: false);
+        OptionsValidationException failure = await HostStart.FailureAsync(
+            q => q.Configure(Values((key, value))).UseInMemory().AddQueue("tickets", concurrency: 2));
 
-        Func<Task> start = host.StartAsync;
-
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().ContainMatch(message);
+        failure.Failures.Should().ContainMatch(message);
     }
 
     [Fact]
     public async Task StartAsync_SeveralBadValues_ReportsEveryOne()
     {
-        await using TestHost host = await TestHost.StartAsync(
-            q => q.Configure(Values(("LeaseDuration", "00:00:00"), ("Queues:default:Concurrency", "0"))).UseInMemory(),
-            start: false);
+        OptionsValidationException failure = await HostStart.FailureAsync(
+            q => q.Configure(Values(("LeaseDuration", "00:00:00"), ("Queues:default:Concurrency", "0"))).UseInMemory());
 
-        Func<Task> start = host.StartAsync;
-
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().BeEquivalentTo(
+        failure.Failures.Should().BeEquivalentTo(
             "JobQueue:LeaseDuration is 00:00:00; it must be positive.",
             "JobQueue:Queues:default:Concurrency is 0; it must be at least 1.");
     }
@@ -230,14 +225,11 @@ public sealed class ConfigurationBindingTests
     [InlineData("10", "Every", "00:01:00", "JobQueue:Queues:tickets:RateLimit could not be read as a RateLimit section: *'period' has no matching config*")]
     public async Task StartAsync_BadRateLimitInSection_FailsNamingTheKey(string starts, string periodKey, string period, string message)
     {
-        await using TestHost host = await TestHost.StartAsync(
-            q => q.Configure(Values(("Queues:tickets:RateLimit:Starts", starts), ($"Queues:tickets:RateLimit:{periodKey}", period)))
-                .UseInMemory()
-                .AddQueue("tickets", concurrency: 2),
-            start: false);
+        OptionsValidationException failure = await HostStart.FailureAsync(q => q
+            .Configure(Values(("Queues:tickets:RateLimit:Starts", starts), ($"Queues:tickets:RateLimit:{periodKey}", period)))
+            .UseInMemory()
+            .AddQueue("tickets", concurrency: 2));
 
-        Func<Task> start = host.StartAsync;
-
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().ContainMatch(message);
+        failure.Failures.Should().ContainMatch(message);
     }
 }
