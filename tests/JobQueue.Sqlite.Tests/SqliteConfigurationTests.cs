@@ -79,7 +79,7 @@ public sealed class SqliteConfigurationTests : IDisposable
     [InlineData("Sqlite:BusyTimout", "00:00:01", "JobQueue:Sqlite:BusyTimout is not a setting of SqliteStorageOptions; the keys here are: ApplyMigrations, BusyRetryLimit, BusyTimeout, ConnectionString.")]
     [InlineData("Sqlite:MigrateOnStart", "false", "JobQueue:Sqlite:MigrateOnStart is not a setting of SqliteStorageOptions*ApplyMigrations*")]
     [InlineData("Sqlite:ConnectionString", ":memory:", "JobQueue:Sqlite:ConnectionString is invalid: UseSqlite needs a file, but ':memory:' is an in-memory database*")]
-    [InlineData("Sqlite:ConnectionString", "Data Source=jobs.db;Password=hunter2;Bogus=1", "JobQueue:Sqlite:ConnectionString is invalid: UseSqlite could not read the connection string: Microsoft.Data.Sqlite has no keyword 'Bogus'*")]
+    [InlineData("Sqlite:ConnectionString", "Data Source=jobs.db;Password=hunter2;Bogus=1", "JobQueue:Sqlite:ConnectionString is invalid: UseSqlite could not read the connection string: Microsoft.Data.Sqlite has no keyword 'bogus'*")]
     [InlineData("Sqlite:Mode", "ReadOnly", "JobQueue:Sqlite:Mode is not a setting of SqliteStorageOptions*")]
     [InlineData("Sqlite:ConnectionString", "", "JobQueue:Sqlite:ConnectionString is not set; the store's Use call without a connection string reads it from there.*")]
     public async Task StartAsync_BadStoreValueInSection_FailsNamingTheKey(string key, string? value, string message)
