@@ -12,6 +12,9 @@ public sealed partial class JobQueueBuilder
     /// <summary>The child sections of the built-in stores; each store reads its own, the others are left alone.</summary>
     internal static readonly string[] StoreKeys = ["InMemory", "Sqlite", "Postgres", "Redis"];
 
+    // The dashboard's options, bound where the dashboard is mapped (MapJobQueueDashboard), not here.
+    private const string DashboardKey = "Dashboard";
+
     // What configuration can never set: serializer settings are code (source-generated type info).
     private static readonly string[] s_codeOnly = [nameof(JobQueueOptions.SerializerOptions)];
 
@@ -60,7 +63,7 @@ public sealed partial class JobQueueBuilder
             return failures;
         }
 
-        OptionsBinding.Bind(Options, section, s_codeOnly, [QueuesKey, .. StoreKeys], failures);
+        OptionsBinding.Bind(Options, section, s_codeOnly, [QueuesKey, DashboardKey, .. StoreKeys], failures);
         BindQueues(section.GetSection(QueuesKey), failures);
         if (_inMemoryOptions is not null && section.GetSection("InMemory") is { } inMemory && inMemory.Exists())
         {

@@ -151,6 +151,24 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public async Task StartAsync_OtherStoresAndDashboardSections_AreLeftAlone()
+    {
+        await using TestHost host = await TestHost.StartAsync(
+            q => q
+                .Configure(Values(
+                    ("Dashboard:Title", "Jobs"),
+                    ("Sqlite:BusyTimeout", "-00:00:01"),
+                    ("Postgres:Schema", "Not A Schema"),
+                    ("Redis:KeyPrefix", "{bad}")))
+                .UseInMemory(),
+            start: false);
+
+        Func<Task> start = host.StartAsync;
+
+        await start.Should().NotThrowAsync("only the store in use reads its child, and the dashboard reads its own");
+    }
+
+    [Fact]
     public void Configure_CalledTwice_Throws()
     {
         Action add = () => Build(q => q.Configure(Values()).Configure(Values()).UseInMemory());
