@@ -1,4 +1,5 @@
 using JobQueue.Binding;
+using JobQueue.Registration;
 using Microsoft.Extensions.Configuration;
 
 namespace JobQueue;
@@ -8,6 +9,9 @@ public sealed partial class JobQueueBuilder
 {
     /// <summary>The key under which the section holds the queues, one child section per queue name.</summary>
     internal const string QueuesKey = "Queues";
+
+    /// <summary>The key under which the section holds the job types' options, one child section per job name.</summary>
+    internal const string JobsKey = "Jobs";
 
     /// <summary>The child sections of the built-in stores; each store reads its own, the others are left alone.</summary>
     internal static readonly string[] StoreKeys = ["InMemory", "Sqlite", "Postgres", "Redis"];
@@ -25,14 +29,15 @@ public sealed partial class JobQueueBuilder
 
     /// <summary>
     /// Reads the options from a configuration section, such as <c>builder.Configuration.GetSection("JobQueue")</c>: the
-    /// <see cref="JobQueueOptions"/> at its root, queues under <c>Queues:&lt;name&gt;</c> (<see cref="QueueOptions"/>), and the
+    /// <see cref="JobQueueOptions"/> at its root, queues under <c>Queues:&lt;name&gt;</c> (<see cref="QueueOptions"/>), job types
+    /// under <c>Jobs:&lt;job name&gt;</c> (<see cref="JobOptions"/>), and the
     /// store's settings under a child named after it (<c>Sqlite</c>, <c>Postgres</c>, <c>Redis</c>, <c>InMemory</c>).
     /// </summary>
     /// <remarks>
     /// A key the section sets wins over the value code gives, whatever the order of the calls; code's values are the
     /// defaults for keys the section leaves out. The section is read once, when <c>AddJobQueue</c> runs (the store's part
     /// when the host starts): later changes need a restart. A value that does not convert, a key that names no option, a
-    /// queue that nothing declares, and a value out of range fail the host's start with the key's path.
+    /// queue that nothing declares, a job name that no job has, and a value out of range fail the host's start with the key's path.
     /// </remarks>
     /// <param name="configuration">The section; the root configuration works too (its keys then have no prefix).</param>
     /// <exception cref="InvalidOperationException">A section was given already.</exception>
@@ -55,7 +60,8 @@ public sealed partial class JobQueueBuilder
     /// Sets what the section names onto the options code built, and returns every problem found on the way (values that
     /// do not convert, unknown keys, undeclared queues) for the host to report when it starts.
     /// </summary>
-    internal List<string> ApplyConfiguration()
+    /// <param name="registry">The registered jobs, whose options <c>Jobs:&lt;name&gt;</c> changes.</param>
+    internal List<string> ApplyConfiguration(JobRegistry registry)
     {
         var failures = new List<string>();
         if (Configuration is not { } section)
@@ -63,8 +69,11 @@ public sealed partial class JobQueueBuilder
             return failures;
         }
 
-        OptionsBinding.Bind(Options, section, s_codeOnly, [QueuesKey, DashboardKey, .. StoreKeys], failures);
-        BindQueues(section.GetSection(QueuesKey), failures);
+        OptionsBinding.Bind(Options, section, s_codeOnly, [QueuesKey, JobsKey, DashboardKey, .. StoreKeys], failures);
+        BindJobs(section.GetSection(JobsKey), registry, failures);
+
+        // After the jobs: a job that configuration moves to another queue makes that queue one the host serves.
+        BindQueues(section.GetSection(QueuesKey), registry, failures);
         if (_inMemoryOptions is not null && section.GetSection("InMemory") is { } inMemory && inMemory.Exists())
         {
             OptionsBinding.Bind(_inMemoryOptions, inMemory, [], [], failures);
@@ -73,11 +82,28 @@ public sealed partial class JobQueueBuilder
         return failures;
     }
 
-    private void BindQueues(IConfigurationSection queues, List<string> failures)
+    private static void BindJobs(IConfigurationSection jobs, JobRegistry registry, List<string> failures)
+    {
+        foreach (IConfigurationSection job in jobs.GetChildren())
+        {
+            if (registry.TryGet(job.Key, out JobRegistration? registration))
+            {
+                OptionsBinding.Bind(registration.Options, job, [], [], failures);
+            }
+            else
+            {
+                failures.Add(
+                    $"{job.Path} names no registered job. Jobs are named by [JobName] on their arguments type, else its full name; " +
+                    $"the jobs are: {string.Join(", ", registry.All.Select(known => known.Name).Order(StringComparer.Ordinal))}.");
+            }
+        }
+    }
+
+    private void BindQueues(IConfigurationSection queues, JobRegistry registry, List<string> failures)
     {
         // A queue this host would not serve otherwise is most likely a typo of one it does: refused, not silently added.
         var known = new SortedSet<string>(_queues.Keys, StringComparer.Ordinal) { JobQueueOptions.DefaultQueueName };
-        known.UnionWith(_jobs.Select(job => job.Options.Queue));
+        known.UnionWith(registry.All.Select(job => job.Options.Queue));
         foreach (IConfigurationSection queue in queues.GetChildren())
         {
             if (!known.Contains(queue.Key))

@@ -1,4 +1,5 @@
 using JobQueue.Binding;
+using JobQueue.Registration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -6,12 +7,14 @@ namespace JobQueue;
 
 /// <summary>
 /// Checks the options AddJobQueue built when the host starts (ValidateOnStart), with the rules code-given values met
-/// already, naming each value from configuration by its key's path (<c>JobQueue:Queues:tickets:Concurrency</c>).
+/// already, naming each value from configuration by its key's path (<c>JobQueue:Queues:tickets:Concurrency</c>,
+/// <c>JobQueue:Jobs:send-welcome-email:Timeout</c>).
 /// </summary>
 internal sealed class JobQueueOptionsValidator(
     IConfiguration? section,
     IReadOnlyList<string> bindingFailures,
     IReadOnlyDictionary<string, QueueOptions> queues,
+    JobRegistry registry,
     InMemoryStorageOptions? inMemory) : IValidateOptions<JobQueueOptions>
 {
     public ValidateOptionsResult Validate(string? name, JobQueueOptions options)
@@ -22,6 +25,13 @@ internal sealed class JobQueueOptionsValidator(
         {
             IConfiguration? queueSection = section?.GetSection(JobQueueBuilder.QueuesKey).GetSection(queue.Name);
             failures.AddRange(OptionsValidator.Problems(queue, NameOf(queueSection, $"AddQueue(\"{queue.Name}\"): QueueOptions"))
+                .Select(problem => problem.Message));
+        }
+
+        foreach (JobRegistration job in registry.All)
+        {
+            IConfiguration? jobSection = section?.GetSection(JobQueueBuilder.JobsKey).GetSection(job.Name);
+            failures.AddRange(OptionsValidator.Problems(job.Options, NameOf(jobSection, $"AddJob<{job.JobType.Name}>: JobOptions"))
                 .Select(problem => problem.Message));
         }
 

@@ -40,8 +40,8 @@ public static class JobQueueServiceCollectionExtensions
 
         var builder = new JobQueueBuilder(services);
         configure(builder);
-        List<string> configurationFailures = builder.ApplyConfiguration();
         JobRegistry registry = builder.BuildRegistry();
+        List<string> configurationFailures = builder.ApplyConfiguration(registry);
         Func<IServiceProvider, IJobStorage> storageFactory = builder.StorageFactory ?? throw new InvalidOperationException(
             "JobQueue has no store: call q.UseInMemory(), or UseSqlite(path), UsePostgres(connectionString) or UseRedis(connectionString) from their packages.");
 
@@ -54,7 +54,7 @@ public static class JobQueueServiceCollectionExtensions
         // IValidateOptions<JobQueueOptions>, if any.
         services.AddOptions<JobQueueOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobQueueOptions>>(
-            new JobQueueOptionsValidator(builder.Configuration, configurationFailures, builder.Queues, builder.InMemoryOptions));
+            new JobQueueOptionsValidator(builder.Configuration, configurationFailures, builder.Queues, registry, builder.InMemoryOptions));
         services.AddSingleton<IOptionsFactory<JobQueueOptions>>(sp =>
             new ValidatedOptionsFactory<JobQueueOptions>(() => options, sp.GetServices<IValidateOptions<JobQueueOptions>>()));
         services.AddSingleton(new WorkerPlan(builder.Queues, registry, options));

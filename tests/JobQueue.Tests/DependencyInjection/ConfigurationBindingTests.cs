@@ -105,6 +105,45 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public void Configure_EveryJobOptionInJson_IsBoundByJobName()
+    {
+        const string Settings = """
+            {
+              "JobQueue": {
+                "Jobs": {
+                  "test-record": {
+                    "Queue": "reports",
+                    "Priority": 5,
+                    "Timeout": "00:00:30",
+                    "MaxAttempts": 3,
+                    "RetryDelay": "00:00:02",
+                    "ConcurrencyPerKey": 1,
+                    "RateLimit": { "Starts": 10, "Period": "00:00:01" },
+                    "RateLimitPerKey": { "Starts": 2, "Period": "00:01:00" }
+                  }
+                },
+                "Queues": { "reports": { "Concurrency": 3 } }
+              }
+            }
+            """;
+        using ServiceProvider services = Build(q => q.Configure(Json(Settings)).UseInMemory().AddJob<RecordJob>(j => { j.Priority = 1; j.MaxAttempts = 7; }));
+
+        JobOptions options = services.GetRequiredService<JobQueue.Registration.JobRegistry>().Get(typeof(RecordArgs)).Options;
+        options.Should().BeEquivalentTo(new JobOptions
+        {
+            Queue = "reports",
+            Priority = 5,
+            Timeout = TimeSpan.FromSeconds(30),
+            MaxAttempts = 3,
+            RetryDelay = TimeSpan.FromSeconds(2),
+            ConcurrencyPerKey = 1,
+            RateLimit = RateLimit.PerSecond(10),
+            RateLimitPerKey = RateLimit.PerMinute(2),
+        });
+        services.GetRequiredService<WorkerPlan>().Queues["reports"].Should().Be(3, "the job's queue from configuration is served, with its configured concurrency");
+    }
+
+    [Fact]
     public void Configure_NullRetention_KeepsJobsForever()
     {
         using ServiceProvider services = Build(q => q.Configure(Json("""{ "JobQueue": { "Retention": null } }""")).UseInMemory());
@@ -210,6 +249,11 @@ public sealed class ConfigurationBindingTests
     [InlineData("Queues:tickets:Concurrency", "0", "JobQueue:Queues:tickets:Concurrency is 0; it must be at least 1.")]
     [InlineData("Queues:tickets:GlobalConcurrency", "0", "JobQueue:Queues:tickets:GlobalConcurrency is 0; it must be at least 1, or null for no limit.")]
     [InlineData("Queues:tickets:ConcurrencyPerKey", "-1", "JobQueue:Queues:tickets:ConcurrencyPerKey is -1; it must be at least 1, or null for no limit.")]
+    [InlineData("Jobs:test-record:Timeout", "00:00:00", "JobQueue:Jobs:test-record:Timeout is 00:00:00; it must be positive.")]
+    [InlineData("Jobs:test-record:MaxAttempts", "0", "JobQueue:Jobs:test-record:MaxAttempts is 0; it must be at least 1 (1 means no retry).")]
+    [InlineData("Jobs:test-record:RetryDelay", "-00:00:01", "JobQueue:Jobs:test-record:RetryDelay is -00:00:01; it cannot be negative.")]
+    [InlineData("Jobs:test-record:Queue", "", "JobQueue:Jobs:test-record:Queue is empty; name a queue*")]
+    [InlineData("Jobs:test-recrod:MaxAttempts", "3", "JobQueue:Jobs:test-recrod names no registered job.*the jobs are: test-record.")]
     [InlineData("InMemory:Capacity", "0", "JobQueue:InMemory:Capacity is 0; it must be at least 1, or null for no bound.")]
     [InlineData("LeaseDuration", "soon", "JobQueue:LeaseDuration could not be read as a TimeSpan (such as \"00:00:05\"): *")]
     [InlineData("RunWorker", "maybe", "JobQueue:RunWorker could not be read as a Boolean: *")]
@@ -221,7 +265,7 @@ public sealed class ConfigurationBindingTests
     public async Task StartAsync_BadValueInSection_FailsNamingTheKey(string key, string value, string message)
     {
         OptionsValidationException failure = await HostStart.FailureAsync(
-            q => q.Configure(Values((key, value))).UseInMemory().AddQueue("tickets", concurrency: 2));
+            q => q.Configure(Values((key, value))).UseInMemory().AddQueue("tickets", concurrency: 2).AddJob<RecordJob>());
 
         failure.Failures.Should().ContainMatch(message);
     }
