@@ -38,7 +38,16 @@ internal static class OptionsBinding
             {
                 try
                 {
-                    property.SetValue(target, child.Get(property.PropertyType, binder => binder.ErrorOnUnknownConfiguration = true));
+                    object? value = child.Get(property.PropertyType, binder => binder.ErrorOnUnknownConfiguration = true);
+                    if (value is null && property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null)
+                    {
+                        // An empty value (JSON null, "") or a section where a value belongs: setting it would quietly
+                        // write the type's default (false, zero), which is never what the key meant.
+                        failures.Add($"{child.Path} has no value; give {Describe(property.PropertyType)}, or leave the key out for the default.");
+                        continue;
+                    }
+
+                    property.SetValue(target, value);
                 }
                 catch (Exception error) when (error is InvalidOperationException or TargetInvocationException or ArgumentException)
                 {
