@@ -40,7 +40,8 @@ internal static class SvgPlot
     public static string Render(IReadOnlyList<Bar> bars, string title)
     {
         double[] values = [.. bars.SelectMany(b => new[] { b.Measured, b.RawLimit }).Where(v => double.IsFinite(v) && v > 0)];
-        double low = values.Length == 0 ? 1 : Math.Pow(10, Math.Floor(Math.Log10(values.Min())));
+        // The decade strictly below the smallest figure: a figure that is itself a power of ten still gets a bar.
+        double low = values.Length == 0 ? 1 : Math.Pow(10, Math.Ceiling(Math.Log10(values.Min())) - 1);
         double high = values.Length == 0 ? 10 : Math.Pow(10, Math.Ceiling(Math.Log10(values.Max())));
         if (high <= low)
         {
