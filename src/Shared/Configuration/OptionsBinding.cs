@@ -38,11 +38,15 @@ internal static class OptionsBinding
             {
                 try
                 {
-                    object? value = child.Get(property.PropertyType, binder => binder.ErrorOnUnknownConfiguration = true);
-                    if (value is null && property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null)
+                    // A section where a value belongs, or no value for a type that cannot be null: binding would quietly
+                    // write the type's default (false, zero), which is never what the key meant.
+                    // A key without a value and without children is an explicit null (JSON null): fine for an option that takes null.
+                    bool misplacedSection = child.Value is null && IsValue(property.PropertyType) && child.GetChildren().Any();
+                    object? value = child.Value is null && (misplacedSection || !child.GetChildren().Any())
+                        ? null
+                        : child.Get(property.PropertyType, binder => binder.ErrorOnUnknownConfiguration = true);
+                    if (value is null && (misplacedSection || (property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null)))
                     {
-                        // An empty value (JSON null, "") or a section where a value belongs: setting it would quietly
-                        // write the type's default (false, zero), which is never what the key meant.
                         failures.Add($"{child.Path} has no value; give {Describe(property.PropertyType)}, or leave the key out for the default.");
                         continue;
                     }
@@ -70,6 +74,9 @@ internal static class OptionsBinding
     public static IEnumerable<PropertyInfo> BindableProperties(Type type) => type
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(property => property.SetMethod is { IsPublic: true } && property.GetCustomAttribute<ObsoleteAttribute>() is null);
+
+    // A type configuration gives as one string (a number, a span, a name), not as a section of keys.
+    private static bool IsValue(Type type) => TypeDescriptor.GetConverter(Nullable.GetUnderlyingType(type) ?? type).CanConvertFrom(typeof(string));
 
     private static string Describe(Type type)
     {

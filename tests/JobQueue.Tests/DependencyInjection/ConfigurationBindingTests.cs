@@ -144,6 +144,16 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public async Task StartAsync_NullForAnOptionThatTakesNone_FailsNamingTheKey()
+    {
+        OptionsValidationException failure = await HostStart.FailureAsync(
+            q => q.Configure(Json("""{ "JobQueue": { "LeaseDuration": null } }""")).UseInMemory());
+
+        failure.Failures.Should().Equal(
+            "JobQueue:LeaseDuration has no value; give a TimeSpan (such as \"00:00:05\"), or leave the key out for the default.");
+    }
+
+    [Fact]
     public void Configure_NullRetention_KeepsJobsForever()
     {
         using ServiceProvider services = Build(q => q.Configure(Json("""{ "JobQueue": { "Retention": null } }""")).UseInMemory());
@@ -257,7 +267,8 @@ public sealed class ConfigurationBindingTests
     [InlineData("InMemory:Capacity", "0", "JobQueue:InMemory:Capacity is 0; it must be at least 1, or null for no bound.")]
     [InlineData("LeaseDuration", "soon", "JobQueue:LeaseDuration could not be read as a TimeSpan (such as \"00:00:05\"): *")]
     [InlineData("RunWorker", "maybe", "JobQueue:RunWorker could not be read as a Boolean: *")]
-    [InlineData("RunWorker", "", "JobQueue:RunWorker has no value; give a Boolean, or leave the key out for the default.")]
+    [InlineData("RunWorker", "", "JobQueue:RunWorker could not be read as a Boolean: *")]
+    [InlineData("Retention:Days", "5", "JobQueue:Retention has no value; give a TimeSpan (such as \"00:00:05\"), or leave the key out for the default.")]
     [InlineData("LeaseDuration:Seconds", "5", "JobQueue:LeaseDuration has no value; give a TimeSpan (such as \"00:00:05\"), or leave the key out for the default.")]
     [InlineData("LeaseDurtion", "00:00:10", "JobQueue:LeaseDurtion is not a setting of JobQueueOptions; the keys here are: *LeaseDuration*")]
     [InlineData("Queues:tickets:Concurency", "2", "JobQueue:Queues:tickets:Concurency is not a setting of QueueOptions*")]
