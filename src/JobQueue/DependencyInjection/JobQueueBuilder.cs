@@ -1,3 +1,4 @@
+using JobQueue.Binding;
 using JobQueue.InMemory;
 using JobQueue.Registration;
 using JobQueue.Storage;
@@ -134,7 +135,7 @@ public sealed partial class JobQueueBuilder
     internal JobRegistry BuildRegistry()
     {
         OptionsValidator.ThrowFirst(OptionsValidator.Problems(Options, JobQueueOptionsValidator.NameOf(section: null, nameof(JobQueueOptions)))
-            .Where(problem => !Binding.OptionsBinding.Sets(Configuration, problem.Option)));
+            .Where(problem => !OptionsBinding.Sets(Configuration, problem.Option)));
         var registry = new JobRegistry();
         foreach ((Type jobType, JobOptions options) in _jobs)
         {

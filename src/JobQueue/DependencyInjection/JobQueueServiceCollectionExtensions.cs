@@ -22,8 +22,10 @@ public static class JobQueueServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the job client (<see cref="IJobClient"/>) and, unless <see cref="JobQueueOptions.RunWorker"/> is false,
-    /// the worker host that runs jobs as a hosted service. Every option is validated here, so a bad setting fails
-    /// at startup with its name and value.
+    /// the worker host that runs jobs as a hosted service. Every option given in code is validated here, so a bad
+    /// setting fails at startup with its name and value; values read through
+    /// <see cref="JobQueueBuilder.Configure(Microsoft.Extensions.Configuration.IConfiguration)"/> are validated when the
+    /// host starts (an <see cref="OptionsValidationException"/> naming each key's path).
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Chooses the store, registers jobs and queues, sets options.</param>

@@ -44,6 +44,22 @@ public sealed class ConfigurationBindingTests
         }
         """;
 
+    [JobName("send-welcome-email")]
+    private sealed record SendWelcomeEmail(string Address);
+
+    private sealed class SendWelcomeEmailJob : IJob<SendWelcomeEmail>
+    {
+        public Task ExecuteAsync(SendWelcomeEmail args, JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [JobName("generate-ticket")]
+    private sealed record GenerateTicket(int Seat);
+
+    private sealed class GenerateTicketJob : IJob<GenerateTicket>
+    {
+        public Task ExecuteAsync(GenerateTicket args, JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private static IConfigurationSection Json(string json)
         => new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build().GetSection("JobQueue");
 
@@ -306,5 +322,38 @@ public sealed class ConfigurationBindingTests
             .AddQueue("tickets", concurrency: 2));
 
         failure.Failures.Should().ContainMatch(message);
+    }
+
+    [Fact]
+    public async Task StartAsync_TheExampleOfTheConfigurationPage_Starts()
+    {
+        string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "configuration.md"));
+        int section = page.IndexOf("## From appsettings.json", StringComparison.Ordinal);
+        int start = page.IndexOf("```json", section, StringComparison.Ordinal) + "```json".Length;
+        string example = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+        await using TestHost host = await TestHost.StartAsync(
+            q => q.Configure(Json(example))
+                .UseInMemory()
+                .AddJob<SendWelcomeEmailJob>(j => j.Queue = "email")
+                .AddJob<GenerateTicketJob>(j => j.Queue = "tickets"),
+            start: false);
+
+        Func<Task> run = host.StartAsync;
+
+        await run.Should().NotThrowAsync("the page's example is what users copy");
+        host.Services.GetRequiredService<WorkerPlan>().Queues.Should().Contain(new KeyValuePair<string, int>("tickets", 8));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "JobQueue.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No JobQueue.sln above {AppContext.BaseDirectory}.");
     }
 }
