@@ -25,6 +25,9 @@ builder.Services.AddSingleton<SalesLedger>();
 builder.Services.AddSingleton<OrderProgress>();
 builder.Services.AddJobQueue(q =>
 {
+    // Every value below can be changed without a rebuild from the "JobQueue" section of the configuration, such as
+    // JobQueue__Queues__tickets__Concurrency=16 in the environment; docs/configuration.md lists the keys.
+    q.Configure(builder.Configuration.GetSection("JobQueue"));
     q.UseSqlite(database);
     q.AddJob<SendMagicLinkJob>(j => { j.Queue = "email"; j.MaxAttempts = 8; j.RetryDelay = TimeSpan.FromMilliseconds(500); });
     q.AddJob<GenerateTicketJob>(j => { j.Queue = "tickets"; j.MaxAttempts = 8; j.RetryDelay = TimeSpan.FromMilliseconds(300); j.Timeout = TimeSpan.FromSeconds(10); });

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using JobQueue.Binding;
 
 namespace JobQueue;
 
@@ -33,33 +34,49 @@ public sealed partial class PostgresStorageOptions
     /// <summary>Throws when an option is invalid, naming the option, the value and the fix.</summary>
     internal void Validate()
     {
-        ValidateSchema(Schema);
-        if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay)
+        foreach (OptionProblem problem in Problems(this, option => $"{nameof(PostgresStorageOptions)}.{option}"))
         {
-            throw new ArgumentException(
-                $"PostgresStorageOptions.MinReconnectDelay is {MinReconnectDelay} and MaxReconnectDelay is {MaxReconnectDelay}; " +
+            throw new ArgumentException(problem.Message, problem.Option == nameof(Schema) ? "schema" : null);
+        }
+    }
+
+    /// <summary>The rules of the options, for code and configuration alike; <paramref name="nameOf"/> names an option in messages.</summary>
+    internal static IEnumerable<OptionProblem> Problems(PostgresStorageOptions options, Func<string, string> nameOf)
+    {
+        if (SchemaProblem(options.Schema, nameOf(nameof(Schema))) is { } schema)
+        {
+            yield return new(nameof(Schema), schema);
+        }
+
+        if (options.MinReconnectDelay <= TimeSpan.Zero || options.MaxReconnectDelay < options.MinReconnectDelay)
+        {
+            yield return new(nameof(MinReconnectDelay),
+                $"{nameOf(nameof(MinReconnectDelay))} is {options.MinReconnectDelay} and {nameOf(nameof(MaxReconnectDelay))} is {options.MaxReconnectDelay}; " +
                 "the minimum must be positive and not above the maximum.");
         }
 
         // The delay arms a timer in the listener's reconnect loop, which would throw there, long after startup.
-        if (MaxReconnectDelay > s_maxTimer)
+        else if (options.MaxReconnectDelay > s_maxTimer)
         {
-            throw new ArgumentException(
-                $"PostgresStorageOptions.MaxReconnectDelay is {MaxReconnectDelay}; it must be at most {s_maxTimer} (about 49.7 days, the longest a .NET timer accepts).");
+            yield return new(nameof(MaxReconnectDelay),
+                $"{nameOf(nameof(MaxReconnectDelay))} is {options.MaxReconnectDelay}; it must be at most {s_maxTimer} (about 49.7 days, the longest a .NET timer accepts).");
         }
     }
 
     /// <summary>Throws when <paramref name="schema"/> cannot be used as a schema name.</summary>
     internal static void ValidateSchema(string? schema)
     {
-        // The name is spliced into SQL text (identifiers cannot be parameters), so only a safe shape is allowed.
-        if (schema is null || !SchemaPattern().IsMatch(schema))
+        if (SchemaProblem(schema, $"{nameof(PostgresStorageOptions)}.{nameof(Schema)}") is { } problem)
         {
-            throw new ArgumentException(
-                $"PostgresStorageOptions.Schema is '{schema}'; use lower-case letters, digits and underscores, starting with a letter or underscore, at most 40 characters (such as \"jobqueue\").",
-                nameof(schema));
+            throw new ArgumentException(problem, nameof(schema));
         }
     }
+
+    // The name is spliced into SQL text (identifiers cannot be parameters), so only a safe shape is allowed.
+    private static string? SchemaProblem(string? schema, string name)
+        => schema is null || !SchemaPattern().IsMatch(schema)
+            ? $"{name} is '{schema}'; use lower-case letters, digits and underscores, starting with a letter or underscore, at most 40 characters (such as \"jobqueue\")."
+            : null;
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,39}$", RegexOptions.CultureInvariant)]
     private static partial Regex SchemaPattern();

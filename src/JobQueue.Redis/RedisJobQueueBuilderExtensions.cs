@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using JobQueue.Binding;
+using JobQueue.Redis;
 using JobQueue.Redis.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,7 +32,26 @@ public static class RedisJobQueueBuilderExtensions
 
         // Parsed and validated now, so a typo fails at startup and not at the first job.
         ConfigurationOptions parsed = RedisConnectionString.Parse(connectionString);
-        return UseOwnConnection(builder, parsed, configure);
+        RedisStorageOptions options = Configure(configure);
+        RedisConnection.Validate(parsed, options);
+        return UseOwnConnection(builder, connectionString, connectionGivenAs: null, services => RedisConnectionString.Parse(Resolve(services).ConnectionString), options);
+    }
+
+    /// <summary>
+    /// Keeps jobs in Redis, connecting with the <c>Redis:ConnectionString</c> key of the section given to
+    /// <see cref="JobQueueBuilder.Configure(Microsoft.Extensions.Configuration.IConfiguration)"/> (such as
+    /// <c>JobQueue:Redis:ConnectionString</c>, in either form <see cref="UseRedis(JobQueueBuilder, string, Action{RedisStorageOptions})"/>
+    /// takes), with the options under <c>Redis</c>. The store makes its own connection on first use and closes it with the application.
+    /// </summary>
+    /// <param name="builder">The JobQueue builder.</param>
+    /// <param name="configure">Sets the key prefix and how the server's TLS certificate is validated; keys the section sets win over it.</param>
+    /// <remarks>The section is read when the host starts; a missing or invalid value fails the start, naming its key.</remarks>
+    /// <exception cref="ArgumentException">The key prefix given in <paramref name="configure"/> is invalid.</exception>
+    public static JobQueueBuilder UseRedis(this JobQueueBuilder builder, Action<RedisStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return UseOwnConnection(builder, connectionString: null, connectionGivenAs: null,
+            services => RedisConnectionString.Parse(Resolve(services).ConnectionString), Configure(configure));
     }
 
     /// <summary>
@@ -53,7 +74,10 @@ public static class RedisJobQueueBuilderExtensions
             throw new ArgumentException("The ConfigurationOptions given to UseRedis name no endpoint; add one, such as options.EndPoints.Add(\"127.0.0.1\", 6379).", nameof(configuration));
         }
 
-        return UseOwnConnection(builder, configuration.Clone(), configure);
+        RedisStorageOptions options = Configure(configure);
+        ConfigurationOptions copy = configuration.Clone();
+        RedisConnection.Validate(copy, options);
+        return UseOwnConnection(builder, connectionString: null, connectionGivenAs: "ConfigurationOptions", _ => copy, options);
     }
 
     /// <summary>
@@ -80,21 +104,22 @@ public static class RedisJobQueueBuilderExtensions
                 nameof(configure));
         }
 
-        return builder.UseStorage("Redis", services =>
+        StoreSection<RedisStorageOptions> section = Section(builder, options, connectionString: null, connectionGivenAs: "a connection (IConnectionMultiplexer)");
+        builder.UseStorage("Redis", services =>
         {
+            RedisStorageOptions resolved = Resolve(services).Options;
             IConnectionMultiplexer connection = multiplexer(services)
                 ?? throw new InvalidOperationException("The multiplexer factory given to UseRedis returned null; return the application's IConnectionMultiplexer.");
             ILogger logger = Logger(services);
-            return new RedisJobStorage(RedisConnection.Share(connection, logger), options, logger);
+            return new RedisJobStorage(RedisConnection.Share(connection, logger), resolved, logger);
         });
+        section.Register(builder.Services);
+        return builder;
     }
 
-    private static JobQueueBuilder UseOwnConnection(JobQueueBuilder builder, ConfigurationOptions configuration, Action<RedisStorageOptions>? configure)
+    private static JobQueueBuilder UseOwnConnection(JobQueueBuilder builder, string? connectionString, string? connectionGivenAs,
+        Func<IServiceProvider, ConfigurationOptions> connect, RedisStorageOptions options)
     {
-        RedisStorageOptions options = Configure(configure);
-
-        // Checked now, so a TLS setting without TLS fails at startup; the connection itself opens on first use.
-        RedisConnection.Validate(configuration, options);
         if (options.TrustedCertificateAuthority is { } authority)
         {
             // A copy of our own, made now: the caller may dispose its instance once configuration is done, and the
@@ -102,14 +127,26 @@ public static class RedisJobQueueBuilderExtensions
             options.TrustedCertificateAuthority = X509CertificateLoader.LoadCertificate(authority.RawData);
         }
 
-        return builder.UseStorage("Redis", services =>
+        StoreSection<RedisStorageOptions> section = Section(builder, options, connectionString, connectionGivenAs);
+        builder.UseStorage("Redis", services =>
         {
+            RedisStorageOptions resolved = Resolve(services).Options;
             ILogger logger = Logger(services);
 
             // A copy per store: the store adds its own settings and event handlers to it.
-            return new RedisJobStorage(RedisConnection.Own(configuration.Clone(), options, logger), options, logger);
+            return new RedisJobStorage(RedisConnection.Own(connect(services).Clone(), resolved, logger), resolved, logger);
         });
+        section.Register(builder.Services);
+        return builder;
     }
+
+    private static StoreSection<RedisStorageOptions> Section(JobQueueBuilder builder, RedisStorageOptions options, string? connectionString, string? connectionGivenAs)
+        => new(builder, SectionKey, options, connectionString, connectionGivenAs,
+            codeOnly: [nameof(RedisStorageOptions.TrustedCertificateAuthority), nameof(RedisStorageOptions.CertificateValidation)],
+            RedisStorageRules.Problems, RedisStorageRules.ConnectionProblem);
+
+    private static (RedisStorageOptions Options, string ConnectionString) Resolve(IServiceProvider services)
+        => StoreSection<RedisStorageOptions>.Resolve(services);
 
     private static RedisStorageOptions Configure(Action<RedisStorageOptions>? configure)
     {
@@ -118,6 +155,9 @@ public static class RedisJobQueueBuilderExtensions
         RedisJobStorage.ValidatePrefix(options.KeyPrefix);
         return options;
     }
+
+    /// <summary>The child of the JobQueue configuration section that holds this store's settings: "Redis".</summary>
+    internal const string SectionKey = "Redis";
 
     private static ILogger Logger(IServiceProvider services) =>
         (services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger("JobQueue.Redis") ?? NullLogger.Instance;

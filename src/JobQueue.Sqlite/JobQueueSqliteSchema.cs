@@ -10,7 +10,7 @@ public static class JobQueueSqliteSchema
 
     /// <summary>
     /// Returns SQL that brings a database from <paramref name="fromVersion"/> to <see cref="LatestVersion"/> and
-    /// records each version applied, for use with <see cref="SqliteStorageOptions.MigrateOnStart"/> set to false.
+    /// records each version applied, for use with <see cref="SqliteStorageOptions.ApplyMigrations"/> set to false.
     /// Run it in one transaction. The tables are named jobqueue_*, so they can share a file with your own.
     /// </summary>
     /// <param name="fromVersion">The version the database is at; 0 for a database without JobQueue tables.</param>

@@ -20,8 +20,16 @@ public sealed class SqliteStorageOptions
     /// <summary>
     /// Creates or upgrades the JobQueue tables on first use. When false, the tables must already be at the
     /// current version (apply <see cref="JobQueueSqliteSchema.GetMigrationScript"/> yourself); the first call
-    /// otherwise fails with an <see cref="InvalidOperationException"/>.
+    /// otherwise fails with an <see cref="InvalidOperationException"/>. The same name as in the other stores.
     /// </summary>
     /// <value>Defaults to true.</value>
-    public bool MigrateOnStart { get; set; } = true;
+    public bool ApplyMigrations { get; set; } = true;
+
+    /// <summary>The former name of <see cref="ApplyMigrations"/>: reads and sets it.</summary>
+    [Obsolete("Use ApplyMigrations; this name goes in the next release.")]
+    public bool MigrateOnStart
+    {
+        get => ApplyMigrations;
+        set => ApplyMigrations = value;
+    }
 }

@@ -471,13 +471,17 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Why <paramref name="prefix"/> cannot be a key prefix, in a sentence that starts with <paramref name="name"/>; null if it can.</summary>
+    internal static string? PrefixProblem(string? prefix, string name)
+        => string.IsNullOrWhiteSpace(prefix) || prefix.AsSpan().IndexOfAny("{}") >= 0
+            ? $"{name} is '{prefix}'; it must be non-empty and contain no '{{' or '}}' (the store wraps it in a hash tag itself)."
+            : null;
+
     internal static void ValidatePrefix(string? prefix)
     {
-        if (string.IsNullOrWhiteSpace(prefix) || prefix.AsSpan().IndexOfAny("{}") >= 0)
+        if (PrefixProblem(prefix, $"{nameof(RedisStorageOptions)}.{nameof(RedisStorageOptions.KeyPrefix)}") is { } problem)
         {
-            throw new ArgumentException(
-                $"RedisStorageOptions.KeyPrefix is '{prefix}'; it must be non-empty and contain no '{{' or '}}' (the store wraps it in a hash tag itself).",
-                nameof(prefix));
+            throw new ArgumentException(problem, nameof(prefix));
         }
     }
 

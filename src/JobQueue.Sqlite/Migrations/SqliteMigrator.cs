@@ -43,7 +43,7 @@ internal static class SqliteMigrator
         return appliedNow;
     }
 
-    /// <summary>Checks, without writing, that the database is at the latest version (MigrateOnStart off).</summary>
+    /// <summary>Checks, without writing, that the database is at the latest version (ApplyMigrations off).</summary>
     public static void Verify(SqliteConnection connection, string dataSource)
     {
         using SqliteCommand exists = connection.CreateCommand();
@@ -58,7 +58,7 @@ internal static class SqliteMigrator
         if (missing.Length > 0)
         {
             throw new InvalidOperationException(
-                $"The SQLite database '{dataSource}' has JobQueue schema version {current}, but version {JobQueueSqliteSchema.LatestVersion} is needed (missing: {string.Join(", ", missing)}) and SqliteStorageOptions.MigrateOnStart is false. Apply JobQueueSqliteSchema.GetMigrationScript({current}) or set MigrateOnStart to true.");
+                $"The SQLite database '{dataSource}' has JobQueue schema version {current}, but version {JobQueueSqliteSchema.LatestVersion} is needed (missing: {string.Join(", ", missing)}) and SqliteStorageOptions.ApplyMigrations is false. Apply JobQueueSqliteSchema.GetMigrationScript({current}) or set ApplyMigrations to true.");
         }
     }
 

@@ -265,7 +265,7 @@ internal sealed partial class SqliteJobStorage : IJobStorage, IDisposable
                 try
                 {
                     journalMode = EnableWal(connection);
-                    if (_settings.Options.MigrateOnStart)
+                    if (_settings.Options.ApplyMigrations)
                     {
                         return SqliteMigrator.Migrate(connection, _settings.DataSource);
                     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using JobQueue.Binding;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Sqlite.Storage;
@@ -120,16 +121,40 @@ internal sealed class SqliteSettings
 
     private static void Validate(SqliteStorageOptions options)
     {
+        foreach (OptionProblem problem in Problems(options, option => $"{nameof(SqliteStorageOptions)}.{option}"))
+        {
+            object value = problem.Option == nameof(SqliteStorageOptions.BusyTimeout) ? options.BusyTimeout : options.BusyRetryLimit;
+            throw new ArgumentOutOfRangeException(nameof(options), value, problem.Message);
+        }
+    }
+
+    /// <summary>The rules of <see cref="SqliteStorageOptions"/>, for code and configuration alike; <paramref name="nameOf"/> names an option.</summary>
+    public static IEnumerable<OptionProblem> Problems(SqliteStorageOptions options, Func<string, string> nameOf)
+    {
         if (options.BusyTimeout < TimeSpan.FromMilliseconds(1) || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BusyTimeout,
-                $"SqliteStorageOptions.BusyTimeout is {options.BusyTimeout}; it must be at least 1 millisecond (default 5 seconds).");
+            yield return new(nameof(options.BusyTimeout),
+                $"{nameOf(nameof(options.BusyTimeout))} is {options.BusyTimeout}; it must be at least 1 millisecond (default 5 seconds).");
         }
 
         if (options.BusyRetryLimit < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BusyRetryLimit,
-                $"SqliteStorageOptions.BusyRetryLimit is {options.BusyRetryLimit}; it must be zero or more (default 5).");
+            yield return new(nameof(options.BusyRetryLimit),
+                $"{nameOf(nameof(options.BusyRetryLimit))} is {options.BusyRetryLimit}; it must be zero or more (default 5).");
+        }
+    }
+
+    /// <summary>Why <paramref name="pathOrConnectionString"/> cannot be used, for a message that starts with where it came from; null if it can.</summary>
+    public static string? ConnectionProblem(string pathOrConnectionString, SqliteStorageOptions options)
+    {
+        try
+        {
+            Create(pathOrConnectionString, options);
+            return null;
+        }
+        catch (ArgumentException error)
+        {
+            return error.ParamName is { } parameter ? error.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : error.Message;
         }
     }
 }

@@ -1,3 +1,4 @@
+using JobQueue.Binding;
 using JobQueue.InMemory;
 using JobQueue.Registration;
 using JobQueue.Storage;
@@ -22,7 +23,7 @@ public sealed partial class JobQueueBuilder
     /// <summary>The application's services, for storage providers that register their own.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>The options of the client and worker host; change them here or through <see cref="Configure"/>.</summary>
+    /// <summary>The options of the client and worker host; change them here or through <see cref="Configure(Action{JobQueueOptions})"/>.</summary>
     public JobQueueOptions Options { get; } = new();
 
     internal IReadOnlyDictionary<string, QueueOptions> Queues => _queues;
@@ -58,13 +59,14 @@ public sealed partial class JobQueueBuilder
     {
         var options = new InMemoryStorageOptions();
         configure?.Invoke(options);
-        if (options.Capacity is < 1)
+        if (InMemoryStorageOptions.Problem(options, option => $"{nameof(InMemoryStorageOptions)}.{option}") is { } problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(configure), options.Capacity,
-                $"InMemoryStorageOptions.Capacity is {options.Capacity}; it must be at least 1, or null for no bound.");
+            throw new ArgumentOutOfRangeException(nameof(configure), options.Capacity, problem.Message);
         }
 
-        return UseStorage("in-memory", _ => new InMemoryJobStorage(options));
+        UseStorage("in-memory", _ => new InMemoryJobStorage(options));
+        _inMemoryOptions = options;
+        return this;
     }
 
     /// <summary>Registers a job handler; its arguments type is inferred from the IJob interface it implements.</summary>
@@ -126,10 +128,14 @@ public sealed partial class JobQueueBuilder
         return this;
     }
 
-    /// <summary>Registers every job in a registry, validating names, and every option.</summary>
+    /// <summary>
+    /// Registers every job in a registry, validating names, and every option code set; values from configuration are
+    /// checked when the host starts (<see cref="JobQueueOptionsValidator"/>).
+    /// </summary>
     internal JobRegistry BuildRegistry()
     {
-        OptionsValidator.Validate(Options);
+        OptionsValidator.ThrowFirst(OptionsValidator.Problems(Options, JobQueueOptionsValidator.NameOf(section: null, nameof(JobQueueOptions)))
+            .Where(problem => !OptionsBinding.Sets(Configuration, problem.Option)));
         var registry = new JobRegistry();
         foreach ((Type jobType, JobOptions options) in _jobs)
         {

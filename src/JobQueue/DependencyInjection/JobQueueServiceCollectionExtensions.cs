@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using JobQueue;
 using JobQueue.Admin;
+using JobQueue.Binding;
 using JobQueue.Client;
 using JobQueue.Diagnostics;
 using JobQueue.Hosting;
@@ -21,8 +22,10 @@ public static class JobQueueServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the job client (<see cref="IJobClient"/>) and, unless <see cref="JobQueueOptions.RunWorker"/> is false,
-    /// the worker host that runs jobs as a hosted service. Every option is validated here, so a bad setting fails
-    /// at startup with its name and value.
+    /// the worker host that runs jobs as a hosted service. Every option given in code is validated here, so a bad
+    /// setting fails at startup with its name and value; values read through
+    /// <see cref="JobQueueBuilder.Configure(Microsoft.Extensions.Configuration.IConfiguration)"/> are validated when the
+    /// host starts (an <see cref="OptionsValidationException"/> naming each key's path).
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Chooses the store, registers jobs and queues, sets options.</param>
@@ -40,13 +43,22 @@ public static class JobQueueServiceCollectionExtensions
         var builder = new JobQueueBuilder(services);
         configure(builder);
         JobRegistry registry = builder.BuildRegistry();
+        List<string> configurationFailures = builder.ApplyConfiguration(registry);
         Func<IServiceProvider, IJobStorage> storageFactory = builder.StorageFactory ?? throw new InvalidOperationException(
             "JobQueue has no store: call q.UseInMemory(), or UseSqlite(path), UsePostgres(connectionString) or UseRedis(connectionString) from their packages.");
 
         JobQueueOptions options = builder.Options;
         services.AddSingleton(registry);
         services.AddSingleton(options);
-        services.AddSingleton<IOptions<JobQueueOptions>>(Options.Options.Create(options));
+
+        // IOptions<JobQueueOptions> is the instance built here (code's values, configuration's on top), checked when the
+        // host starts: a value from configuration fails the start with its key's path, beside the application's own
+        // IValidateOptions<JobQueueOptions>, if any.
+        services.AddOptions<JobQueueOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobQueueOptions>>(
+            new JobQueueOptionsValidator(builder.Configuration, configurationFailures, builder.Queues, registry, builder.InMemoryOptions));
+        services.AddSingleton<IOptionsFactory<JobQueueOptions>>(sp =>
+            new ValidatedOptionsFactory<JobQueueOptions>(() => options, sp.GetServices<IValidateOptions<JobQueueOptions>>()));
         services.AddSingleton(new WorkerPlan(builder.Queues, registry, options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(storageFactory);
@@ -75,7 +87,6 @@ public static class JobQueueServiceCollectionExtensions
         }
 
         // Recurring (cron) jobs: the runtime API everywhere; the declarations in code and the scheduler in worker hosts.
-        RecurringOptionsValidator.Validate(options);
         services.AddSingleton(RecurringDeclarations.Build(builder.RecurringJobs, registry, options));
         services.AddSingleton<RecurringSchedules>();
         services.AddSingleton<RecurringSignal>();

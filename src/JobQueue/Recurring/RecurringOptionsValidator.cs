@@ -1,3 +1,5 @@
+using JobQueue.Binding;
+
 namespace JobQueue.Recurring;
 
 /// <summary>Checks recurring options, so a bad setting fails where it is given, with its name and value.</summary>
@@ -32,21 +34,20 @@ internal static class RecurringOptionsValidator
         }
     }
 
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static void Validate(JobQueueOptions options)
+    /// <summary>The rules of <see cref="JobQueueOptions"/>' recurring settings; <paramref name="nameOf"/> names an option in messages.</summary>
+    public static IEnumerable<OptionProblem> Problems(JobQueueOptions options, Func<string, string> nameOf)
     {
-        const string Prefix = "JobQueueOptions";
         if (options.RecurringMisfireThreshold <= TimeSpan.Zero || options.RecurringMisfireThreshold > s_maxSpan)
         {
-            throw new ArgumentException(
-                $"{Prefix}.RecurringMisfireThreshold is {options.RecurringMisfireThreshold}; it must be positive and at most {s_maxSpan.TotalDays:0} days (default 1 minute).");
+            yield return new(nameof(options.RecurringMisfireThreshold),
+                $"{nameOf(nameof(options.RecurringMisfireThreshold))} is {options.RecurringMisfireThreshold}; it must be positive and at most {s_maxSpan.TotalDays:0} days (default 1 minute).");
         }
 
         if (options.UndeclaredRecurringJobRetention is { } retention
             && (retention < RecurringTiming.MinUndeclaredRetention || retention > s_maxSpan))
         {
-            throw new ArgumentException(
-                $"{Prefix}.UndeclaredRecurringJobRetention is {retention}; it must be from {RecurringTiming.MinUndeclaredRetention.TotalMinutes:0} minutes " +
+            yield return new(nameof(options.UndeclaredRecurringJobRetention),
+                $"{nameOf(nameof(options.UndeclaredRecurringJobRetention))} is {retention}; it must be from {RecurringTiming.MinUndeclaredRetention.TotalMinutes:0} minutes " +
                 $"(running hosts renew their declarations every {RecurringTiming.DeclarationInterval.TotalMinutes:0} minute) to {s_maxSpan.TotalDays:0} days, " +
                 "or null to keep schedules no host declares until RemoveAsync (default 7 days).");
         }

@@ -79,16 +79,16 @@ public sealed class SqliteMigratorTests : IDisposable
             transaction.Commit();
         }
 
-        SqliteJobStorage store = _database.CreateStore(o => o.MigrateOnStart = false);
+        SqliteJobStorage store = _database.CreateStore(o => o.ApplyMigrations = false);
         await store.EnqueueAsync(TestJobs.Request(TestJobs.New()), CancellationToken.None);
 
         ReadVersions().Should().Equal(AllVersions);
     }
 
     [Fact]
-    public async Task Verify_EmptyDatabaseWithoutMigrateOnStart_ThrowsNamingTheScript()
+    public async Task Verify_EmptyDatabaseWithoutApplyMigrations_ThrowsNamingTheScript()
     {
-        SqliteJobStorage store = _database.CreateStore(o => o.MigrateOnStart = false);
+        SqliteJobStorage store = _database.CreateStore(o => o.ApplyMigrations = false);
 
         Func<Task> use = async () => await store.GetQueueStatisticsAsync(CancellationToken.None);
 
@@ -173,11 +173,11 @@ public sealed class SqliteMigratorTests : IDisposable
             transaction.Commit();
         }
 
-        SqliteJobStorage store = _database.CreateStore(o => o.MigrateOnStart = false);
+        SqliteJobStorage store = _database.CreateStore(o => o.ApplyMigrations = false);
 
         Func<Task> use = async () => await store.GetQueueStatisticsAsync(CancellationToken.None);
 
-        await use.Should().ThrowAsync<InvalidOperationException>().WithMessage("*(missing: 3)*MigrateOnStart is false*");
+        await use.Should().ThrowAsync<InvalidOperationException>().WithMessage("*(missing: 3)*ApplyMigrations is false*");
     }
 
     [Fact]
