@@ -3,7 +3,7 @@
 # PostgreSQL, in memory and on SQLite, each beside JobQueue's own figures for the same store, measured the same way
 # (docs/performance.md, "Beside other job systems"). Writes results/<date>-peers.md (never over an existing file:
 # a second run of the day gets -2, -3, ...).
-#   benchmarks/peers.sh             full run (about 30 minutes on 2 cores): the run to quote
+#   benchmarks/peers.sh             full run (about 25 minutes on 2 cores): the run to quote
 #   benchmarks/peers.sh --quick     smoke check with small counts; writes results/<date>-peers-quick.md (git-ignored)
 #   JOBQUEUE_PEERS_ORDER=peers-first benchmarks/peers.sh     the peers before JobQueue (to see what order costs)
 #   JOBQUEUE_PEERS_ONLY=bullmq,hangfire-postgres              some peers only (bullmq, hangfire-postgres,

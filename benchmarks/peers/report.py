@@ -2,6 +2,7 @@
 """Writes benchmarks/peers.sh's results file from the figures of one run (a folder of "key TAB value" files)."""
 import argparse
 import os
+import re
 
 p = argparse.ArgumentParser()
 p.add_argument("work")
@@ -29,6 +30,13 @@ def notes(name):
 
 
 ours = read("ours.tsv")
+# JobQueue's single drains behind each median, from its log ("# Redis drain c10: median 9414 jobs/s of 10280, 8641, 9414").
+ours_drains = {}
+if os.path.exists(os.path.join(a.work, "ours.log")):
+    for line in open(os.path.join(a.work, "ours.log"), encoding="utf-8"):
+        m = re.match(r"^# (\w+) drain (c\d+): median \S+ jobs/s of (.*)$", line.strip())
+        if m:
+            ours_drains[(m.group(1), m.group(2))] = [x.strip() for x in m.group(3).split(",")]
 versions = read("versions.tsv")
 n = lambda v: f"{int(v):,}"
 
@@ -97,15 +105,21 @@ for heading, key, peer, label, peer_drain, peer_samples, bulk_note in stores:
         details.append(f"the peer's drains are {n(peer_drain)} jobs (JobQueue's {n(a.drain)}): at its rate, drains of "
                        f"{n(a.drain)} would not fit the run")
     if peer_samples != a.samples:
-        details.append(f"its latency is {peer_samples} samples, so its p99 is the slowest of them")
+        details.append(f"the peer's latency is {peer_samples} samples, so its p99 is the slowest of them")
     for c in ("c10", "c50"):
+        if (key, c) in ours_drains:
+            details.append(f"JobQueue's drains at {c}: {', '.join(rate(x) for x in ours_drains[(key, c)])} jobs/s")
         if figures.get(f"drain.{c}.samples"):
-            details.append(f"its drains at {c}: {', '.join(rate(x) for x in figures[f'drain.{c}.samples'].split())} jobs/s")
+            details.append(f"the peer's drains at {c}: {', '.join(rate(x) for x in figures[f'drain.{c}.samples'].split())} jobs/s")
     if details:
         w("Notes: " + "; ".join(details) + ".")
         w("")
+    if peer == "bullmq":
+        w("Peer settings: BullMQ's Queue and Worker options at their defaults (completed and failed jobs kept, one "
+          "attempt per job), ioredis's connection defaults.")
+        w("")
     for line in notes(peer):
-        if "options" in line or " on redis " in line:
+        if "options" in line:
             w(f"Peer settings: {line}" + (" (SchemaName is replaced by a fresh schema for each measurement)" if "SchemaName=" in line else ""))
             w("")
     w("JobQueue's enqueue rows are BenchmarkDotNet means (as in run.sh); its processing and latency rows are the "
