@@ -71,9 +71,13 @@ w(f"- order: {'JobQueue first, then the peers' if a.order == 'ours-first' else '
   "on the same servers")
 w(f"- servers (started by benchmarks/servers.sh, as run.sh does): redis-server {versions.get('redis', '?')} with AOF, "
   f"appendfsync everysec; PostgreSQL {versions.get('postgres', '?')} with fsync and synchronous_commit on")
-w(f"- counts: processing drains {n(a.drain)} jobs (Hangfire on PostgreSQL {n(a.hf_pg_drain)}, on SQLite "
-  f"{n(a.hf_sqlite_drain)}), median of {a.drains} drains each on a fresh store; latency {a.samples} samples after 20 "
-  f"warm-up ones (Hangfire on SQLite {a.hf_sqlite_samples} after 2); enqueue rows 40 measured calls after 8 warm-up ones")
+ran = lambda peer: os.path.exists(os.path.join(a.work, peer + ".tsv"))
+smaller = ([f"Hangfire on PostgreSQL {n(a.hf_pg_drain)}"] if ran("hangfire-postgres") else []) + \
+    ([f"Hangfire on SQLite {n(a.hf_sqlite_drain)}"] if ran("hangfire-sqlite") else [])
+w(f"- counts: processing drains {n(a.drain)} jobs{' (' + ', '.join(smaller) + ')' if smaller else ''}, median of "
+  f"{a.drains} drains each on a fresh store; latency {a.samples} samples after 20 warm-up ones"
+  f"{f' (Hangfire on SQLite {a.hf_sqlite_samples} after 2)' if ran('hangfire-sqlite') else ''}; enqueue rows 40 "
+  f"measured calls after 8 warm-up ones{' (Hangfire on SQLite 4 after 1)' if ran('hangfire-sqlite') else ''}")
 w("")
 w("What each row times (the same for JobQueue and the peer; docs/performance.md has the details): processing = N no-op "
   "jobs enqueued with no worker running, then one worker at the stated concurrency, timed until every job's outcome is "
