@@ -8,6 +8,7 @@ using JobQueue.Benchmarks;
 
 // Usage (run.sh does this): JobQueue.Benchmarks --raw raw.tsv --out results/DATE.md --plot results/DATE.dat
 // (writes results/DATE.svg beside the report; --svg plot.dat out.svg "title" re-draws one from a data file)
+// (benchmarks/peers.sh adds --figures figures.tsv: every figure by key, for its tables beside other job systems)
 // benchmarks/ceilings.sh uses three more: --socket-floor PORT (a bare .NET socket's Redis round trip),
 // --client-round-trips PORT (each Redis client's round trip, no JobQueue code), --inflight-probe HOST:PORT [--idle]
 // (where a burst of 100 enqueues spends its time, per Redis client; needs JOBQUEUE_BENCH_REDIS too) and
@@ -172,6 +173,13 @@ string stamp = Path.GetFileNameWithoutExtension(outPath);
 await File.WriteAllTextAsync(Path.ChangeExtension(outPath, ".svg"),
     SvgPlot.Render(SvgPlot.Parse(plotData), $"JobQueue throughput per provider against the storage's raw limit (same run, {stamp})"));
 Console.WriteLine("# wrote " + outPath);
+
+// benchmarks/peers.sh reads the figures it sets beside other job systems from here: "key TAB value" per line.
+if (Array.IndexOf(args, "--figures") is int figuresAt and >= 0)
+{
+    await File.WriteAllLinesAsync(args[figuresAt + 1], results.Figures.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Key}\t{f.Value}")));
+}
+
 return 0;
 
 static DrainResult Faster(DrainResult a, DrainResult b) => a.JobsPerSecond >= b.JobsPerSecond ? a : b;
