@@ -31,11 +31,35 @@ public sealed class SharedChromium : IDisposable
     }
 
     public void WaitUntil(Func<IWebDriver, bool> condition)
-        => new WebDriverWait(Driver, Deadline.Default).Until(condition);
+        => Wait().Until(d => WhileNavigating(() => condition(d), notYet: false));
 
     /// <summary>Waits for the page a click or a submit leads to (by its notice, heading or URL) to be there.</summary>
     public IWebElement WaitFor(By element)
-        => new WebDriverWait(Driver, Deadline.Default).Until(d => d.FindElements(element).FirstOrDefault(e => e.Displayed))!;
+        => Wait().Until(d => WhileNavigating(() => d.FindElements(element).FirstOrDefault(e => e.Displayed), notYet: null))!;
+
+    /// <summary>
+    /// A wait that reads the page again when an element it found was replaced meanwhile: a click that submits a form
+    /// swaps the whole document, and an element of the old one read during the swap is stale (Chromium may report
+    /// that as "does not belong to the document" rather than as a stale element).
+    /// </summary>
+    private WebDriverWait Wait()
+    {
+        var wait = new WebDriverWait(Driver, Deadline.Default);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait;
+    }
+
+    private static T WhileNavigating<T>(Func<T> read, T notYet)
+    {
+        try
+        {
+            return read();
+        }
+        catch (UnknownErrorException ex) when (ex.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            return notYet;
+        }
+    }
 
     public void Screenshot(string name)
         => Driver.GetScreenshot().SaveAsFile(Path.Combine(ScreenshotFolder, name + ".png"));
