@@ -13,9 +13,9 @@ def drop_last_column(table):
 header = md.split('## Throughput')[0].strip().splitlines()
 head_lines = [l for l in header if l.startswith('Machine') or l.startswith('Load') or l.startswith('Settings')]
 rel = '../benchmarks/results/' + res.name
-png = res.with_suffix('.png').name
-# The plot needs gnuplot on the machine that ran the benchmarks; without it there is no image to link.
-image = f"![JobQueue throughput per provider against the raw limit, log scale](../benchmarks/results/{png})\n" if res.with_suffix('.png').exists() else ''
+svg = res.with_suffix('.svg').name
+# The suites draw the plot as an SVG beside the results file; an older results file may have none.
+image = f"![JobQueue throughput per provider against the raw limit, log scale](../benchmarks/results/{svg})\n" if res.with_suffix('.svg').exists() else ''
 latest = f"""From [{res.name}]({rel}) ({header[0].lstrip('# ')}).
 
 {chr(10).join(l + chr(10) for l in head_lines)}
@@ -57,23 +57,25 @@ def best(store):
     values = [throughput.get((store, f'processing no-op, concurrency {c}'), 'n/a') for c in (10, 50)]
     numbers = [float(v.replace(',', '')) for v in values if v != 'n/a']
     return f"{max(numbers):,.0f}" if numbers else 'n/a'
-headline = ['| store | enqueue, awaited one at a time | 100 enqueues in flight | bulk enqueue, 1,000 per call | processing no-op jobs (best of concurrency 10 / 50) | enqueue to handler start, p50 / p99 |',
-            '|---|---:|---:|---:|---:|---:|']
+def short(ms):
+    return f"{float(ms):.2f}" if ms not in ('n/a', '') else 'n/a'
+headline = ['| store | enqueue, 100 in flight | bulk enqueue, 1,000 per call | processing | enqueue to handler start, p50 / p99 |',
+            '|---|---:|---:|---:|---:|']
 for store in ('in-memory', 'SQLite', 'PostgreSQL', 'Redis'):
     p50, p99 = latency.get(store, ('n/a', 'n/a'))
-    headline.append(f"| {store} | {throughput.get((store, 'enqueue, awaited one at a time'), 'n/a')}/s | {throughput.get((store, 'enqueue, 100 in flight'), 'n/a')}/s "
-                    f"| {throughput.get((store, 'bulk enqueue, 1,000 per call'), 'n/a')}/s | {best(store)}/s | {p50} / {p99} ms |")
+    headline.append(f"| {store} | {throughput.get((store, 'enqueue, 100 in flight'), 'n/a')}/s "
+                    f"| {throughput.get((store, 'bulk enqueue, 1,000 per call'), 'n/a')}/s | {best(store)}/s | {short(p50)} / {short(p99)} ms |")
 readme = root / 'README.md'
 r = readme.read_text()
 block = f"""## Performance
 
-Measured by `benchmarks/run.sh` on a shared 2-core machine with no-op jobs and small arguments, each store on
-its own local server (PostgreSQL with its default durable commits, Redis with `appendonly yes` and
-`appendfsync everysec`, SQLite in a file). Quoted from
-[benchmarks/results/{res.name}](benchmarks/results/{res.name}); figures move from run to run on a shared machine. [docs/performance.md](docs/performance.md) explains each figure, shows it beside the
-store's own raw limit measured in the same run, and says what bounds it.
+No-op jobs with small arguments on a 2-core machine, each store on its own local server (PostgreSQL with
+durable commits, Redis with `appendonly yes`, SQLite in a file):
 
 {chr(10).join(headline)}
+
+[docs/performance.md](docs/performance.md) shows each figure beside the store's own raw limit measured in the
+same run, what bounds it, and how to run the benchmarks yourself (`benchmarks/run.sh`).
 
 """
 if '## Performance\n' in r:
