@@ -91,7 +91,8 @@ if have_postgres; then
         int(ms / 65536), ms % 65536, int(rand()*4095), int(rand()*4095), int(rand()*65535), i, a } }' > "$WORK/jobs.csv"
   store_columns="id, name, queue, state, priority, arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, enqueued_at"
   copy_rate() { # name, table, columns, file
-    "${PSQL[@]}" -c "TRUNCATE raw_jobs, jobqueue.jobs, jobqueue.jobs_without_seq_idx; CHECKPOINT;"
+    # CASCADE: the store's job_logs table refers to its jobs.
+    "${PSQL[@]}" -c "TRUNCATE raw_jobs, jobqueue.jobs, jobqueue.jobs_without_seq_idx CASCADE; CHECKPOINT;"
     local start end
     start=$(date +%s.%N)
     "${PSQL[@]}" -c "\\copy $2 ($3) FROM '$4' (FORMAT csv)"
