@@ -1,4 +1,3 @@
-using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Sqlite.Storage;

@@ -1,4 +1,3 @@
-using JobQueue.Storage;
 
 namespace JobQueue.Sqlite.Storage;
 

@@ -1,4 +1,3 @@
-using JobQueue.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Diagnostics;

@@ -69,7 +69,9 @@ internal sealed class JobRegistry
 
     /// <exception cref="InvalidOperationException">No job is registered for the arguments type.</exception>
     public JobRegistration Get(Type argsType)
-        => TryGet(argsType, out JobRegistration? registration) ? registration : throw ThrowHelper.UnknownArgumentsType(argsType);
+        => TryGet(argsType, out JobRegistration? registration) ? registration : throw new InvalidOperationException(
+            $"No job is registered for arguments type {argsType.FullName}. " +
+            "Register its handler with services.AddJobQueue(q => q.AddJob<YourJob>()), where YourJob implements IJob<" + argsType.Name + ">.");
 
     private void Add(JobRegistration registration)
     {
