@@ -84,12 +84,8 @@ if have_postgres; then
   ROWS=1000000
   log "CSV of $ROWS rows for each table"
   raw_jobs_csv "$ROWS" "$WORK/raw.csv"
-  # Version-7 ids (time-ordered, as JobQueue's clients make them), the arguments as the store keeps them (bytea).
-  args_hex="$(printf '%s' '{"id":"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11","name":"job"}' | od -An -tx1 -v | tr -d ' \n')"
-  awk -v n="$ROWS" -v a="$args_hex" 'BEGIN { srand(1); for (i = 0; i < n; i++) { ms = 1764000000000 + int(i / 1000);
-      printf "%08x-%04x-7%03x-8%03x-%04x%08x,bench-noop,bench,1,0,\\x%s,3,3000000000,10000000,2026-01-01 00:00:00+00,2026-01-01 00:00:00+00\n",
-        int(ms / 65536), ms % 65536, int(rand()*4095), int(rand()*4095), int(rand()*65535), i, a } }' > "$WORK/jobs.csv"
-  store_columns="id, name, queue, state, priority, arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, enqueued_at"
+  store_jobs_csv "$ROWS" "$WORK/jobs.csv"
+  store_columns="$(store_jobs_columns)"
   copy_rate() { # name, table, columns, file
     # CASCADE: the store's job_logs table refers to its jobs.
     "${PSQL[@]}" -c "TRUNCATE raw_jobs, jobqueue.jobs, jobqueue.jobs_without_seq_idx CASCADE; CHECKPOINT;"

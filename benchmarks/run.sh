@@ -43,6 +43,7 @@ fi
 
 log "building"
 dotnet build "$HERE/JobQueue.Benchmarks/JobQueue.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+BENCH=(dotnet "$HERE/JobQueue.Benchmarks/bin/Release/net10.0/JobQueue.Benchmarks.dll")
 
 # Redis: the same server for the raw limit and for JobQueue, so the ratio compares like with like.
 if ! selected redis; then
@@ -89,16 +90,33 @@ elif have_postgres; then
   }
   pg_insert 1
   pg_insert 8
+  copy_rows_per_second() { # table, columns, CSV file of $COPY_ROWS rows: one client-side \copy, timed
+    local start end
+    start=$(date +%s.%N)
+    "${PSQL[@]}" -c "\\copy $1 ($2) FROM '$3' (FORMAT csv)" >/dev/null
+    end=$(date +%s.%N)
+    python3 -c "print(round($COPY_ROWS / ($end - $start), 1))"
+  }
   log "raw: COPY of $COPY_ROWS rows"
   raw_jobs_csv "$COPY_ROWS" "$WORK/copy.csv"
   "${PSQL[@]}" -c "TRUNCATE raw_jobs;"
-  start=$(date +%s.%N)
-  "${PSQL[@]}" -c "\\copy raw_jobs (id, name, queue, state, args, enqueued_at) FROM '$WORK/copy.csv' (FORMAT csv)"
-  end=$(date +%s.%N)
-  copy_rate="$(python3 -c "print(round($COPY_ROWS / ($end - $start), 1))")"
+  copy_rate="$(copy_rows_per_second raw_jobs "id, name, queue, state, args, enqueued_at" "$WORK/copy.csv")"
   printf 'pg.copy\t%s\npg.copy.rows\t%s\n' "$copy_rate" "$COPY_ROWS" >> "$RAW"
   log "COPY: $copy_rate rows/s"
   "${PSQL[@]}" -c "DROP TABLE raw_jobs;"
+  # The same number of rows into the store's own jobs table with all its indexes, as its schema script creates
+  # it (benchmarks/ceilings.sh measures the same): the least a bulk enqueue into the store has to write.
+  log "raw: COPY of $COPY_ROWS rows into the store's jobs table"
+  "${BENCH[@]}" --postgres-schema | "${PSQL[@]}" >/dev/null
+  store_jobs_csv "$COPY_ROWS" "$WORK/copy.csv"
+  # CASCADE: the store's job_logs table refers to its jobs. The checkpoint (as ceilings.sh takes before each COPY)
+  # writes out what the work before left dirty, so this COPY does not pay for it.
+  "${PSQL[@]}" -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
+  copy_rate="$(copy_rows_per_second jobqueue.jobs "$(store_jobs_columns)" "$WORK/copy.csv")"
+  printf 'pg.copy.store\t%s\n' "$copy_rate" >> "$RAW"
+  log "COPY into the store's jobs table: $copy_rate rows/s"
+  # The suites make their own schemas: they start on a server without this one.
+  "${PSQL[@]}" -c "DROP SCHEMA jobqueue CASCADE;"
   rm -f "$WORK/copy.csv"
 else
   log "PostgreSQL binaries missing (apt-get install postgresql postgresql-contrib): PostgreSQL skipped"
@@ -106,7 +124,7 @@ fi
 
 export JOBQUEUE_BENCH_DIR="$WORK/sqlite"
 log "suites (BenchmarkDotNet and Stopwatch measurements)"
-( cd "$WORK" && dotnet "$HERE/JobQueue.Benchmarks/bin/Release/net10.0/JobQueue.Benchmarks.dll" \
+( cd "$WORK" && "${BENCH[@]}" \
     --raw "$RAW" --out "$RESULTS/$STAMP.md" --plot "$WORK/plot.dat" ) | tee "$WORK/suites.log" | grep --line-buffered -E '^(# |// \* Summary|\| )' || true
 [[ -s "$RESULTS/$STAMP.md" ]] || { echo "The suites wrote no results; see the log above." >&2; exit 1; }
 

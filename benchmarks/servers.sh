@@ -1,6 +1,7 @@
 # Throwaway servers for benchmarks/run.sh and benchmarks/ceilings.sh, sourced by both after they set $WORK: a
 # redis-server and a PostgreSQL cluster on free loopback ports in that folder. When the sourcing script exits,
-# however it exits, the servers are stopped and the folder is deleted.
+# however it exits, the servers are stopped and the folder is deleted. Also the tables and CSV rows both scripts
+# COPY, so their PostgreSQL limits are measured on the same rows.
 
 REDIS_PID=""
 PG_DATA=""
@@ -43,7 +44,7 @@ start_postgres() {
   PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
 }
 
-# The raw limit's table: a job-sized row with two indexes (run.sh's pgbench INSERT and COPY write into it).
+# The raw limit's table: a job-sized row with two indexes (run.sh's pgbench INSERT and first COPY write into it).
 create_raw_jobs() {
   "${PSQL[@]}" -c "CREATE TABLE raw_jobs (seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, name text NOT NULL,
       queue text NOT NULL, state smallint NOT NULL, args jsonb NOT NULL, enqueued_at timestamptz NOT NULL);"
@@ -52,6 +53,22 @@ create_raw_jobs() {
 # CSV rows for raw_jobs (id, name, queue, state, args, enqueued_at): rows, file.
 raw_jobs_csv() {
   awk -v n="$1" 'BEGIN { srand(1); for (i = 0; i < n; i++) printf "%08x-%04x-4%03x-8%03x-%012x,bench-noop,bench,1,\"{\"\"id\"\":\"\"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11\"\",\"\"name\"\":\"\"job\"\"}\",2026-01-01 00:00:00+00\n", i, int(rand()*65535), int(rand()*4095), int(rand()*4095), i }' > "$2"
+}
+
+# The columns of the store's own table (jobqueue.jobs, from `JobQueue.Benchmarks --postgres-schema`) that a job
+# enqueue fills; the rest keep their defaults. store_jobs_csv writes them in this order.
+store_jobs_columns() {
+  echo "id, name, queue, state, priority, arguments, max_attempts, timeout_ticks, retry_delay_ticks, run_at, enqueued_at"
+}
+
+# CSV rows for the store's jobs table (store_jobs_columns): rows, file. The ids are version 7 (time-ordered, as
+# JobQueue's clients make them) and the arguments are kept as the store keeps them (bytea).
+store_jobs_csv() {
+  local args_hex
+  args_hex="$(printf '%s' '{"id":"0b3c6f7e-8d1a-4f7e-9a59-0c7c6e2b1d11","name":"job"}' | od -An -tx1 -v | tr -d ' \n')"
+  awk -v n="$1" -v a="$args_hex" 'BEGIN { srand(1); for (i = 0; i < n; i++) { ms = 1764000000000 + int(i / 1000);
+      printf "%08x-%04x-7%03x-8%03x-%04x%08x,bench-noop,bench,1,0,\\x%s,3,3000000000,10000000,2026-01-01 00:00:00+00,2026-01-01 00:00:00+00\n",
+        int(ms / 65536), ms % 65536, int(rand()*4095), int(rand()*4095), int(rand()*65535), i, a } }' > "$2"
 }
 
 cleanup() {

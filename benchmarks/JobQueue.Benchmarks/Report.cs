@@ -48,6 +48,7 @@ internal static class Report
         yield return new("PostgreSQL", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Postgres", "pgbench INSERT/tx, 1 client", "pg.insert.c1");
         yield return new("PostgreSQL", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
         yield return new("PostgreSQL", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Postgres", "COPY 1,000,000 rows", "pg.copy");
+        yield return new("PostgreSQL", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Postgres", "COPY 1,000,000 rows into the store's table (its indexes)", "pg.copy.store");
         yield return new("PostgreSQL", "processing no-op, concurrency 10", "Postgres.drain.c10", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
         yield return new("PostgreSQL", "processing no-op, concurrency 50", "Postgres.drain.c50", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
     }
@@ -78,7 +79,12 @@ internal static class Report
         {
             double? value = r.Figure(row.Key);
             double? raw = r.RawLimit(row.RawKey);
-            string rawName = row.RawKey == "pg.copy" && r.RawLimit("pg.copy.rows") is { } rows ? $"COPY of {rows.ToString("N0", s_en)} rows" : row.RawName;
+            string rawName = r.RawLimit("pg.copy.rows") is { } rows ? row.RawKey switch
+            {
+                "pg.copy" => $"COPY of {rows.ToString("N0", s_en)} rows",
+                "pg.copy.store" => $"COPY of {rows.ToString("N0", s_en)} rows into the store's table (its indexes)",
+                _ => row.RawName,
+            } : row.RawName;
             md.AppendLine(s_en, $"| {row.Provider} | {row.Scenario} | {Rate(value)} | {rawName} | {Rate(raw)} | {Ratio(value, raw)} |");
         }
 
@@ -210,11 +216,17 @@ internal static class Report
         yield return AtLeast("Redis", "processing no-op (best)", Max(r.Figure("Redis.drain.c10"), r.Figure("Redis.drain.c50")), 60_000, ">= 60,000 jobs/s");
         yield return AtMost("Redis", "latency p50", r.Figure("Redis.latency.p50"), 0.4, "<= 0.4 ms", "ms");
         yield return AtMost("Redis", "latency p99", r.Figure("Redis.latency.p99"), 2, "<= 2 ms", "ms");
+        // Newer targets, for the rows where another job system was still level (Redis processing and tail latency
+        // here, PostgreSQL bulk enqueue below). The older targets for the same figures stay: they are the history.
+        yield return AtLeast("Redis", "processing no-op (best of c10/c50), newer target", Max(r.Figure("Redis.drain.c10"), r.Figure("Redis.drain.c50")), r.RawLimit("redis.lpush.c50") * 0.28, ">= 28 % of LPUSH -c 50");
+        yield return AtMost("Redis", "latency p99, newer target", r.Figure("Redis.latency.p99"), 2.5, "<= 2.5 ms", "ms");
+        yield return AtMost("Redis", "latency p50, newer target", r.Figure("Redis.latency.p50"), 0.64, "<= 0.64 ms (no worse than before)", "ms");
 
         double? insert = r.RawLimit("pg.insert.c1");
         yield return AtLeast("PostgreSQL", "enqueue awaited", r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.Postgres"), insert * 0.9, ">= 90 % of pgbench INSERT/tx, 1 client");
         yield return AtLeast("PostgreSQL", "enqueue 100 in flight", r.Figure("DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres"), 20_000, ">= 20,000 jobs/s");
         yield return AtLeast("PostgreSQL", "bulk enqueue (COPY)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), r.RawLimit("pg.copy") * 0.7, ">= 70 % of raw COPY");
+        yield return AtLeast("PostgreSQL", "bulk enqueue, newer target (COPY into its own table)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), r.RawLimit("pg.copy.store") * 0.8, ">= 80 % of COPY into the store's table");
         yield return AtLeast("PostgreSQL", "processing no-op (best)", Max(r.Figure("Postgres.drain.c10"), r.Figure("Postgres.drain.c50")), 10_000, ">= 10,000 jobs/s");
         yield return AtMost("PostgreSQL", "latency p50", r.Figure("Postgres.latency.p50"), 2, "<= 2 ms", "ms");
         yield return AtMost("PostgreSQL", "latency p99", r.Figure("Postgres.latency.p99"), 10, "<= 10 ms", "ms");
