@@ -107,16 +107,18 @@ elif have_postgres; then
   # The same number of rows into the store's own jobs table with all its indexes, as its schema script creates
   # it (benchmarks/ceilings.sh measures the same): the least a bulk enqueue into the store has to write.
   log "raw: COPY of $COPY_ROWS rows into the store's jobs table"
-  "${BENCH[@]}" --postgres-schema | "${PSQL[@]}" >/dev/null
+  # Warnings and errors only: the schema script's, TRUNCATE's and DROP's notices say nothing about the run.
+  psql_quiet=(env "PGOPTIONS=-c client_min_messages=warning" "${PSQL[@]}")
+  "${BENCH[@]}" --postgres-schema | "${psql_quiet[@]}" >/dev/null
   store_jobs_csv "$COPY_ROWS" "$WORK/copy.csv"
   # CASCADE: the store's job_logs table refers to its jobs. The checkpoint (as ceilings.sh takes before each COPY)
   # writes out what the work before left dirty, so this COPY does not pay for it.
-  "${PSQL[@]}" -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
+  "${psql_quiet[@]}" -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
   copy_rate="$(copy_rows_per_second jobqueue.jobs "$(store_jobs_columns)" "$WORK/copy.csv")"
   printf 'pg.copy.store\t%s\n' "$copy_rate" >> "$RAW"
   log "COPY into the store's jobs table: $copy_rate rows/s"
   # The suites make their own schemas: they start on a server without this one.
-  "${PSQL[@]}" -c "DROP SCHEMA jobqueue CASCADE;"
+  "${psql_quiet[@]}" -c "DROP SCHEMA jobqueue CASCADE;"
   rm -f "$WORK/copy.csv"
 else
   log "PostgreSQL binaries missing (apt-get install postgresql postgresql-contrib): PostgreSQL skipped"
