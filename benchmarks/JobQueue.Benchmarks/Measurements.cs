@@ -40,6 +40,7 @@ internal static class Measurements
         Task drained = host.Counter.Arm(jobs);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan pausedBefore = GC.GetTotalPauseDuration();
+        TimeSpan processorBefore = Environment.CpuUsage.TotalTime;
         long start = Stopwatch.GetTimestamp();
         await host.StartWorkerAsync().ConfigureAwait(false);
         await drained.WaitAsync(s_drainDeadline).ConfigureAwait(false);
@@ -51,7 +52,9 @@ internal static class Measurements
         await host.Running.WhenEmptyAsync().WaitAsync(s_drainDeadline).ConfigureAwait(false);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        return new DrainResult(jobs / elapsed.TotalSeconds, (double)allocated / jobs, elapsed, GC.GetTotalPauseDuration() - pausedBefore);
+        TimeSpan processor = Environment.CpuUsage.TotalTime - processorBefore;
+        return new DrainResult(jobs / elapsed.TotalSeconds, (double)allocated / jobs, elapsed, GC.GetTotalPauseDuration() - pausedBefore,
+            processor.TotalMicroseconds / jobs);
     }
 
     /// <summary>Enqueue-to-handler-start latency with an idle worker, one job at a time, in milliseconds.</summary>
@@ -120,6 +123,7 @@ internal static class Measurements
 }
 
 /// <param name="GcPause">Time the GC paused the process during the drain (blocking collections), for telling a slow drain from a collected one.</param>
-internal sealed record DrainResult(double JobsPerSecond, double BytesPerJob, TimeSpan Elapsed, TimeSpan GcPause);
+/// <param name="ProcessorMicrosecondsPerJob">This process's CPU time (every thread, user and kernel) per job over the drain: on two cores shared with the store's server, what the client costs.</param>
+internal sealed record DrainResult(double JobsPerSecond, double BytesPerJob, TimeSpan Elapsed, TimeSpan GcPause, double ProcessorMicrosecondsPerJob);
 
 internal sealed record LatencyResult(double P50Milliseconds, double P99Milliseconds, int Samples);

@@ -59,6 +59,44 @@ if (args is ["--svg", string svgData, string svgOut, string svgTitle])
     return 0;
 }
 
+// For working on one figure: drains or latency samples of one store, printed, nothing written. The store's server
+// comes from the same variables run.sh sets (JOBQUEUE_BENCH_REDIS, JOBQUEUE_BENCH_POSTGRES).
+//   --drain redis 50 50000 5      five drains of 50,000 jobs at concurrency 50
+//   --latency redis 500 3         three runs of 500 samples
+//   --script-cost 20000 50        the Redis server's time per job in the fetch and completion scripts (ScriptCost)
+if (args is ["--drain", string drainStore, string drainConcurrency, string drainCount, string drainRuns])
+{
+    var store = Enum.Parse<Provider>(drainStore, ignoreCase: true);
+    int jobs = int.Parse(drainCount, CultureInfo.InvariantCulture);
+    int concurrency = int.Parse(drainConcurrency, CultureInfo.InvariantCulture);
+    await Measurements.DrainAsync(store, concurrency, Math.Min(jobs, 1_000));
+    for (int run = 0; run < int.Parse(drainRuns, CultureInfo.InvariantCulture); run++)
+    {
+        DrainResult drained = await Measurements.DrainAsync(store, concurrency, jobs);
+        Console.WriteLine(FormattableString.Invariant(
+            $"{store} drain c{concurrency}: {drained.JobsPerSecond:F0} jobs/s, {drained.BytesPerJob:F0} B/job, client CPU {drained.ProcessorMicrosecondsPerJob:F1} us/job, GC pause {drained.GcPause.TotalMilliseconds:F0} ms"));
+    }
+
+    return 0;
+}
+
+if (args is ["--script-cost", string costJobs, string costBatch])
+{
+    return await ScriptCost.RunAsync(int.Parse(costJobs, CultureInfo.InvariantCulture), int.Parse(costBatch, CultureInfo.InvariantCulture), Console.Out);
+}
+
+if (args is ["--latency", string latencyStore, string latencyCount, string latencyRuns])
+{
+    var store = Enum.Parse<Provider>(latencyStore, ignoreCase: true);
+    for (int run = 0; run < int.Parse(latencyRuns, CultureInfo.InvariantCulture); run++)
+    {
+        LatencyResult sampled = await Measurements.LatencyAsync(store, int.Parse(latencyCount, CultureInfo.InvariantCulture), warmup: 20);
+        Console.WriteLine(FormattableString.Invariant($"{store} latency: p50 {sampled.P50Milliseconds:F3} ms, p99 {sampled.P99Milliseconds:F3} ms"));
+    }
+
+    return 0;
+}
+
 if (args is ["--postgres-schema"])
 {
     Console.Write(JobQueue.PostgresMigrations.GetScript());

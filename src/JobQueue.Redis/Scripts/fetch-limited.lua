@@ -70,7 +70,7 @@ while not stop and #r < limit do
           redis.call('ZADD', P .. 'parked:' .. f.lk, -(tonumber(f.pr) or 0), m)
         elseif ok then
           redis.call('ZREM', key, m)
-          r[#r + 1] = lease(id, j, f)
+          r[#r + 1] = lease(id, j, h, f)
           qrun = qrun + 1
           if f.lk and runcounts[f.lk] then runcounts[f.lk].c = runcounts[f.lk].c + 1 end
           -- One start per rate scope that applied to the job, and only those.

@@ -38,6 +38,8 @@ internal static class RedisJobReader
         RedisResult[] parts = (RedisResult[])value!;
         var fields = new RedisValue[JobFieldCount];
         RedisValue[] hash = (RedisValue[])parts[1]!;
+        // A field may come twice: a fetch appends what it wrote to the hash it read, and the later value is the
+        // current one.
         for (int i = 0; i + 1 < hash.Length; i += 2)
         {
             int field = JobField(Bytes(hash[i]));

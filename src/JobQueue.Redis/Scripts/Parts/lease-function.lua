@@ -1,6 +1,6 @@
---@ lease(id, j, f): leases a ready job whose hash (as a table) is f, for scripts whose locals include q, nowt, token,
+--@ lease(id, j, h, f): leases a ready job whose HGETALL is h (as a table: f), for scripts whose locals include q, nowt, token,
 --@ let, leus and worker; returns the fetch's reply item for it.
-local function lease(id, j, f)
+local function lease(id, j, h, f)
   -- An attempt that is no number (a damaged hash) is left as it is: the job is leased all the same, its
   -- reader reports the damage and the engine fails it, where arithmetic on it would fail this script.
   local at = tonumber(f.at or '0')
@@ -11,16 +11,14 @@ local function lease(id, j, f)
   if f.lk then redis.call('SADD', P .. 'run:' .. f.lk, id) end
   changed[#changed + 1] = id
 
-  -- The reply is the hash as it is now, built from the read above instead of read again.
-  f.s, f.at, f.sa, f.lt, f.le, f.w = '2', at, nowt, token, let, worker
-  local now = {}
-  for k, v in pairs(f) do
-    now[#now + 1] = k
-    now[#now + 1] = v
-  end
+  -- The reply is the hash as it is now: the read above with the fields just written appended, which the reader
+  -- takes over the earlier ones (a later field of the same name wins), instead of a table rebuilt or a second read.
+  local n = #h
+  h[n + 1], h[n + 2], h[n + 3], h[n + 4], h[n + 5], h[n + 6] = 's', '2', 'at', at, 'sa', nowt
+  h[n + 7], h[n + 8], h[n + 9], h[n + 10], h[n + 11], h[n + 12] = 'lt', token, 'le', let, 'w', worker
 
   -- Errors are only written when an attempt ends without success, so a first attempt has none.
   local errors = {}
   if tonumber(at) ~= 1 then errors = redis.call('LRANGE', P .. 'errors:' .. id, 0, -1) end
-  return { id, now, errors }
+  return { id, h, errors }
 end

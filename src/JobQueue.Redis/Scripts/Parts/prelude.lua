@@ -241,8 +241,8 @@ childdone = function(bid, ok, nowt, nowus)
 end
 
 -- A final state with everything that comes with it: lease voided, key freed, waiters told, batch counted.
--- f is fields(id) when the caller already read it.
-finish = function(id, st, nowt, nowus, f)
+-- f is fields(id) when the caller already read it; result, when given, is written as 'r' with the state.
+finish = function(id, st, nowt, nowus, f, result)
   local j = jk(id)
   f = f or fields(id)
   local old = f[1]
@@ -259,7 +259,11 @@ finish = function(id, st, nowt, nowus, f)
     zset(P .. 'scheduled', id, false)
   end
   index(id, f[2], f[3], old, st)
-  redis.call('HSET', j, 's', st, 'fa', nowt)
+  if result then
+    redis.call('HSET', j, 's', st, 'fa', nowt, 'r', result)
+  else
+    redis.call('HSET', j, 's', st, 'fa', nowt)
+  end
   zset(P .. 'finished', id, nowus)
   if st ~= '3' and f[5] and f[10] ~= '3' then
     local ik = P .. 'idem:' .. f[5]
