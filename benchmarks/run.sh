@@ -143,6 +143,8 @@ if [[ -n "$REDIS_PID" ]]; then
     redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\),usec=[0-9]*,usec_per_call=\([0-9.]*\).*/| \1 | \2 | \3 |/p'
     echo
     echo "redis-server CPU over the whole run (including redis-benchmark): $(redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | sed -n 's/^used_cpu_\(user\|sys\):\(.*\)/\1 \2 s/p' | paste -sd, -)."
+    # The AOF rewrites run in a forked child, on the same two cores as everything else.
+    echo "AOF rewrites over the whole run: $(redis-cli -p "$REDIS_PORT" info persistence | tr -d '\r' | sed -n 's/^aof_rewrites:\(.*\)/\1/p'), their CPU: $(redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | sed -n 's/^used_cpu_\(user\|sys\)_children:\(.*\)/\1 \2 s/p' | paste -sd, -)."
   } >> "$RESULTS/$STAMP.md"
 fi
 

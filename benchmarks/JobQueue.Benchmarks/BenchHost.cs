@@ -47,6 +47,9 @@ internal sealed class BenchHost : IAsyncDisposable
     /// <summary>The PostgreSQL schema of this host's store; null for other providers.</summary>
     public string? PostgresSchema { get; private set; }
 
+    /// <summary>The Redis key prefix of this host's store (removed when the host ends); null for other providers.</summary>
+    public string? RedisPrefix { get; private set; }
+
     /// <summary>Builds the services and runs the store's startup (migrations), without the worker.</summary>
     /// <param name="provider">The store.</param>
     /// <param name="concurrency">The bench queue's concurrency.</param>
@@ -76,7 +79,11 @@ internal sealed class BenchHost : IAsyncDisposable
                 o.Retention = null;
             });
         });
-        var host = new BenchHost(services.BuildServiceProvider()) { PostgresSchema = provider is Provider.Postgres ? "b" + unique : null };
+        var host = new BenchHost(services.BuildServiceProvider())
+        {
+            PostgresSchema = provider is Provider.Postgres ? "b" + unique : null,
+            RedisPrefix = provider is Provider.Redis ? "b" + unique : null,
+        };
         foreach (IHostedService hosted in host._services.GetServices<IHostedService>())
         {
             if (!ReferenceEquals(hosted, host._worker))
@@ -106,6 +113,10 @@ internal sealed class BenchHost : IAsyncDisposable
         }
 
         await _services.DisposeAsync().ConfigureAwait(false);
+        if (RedisPrefix is not null)
+        {
+            await RedisSettling.RemoveKeysAsync(BenchEnvironment.Redis!, RedisPrefix).ConfigureAwait(false);
+        }
     }
 
     private static void UseStore(JobQueueBuilder q, Provider provider, string unique)

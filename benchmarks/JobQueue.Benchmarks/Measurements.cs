@@ -37,6 +37,11 @@ internal static class Measurements
         }
 
         await FillAsync(host.Client, jobs).ConfigureAwait(false);
+        if (provider is Provider.Redis)
+        {
+            await RedisSettling.WaitForNoRewriteAsync(BenchEnvironment.Redis!).ConfigureAwait(false);
+        }
+
         Task drained = host.Counter.Arm(jobs);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan pausedBefore = GC.GetTotalPauseDuration();
@@ -61,6 +66,11 @@ internal static class Measurements
     public static async Task<LatencyResult> LatencyAsync(Provider provider, int samples, int warmup)
     {
         await using BenchHost host = await BenchHost.StartAsync(provider, concurrency: 1, worker: true).ConfigureAwait(false);
+        if (provider is Provider.Redis)
+        {
+            await RedisSettling.WaitForNoRewriteAsync(BenchEnvironment.Redis!).ConfigureAwait(false);
+        }
+
         await host.StartWorkerAsync().ConfigureAwait(false);
         var measured = new double[samples];
         for (int i = -warmup; i < samples; i++)

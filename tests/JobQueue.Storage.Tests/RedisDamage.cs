@@ -38,7 +38,6 @@ internal static class RedisDamage
           end
           swap(P .. 'qs:' .. f[1] .. ':' .. f[2])
           swap(P .. 'scheduled')
-          swap(P .. 'leases')
           if f[3] then swap(P .. 'batchjobs:' .. f[3]) end
           -- A ready member is "runAt:seq:id".
           local rk = P .. 'ready:' .. f[1]

@@ -10,7 +10,7 @@ namespace JobQueue.Redis.Scripts;
 internal static partial class RedisScripts
 {
     /// <summary>
-    /// ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker, nowUs, maxSkipped, queueConcurrency or '',
+    /// ARGV: P, queue, limit, nowTicks, token, leaseTicks, worker, nowUs, maxSkipped, queueConcurrency or '',
     /// queue rate (3), concurrencyPerKey or '', rate per key (3), name count, then per name: name, concurrencyPerKey or '',
     /// rate (3), rate per key (3). A rate is starts, windowStartTicks, windowStartUs, or three ''.
     /// Returns the leased jobs as <see cref="Fetch"/> does.

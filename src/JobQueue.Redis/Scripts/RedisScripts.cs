@@ -7,17 +7,18 @@ namespace JobQueue.Redis.Scripts;
 /// several scripts share in Scripts/Parts/), embedded in the assembly and read once by <see cref="RedisScriptLoader"/>.
 /// </summary>
 /// <remarks>
-/// <para>Key layout (schema 3, see <see cref="Migrate"/>), all under the prefix P (a hash tag such as "{jobqueue}:"
+/// <para>Key layout (schema 4, see <see cref="Migrate"/>), all under the prefix P (a hash tag such as "{jobqueue}:"
 /// so every key of a deployment lives in one cluster slot): job:ID (hash), errors:ID (list of JSON), batch:ID
 /// (hash), ready:QUEUE (zset, score -priority, member "runAt:seq:id" so equal priorities order by run time, then
-/// enqueue order), scheduled / leases / finished / bfinished (zsets scored by unix microseconds), idem:KEY
+/// enqueue order), scheduled / finished / bfinished (zsets scored by unix microseconds), idem:KEY
 /// (holder id), the indexes qs:Q:S (one per queue and state), batchjobs:B and name:N (zsets scored by enqueue sequence),
 /// the throughput counts tp:M and tpm (see RedisScripts.Admin), the flow keys run:KEY, starts:SCOPE and holds (see
 /// RedisScripts.Flow),
 /// queues (set of queue names), seq (the enqueue sequence) and schema (the layout version).</para>
 /// <para>A job hash holds n (name), q, pr, a (arguments), o ("maxAttempts:timeoutTicks:retryDelayTicks:enqueuedAt",
 /// changed only when a retry raises the maximum), ra (run at), seq, s (state), and as they apply at (attempt, absent before the first lease), ik,
-/// tp, b, child, sa, fa, lt / le / w (lease), r, pp / pm (progress), lk (limit key), is / iu (idempotency scope when
+/// tp, b, child, sa, fa, lt / le / w (lease: token, expiry, worker; a rescue finds expired leases among the members
+/// of qs:Q:2 by their le), r, pp / pm (progress), lk (limit key), is / iu (idempotency scope when
 /// not UntilSucceeded, and its end for ForPeriod). A batch hash holds s, total, ok, ko, ca, sj, fj, fa, and fp (failure
 /// policy when FailFast), pb (parent batch) and cp (counted in the parent).</para>
 /// <para>Times are stored as 19-digit zero-padded UTC tick strings so Lua compares them exactly as strings;
@@ -29,14 +30,16 @@ namespace JobQueue.Redis.Scripts;
 internal static partial class RedisScripts
 {
     /// <summary>The data layout the scripts write; <see cref="Migrate"/> brings older data up to it.</summary>
-    public const string SchemaVersion = "3";
+    public const string SchemaVersion = "4";
 
     /// <summary>ARGV: P. Returns 1 when it changed something, else 0. Safe to run any number of times, by any host.</summary>
     /// <remarks>
     /// Schema 1 kept three enqueue-order indexes beside qs:Q:S: jobs (every job), queue:Q and state:S. Schema 2
     /// answers those queries from qs:Q:S alone, so the old sets are only dead weight: every job in them is also in
     /// its qs:Q:S set, and no script reads them. They are unlinked (freed off the server's main thread). The check
-    /// for P..'jobs' catches a host of the previous version that wrote them again after an earlier migration.
+    /// for P..'jobs' catches a host of the previous version that wrote them again after an earlier migration. Schema 3
+    /// added name:N. Schema 4 drops leases (a zset of running jobs by lease expiry, written on every fetch and
+    /// completion): the rescue reads the Running index qs:Q:2 and each job's le instead.
     /// </remarks>
     public static readonly RedisScript Migrate = RedisScriptLoader.Load("migrate");
 
@@ -68,14 +71,14 @@ internal static partial class RedisScripts
     /// <summary>Per-job ARGV fields of <see cref="Enqueue"/>, in order: template number (from 1), id, arguments, idempotencyKey or '', runAtTicks, runAtUs, traceParent or '', limitKey or ''.</summary>
     public const int EnqueueJobFields = 8;
 
-    /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, leaseUs, worker.</summary>
+    /// <summary>ARGV: P, queue, limit, nowTicks, token, leaseTicks, worker.</summary>
     /// <remarks>
     /// The fetch without limits. Holds (see RedisScripts.Flow) apply to it too: without any it pays one HLEN; a held job
     /// goes back where it was, and at most 1,000 held jobs are passed over in one call.
     /// </remarks>
     public static readonly RedisScript Fetch = RedisScriptLoader.Load("fetch");
 
-    /// <summary>ARGV: P, then per item id, token, expiryTicks, expiryUs.</summary>
+    /// <summary>ARGV: P, then per item id, token, expiryTicks.</summary>
     public static readonly RedisScript Extend = RedisScriptLoader.Load("extend");
 
     /// <summary>ARGV: P, then per item id, token, hasResult ('1'/'0'), result, nowTicks, nowUs.</summary>

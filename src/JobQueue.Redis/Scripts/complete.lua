@@ -7,7 +7,7 @@
 -- here ends jobs that are not Running-and-leased, and each of those is checked in its hash, written at once.
 -- Every other job takes finish().
 local r = {}
-local leasesleft, finishedat, bysets = {}, {}, {}
+local finishedat, bysets = {}, {}
 for i = 2, #ARGV, 6 do
   local id = ARGV[i]
   local f = fields(id)
@@ -22,7 +22,6 @@ for i = 2, #ARGV, 6 do
         redis.call('HSET', j, 's', '3', 'fa', nowt)
       end
       redis.call('HDEL', j, 'lt', 'le', 'w')
-      leasesleft[#leasesleft + 1] = id
       local sets = bysets[q]
       if not sets then
         sets = { left = {}, entered = {} }
@@ -43,7 +42,6 @@ for i = 2, #ARGV, 6 do
     r[#r + 1] = 0
   end
 end
-for i = 1, #leasesleft, 1000 do redis.call('ZREM', P .. 'leases', unpack(leasesleft, i, math.min(i + 999, #leasesleft))) end
 for q, sets in pairs(bysets) do
   local running, succeeded = P .. 'qs:' .. q .. ':2', P .. 'qs:' .. q .. ':3'
   for i = 1, #sets.left, 1000 do redis.call('ZREM', running, unpack(sets.left, i, math.min(i + 999, #sets.left))) end

@@ -1,6 +1,6 @@
 --@include Parts/prelude.lua
-local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local nowus, maxskip = ARGV[9], tonumber(ARGV[10])
+local q, limit, nowt, token, let, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local nowus, maxskip = ARGV[8], tonumber(ARGV[9])
 if redis.call('HEXISTS', P .. 'paused', q) == 1 then return {} end
 --@include Parts/holds.lua
 --@include Parts/lease-function.lua
@@ -10,10 +10,10 @@ local function rate(o)
   if ARGV[o] == '' then return false end
   return { n = tonumber(ARGV[o]), lot = ARGV[o + 1], lous = ARGV[o + 2] }
 end
-local qc, qrate, cpk, rpk = tonumber(ARGV[11]), rate(12), tonumber(ARGV[15]), rate(16)
+local qc, qrate, cpk, rpk = tonumber(ARGV[10]), rate(11), tonumber(ARGV[14]), rate(15)
 local names = {}
-for i = 0, tonumber(ARGV[19]) - 1 do
-  local o = 20 + i * 8
+for i = 0, tonumber(ARGV[18]) - 1 do
+  local o = 19 + i * 8
   names[ARGV[o]] = { cpk = tonumber(ARGV[o + 1]), rate = rate(o + 2), rpk = rate(o + 5) }
 end
 local none = {}

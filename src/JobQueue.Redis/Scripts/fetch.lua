@@ -1,16 +1,16 @@
 --@include Parts/prelude.lua
-local q, limit, nowt, token, let, leus, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local q, limit, nowt, token, let, worker = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 -- A paused queue leases nothing (RedisScripts.Queues): checked in the script, so atomic with the pause.
 if redis.call('HEXISTS', P .. 'paused', q) == 1 then return {} end
 --@include Parts/holds.lua
 local key = P .. 'ready:' .. q
 local r = {}
 local notyet = {}
--- Every job this fetch leases is a different one, and only this script writes these three sets here, so their
--- members go straight into one array each, sent as one ZREM or ZADD at the end: as index() and zset() would,
--- without the bookkeeping that lets them take a member twice (a third of a fetch's server time went on it).
+-- Every job this fetch leases is a different one, and only this script writes these two sets here, so their
+-- members go straight into one array each, sent as one ZREM or ZADD at the end: as index() would, without the
+-- bookkeeping that lets zset() take a member twice.
 local enqueuedset, runningset = P .. 'qs:' .. q .. ':1', P .. 'qs:' .. q .. ':2'
-local left, entered, leased = {}, {}, {}
+local left, entered = {}, {}
 local skipped = 0
 while #r < limit and skipped < 1000 do
   local popped = redis.call('ZPOPMIN', key, limit - #r)
@@ -45,8 +45,6 @@ while #r < limit and skipped < 1000 do
           entered[#entered + 1] = tonumber(f.seq) and f.seq or 0
           entered[#entered + 1] = id
           redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-          leased[#leased + 1] = leus
-          leased[#leased + 1] = id
           if f.lk then redis.call('SADD', P .. 'run:' .. f.lk, id) end
           changed[#changed + 1] = id
 
@@ -69,6 +67,5 @@ end
 for i = 1, #notyet, 1000 do redis.call('ZADD', key, unpack(notyet, i, math.min(i + 999, #notyet))) end
 for i = 1, #left, 1000 do redis.call('ZREM', enqueuedset, unpack(left, i, math.min(i + 999, #left))) end
 for i = 1, #entered, 1000 do redis.call('ZADD', runningset, unpack(entered, i, math.min(i + 999, #entered))) end
-for i = 1, #leased, 1000 do redis.call('ZADD', P .. 'leases', unpack(leased, i, math.min(i + 999, #leased))) end
 flush()
 return r

@@ -72,14 +72,13 @@ internal sealed partial class RedisJobStorage
     private RedisValue[] FetchLimitedArguments(FetchRequest request, FetchLimits limits)
     {
         IReadOnlyList<NameLimits> names = limits.Names ?? [];
-        var args = new RedisArguments(19 + (names.Count * NameLimitFields), 256 + (names.Count * 4 * RedisValues.TicksDigits));
+        var args = new RedisArguments(18 + (names.Count * NameLimitFields), 256 + (names.Count * 4 * RedisValues.TicksDigits));
         args.Add(_prefix)
             .Add(request.Queue)
             .Add(request.Limit)
             .AddTicks(request.Now)
             .Add(request.LeaseToken)
             .AddTicks(request.LeaseExpiresAt)
-            .AddScore(request.LeaseExpiresAt)
             .Add(request.WorkerId)
             .AddScore(request.Now)
             .Add(Math.Max(limits.MaxSkipped, 1));

@@ -123,14 +123,13 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         }
         else
         {
-            RedisValue[] args = new RedisArguments(8)
+            RedisValue[] args = new RedisArguments(7)
                 .Add(_prefix)
                 .Add(request.Queue)
                 .Add(request.Limit)
                 .AddTicks(request.Now)
                 .Add(request.LeaseToken)
                 .AddTicks(request.LeaseExpiresAt)
-                .AddScore(request.LeaseExpiresAt)
                 .Add(request.WorkerId)
                 .ToArray();
             reply = await EvalAsync(RedisScripts.Fetch, args, cancellationToken).ConfigureAwait(false);
@@ -207,11 +206,11 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
     public ValueTask<IReadOnlyList<bool>> ExtendLeasesAsync(IReadOnlyList<LeaseExtension> leases, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leases);
-        var args = new RedisArguments(1 + (leases.Count * 4), leases.Count * 96);
+        var args = new RedisArguments(1 + (leases.Count * 3), leases.Count * 80);
         args.Add(_prefix);
         foreach (LeaseExtension lease in leases)
         {
-            args.Add(lease.Id.Value).Add(lease.LeaseToken).AddTicks(lease.ExpiresAt).AddScore(lease.ExpiresAt);
+            args.Add(lease.Id.Value).Add(lease.LeaseToken).AddTicks(lease.ExpiresAt);
         }
 
         return RunPerItemAsync(RedisScripts.Extend, leases.Count, args, cancellationToken);

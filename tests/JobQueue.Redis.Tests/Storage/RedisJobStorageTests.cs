@@ -253,6 +253,40 @@ public sealed class RedisJobStorageTests
         ((string?)schema).Should().Be(RedisScripts.SchemaVersion);
     }
 
+    [Fact]
+    public async Task Storage_SchemaThreeLeasesSet_IsUnlinkedAndTheLeaseItListedIsStillRescued()
+    {
+        string prefix = "p" + Guid.NewGuid().ToString("N");
+        NewJob job = Job();
+        await using (RedisJobStorage older = NewStorage(prefix))
+        {
+            await older.EnqueueAsync(new EnqueueRequest { Jobs = [job], Now = T0 }, Deadline.Token());
+            await older.FetchAsync(Fetch(1), Deadline.Token());
+
+            // As a host of schema 3 leaves it: the job listed in the set of leases by expiry, the layout's version 3.
+            IDatabase database = await RedisStores.DatabaseAsync(older);
+            await database.SortedSetAddAsync(older.Prefix + "leases", job.Id.ToString(), T0.AddMinutes(5).ToUnixTimeMilliseconds() * 1000.0);
+            await database.StringSetAsync(older.Prefix + "schema", "3");
+        }
+
+        await using RedisJobStorage upgraded = NewStorage(prefix);
+        IReadOnlyList<JobId> early = await upgraded.RescueExpiredLeasesAsync(
+            new RescueRequest { Now = T0.AddMinutes(4), Limit = 10, ErrorType = "T", ErrorMessage = "lost" }, Deadline.Token());
+        IDatabase upgradedDatabase = await RedisStores.DatabaseAsync(upgraded);
+        bool leasesKept = await upgradedDatabase.KeyExistsAsync(upgraded.Prefix + "leases");
+        RedisValue schema = await upgradedDatabase.StringGetAsync(upgraded.Prefix + "schema");
+        IReadOnlyList<JobId> late = await upgraded.RescueExpiredLeasesAsync(
+            new RescueRequest { Now = T0.AddMinutes(6), Limit = 10, ErrorType = "T", ErrorMessage = "lost" }, Deadline.Token());
+        StoredJob? rescued = (await upgraded.GetJobsAsync([job.Id], Deadline.Token()))[0];
+
+        early.Should().BeEmpty("the lease runs until five minutes after T0");
+        leasesKept.Should().BeFalse("schema 4 keeps no set of leases by expiry");
+        ((string?)schema).Should().Be(RedisScripts.SchemaVersion);
+        late.Should().Equal(job.Id);
+        rescued!.State.Should().Be(JobState.Enqueued);
+        rescued.Errors.Should().ContainSingle().Which.Message.Should().Be("lost");
+    }
+
     /// <summary>One Enqueued job in the job hash layout the scripts write, listed in schema 1's indexes as well.</summary>
     private static async Task WriteJobInSchemaOneIndexesAsync(RedisJobStorage storage, JobId id)
     {

@@ -1,5 +1,5 @@
 --@ lease(id, j, h, f): leases a ready job whose HGETALL is h (as a table: f), for scripts whose locals include q, nowt, token,
---@ let, leus and worker; returns the fetch's reply item for it.
+--@ let and worker; returns the fetch's reply item for it.
 local function lease(id, j, h, f)
   -- An attempt that is no number (a damaged hash) is left as it is: the job is leased all the same, its
   -- reader reports the damage and the engine fails it, where arithmetic on it would fail this script.
@@ -7,7 +7,6 @@ local function lease(id, j, h, f)
   if at then at = tostring(at + 1) else at = f.at end
   index(id, q, f.seq, '1', '2')
   redis.call('HSET', j, 's', '2', 'at', at, 'sa', nowt, 'lt', token, 'le', let, 'w', worker)
-  zset(P .. 'leases', id, leus)
   if f.lk then redis.call('SADD', P .. 'run:' .. f.lk, id) end
   changed[#changed + 1] = id
 

@@ -111,7 +111,6 @@ local function unlease(id)
   local j = jk(id)
   unrun(id, redis.call('HGET', j, 'lk'))
   redis.call('HDEL', j, 'lt', 'le', 'w')
-  zset(P .. 'leases', id, false)
 end
 
 -- What finish() needs, the lease token (8) for the callers that check it first, the limit key (9) and the
@@ -248,7 +247,6 @@ finish = function(id, st, nowt, nowus, f, result)
   local old = f[1]
   if old == '2' then
     redis.call('HDEL', j, 'lt', 'le', 'w')
-    zset(P .. 'leases', id, false)
     unrun(id, f[9])
   elseif old == '1' then
     zset(P .. 'ready:' .. f[2], rmember(id, f[4], f[3]), false)
