@@ -97,6 +97,17 @@ internal sealed class BenchHost : IAsyncDisposable
     }
 
 
+    /// <summary>A fetch of the bench queue's jobs by hand (no worker), leased for five minutes.</summary>
+    public static FetchRequest FetchByHand(int limit, Guid token, DateTimeOffset now, string workerId) => new()
+    {
+        Queue = BenchQueue,
+        Limit = limit,
+        Now = now,
+        LeaseToken = token,
+        LeaseExpiresAt = now.AddMinutes(5),
+        WorkerId = workerId,
+    };
+
     public Task StartWorkerAsync()
         => _worker?.StartAsync(CancellationToken.None) ?? throw new InvalidOperationException("This host was built without a worker.");
 

@@ -109,15 +109,7 @@ internal static class Measurements
             await host.Client.EnqueueManyAsync(Enumerable.Range(done, size).Select(i => new NoopArgs(Guid.NewGuid(), "old-" + i))).ConfigureAwait(false);
             DateTimeOffset now = DateTimeOffset.UtcNow;
             var token = Guid.NewGuid();
-            IReadOnlyList<StoredJob> leased = await host.Storage.FetchAsync(new FetchRequest
-            {
-                Queue = BenchHost.BenchQueue,
-                Limit = size,
-                Now = now,
-                LeaseToken = token,
-                LeaseExpiresAt = now.AddMinutes(5),
-                WorkerId = "history-fill",
-            }, CancellationToken.None).ConfigureAwait(false);
+            IReadOnlyList<StoredJob> leased = await host.Storage.FetchAsync(BenchHost.FetchByHand(size, token, now, "history-fill"), CancellationToken.None).ConfigureAwait(false);
             await host.Storage.CompleteAsync(
                 leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = token, Now = now }).ToList(), CancellationToken.None).ConfigureAwait(false);
         }

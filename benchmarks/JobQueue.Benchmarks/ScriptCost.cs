@@ -27,15 +27,7 @@ internal static class ScriptCost
             DateTimeOffset now = DateTimeOffset.UtcNow;
             var token = Guid.NewGuid();
             double before = await ScriptMicrosecondsAsync(redis).ConfigureAwait(false);
-            IReadOnlyList<StoredJob> leased = await host.Storage.FetchAsync(new FetchRequest
-            {
-                Queue = BenchHost.BenchQueue,
-                Limit = batch,
-                Now = now,
-                LeaseToken = token,
-                LeaseExpiresAt = now.AddMinutes(5),
-                WorkerId = "script-cost",
-            }, CancellationToken.None).ConfigureAwait(false);
+            IReadOnlyList<StoredJob> leased = await host.Storage.FetchAsync(BenchHost.FetchByHand(batch, token, now, "script-cost"), CancellationToken.None).ConfigureAwait(false);
             double fetched = await ScriptMicrosecondsAsync(redis).ConfigureAwait(false);
             await host.Storage.CompleteAsync(
                 leased.Select(j => new JobCompletion { Id = j.Id, LeaseToken = token, Now = DateTimeOffset.UtcNow }).ToList(), CancellationToken.None).ConfigureAwait(false);
