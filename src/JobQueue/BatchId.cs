@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+using JobQueue.Json;
 
 namespace JobQueue;
 
@@ -6,7 +8,9 @@ namespace JobQueue;
 /// Identifies a batch of jobs. Wraps a version-7 (time-ordered) <see cref="Guid"/> made by the client, so the id is
 /// known before the batch is written.
 /// </summary>
+/// <remarks>System.Text.Json writes it as its plain string (the form <see cref="ToString()"/> gives), also as a dictionary key.</remarks>
 /// <param name="Value">The wrapped Guid.</param>
+[JsonConverter(typeof(BatchIdJsonConverter))]
 public readonly record struct BatchId(Guid Value) : ISpanFormattable
 {
     /// <summary>Creates a new, time-ordered id.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace JobQueue;
 
 /// <summary>Where a batch is in its life.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BatchState>))]
 public enum BatchState
 {
     /// <summary>Some children have not finished and none has failed for good.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace JobQueue;
 
 /// <summary>Where a job is in its life. <see cref="Succeeded"/>, <see cref="Failed"/> and <see cref="Cancelled"/> are final.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<JobState>))]
 public enum JobState
 {
     /// <summary>Waiting for its run time: delayed, scheduled, or waiting to be retried.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace JobQueue;
 
 /// <summary>Why a ready job has not started, other than waiting for its turn.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<JobWaitReason>))]
 public enum JobWaitReason
 {
     /// <summary>Its queue is paused.</summary>
