@@ -86,7 +86,10 @@ public sealed partial class JobQueueBuilder
 
     /// <summary>Declares a queue and how many of its jobs run at once in each host.</summary>
     /// <param name="name">The queue's name.</param>
-    /// <param name="concurrency">Jobs of this queue running at once, at least 1.</param>
+    /// <param name="concurrency">
+    /// Jobs of this queue running at once, at least 1. One by default, which keeps a declared queue narrow; a queue
+    /// that is not declared runs <see cref="JobQueueOptions.DefaultConcurrency"/> (10) at once.
+    /// </param>
     /// <exception cref="ArgumentException">The name is empty, the concurrency is below 1, or the queue was declared already.</exception>
     public JobQueueBuilder AddQueue(string name, int concurrency = 1) => AddQueue(name, concurrency, configure: null);
 
