@@ -327,7 +327,7 @@ public sealed class ConfigurationBindingTests
     [Fact]
     public async Task StartAsync_TheExampleOfTheConfigurationPage_Starts()
     {
-        string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "configuration.md"));
+        string page = File.ReadAllText(Path.Combine(RepositoryFiles.Root(), "docs", "configuration.md"));
         int section = page.IndexOf("## From appsettings.json", StringComparison.Ordinal);
         int start = page.IndexOf("```json", section, StringComparison.Ordinal) + "```json".Length;
         string example = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
@@ -342,18 +342,5 @@ public sealed class ConfigurationBindingTests
 
         await run.Should().NotThrowAsync("the page's example is what users copy");
         host.Services.GetRequiredService<WorkerPlan>().Queues.Should().Contain(new KeyValuePair<string, int>("tickets", 8));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "JobQueue.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No JobQueue.sln above {AppContext.BaseDirectory}.");
     }
 }
