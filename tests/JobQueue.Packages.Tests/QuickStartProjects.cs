@@ -4,7 +4,8 @@ using System.Xml.Linq;
 namespace JobQueue.Packages.Tests;
 
 /// <summary>
-/// One fresh project per package README (and the repository's README), made the way its quick start says: the README's first C# block, read from
+/// One fresh project per package README (and the repository's README, and each complete program of docs/*.md), made the
+/// way its quick start says: the README's first C# block, read from
 /// the packed package, is the project's Program.cs, and each `dotnet add package X` it names becomes a package
 /// reference (ours at the packed version, others at the version this repository pins). They live outside the
 /// repository, restore from the packed folder and the public source, and build together.
@@ -37,9 +38,11 @@ internal sealed partial class QuickStartProjects
 
         var programs = new Dictionary<string, string>(StringComparer.Ordinal);
         var projects = new List<string>();
-        foreach ((string id, string readme) in Readmes(packages))
+        IEnumerable<(string Id, string Program)> all = Readmes(packages)
+            .Select(r => (r.Id, FirstCSharpBlock(r.Readme) ?? throw new InvalidOperationException($"The README of {r.Id} has no C# block.")))
+            .Concat(DocsPrograms());
+        foreach ((string id, string program) in all)
         {
-            string program = FirstCSharpBlock(readme) ?? throw new InvalidOperationException($"The README of {id} has no C# block.");
             programs[id] = program;
 
             string folder = Path.Combine(root, id);
@@ -64,6 +67,27 @@ internal sealed partial class QuickStartProjects
         }
 
         yield return (RepositoryReadme, File.ReadAllText(Path.Combine(RepositoryFolder.Root, "README.md")));
+    }
+
+    /// <summary>
+    /// Every C# block of docs/*.md marked as a complete program (its first line starts with "// Program.cs"), under the
+    /// id "docs-PAGE" (then "docs-PAGE-2" and on for a page with more than one).
+    /// </summary>
+    public static IEnumerable<(string Id, string Program)> DocsPrograms()
+    {
+        foreach (string page in Directory.GetFiles(Path.Combine(RepositoryFolder.Root, "docs"), "*.md").Order(StringComparer.Ordinal))
+        {
+            int count = 0;
+            foreach (Match block in CSharpBlock().Matches(File.ReadAllText(page)))
+            {
+                string program = block.Groups["code"].Value;
+                if (program.StartsWith("// Program.cs", StringComparison.Ordinal))
+                {
+                    count++;
+                    yield return ("docs-" + Path.GetFileNameWithoutExtension(page) + (count > 1 ? "-" + count : ""), program);
+                }
+            }
+        }
     }
 
     /// <summary>Runs one built quick start in its own folder and returns what it printed.</summary>

@@ -14,7 +14,22 @@ public sealed class QuickStartTests(PackedPackages packages)
     {
         QuickStartProjects quickStarts = await packages.QuickStartsAsync();
 
-        quickStarts.Programs.Keys.Should().BeEquivalentTo([.. RepositoryFolder.PackageIds, QuickStartProjects.RepositoryReadme]);
+        quickStarts.Programs.Keys.Should().BeEquivalentTo(
+            [.. RepositoryFolder.PackageIds, QuickStartProjects.RepositoryReadme, .. QuickStartProjects.DocsPrograms().Select(p => p.Id)]);
+        quickStarts.Programs.Keys.Should().Contain("docs-handlers", "docs/handlers.md shows the handler API as a complete program");
+    }
+
+    [Fact]
+    public async Task HandlersDocsProgram_RunsItsJobsToSuccess()
+    {
+        QuickStartProjects quickStarts = await packages.QuickStartsAsync();
+
+        string output = await quickStarts.RunAsync("docs-handlers");
+
+        output.Should().Contain("one import: True", "the second enqueue with the idempotency key returns the first job");
+        output.Should().Contain("import: Succeeded, 3 imported, progress 100% (3 of 3)");
+        output.Split('\n').Count(line => line.StartsWith("sent a welcome to ", StringComparison.Ordinal)).Should().Be(5,
+            "two welcomes enqueued in bulk and three by the import job ran");
     }
 
     [Fact]
