@@ -1,4 +1,5 @@
 using System.Globalization;
+using JobQueue.Administration;
 using JobQueue.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,8 +11,8 @@ internal sealed partial class PostgresJobCommands
 {
     public async Task<StoredJobPage> QueryJobsAsync(NpgsqlConnection connection, JobQuery query, CancellationToken cancellationToken)
     {
-        long? after = ParsePosition(query.After);
-        string? text = string.IsNullOrEmpty(query.Text) ? null : AsciiLower(query.Text);
+        long? after = JobQueryText.ParsePosition(query.After);
+        string? text = string.IsNullOrEmpty(query.Text) ? null : JobQueryText.AsciiLower(query.Text);
         var jobs = new List<StoredJob>();
         string? next = null;
         if (query.Limit > 0)
@@ -135,30 +136,5 @@ internal sealed partial class PostgresJobCommands
         {
             parameters.Add(new NpgsqlParameter("text", NpgsqlDbType.Text) { Value = text });
         }
-    }
-
-    /// <summary>Folds A to Z only, as the SQL's translate() does: the text filter matches those letters in either case.</summary>
-    private static string AsciiLower(string text) => string.Create(text.Length, text, static (span, source) =>
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            char c = source[i];
-            span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-        }
-    });
-
-    private static long? ParsePosition(string? after)
-    {
-        if (after is null)
-        {
-            return null;
-        }
-
-        if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out long seq))
-        {
-            throw new ArgumentException($"JobQuery.After is '{after}', which is not a position this store made (a page's Next).", "query");
-        }
-
-        return seq;
     }
 }

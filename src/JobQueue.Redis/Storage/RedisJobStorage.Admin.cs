@@ -25,7 +25,7 @@ internal sealed partial class RedisJobStorage
             .Add(query.State is JobState state ? ((int)state).ToString(CultureInfo.InvariantCulture) : string.Empty)
             .Add(query.BatchId?.ToString() ?? string.Empty)
             .Add(query.Name ?? string.Empty)
-            .Add(string.IsNullOrEmpty(query.Text) ? string.Empty : AsciiLower(query.Text))
+            .Add(string.IsNullOrEmpty(query.Text) ? string.Empty : JobQueryText.AsciiLower(query.Text))
             .Add(query.After ?? string.Empty)
             .Add(query.Limit)
             .Add(query.CountLimit)
@@ -132,14 +132,4 @@ internal sealed partial class RedisJobStorage
         long minute = Math.DivRem(microseconds, MicrosecondsPerMinute, out long rest);
         return rest > 0 ? minute + 1 : minute;
     }
-
-    /// <summary>Folds A to Z only, as Lua's string.lower does: the text filter matches those letters in either case.</summary>
-    private static string AsciiLower(string text) => string.Create(text.Length, text, static (span, source) =>
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            char c = source[i];
-            span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-        }
-    });
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using JobQueue.Administration;
 using JobQueue.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -9,8 +10,8 @@ internal sealed partial class SqliteJobReader
 {
     public StoredJobPage QueryPage(JobQuery query)
     {
-        long? after = ParsePosition(query.After);
-        string? text = string.IsNullOrEmpty(query.Text) ? null : AsciiLower(query.Text);
+        long? after = JobQueryText.ParsePosition(query.After);
+        string? text = string.IsNullOrEmpty(query.Text) ? null : JobQueryText.AsciiLower(query.Text);
         var jobs = new List<StoredJob>();
         string? next = null;
         if (query.Limit > 0)
@@ -74,29 +75,4 @@ internal sealed partial class SqliteJobReader
         .With("$name", query.Name)
         .With("$batch_id", query.BatchId)
         .With("$text", text);
-
-    /// <summary>Folds A to Z only, as SQLite's lower() does (without ICU): the text filter matches those letters in either case.</summary>
-    private static string AsciiLower(string text) => string.Create(text.Length, text, static (span, source) =>
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            char c = source[i];
-            span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-        }
-    });
-
-    private static long? ParsePosition(string? after)
-    {
-        if (after is null)
-        {
-            return null;
-        }
-
-        if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out long seq))
-        {
-            throw new ArgumentException($"JobQuery.After is '{after}', which is not a position this store made (a page's Next).", "query");
-        }
-
-        return seq;
-    }
 }
