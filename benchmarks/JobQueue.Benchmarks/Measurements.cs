@@ -24,6 +24,33 @@ internal static class Measurements
     }
 
     /// <summary>
+    /// <paramref name="runs"/> runs of <paramref name="calls"/> bulk enqueue calls of <see cref="EnqueueScenarios.Bulk"/>
+    /// jobs, one after another on one host (as the BenchmarkDotNet row makes them, iteration by iteration), each
+    /// run's jobs per second and this process's CPU per job.
+    /// </summary>
+    public static async Task<IReadOnlyList<BulkResult>> BulkAsync(Provider provider, int calls, int runs)
+    {
+        await using BenchHost host = await BenchHost.StartAsync(provider, concurrency: 10, worker: false).ConfigureAwait(false);
+        var results = new List<BulkResult>(runs);
+        for (int run = 0; run < runs; run++)
+        {
+            TimeSpan processorBefore = Environment.CpuUsage.TotalTime;
+            long start = Stopwatch.GetTimestamp();
+            for (int call = 0; call < calls; call++)
+            {
+                await EnqueueScenarios.BulkAsync(host.Client).ConfigureAwait(false);
+            }
+
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            TimeSpan processor = Environment.CpuUsage.TotalTime - processorBefore;
+            double jobs = (double)calls * EnqueueScenarios.Bulk;
+            results.Add(new BulkResult(jobs / elapsed.TotalSeconds, processor.TotalMicroseconds / jobs));
+        }
+
+        return results;
+    }
+
+    /// <summary>
     /// Pre-fills <paramref name="jobs"/> no-op jobs (plus <paramref name="history"/> finished ones first), starts one
     /// worker host at the given queue concurrency and returns jobs per second until the last one is finished in
     /// the store, with the bytes allocated per job on every thread over that window.
@@ -127,5 +154,10 @@ internal static class Measurements
 /// <param name="GcPause">Time the GC paused the process during the drain (blocking collections), for telling a slow drain from a collected one.</param>
 /// <param name="ProcessorMicrosecondsPerJob">This process's CPU time (every thread, user and kernel) per job over the drain: on two cores shared with the store's server, what the client costs.</param>
 internal sealed record DrainResult(double JobsPerSecond, double BytesPerJob, TimeSpan Elapsed, TimeSpan GcPause, double ProcessorMicrosecondsPerJob);
+
+/// <summary>One <see cref="Measurements.BulkAsync"/> run.</summary>
+/// <param name="JobsPerSecond">Jobs enqueued per second of wall time.</param>
+/// <param name="ProcessorMicrosecondsPerJob">This process's CPU time per job (every thread, user and kernel).</param>
+internal sealed record BulkResult(double JobsPerSecond, double ProcessorMicrosecondsPerJob);
 
 internal sealed record LatencyResult(double P50Milliseconds, double P99Milliseconds, int Samples);
