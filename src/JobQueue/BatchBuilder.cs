@@ -38,18 +38,18 @@ public sealed class BatchBuilder
     /// <exception cref="ArgumentException">
     /// The options are invalid, or the serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.
     /// </exception>
-    /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TArgs"/> has no handler here, and its job name is another registered arguments type's.</exception>
     public JobId Enqueue<TArgs>(TArgs args, EnqueueOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         JobFactory.Validate(options);
-        NewJob job = _factory.Create(_factory.Registration<TArgs>(), args, options, _now, Id);
+        NewJob job = _factory.Create(_factory.Contract<TArgs>(), args, options, _now, Id);
         _children.Add(job);
         return job.Id;
     }
 
     /// <summary>Sets the job that runs once, after every child succeeded (including children added while the batch ran).</summary>
-    /// <exception cref="InvalidOperationException">A success callback is set already, or no job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="InvalidOperationException">A success callback is set already, or <typeparamref name="TArgs"/> has no handler here and its job name is another registered arguments type's.</exception>
     public JobId OnSuccess<TArgs>(TArgs args, EnqueueOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -63,7 +63,7 @@ public sealed class BatchBuilder
     }
 
     /// <summary>Sets the job that runs once, when the first child fails for good or is cancelled.</summary>
-    /// <exception cref="InvalidOperationException">A failure callback is set already, or no job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="InvalidOperationException">A failure callback is set already, or <typeparamref name="TArgs"/> has no handler here and its job name is another registered arguments type's.</exception>
     public JobId OnFailure<TArgs>(TArgs args, EnqueueOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -84,6 +84,6 @@ public sealed class BatchBuilder
             throw new ArgumentException("A batch callback runs when its batch finishes; Delay and RunAt do not apply to it.", nameof(options));
         }
 
-        return _factory.Create(_factory.Registration<TArgs>(), args, options, _now, Id);
+        return _factory.Create(_factory.Contract<TArgs>(), args, options, _now, Id);
     }
 }

@@ -7,13 +7,17 @@ namespace JobQueue;
 public interface IJobClient
 {
     /// <summary>Enqueues one job and returns its id once the job is durable in the store.</summary>
-    /// <typeparam name="TArgs">An arguments type registered with <c>AddJob</c>.</typeparam>
+    /// <typeparam name="TArgs">
+    /// The job's arguments type. Its handler need not be registered in this process: the job's name comes from its
+    /// <see cref="JobNameAttribute"/> (else its full name), its options from <c>AddJob</c> when the handler is registered
+    /// here, else from its <see cref="JobDefaultsAttribute"/>.
+    /// </typeparam>
     /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// The options are invalid, such as both Delay and RunAt set, or the serialized arguments are larger than
     /// <see cref="JobQueueOptions.MaxArgumentsSize"/>; nothing was written.
     /// </exception>
-    /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TArgs"/> has no handler here, and its job name is another registered arguments type's.</exception>
     /// <exception cref="QueueFullException">A bounded in-memory store is full and configured to throw.</exception>
     ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 
@@ -32,7 +36,7 @@ public interface IJobClient
     /// The options are invalid, or an item's serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>;
     /// nothing was written.
     /// </exception>
-    /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TArgs"/> has no handler here, and its job name is another registered arguments type's.</exception>
     ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>

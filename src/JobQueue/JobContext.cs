@@ -77,7 +77,7 @@ public sealed class JobContext
             throw new InvalidOperationException($"Job {JobId} ({Name}) is not part of a batch, so it cannot add children to one.");
         }
 
-        NewJob child = _factory.Create(_factory.Registration<TArgs>(), args, options, _time.GetUtcNow(), batchId);
+        NewJob child = _factory.Create(_factory.Contract<TArgs>(), args, options, _time.GetUtcNow(), batchId);
         var request = new EnqueueRequest { Jobs = [child], Now = _time.GetUtcNow() };
         IReadOnlyList<EnqueueResult> results = await _storage.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         return results[0].Id;
@@ -100,7 +100,7 @@ public sealed class JobContext
                 $"Job {JobId} ({Name}) is not part of a batch, so it cannot nest a batch in one; start a plain batch with Jobs.StartBatchAsync.");
         }
 
-        return BatchStarter.StartAsync(_storage, _factory, _diagnostics, _time.GetUtcNow(), build, batchId, cancellationToken);
+        return BatchStarter.StartAsync(_storage, _factory, _diagnostics, unserved: null, _time.GetUtcNow(), build, batchId, cancellationToken);
     }
 
     /// <summary>

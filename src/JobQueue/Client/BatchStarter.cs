@@ -9,7 +9,7 @@ internal static class BatchStarter
 {
     /// <exception cref="ArgumentException">The batch has no child, or its options are invalid.</exception>
     public static async ValueTask<BatchId> StartAsync(IJobStorage storage, JobFactory factory, JobQueueDiagnostics? diagnostics,
-        DateTimeOffset now, Action<BatchBuilder> build, BatchId? parentBatchId, CancellationToken cancellationToken)
+        UnservedQueues? unserved, DateTimeOffset now, Action<BatchBuilder> build, BatchId? parentBatchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(build);
         var builder = new BatchBuilder(factory, BatchId.New(), now);
@@ -45,6 +45,12 @@ internal static class BatchStarter
         {
             diagnostics?.Enqueued.Add(1, new KeyValuePair<string, object?>("jobqueue.job.name", child.Name),
                 new KeyValuePair<string, object?>("jobqueue.queue", child.Queue));
+        }
+
+        // Null inside a job: a nested batch is started by a worker host, whose own queues are the point.
+        if (unserved is not null)
+        {
+            await unserved.CheckAsync(request.Jobs.Concat(new[] { builder.SuccessCallback, builder.FailureCallback }.OfType<NewJob>())).ConfigureAwait(false);
         }
 
         return builder.Id;

@@ -26,14 +26,16 @@ internal sealed partial class JobClient : IJobClient
     private readonly JobChanges _changes;
     private readonly JobWatchers _watchers;
     private readonly WorkerPlan _plan;
+    private readonly UnservedQueues _unserved;
 
     // Null unless the store wants concurrent single-job enqueues to share round trips and commits.
     private readonly WriteCoalescer<NewJob, EnqueueResult>? _enqueues;
 
     public JobClient(IJobStorage storage, JobFactory factory, TimeProvider time, JobQueueOptions options,
-        JobQueueDiagnostics diagnostics, RunningJobs runningJobs, JobChanges changes, JobWatchers watchers, WorkerPlan plan)
+        JobQueueDiagnostics diagnostics, RunningJobs runningJobs, JobChanges changes, JobWatchers watchers, WorkerPlan plan, UnservedQueues unserved)
     {
         _plan = plan;
+        _unserved = unserved;
         _storage = storage;
         _factory = factory;
         _time = time;
@@ -51,7 +53,7 @@ internal sealed partial class JobClient : IJobClient
     }
 
     /// <summary>The same client writing through another store view (see JobClientStorageExtensions).</summary>
-    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs, _changes, _watchers, _plan);
+    public JobClient WithStorage(IJobStorage storage) => new(storage, _factory, _time, _options, _diagnostics, _runningJobs, _changes, _watchers, _plan, _unserved);
 
     public ValueTask<JobId> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -74,7 +76,7 @@ internal sealed partial class JobClient : IJobClient
     }
 
     public ValueTask<BatchId> StartBatchAsync(Action<BatchBuilder> build, CancellationToken cancellationToken = default)
-        => BatchStarter.StartAsync(_storage, _factory, _diagnostics, _time.GetUtcNow(), build, parentBatchId: null, cancellationToken);
+        => BatchStarter.StartAsync(_storage, _factory, _diagnostics, _unserved, _time.GetUtcNow(), build, parentBatchId: null, cancellationToken);
 
     public ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
         => ReadAsync(id, explainWait: true, cancellationToken);
@@ -155,10 +157,10 @@ internal sealed partial class JobClient : IJobClient
 
     private async ValueTask<JobId> EnqueueCoreAsync<TArgs>(TArgs args, EnqueueOptions? options, CancellationToken cancellationToken)
     {
-        JobRegistration registration = _factory.Registration<TArgs>();
-        using Activity? activity = StartEnqueueActivity(registration.Name);
+        JobContract contract = _factory.Contract<TArgs>();
+        using Activity? activity = StartEnqueueActivity(contract.Name);
         DateTimeOffset now = _time.GetUtcNow();
-        NewJob job = _factory.Create(registration, args, options, now);
+        NewJob job = _factory.Create(contract, args, options, now);
         activity?.SetTag("jobqueue.job.id", job.Id.ToString());
         EnqueueResult result;
         if (_enqueues is not null)
@@ -176,14 +178,15 @@ internal sealed partial class JobClient : IJobClient
                 new KeyValuePair<string, object?>("jobqueue.queue", job.Queue));
         }
 
+        await _unserved.CheckAsync(job.Queue).ConfigureAwait(false);
         return result.Id;
     }
 
     private async ValueTask<IReadOnlyList<JobId>> EnqueueManyCoreAsync<TArgs>(IEnumerable<TArgs> args, EnqueueOptions? options,
         CancellationToken cancellationToken)
     {
-        JobRegistration registration = _factory.Registration<TArgs>();
-        using Activity? activity = StartEnqueueActivity(registration.Name);
+        JobContract contract = _factory.Contract<TArgs>();
+        using Activity? activity = StartEnqueueActivity(contract.Name);
         DateTimeOffset now = _time.GetUtcNow();
         var jobs = new List<NewJob>();
         foreach (TArgs item in args)
@@ -193,7 +196,7 @@ internal sealed partial class JobClient : IJobClient
                 throw new ArgumentNullException(nameof(args), $"Item {jobs.Count} of the arguments is null; nothing was enqueued.");
             }
 
-            jobs.Add(_factory.Create(registration, item, options, now));
+            jobs.Add(_factory.Create(contract, item, options, now));
         }
 
         if (jobs.Count == 0)
@@ -216,10 +219,11 @@ internal sealed partial class JobClient : IJobClient
                 ids[start + i] = results[i].Id;
             }
 
-            _diagnostics.Enqueued.Add(chunk.Count, new KeyValuePair<string, object?>("jobqueue.job.name", registration.Name),
+            _diagnostics.Enqueued.Add(chunk.Count, new KeyValuePair<string, object?>("jobqueue.job.name", contract.Name),
                 new KeyValuePair<string, object?>("jobqueue.queue", jobs[0].Queue));
         }
 
+        await _unserved.CheckAsync(jobs[0].Queue).ConfigureAwait(false);
         return ids;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using JobQueue.Registration;
@@ -19,7 +20,31 @@ internal sealed class JobFactory
         _maxArgumentsSize = options.MaxArgumentsSize;
     }
 
-    public JobRegistration Registration<TArgs>() => _registry.Get(typeof(TArgs));
+    // Contracts of arguments types with no handler here, built once per type (the attribute reads are reflection).
+    private readonly ConcurrentDictionary<Type, JobContract> _unregistered = new();
+
+    /// <summary>
+    /// The name and options a job of <typeparamref name="TArgs"/> is enqueued with: its registered handler's, else
+    /// those its arguments type declares, so a process can enqueue jobs that another process runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The type cannot be a job's arguments, or its [JobDefaults] are not valid.</exception>
+    /// <exception cref="InvalidOperationException">The type has no handler here, and its job name is another registered type's.</exception>
+    public JobContract Contract<TArgs>()
+        => _registry.TryGet(typeof(TArgs), out JobRegistration? registration) ? registration.Contract : _unregistered.GetOrAdd(typeof(TArgs), Unregistered);
+
+    private JobContract Unregistered(Type argsType)
+    {
+        JobContract contract = JobContract.Of(argsType);
+        if (_registry.TryGet(contract.Name, out JobRegistration? holder))
+        {
+            // A worker here would deserialize such a job into the other type: refused before anything is written.
+            throw new InvalidOperationException(
+                $"Job name '{contract.Name}' of {argsType.FullName} is the name of {holder.ArgsType.FullName}, whose handler {holder.JobType.FullName} " +
+                "is registered here; jobs of one name must have one arguments type. Give one of them another [JobName(\"...\")].");
+        }
+
+        return contract;
+    }
 
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static void Validate(EnqueueOptions? options)
@@ -108,11 +133,11 @@ internal sealed class JobFactory
         }
     }
 
-    /// <exception cref="ArgumentException">The serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.</exception>
     /// <summary>The longest <see cref="EnqueueOptions.IdempotencyPeriod"/>.</summary>
     public static readonly TimeSpan MaxIdempotencyPeriod = TimeSpan.FromDays(366);
 
-    public NewJob Create<TArgs>(JobRegistration registration, TArgs args, EnqueueOptions? options, DateTimeOffset now,
+    /// <exception cref="ArgumentException">The serialized arguments are larger than <see cref="JobQueueOptions.MaxArgumentsSize"/>.</exception>
+    public NewJob Create<TArgs>(JobContract contract, TArgs args, EnqueueOptions? options, DateTimeOffset now,
         BatchId? batchId = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -123,7 +148,7 @@ internal sealed class JobFactory
                 nameof(options));
         }
 
-        JobOptions defaults = registration.Options;
+        JobOptions defaults = contract.Options;
         DateTimeOffset runAt = options?.RunAt ?? (options?.Delay is { } delay ? now + delay : now);
         byte[] arguments = JsonSerializer.SerializeToUtf8Bytes(args, _serializerOptions);
 
@@ -132,7 +157,7 @@ internal sealed class JobFactory
         if (arguments.Length > _maxArgumentsSize)
         {
             throw new ArgumentException(
-                $"The arguments of job '{registration.Name}' are {arguments.Length} bytes of JSON, over JobQueueOptions.MaxArgumentsSize " +
+                $"The arguments of job '{contract.Name}' are {arguments.Length} bytes of JSON, over JobQueueOptions.MaxArgumentsSize " +
                 $"({_maxArgumentsSize} bytes); nothing was enqueued. Keep large data elsewhere (a blob store or a table) and pass its key, " +
                 "or raise MaxArgumentsSize.",
                 nameof(args));
@@ -141,7 +166,7 @@ internal sealed class JobFactory
         return new NewJob
         {
             Id = JobId.New(),
-            Name = registration.Name,
+            Name = contract.Name,
             Queue = options?.Queue ?? defaults.Queue,
             Priority = options?.Priority ?? defaults.Priority,
             Arguments = arguments,

@@ -11,7 +11,7 @@ namespace JobQueue;
 public sealed partial class JobQueueBuilder
 {
     private readonly Dictionary<string, QueueOptions> _queues = new(StringComparer.Ordinal);
-    private readonly List<(Type JobType, JobOptions Options)> _jobs = [];
+    private readonly List<(Type JobType, Dictionary<Type, JobOptions> OptionsByArgsType)> _jobs = [];
     private Func<IServiceProvider, IJobStorage>? _storageFactory;
     private string? _storageName;
 
@@ -27,8 +27,6 @@ public sealed partial class JobQueueBuilder
     public JobQueueOptions Options { get; } = new();
 
     internal IReadOnlyDictionary<string, QueueOptions> Queues => _queues;
-
-    internal IReadOnlyList<(Type JobType, JobOptions Options)> Jobs => _jobs;
 
     internal Func<IServiceProvider, IJobStorage>? StorageFactory => _storageFactory;
 
@@ -70,16 +68,27 @@ public sealed partial class JobQueueBuilder
     }
 
     /// <summary>Registers a job handler; its arguments type is inferred from the IJob interface it implements.</summary>
+    /// <remarks>
+    /// The options start from the arguments type's <see cref="JobDefaultsAttribute"/>, if it has one; what
+    /// <paramref name="configure"/> changes holds for the jobs this process enqueues. A process that enqueues the
+    /// type without registering the handler uses the attribute's values alone.
+    /// </remarks>
     /// <typeparam name="TJob">A class implementing <see cref="IJob{TArgs}"/> or <see cref="IJob{TArgs, TResult}"/>.</typeparam>
     /// <param name="configure">Sets the job type's queue, priority, timeout, attempts and retry delay.</param>
     /// <exception cref="ArgumentException">The options are invalid, or <typeparamref name="TJob"/> is no job handler.</exception>
     public JobQueueBuilder AddJob<TJob>(Action<JobOptions>? configure = null)
         where TJob : class
     {
-        var options = new JobOptions();
-        configure?.Invoke(options);
-        OptionsValidator.Validate(typeof(TJob), options);
-        _jobs.Add((typeof(TJob), options));
+        var optionsByArgsType = new Dictionary<Type, JobOptions>();
+        foreach (Type argsType in JobRegistry.ArgsTypesOf(typeof(TJob)))
+        {
+            JobOptions options = JobContract.DefaultsOf(argsType);
+            configure?.Invoke(options);
+            OptionsValidator.Validate(typeof(TJob), options);
+            optionsByArgsType[argsType] = options;
+        }
+
+        _jobs.Add((typeof(TJob), optionsByArgsType));
         Services.TryAddTransient<TJob>();
         return this;
     }
@@ -140,9 +149,9 @@ public sealed partial class JobQueueBuilder
         OptionsValidator.ThrowFirst(OptionsValidator.Problems(Options, JobQueueOptionsValidator.NameOf(section: null, nameof(JobQueueOptions)))
             .Where(problem => !OptionsBinding.Sets(Configuration, problem.Option)));
         var registry = new JobRegistry();
-        foreach ((Type jobType, JobOptions options) in _jobs)
+        foreach ((Type jobType, Dictionary<Type, JobOptions> optionsByArgsType) in _jobs)
         {
-            registry.Add(jobType, options);
+            registry.Add(jobType, argsType => optionsByArgsType[argsType]);
         }
 
         return registry;

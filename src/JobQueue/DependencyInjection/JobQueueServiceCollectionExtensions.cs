@@ -70,6 +70,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton<AbandonedHandlers>();
         services.AddSingleton(sp => new JobQueueDiagnostics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RetryPolicy>(sp => new RetryPolicy(options.MaxRetryDelay, Random.Shared.NextDouble));
+        services.AddSingleton<UnservedQueues>();
         services.AddSingleton<IJobClient, JobClient>();
 
         // Watching jobs (IJobClient.WatchAsync): the engine's change signals and the shared per-job feeds.

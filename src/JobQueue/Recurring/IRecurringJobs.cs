@@ -25,10 +25,10 @@ public interface IRecurringJobs
     /// <param name="args">The arguments of every occurrence.</param>
     /// <param name="options">Time zone, queue, priority, misfire and overlap policies; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <typeparam name="TArgs">An arguments type registered with <c>AddJob</c>.</typeparam>
+    /// <typeparam name="TArgs">The job's arguments type; its handler may be registered in another process.</typeparam>
     /// <exception cref="ArgumentException">The id, the cron expression, the time zone or an option is invalid; the message names it.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">No job is registered for <typeparamref name="TArgs"/>.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TArgs"/> has no handler here, and its job name is another registered arguments type's.</exception>
     ValueTask AddOrUpdateAsync<TArgs>(string id, string cron, TArgs args, RecurringJobOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a recurring job; its jobs already enqueued are left alone. Returns false when no such job exists.</summary>

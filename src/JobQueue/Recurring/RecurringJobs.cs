@@ -1,3 +1,4 @@
+using JobQueue.Client;
 using JobQueue.Registration;
 using JobQueue.Storage;
 
@@ -8,16 +9,18 @@ internal sealed class RecurringJobs : IRecurringJobs
 {
     private readonly IJobStorage _storage;
     private readonly JobRegistry _registry;
+    private readonly JobFactory _factory;
     private readonly RecurringSchedules _schedules;
     private readonly RecurringSignal _signal;
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
 
-    public RecurringJobs(IJobStorage storage, JobRegistry registry, RecurringSchedules schedules, RecurringSignal signal, JobQueueOptions options,
+    public RecurringJobs(IJobStorage storage, JobRegistry registry, JobFactory factory, RecurringSchedules schedules, RecurringSignal signal, JobQueueOptions options,
         TimeProvider time)
     {
         _storage = storage;
         _registry = registry;
+        _factory = factory;
         _schedules = schedules;
         _signal = signal;
         _options = options;
@@ -33,15 +36,15 @@ internal sealed class RecurringJobs : IRecurringJobs
         options ??= new RecurringJobOptions();
         RecurringOptionsValidator.Validate(options, context);
         CronSchedule schedule = CronSchedule.Parse(cron, options.TimeZone, context);
-        JobRegistration registration = _registry.Get(typeof(TArgs));
+        JobContract contract = _factory.Contract<TArgs>();
         DateTimeOffset now = _time.GetUtcNow();
         var definition = new RecurringJobDefinition
         {
             Id = id,
-            Name = registration.Name,
+            Name = contract.Name,
             Cron = cron,
             TimeZone = options.TimeZone,
-            Arguments = RecurringArguments.Serialize(args, typeof(TArgs), _options, id, registration.Name),
+            Arguments = RecurringArguments.Serialize(args, typeof(TArgs), _options, id, contract.Name),
             Queue = options.Queue,
             Priority = options.Priority,
             Misfire = options.Misfire,

@@ -11,6 +11,7 @@ internal sealed class JobRegistration
         ResultType = resultType;
         Options = options;
         Invoker = invoker;
+        Contract = new JobContract(name, options);
     }
 
     public string Name { get; }
@@ -24,4 +25,7 @@ internal sealed class JobRegistration
     public JobOptions Options { get; }
 
     public JobInvoker Invoker { get; }
+
+    /// <summary>The name and options jobs of this type are enqueued with (the same options object, so configuration bound onto it counts).</summary>
+    public JobContract Contract { get; }
 }

@@ -15,16 +15,34 @@ internal sealed class JobRegistry
     public static string NameOf(Type argsType)
         => argsType.GetCustomAttribute<JobNameAttribute>()?.Name ?? argsType.FullName ?? argsType.Name;
 
-    /// <summary>Registers every IJob interface <paramref name="jobType"/> implements.</summary>
-    /// <exception cref="ArgumentException">The type implements no IJob interface.</exception>
-    /// <exception cref="InvalidOperationException">An arguments type or job name is registered already.</exception>
-    public IReadOnlyList<JobRegistration> Add(Type jobType, JobOptions options)
+    /// <summary>The arguments types a job handler class takes: one per IJob interface it implements.</summary>
+    /// <exception cref="ArgumentException">The type is abstract, or implements no IJob interface.</exception>
+    public static IReadOnlyList<Type> ArgsTypesOf(Type jobType)
     {
         if (jobType.IsAbstract || jobType.IsInterface)
         {
             throw new ArgumentException($"Job type {jobType.FullName} is abstract; AddJob needs a concrete class.", nameof(jobType));
         }
 
+        Type[] argsTypes = [.. jobType.GetInterfaces()
+            .Where(i => i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(IJob<>) || i.GetGenericTypeDefinition() == typeof(IJob<,>)))
+            .Select(i => i.GetGenericArguments()[0])];
+        if (argsTypes.Length == 0)
+        {
+            throw new ArgumentException(
+                $"{jobType.FullName} implements neither IJob<TArgs> nor IJob<TArgs, TResult>; AddJob takes a job handler class.",
+                nameof(jobType));
+        }
+
+        return argsTypes;
+    }
+
+    /// <summary>Registers every IJob interface <paramref name="jobType"/> implements, each with its own options.</summary>
+    /// <exception cref="ArgumentException">The type implements no IJob interface.</exception>
+    /// <exception cref="InvalidOperationException">An arguments type or job name is registered already.</exception>
+    public IReadOnlyList<JobRegistration> Add(Type jobType, Func<Type, JobOptions> optionsOf)
+    {
+        ArgsTypesOf(jobType);
         var added = new List<JobRegistration>();
         foreach (Type contract in jobType.GetInterfaces().Where(i => i.IsGenericType))
         {
@@ -34,13 +52,13 @@ internal sealed class JobRegistry
             if (definition == typeof(IJob<>))
             {
                 Type invokerType = typeof(JobInvoker<,>).MakeGenericType(jobType, arguments[0]);
-                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, null, options,
+                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, null, optionsOf(arguments[0]),
                     (JobInvoker)Activator.CreateInstance(invokerType)!);
             }
             else if (definition == typeof(IJob<,>))
             {
                 Type invokerType = typeof(JobInvoker<,,>).MakeGenericType(jobType, arguments[0], arguments[1]);
-                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, arguments[1], options,
+                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, arguments[1], optionsOf(arguments[0]),
                     (JobInvoker)Activator.CreateInstance(invokerType)!);
             }
 
@@ -51,13 +69,6 @@ internal sealed class JobRegistry
             }
         }
 
-        if (added.Count == 0)
-        {
-            throw new ArgumentException(
-                $"{jobType.FullName} implements neither IJob<TArgs> nor IJob<TArgs, TResult>; AddJob takes a job handler class.",
-                nameof(jobType));
-        }
-
         return added;
     }
 
@@ -66,12 +77,6 @@ internal sealed class JobRegistry
 
     public bool TryGet(string name, [NotNullWhen(true)] out JobRegistration? registration)
         => _byName.TryGetValue(name, out registration);
-
-    /// <exception cref="InvalidOperationException">No job is registered for the arguments type.</exception>
-    public JobRegistration Get(Type argsType)
-        => TryGet(argsType, out JobRegistration? registration) ? registration : throw new InvalidOperationException(
-            $"No job is registered for arguments type {argsType.FullName}. " +
-            "Register its handler with services.AddJobQueue(q => q.AddJob<YourJob>()), where YourJob implements IJob<" + argsType.Name + ">.");
 
     private void Add(JobRegistration registration)
     {

@@ -144,7 +144,8 @@ public sealed class ConfigurationBindingTests
             """;
         using ServiceProvider services = Build(q => q.Configure(Json(Settings)).UseInMemory().AddJob<RecordJob>(j => { j.Priority = 1; j.MaxAttempts = 7; }));
 
-        JobOptions options = services.GetRequiredService<JobQueue.Registration.JobRegistry>().Get(typeof(RecordArgs)).Options;
+        services.GetRequiredService<JobQueue.Registration.JobRegistry>().TryGet(typeof(RecordArgs), out JobQueue.Registration.JobRegistration? registration).Should().BeTrue();
+        JobOptions options = registration!.Options;
         options.Should().BeEquivalentTo(new JobOptions
         {
             Queue = "reports",
