@@ -1,5 +1,8 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using JobQueue.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Dashboard.Tests;
 
@@ -77,6 +80,72 @@ public sealed partial class DashboardPageTests
         JobRows().Matches(html).Count.Should().Be(2);
         html.Should().Contain("Older jobs");
         (await api.Content.ReadAsStringAsync()).Should().Contain("\"continuation\":\"");
+    }
+
+    [Fact]
+    public async Task Queues_JobsWaitInAQueueNoLiveHostServes_MarkedOnTheQueuesPageTheOverviewAndItsApi()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(worker: false);
+        await app.Jobs.EnqueueAsync(new Succeed("orphan"), new EnqueueOptions { Queue = "emails" });
+
+        string queues = await app.GetPageAsync("/jobs/queues");
+        string overview = await app.GetPageAsync("/jobs/");
+        JsonElement api = await GetJsonAsync(app, "/jobs/api/overview");
+
+        QueueRow(queues, "emails").Should().Contain("<span class=\"badge unserved\"").And.Contain("no host serves this queue");
+        QueueRow(overview, "emails").Should().Contain("<span class=\"badge unserved\"").And.Contain("no host serves this queue");
+        JsonElement emails = api.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == "emails");
+        emails.GetProperty("unserved").GetBoolean().Should().BeTrue();
+        emails.GetProperty("hosts").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Queues_JobsWaitInAQueueALiveHostServes_NotMarked()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(worker: false);
+        // Another process's worker host, as its heartbeat in the store's host registry says.
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await app.Services.GetRequiredService<IJobStorage>().RecordHeartbeatAsync(new HostHeartbeat
+        {
+            HostId = "worker-process",
+            MachineName = "elsewhere",
+            ProcessId = 1,
+            StartedAt = now,
+            Version = "test",
+            Queues = [new HostQueue { Queue = "emails", Concurrency = 2, Running = 0, Paused = false }],
+            Running = 0,
+            Interval = TimeSpan.FromMinutes(1),
+            SeenAt = now,
+            ExpiresAt = now.AddHours(2),
+        }, CancellationToken.None);
+        await app.Jobs.EnqueueAsync(new Succeed("served elsewhere"), new EnqueueOptions { Queue = "emails" });
+
+        string queues = await app.GetPageAsync("/jobs/queues");
+        string overview = await app.GetPageAsync("/jobs/");
+        JsonElement api = await GetJsonAsync(app, "/jobs/api/overview");
+
+        QueueRow(queues, "emails").Should().NotContain("no host serves this queue");
+        QueueRow(overview, "emails").Should().NotContain("no host serves this queue");
+        JsonElement emails = api.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == "emails");
+        emails.GetProperty("unserved").GetBoolean().Should().BeFalse();
+        emails.GetProperty("hosts").GetInt32().Should().Be(1);
+        emails.GetProperty("enqueued").GetInt64().Should().Be(1, "a job waits: only the host keeps the mark away");
+    }
+
+    /// <summary>The table row of a queue on the queues page or the overview.</summary>
+    private static string QueueRow(string html, string queue)
+    {
+        Match row = Regex.Match(html, "<tr[^>]*>(?:(?!</tr>).)*>" + Regex.Escape(queue) + "</a>(?:(?!</tr>).)*</tr>", RegexOptions.Singleline);
+        row.Success.Should().BeTrue($"the page lists queue '{queue}'");
+        return row.Value;
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(DashboardApp app, string path)
+    {
+        HttpResponseMessage response = await app.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement;
     }
 
     [GeneratedRegex("<tr><td><input type=\"checkbox\" name=\"id\"")]

@@ -55,6 +55,16 @@
         set("running", formatCount(q.running));
         set("latency", q.latency);
         set("status", q.paused ? "paused" : "active");
+        var status = rows[i].querySelector('[data-field="status"]');
+        if (status && q.unserved) {
+          // The same mark the server renders (QueueEndpoints.UnservedMark), built from nodes.
+          var mark = document.createElement("span");
+          mark.className = "badge unserved";
+          mark.title = "Its jobs wait until a worker host that declares this queue with AddQueue, or registers a job type that uses it, runs.";
+          mark.textContent = "no host serves this queue";
+          status.appendChild(document.createTextNode(" "));
+          status.appendChild(mark);
+        }
       }
     });
     drawChart("hour", data.lastHour);

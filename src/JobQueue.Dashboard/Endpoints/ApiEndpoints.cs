@@ -142,6 +142,8 @@ internal static class ApiEndpoints
             q.Paused,
             q.Enqueued,
             q.Running,
+            q.Hosts,
+            Unserved = QueueEndpoints.IsUnserved(q),
             LatencySeconds = q.Latency.TotalSeconds,
             Latency = Rendering.Format.Duration(q.Latency),
         }),

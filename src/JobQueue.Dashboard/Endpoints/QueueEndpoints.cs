@@ -57,7 +57,7 @@ internal static class QueueEndpoints
         {
             string jobs = request.Root + "jobs?queue=" + Uri.EscapeDataString(queue.Name);
             html.Add($"<tr><td><a href=\"{jobs}\">{queue.Name}</a></td>");
-            html.Add($"<td>{(queue.Paused ? "paused since " + Format.Time(queue.PausedAt) : "active")}</td>");
+            html.Add($"<td>{(queue.Paused ? "paused since " + Format.Time(queue.PausedAt) : "active")}{UnservedMark(queue)}</td>");
             html.Add($"<td>{Format.Count(queue.Scheduled)}</td><td>{Format.Count(queue.Enqueued)}</td><td>{Format.Count(queue.Running)}</td>");
             html.Add($"<td>{Format.Count(queue.Succeeded)}</td><td>{Format.Count(queue.Failed)}</td><td>{Format.Count(queue.Cancelled)}</td><td>{Format.Count(queue.Awaiting)}</td>");
             html.Add($"<td>{Format.Duration(queue.Latency)}</td><td>{queue.Hosts}</td><td>{queue.Concurrency}</td><td>");
@@ -80,7 +80,7 @@ internal static class QueueEndpoints
             string jobs = request.Root + "jobs?queue=" + Uri.EscapeDataString(queue.Name);
             html.Add($"<tr data-queue=\"{queue.Name}\"><td><a href=\"{jobs}\">{queue.Name}</a></td>");
             html.Add($"<td data-field=\"enqueued\">{Format.Count(queue.Enqueued)}</td><td data-field=\"running\">{Format.Count(queue.Running)}</td>");
-            html.Add($"<td data-field=\"latency\">{Format.Duration(queue.Latency)}</td><td data-field=\"status\">{(queue.Paused ? "paused" : "active")}</td></tr>");
+            html.Add($"<td data-field=\"latency\">{Format.Duration(queue.Latency)}</td><td data-field=\"status\">{(queue.Paused ? "paused" : "active")}{UnservedMark(queue)}</td></tr>");
         }
 
         if (queues.Count == 0)
@@ -91,4 +91,24 @@ internal static class QueueEndpoints
         html.Add($"</tbody></table>");
         return html.ToMarkup();
     }
+
+    /// <summary>
+    /// Whether a queue has jobs waiting and no live host serves it: they wait until a host that declares the queue, or
+    /// registers a job type that uses it, starts. Paused or not: a pause ends, the missing host stays missing.
+    /// </summary>
+    public static bool IsUnserved(QueueInfo queue) => queue.Hosts == 0 && queue.Enqueued + queue.Scheduled + queue.Awaiting > 0;
+
+    // dashboard.js builds the same mark when a live update says the queue is unserved: keep the two alike.
+    private static Markup UnservedMark(QueueInfo queue)
+    {
+        var html = new HtmlBuilder();
+        if (IsUnserved(queue))
+        {
+            html.Add($" <span class=\"badge unserved\" title=\"{UnservedHint}\">no host serves this queue</span>");
+        }
+
+        return html.ToMarkup();
+    }
+
+    private const string UnservedHint = "Its jobs wait until a worker host that declares this queue with AddQueue, or registers a job type that uses it, runs.";
 }

@@ -10,12 +10,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class JobQueueHealthChecksBuilderExtensions
 {
     /// <summary>
-    /// Reports whether the store answers, whether this process's worker host runs, and how long each queue's oldest
-    /// ready job has waited. Unhealthy (or <paramref name="failureStatus"/>) when the store cannot be reached or the
-    /// worker host stopped or lost a loop; Degraded when the oldest ready job of a queue that is not paused has waited
-    /// longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/> (a paused queue's jobs wait on purpose),
-    /// or handlers abandoned after their timeout still run. The report's data lists, per queue with ready jobs, their
-    /// count and the oldest one's wait in seconds, the paused queues, and how many handlers were abandoned.
+    /// Reports whether the store answers, whether this process's worker host runs, whether a live host serves each queue
+    /// with ready jobs, and how long each queue's oldest ready job has waited. Unhealthy (or <paramref name="failureStatus"/>)
+    /// when the store cannot be reached or the worker host stopped or lost a loop; Degraded when a queue that is not
+    /// paused has ready jobs and no live worker host serves it, when the oldest ready job of a queue that is not paused
+    /// has waited longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/> (a paused queue's jobs wait on
+    /// purpose), or when handlers abandoned after their timeout still run. The report's data lists, per queue with ready
+    /// jobs, their count, the oldest one's wait in seconds and how many live hosts serve it, the paused queues, and how
+    /// many handlers were abandoned.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="configure">Sets the latency that counts as degraded and how long to wait for the store.</param>

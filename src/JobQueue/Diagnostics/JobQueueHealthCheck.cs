@@ -6,9 +6,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace JobQueue.Diagnostics;
 
 /// <summary>
-/// Reports whether the store answers, whether this process's worker host runs, and how long each queue's oldest
-/// ready job has waited. Unhealthy: the store cannot be reached, or the worker host stopped or lost a loop. Degraded:
-/// a queue that is not paused has had a ready job wait longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>, or
+/// Reports whether the store answers, whether this process's worker host runs, whether a live host serves each queue
+/// with ready jobs, and how long each queue's oldest ready job has waited. Unhealthy: the store cannot be reached, or
+/// the worker host stopped or lost a loop. Degraded: a queue that is not paused has ready jobs and no live host serves
+/// it, or has had a ready job wait longer than <see cref="JobQueueHealthCheckOptions.QueueLatencyDegraded"/>, or
 /// handlers abandoned after ignoring their timeout still run in this process.
 /// </summary>
 internal sealed class JobQueueHealthCheck : IHealthCheck
@@ -68,15 +69,39 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
         }
 
         DateTimeOffset now = _time.GetUtcNow();
+
+        // The host registry is read only when some queue has ready jobs: with none, no job waits for a host.
+        Dictionary<string, int>? servingHosts = ready.Count > 0
+            ? await ReadServingHostsAsync(worker, now, data, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        var unserved = new List<string>();
         var slow = new List<string>();
         foreach (ReadyQueue queue in ready)
         {
             TimeSpan latency = now > queue.OldestRunAt ? now - queue.OldestRunAt : TimeSpan.Zero;
             data[$"queue.{queue.Queue}.ready"] = queue.Count;
             data[$"queue.{queue.Queue}.latency_seconds"] = Math.Round(latency.TotalSeconds, 3);
+            int hosts = 0;
+            if (servingHosts is not null)
+            {
+                hosts = servingHosts.GetValueOrDefault(queue.Queue);
+                data[$"queue.{queue.Queue}.hosts"] = hosts;
+            }
 
             // A paused queue's jobs wait on purpose: its latency is reported, but it is no sign of missing workers.
-            if (latency > _options.QueueLatencyDegraded && !paused.Contains(queue.Queue))
+            if (paused.Contains(queue.Queue))
+            {
+                continue;
+            }
+
+            // Without a host a queue's jobs wait for ever, however young they are; reported once, as that, not as slow too.
+            if (servingHosts is not null && hosts == 0)
+            {
+                string jobs = queue.Count == 1 ? "1 ready job" : queue.Count.ToString(CultureInfo.InvariantCulture) + " ready jobs";
+                unserved.Add($"Queue '{queue.Queue}' has {jobs} and no live worker host serves it.");
+            }
+            else if (latency > _options.QueueLatencyDegraded)
             {
                 slow.Add($"{queue.Queue} ({queue.Count.ToString(CultureInfo.InvariantCulture)} ready, the oldest waiting {Describe(latency)})");
             }
@@ -91,7 +116,7 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
                 data: data);
         }
 
-        var degraded = new List<string>();
+        var degraded = new List<string>(unserved);
         if (slow.Count > 0)
         {
             degraded.Add($"Ready jobs have waited longer than {Describe(_options.QueueLatencyDegraded)} in {string.Join(", ", slow)}: more workers are needed, or no worker serves the queue.");
@@ -109,6 +134,69 @@ internal sealed class JobQueueHealthCheck : IHealthCheck
         }
 
         return HealthCheckResult.Healthy($"The {_store.Name} store answers; {ready.Count.ToString(CultureInfo.InvariantCulture)} queues have ready jobs.", data);
+    }
+
+    /// <summary>
+    /// How many live hosts serve each queue, from the host registry, with this process's running worker host counted for
+    /// its queues even before its first heartbeat is stored (a host that just started is no missing host). Null when the
+    /// registry cannot be read: the ready and paused reads answered, so the store is reachable, and the check reports what
+    /// it knows without the hosts rather than turn a failed extra read into a failed check.
+    /// </summary>
+    private async Task<Dictionary<string, int>?> ReadServingHostsAsync(WorkerHostStatus? worker, DateTimeOffset now,
+        Dictionary<string, object> data, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HostHeartbeat> hosts;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.StoreTimeout);
+            hosts = await _storage.GetHostsAsync(timeout.Token).AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            data["hosts.error"] = $"The host registry did not answer within {_options.StoreTimeout}.";
+            return null;
+        }
+#pragma warning disable CA1031 // Whatever the store throws is reported in the data; the check goes on without the hosts.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            data["hosts.error"] = exception.Message;
+            return null;
+        }
+
+        // Host ids, so this process's own host is counted once whether or not its heartbeat is stored yet.
+        var serving = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (HostHeartbeat host in hosts)
+        {
+            if (HostLiveness.StatusAt(host, now) == HostStatus.Alive)
+            {
+                foreach (HostQueue queue in host.Queues)
+                {
+                    Serve(queue.Queue, host.HostId);
+                }
+            }
+        }
+
+        if (worker == WorkerHostStatus.Running && _worker is not null)
+        {
+            foreach (string queue in _worker.Queues)
+            {
+                Serve(queue, _worker.WorkerId);
+            }
+        }
+
+        return serving.ToDictionary(static s => s.Key, static s => s.Value.Count, StringComparer.Ordinal);
+
+        void Serve(string queue, string hostId)
+        {
+            if (!serving.TryGetValue(queue, out HashSet<string>? ids))
+            {
+                serving[queue] = ids = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            ids.Add(hostId);
+        }
     }
 
     private async Task<HashSet<string>> ReadPausedAsync(CancellationToken cancellationToken)

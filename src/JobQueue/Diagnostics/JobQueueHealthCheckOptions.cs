@@ -5,7 +5,8 @@ public sealed class JobQueueHealthCheckOptions
 {
     /// <summary>
     /// How long a queue's oldest ready job may have waited before the check reports Degraded: work arrives faster
-    /// than the workers take it, or no worker serves the queue. A paused queue never counts: its jobs wait on purpose.
+    /// than the workers take it. A paused queue never counts: its jobs wait on purpose. A queue that no live host serves
+    /// is reported at once, whatever its jobs' wait.
     /// </summary>
     /// <value>Defaults to 5 minutes.</value>
     public TimeSpan QueueLatencyDegraded { get; set; } = TimeSpan.FromMinutes(5);

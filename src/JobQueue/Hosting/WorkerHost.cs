@@ -48,6 +48,9 @@ internal sealed class WorkerHost : IHostedService, IAsyncDisposable
     /// <summary>Names this host on its leases, for diagnostics.</summary>
     public string WorkerId { get; }
 
+    /// <summary>The queues this host fetches from while it runs.</summary>
+    public IEnumerable<string> Queues => _plan.Queues.Keys;
+
     public LeaseKeeper LeaseKeeper { get; }
 
     public MaintenanceRunner Maintenance { get; }

@@ -1,4 +1,6 @@
+using JobQueue.Storage;
 using JobQueue.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -23,6 +25,44 @@ public sealed class DashboardBrowserTests
         browser.Manage().Logs.GetLog(LogType.Browser).Select(e => e.Message)
             .Should().NotContain(m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task Overview_InABrowser_KeepsTheUnservedMarkOfAQueueInStepWithItsHosts()
+    {
+        await using DashboardApp app = await DashboardApp.StartAsync(o => o.LiveUpdateInterval = TimeSpan.FromSeconds(1), kestrel: true, worker: false);
+        IJobStorage storage = app.Services.GetRequiredService<IJobStorage>();
+        await app.Jobs.EnqueueAsync(new Succeed("waits"), new EnqueueOptions { Queue = "emails" });
+        using ChromeDriver browser = Chromium.Start();
+        browser.Navigate().GoToUrl(new Uri(app.Http.BaseAddress!, "/jobs/").ToString());
+        string rendered = StatusOfEmails(browser);
+
+        // Another process's worker host starts serving the queue, then stops: only the script can change the mark.
+        await storage.RecordHeartbeatAsync(EmailsHost(DateTimeOffset.UtcNow), CancellationToken.None);
+        new WebDriverWait(browser, Deadline.Default).Until(b => StatusOfEmails(b) == "active");
+        await storage.RemoveHostAsync(new RemoveHostRequest { HostId = "worker-process" }, CancellationToken.None);
+        new WebDriverWait(browser, Deadline.Default).Until(b => StatusOfEmails(b) != "active");
+
+        rendered.Should().StartWith("active <span class=\"badge unserved\" title=\"").And.EndWith("\">no host serves this queue</span>");
+        StatusOfEmails(browser).Should().Be(rendered, "the script builds the mark the server renders, title and all");
+    }
+
+    // Read in one script call: every live update rebuilds the cell, so an element found first could be gone when read.
+    private static string StatusOfEmails(IWebDriver browser) => (string)((IJavaScriptExecutor)browser).ExecuteScript(
+        "return document.querySelector(\"tr[data-queue='emails'] [data-field='status']\").innerHTML;")!;
+
+    private static HostHeartbeat EmailsHost(DateTimeOffset now) => new()
+    {
+        HostId = "worker-process",
+        MachineName = "elsewhere",
+        ProcessId = 1,
+        StartedAt = now,
+        Version = "test",
+        Queues = [new HostQueue { Queue = "emails", Concurrency = 1, Running = 0, Paused = false }],
+        Running = 0,
+        Interval = TimeSpan.FromMinutes(1),
+        SeenAt = now,
+        ExpiresAt = now.AddHours(2),
+    };
 
     [Fact]
     public async Task Overview_InABrowser_PollsWhenAProxyBreaksTheStream()

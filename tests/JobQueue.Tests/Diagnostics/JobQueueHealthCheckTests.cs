@@ -33,6 +33,8 @@ public sealed class JobQueueHealthCheckTests
             q => q.UseInMemory().Configure(o => o.RunWorker = false),
             s => s.AddSingleton<TimeProvider>(time),
             o => o.QueueLatencyDegraded = TimeSpan.FromMinutes(5));
+        // A worker process serves the queue (its heartbeats count it alive past the 7 minutes): too slow, not missing.
+        await host.Storage.RecordHeartbeatAsync(Heartbeat("worker-process", "reports", time.GetUtcNow(), interval: TimeSpan.FromMinutes(5)), Deadline.Token());
         await host.Client.EnqueueAsync(new RecordArgs("waits"), new EnqueueOptions { Queue = "reports" });
         HealthReportEntry fresh = await CheckAsync(host);
 
@@ -45,6 +47,7 @@ public sealed class JobQueueHealthCheckTests
         waited.Description.Should().Contain("reports").And.Contain("1 ready").And.Contain("7 min");
         waited.Data["queue.reports.ready"].Should().Be(1L);
         waited.Data["queue.reports.latency_seconds"].Should().Be(420.0);
+        waited.Data["queue.reports.hosts"].Should().Be(1);
     }
 
     [Fact]
@@ -108,6 +111,81 @@ public sealed class JobQueueHealthCheckTests
     }
 
     [Fact]
+    public async Task CheckHealth_ReadyJobsInAQueueNoLiveHostServes_DegradedNamingTheQueue()
+    {
+        await using TestHost host = await StartAsync(q => q.UseInMemory());
+        // A host that served the queue but stopped writing heartbeats long ago is no host.
+        await host.Storage.RecordHeartbeatAsync(Heartbeat("gone-host", "emails", seenAt: DateTimeOffset.UtcNow.AddHours(-1)), Deadline.Token());
+        await host.Client.EnqueueAsync(new RecordArgs("unserved"), new EnqueueOptions { Queue = "emails" });
+        await host.Client.EnqueueAsync(new RecordArgs("unserved too"), new EnqueueOptions { Queue = "emails" });
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Degraded);
+        entry.Description.Should().Contain("Queue 'emails' has 2 ready jobs and no live worker host serves it.");
+        entry.Data["queue.emails.hosts"].Should().Be(0);
+        entry.Data["queue.emails.ready"].Should().Be(2L);
+    }
+
+    [Fact]
+    public async Task CheckHealth_AnotherLiveHostServesTheQueue_Healthy()
+    {
+        await using TestHost host = await StartAsync(q => q.UseInMemory().Configure(o => o.RunWorker = false));
+        await host.Storage.RecordHeartbeatAsync(Heartbeat("worker-process", "emails", seenAt: DateTimeOffset.UtcNow), Deadline.Token());
+        await host.Client.EnqueueAsync(new RecordArgs("served elsewhere"), new EnqueueOptions { Queue = "emails" });
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Healthy, entry.Description);
+        entry.Data["queue.emails.hosts"].Should().Be(1);
+    }
+
+    [Fact]
+    public async Task CheckHealth_ThisProcessesWorkerServesTheQueueBeforeItsHeartbeatIsStored_Healthy()
+    {
+        var storage = new HostRegistry(new InMemoryJobStorage(new InMemoryStorageOptions()), fail: false);
+        await using TestHost host = await StartAsync(q => q.UseStorage("NoHeartbeatsYet", _ => storage).AddQueue("emails", concurrency: 1));
+        await host.Client.EnqueueAsync(new GateArgs("busy"), new EnqueueOptions { Queue = "emails" });
+        await _probe.WaitAsync("busy:started");
+        await host.Client.EnqueueAsync(new RecordArgs("waits its turn"), new EnqueueOptions { Queue = "emails" });
+
+        HealthReportEntry entry = await CheckAsync(host);
+        _probe.Open("busy");
+
+        entry.Status.Should().Be(HealthStatus.Healthy, entry.Description);
+        entry.Data["queue.emails.ready"].Should().Be(1L);
+        entry.Data["queue.emails.hosts"].Should().Be(1);
+    }
+
+    [Fact]
+    public async Task CheckHealth_PausedQueueNoHostServes_NotDegraded()
+    {
+        await using TestHost host = await StartAsync(q => q.UseInMemory().Configure(o => o.RunWorker = false));
+        await host.Client.EnqueueAsync(new RecordArgs("held"), new EnqueueOptions { Queue = "emails" });
+        await host.Services.GetRequiredService<IJobAdmin>().PauseQueueAsync("emails");
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Healthy, entry.Description);
+        entry.Data["queue.emails.paused"].Should().Be(true);
+        entry.Data["queue.emails.hosts"].Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CheckHealth_HostRegistryReadFails_ReportsWithoutTheHosts()
+    {
+        var storage = new HostRegistry(new InMemoryJobStorage(new InMemoryStorageOptions()), fail: true);
+        await using TestHost host = await StartAsync(q => q.UseStorage("NoRegistry", _ => storage).Configure(o => o.RunWorker = false));
+        await host.Client.EnqueueAsync(new RecordArgs("unserved, unknown"), new EnqueueOptions { Queue = "emails" });
+
+        HealthReportEntry entry = await CheckAsync(host);
+
+        entry.Status.Should().Be(HealthStatus.Healthy, entry.Description);
+        entry.Data["hosts.error"].Should().Be("host registry unreadable (test)");
+        entry.Data.Should().ContainKey("queue.emails.ready").And.NotContainKey("queue.emails.hosts");
+    }
+
+    [Fact]
     public void AddJobQueue_LatencyNotPositive_ThrowsNamingTheOption()
     {
         var services = new ServiceCollection();
@@ -136,6 +214,27 @@ public sealed class JobQueueHealthCheckTests
     {
         HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Deadline.Token());
         return report.Entries["jobqueue"];
+    }
+
+    private static HostHeartbeat Heartbeat(string hostId, string queue, DateTimeOffset seenAt, TimeSpan? interval = null) => new()
+    {
+        HostId = hostId,
+        MachineName = "elsewhere",
+        ProcessId = 1,
+        StartedAt = seenAt,
+        Version = "test",
+        Queues = [new HostQueue { Queue = queue, Concurrency = 1, Running = 0, Paused = false }],
+        Running = 0,
+        Interval = interval ?? TimeSpan.FromSeconds(15),
+        SeenAt = seenAt,
+        ExpiresAt = seenAt.AddHours(2),
+    };
+
+    /// <summary>A store whose host registry lists no host (as before any heartbeat is stored), or cannot be read.</summary>
+    private sealed class HostRegistry(IJobStorage inner, bool fail) : DelegatingStorage(inner)
+    {
+        public override ValueTask<IReadOnlyList<HostHeartbeat>> GetHostsAsync(CancellationToken cancellationToken)
+            => fail ? throw new IOException("host registry unreadable (test)") : ValueTask.FromResult<IReadOnlyList<HostHeartbeat>>([]);
     }
 
     /// <summary>A store whose ready-queue read fails (or never answers), as an unreachable server's would.</summary>
