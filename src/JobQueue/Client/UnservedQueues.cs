@@ -3,6 +3,7 @@ using JobQueue.Diagnostics;
 using JobQueue.Hosting;
 using JobQueue.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace JobQueue.Client;
 
@@ -25,16 +26,17 @@ internal sealed class UnservedQueues
     private readonly WorkerPlan _plan;
     private readonly bool _runsWorker;
     private readonly TimeProvider _time;
-    private readonly ILogger<UnservedQueues> _logger;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _checkedAt = new(StringComparer.Ordinal);
 
-    public UnservedQueues(IJobStorage storage, WorkerPlan plan, JobQueueOptions options, TimeProvider time, ILogger<UnservedQueues> logger)
+    // No ILoggerFactory in a container without logging (a plain ServiceCollection): the client works there too, silently.
+    public UnservedQueues(IJobStorage storage, WorkerPlan plan, JobQueueOptions options, TimeProvider time, ILoggerFactory? loggers = null)
     {
         _storage = storage;
         _plan = plan;
         _runsWorker = options.RunWorker;
         _time = time;
-        _logger = logger;
+        _logger = (ILogger?)loggers?.CreateLogger<UnservedQueues>() ?? NullLogger.Instance;
     }
 
     /// <summary>Checks a queue jobs were just written into; completes at once for a queue this process serves or checked lately.</summary>

@@ -25,6 +25,20 @@ public sealed class AddJobQueueTests
     private static Action Add(Action<JobQueueBuilder> configure) => () => new ServiceCollection().AddJobQueue(configure);
 
     [Fact]
+    public async Task AddJobQueue_InAContainerWithoutLogging_TheClientEnqueuesIntoAnyQueue()
+    {
+        // A plain ServiceCollection, as a console tool or a test builds it: no AddLogging, so no ILogger<T> to inject.
+        await using ServiceProvider services = new ServiceCollection()
+            .AddJobQueue(q => q.UseInMemory().Configure(o => o.RunWorker = false))
+            .BuildServiceProvider();
+        IJobClient jobs = services.GetRequiredService<IJobClient>();
+
+        JobId id = await jobs.EnqueueAsync(new RecordArgs("no-logging"), new EnqueueOptions { Queue = "served-by-nobody" });
+
+        (await jobs.GetAsync(id))!.Queue.Should().Be("served-by-nobody");
+    }
+
+    [Fact]
     public void AddJob_SecondHandlerForSameArgsType_ThrowsNamingBoth()
     {
         Add(q => q.UseInMemory().AddJob<RecordJob>().AddJob<SecondRecordJob>())
