@@ -27,7 +27,16 @@ internal sealed class RedisConnection : IAsyncDisposable
     // answered then. One endpoint of several failing says nothing yet; another may answer.
     private readonly TaskCompletionSource _attemptFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<string> _failedEndpoints = new(StringComparer.Ordinal);
+
+    // Completed once a TLS failure rests on a check of the server's certificate. The client's connection-failed event
+    // and its attempt-completed event arrive on different threads in either order, so a caller woken by the first
+    // can find only an abandoned attempt's "before the certificate was checked" yet.
+    private readonly TaskCompletionSource _certificateChecked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _tlsFailureChecked;
     private bool _disposed;
+
+    /// <summary>How long a woken caller waits for the certificate's verdict when the failure it knows of says nothing about it.</summary>
+    private static readonly TimeSpan s_certificateVerdictGrace = TimeSpan.FromSeconds(2);
 
     private RedisConnection(ConfigurationOptions? options, ServerCertificateCheck? certificateCheck, IConnectionMultiplexer? shared, ILogger logger)
     {
@@ -140,6 +149,11 @@ internal sealed class RedisConnection : IAsyncDisposable
             // (by default the larger of 5 s and syncTimeout), and a refused retry within it can keep it waiting for
             // all of that. Once an attempt has failed the caller is answered at once; the connect goes on meanwhile.
             await Task.WhenAny(connecting, _attemptFailed.Task).ConfigureAwait(false);
+            if (!connecting.IsCompleted && _tlsFailure is not null && !_tlsFailureChecked)
+            {
+                await Task.WhenAny(connecting, _certificateChecked.Task, Task.Delay(s_certificateVerdictGrace)).ConfigureAwait(false);
+            }
+
             if (!connecting.IsCompleted)
             {
                 throw NeverReachedError(_lastFailure ?? "no connection yet");
@@ -288,6 +302,13 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             if (e.SequenceNumber <= _lastAttempt)
             {
+                // An older attempt's late outcome: only its verdict on the certificate still counts, unless a newer
+                // attempt has got through since (which clears the failure).
+                if (!e.IsSuccess && e.Stage == ConnectionAttemptStage.Tls && _tlsFailure is not null && !_tlsFailureChecked)
+                {
+                    RecordTlsFailure(e);
+                }
+
                 return;
             }
 
@@ -295,6 +316,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             if (e.IsSuccess)
             {
                 _tlsFailure = null;
+                _tlsFailureChecked = false;
                 _everConnected = true;
                 return;
             }
@@ -307,13 +329,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             }
             if (e.Stage == ConnectionAttemptStage.Tls)
             {
-                // An attempt the client abandoned (to retry it) says nothing about the certificate; it must not hide
-                // what an earlier attempt found out about it.
-                (string description, bool informative) = DescribeTlsFailure(e);
-                if (informative || _tlsFailure is null)
-                {
-                    _tlsFailure = description;
-                }
+                RecordTlsFailure(e);
             }
 
             if (e.FailureType != ConnectionFailureType.ConnectionDisposed && _failedEndpoints.Add(Describe(e.EndPoint))
@@ -322,6 +338,24 @@ internal sealed class RedisConnection : IAsyncDisposable
                 // Recorded above first: a caller woken by this reads the reason.
                 _attemptFailed.TrySetResult();
             }
+        }
+    }
+
+    /// <summary>Keeps a failed handshake's description. Called under the lock.</summary>
+    private void RecordTlsFailure(ConnectionAttemptCompletedEventArgs e)
+    {
+        // An attempt the client abandoned (to retry it) says nothing about the certificate; it must not hide what an
+        // earlier attempt found out about it.
+        (string description, bool informative) = DescribeTlsFailure(e);
+        if (informative || _tlsFailure is null)
+        {
+            _tlsFailure = description;
+        }
+
+        if (informative)
+        {
+            _tlsFailureChecked = true;
+            _certificateChecked.TrySetResult();
         }
     }
 
