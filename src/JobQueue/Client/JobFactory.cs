@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using JobQueue.Binding;
 using JobQueue.Registration;
+using Microsoft.Extensions.Configuration;
 using JobQueue.Storage;
 
 namespace JobQueue.Client;
@@ -13,8 +15,13 @@ internal sealed class JobFactory
     private readonly JsonSerializerOptions _serializerOptions;
     private readonly int? _maxArgumentsSize;
 
-    public JobFactory(JobRegistry registry, JobQueueOptions options)
+    // The configuration's Jobs section, or null: in a process that only enqueues, it can hold the options of jobs
+    // whose handlers live elsewhere (see JobQueueBuilder.BindJobs).
+    private readonly IConfiguration? _jobsSection;
+
+    public JobFactory(JobRegistry registry, JobQueueOptions options, IConfiguration? jobsSection = null)
     {
+        _jobsSection = jobsSection;
         _registry = registry;
         _serializerOptions = options.SerializerOptions;
         _maxArgumentsSize = options.MaxArgumentsSize;
@@ -35,6 +42,19 @@ internal sealed class JobFactory
     private JobContract Unregistered(Type argsType)
     {
         JobContract contract = JobContract.Of(argsType);
+        if (_jobsSection?.GetSection(contract.Name) is { } section && section.Exists())
+        {
+            // Configuration over the attribute, as for a registered job; its problems are named by their keys.
+            var failures = new List<string>();
+            OptionsBinding.Bind(contract.Options, section, [], [], failures);
+            if (failures.Count > 0)
+            {
+                throw new ArgumentException(string.Join(" ", failures));
+            }
+
+            OptionsValidator.ThrowFirst(OptionsValidator.Problems(contract.Options, JobQueueOptionsValidator.NameOf(section, $"[JobDefaults] on {argsType.FullName}")));
+        }
+
         if (_registry.TryGet(contract.Name, out JobRegistration? holder))
         {
             // A worker here would deserialize such a job into the other type: refused before anything is written.

@@ -70,7 +70,7 @@ public sealed partial class JobQueueBuilder
         }
 
         OptionsBinding.Bind(Options, section, s_codeOnly, [QueuesKey, JobsKey, DashboardKey, .. StoreKeys], failures);
-        BindJobs(section.GetSection(JobsKey), registry, failures);
+        BindJobs(section.GetSection(JobsKey), registry, enqueueOnly: !Options.RunWorker, failures);
 
         // After the jobs: a job that configuration moves to another queue makes that queue one the host serves.
         BindQueues(section.GetSection(QueuesKey), registry, failures);
@@ -82,7 +82,10 @@ public sealed partial class JobQueueBuilder
         return failures;
     }
 
-    private static void BindJobs(IConfigurationSection jobs, JobRegistry registry, List<string> failures)
+    // enqueueOnly: the process runs no worker. A section naming no registered job is then the options of a job this
+    // process only enqueues, read when it first enqueues that arguments type (JobFactory), so a web process can share
+    // the worker's appsettings. With a worker such a section is most likely a typo, and fails the start.
+    private static void BindJobs(IConfigurationSection jobs, JobRegistry registry, bool enqueueOnly, List<string> failures)
     {
         foreach (IConfigurationSection job in jobs.GetChildren())
         {
@@ -90,11 +93,12 @@ public sealed partial class JobQueueBuilder
             {
                 OptionsBinding.Bind(registration.Options, job, [], [], failures);
             }
-            else
+            else if (!enqueueOnly)
             {
                 failures.Add(
                     $"{job.Path} names no registered job. Jobs are named by [JobName] on their arguments type, else its full name; " +
-                    $"the jobs are: {string.Join(", ", registry.All.Select(known => known.Name).Order(StringComparer.Ordinal))}.");
+                    $"the jobs are: {string.Join(", ", registry.All.Select(known => known.Name).Order(StringComparer.Ordinal))}. " +
+                    "(A process that only enqueues, with RunWorker false, reads such a section when it first enqueues that job.)");
             }
         }
     }

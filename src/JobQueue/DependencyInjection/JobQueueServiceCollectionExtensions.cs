@@ -64,7 +64,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(storageFactory);
         services.AddSingleton(new StoreName(builder.StorageName!));
         services.AddSingleton<IJobStorage>(sp => storageFactory(sp));
-        services.AddSingleton<JobFactory>();
+        services.AddSingleton(sp => new JobFactory(registry, options, builder.Configuration?.GetSection(JobQueueBuilder.JobsKey)));
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<UnknownJobs>();
         services.AddSingleton<AbandonedHandlers>();

@@ -1,5 +1,6 @@
 using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Client;
@@ -118,6 +119,41 @@ public sealed class JobContractTests
 
         await act.Should().ThrowAsync<ArgumentException>().WithMessage("*System.Object cannot be a job's arguments type*");
     }
+
+    [Fact]
+    public async Task EnqueueOnlyProcess_JobsSectionOfAJobWithoutHandler_IsReadOverItsJobDefaults()
+    {
+        // The worker's appsettings, shared by a web process that registers no handler.
+        await using TestHost web = await TestHost.StartAsync(q => q
+            .Configure(Settings(("RunWorker", "false"), ("Jobs:contract-invoice:Queue", "billing"), ("Jobs:contract-invoice:MaxAttempts", "7")))
+            .UseInMemory());
+
+        JobInfo info = (await web.Client.GetAsync(await web.Client.EnqueueAsync(new InvoiceRequested(4))))!;
+
+        info.Queue.Should().Be("billing");
+        info.MaxAttempts.Should().Be(7);
+        info.Priority.Should().Be(2, "what the section leaves out comes from [JobDefaults]");
+    }
+
+    [Theory]
+    [InlineData("0", "JobQueue:Jobs:contract-invoice:MaxAttempts is 0; it must be at least 1*")]
+    [InlineData("many", "JobQueue:Jobs:contract-invoice:MaxAttempts could not be read as a Int32*")]
+    public async Task EnqueueOnlyProcess_BadValueInTheJobsSection_FailsTheEnqueueNamingTheKey(string value, string message)
+    {
+        await using TestHost web = await TestHost.StartAsync(q => q
+            .Configure(Settings(("RunWorker", "false"), ("Jobs:contract-invoice:MaxAttempts", value)))
+            .UseInMemory());
+
+        Func<Task> act = async () => await web.Client.EnqueueAsync(new InvoiceRequested(5));
+
+        await act.Should().ThrowAsync<ArgumentException>().WithMessage(message);
+    }
+
+    private static IConfigurationSection Settings(params (string Key, string Value)[] values)
+        => new ConfigurationBuilder()
+            .AddInMemoryCollection(values.ToDictionary(value => $"JobQueue:{value.Key}", value => (string?)value.Value))
+            .Build()
+            .GetSection("JobQueue");
 
     private sealed class BadTimeoutJob : IJob<BadTimeoutArgs>
     {

@@ -280,7 +280,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("Jobs:test-record:MaxAttempts", "0", "JobQueue:Jobs:test-record:MaxAttempts is 0; it must be at least 1 (1 means no retry).")]
     [InlineData("Jobs:test-record:RetryDelay", "-00:00:01", "JobQueue:Jobs:test-record:RetryDelay is -00:00:01; it cannot be negative.")]
     [InlineData("Jobs:test-record:Queue", "", "JobQueue:Jobs:test-record:Queue is empty; name a queue*")]
-    [InlineData("Jobs:test-recrod:MaxAttempts", "3", "JobQueue:Jobs:test-recrod names no registered job.*the jobs are: test-record.")]
+    [InlineData("Jobs:test-recrod:MaxAttempts", "3", "JobQueue:Jobs:test-recrod names no registered job.*the jobs are: test-record.*(A process that only enqueues*")]
     [InlineData("InMemory:Capacity", "0", "JobQueue:InMemory:Capacity is 0; it must be at least 1, or null for no bound.")]
     [InlineData("LeaseDuration", "soon", "JobQueue:LeaseDuration could not be read as a TimeSpan (such as \"00:00:05\"): *")]
     [InlineData("RunWorker", "maybe", "JobQueue:RunWorker could not be read as a Boolean: *")]
