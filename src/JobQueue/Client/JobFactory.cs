@@ -19,6 +19,9 @@ internal sealed class JobFactory
     // whose handlers live elsewhere (see JobQueueBuilder.BindJobs).
     private readonly IConfiguration? _jobsSection;
 
+    // Contracts of arguments types with no handler here, built once per type (the attribute reads are reflection).
+    private readonly ConcurrentDictionary<Type, JobContract> _unregistered = new();
+
     public JobFactory(JobRegistry registry, JobQueueOptions options, IConfiguration? jobsSection = null)
     {
         _jobsSection = jobsSection;
@@ -27,14 +30,11 @@ internal sealed class JobFactory
         _maxArgumentsSize = options.MaxArgumentsSize;
     }
 
-    // Contracts of arguments types with no handler here, built once per type (the attribute reads are reflection).
-    private readonly ConcurrentDictionary<Type, JobContract> _unregistered = new();
-
     /// <summary>
     /// The name and options a job of <typeparamref name="TArgs"/> is enqueued with: its registered handler's, else
     /// those its arguments type declares, so a process can enqueue jobs that another process runs.
     /// </summary>
-    /// <exception cref="ArgumentException">The type cannot be a job's arguments, or its [JobDefaults] are not valid.</exception>
+    /// <exception cref="ArgumentException">The type cannot be a job's arguments, or its [JobDefaults] or its Jobs:&lt;name&gt; section are not valid.</exception>
     /// <exception cref="InvalidOperationException">The type has no handler here, and its job name is another registered type's.</exception>
     public JobContract Contract<TArgs>()
         => _registry.TryGet(typeof(TArgs), out JobRegistration? registration) ? registration.Contract : _unregistered.GetOrAdd(typeof(TArgs), Unregistered);
@@ -42,6 +42,14 @@ internal sealed class JobFactory
     private JobContract Unregistered(Type argsType)
     {
         JobContract contract = JobContract.Of(argsType);
+        if (_registry.TryGet(contract.Name, out JobRegistration? holder))
+        {
+            // A worker here would deserialize such a job into the other type: refused before anything is written.
+            throw new InvalidOperationException(
+                $"Job name '{contract.Name}' of {argsType.FullName} is the name of {holder.ArgsType.FullName}, whose handler {holder.JobType.FullName} " +
+                "is registered here; jobs of one name must have one arguments type. Give one of them another [JobName(\"...\")].");
+        }
+
         if (_jobsSection?.GetSection(contract.Name) is { } section && section.Exists())
         {
             // Configuration over the attribute, as for a registered job; its problems are named by their keys.
@@ -53,14 +61,6 @@ internal sealed class JobFactory
             }
 
             OptionsValidator.ThrowFirst(OptionsValidator.Problems(contract.Options, JobQueueOptionsValidator.NameOf(section, $"[JobDefaults] on {argsType.FullName}")));
-        }
-
-        if (_registry.TryGet(contract.Name, out JobRegistration? holder))
-        {
-            // A worker here would deserialize such a job into the other type: refused before anything is written.
-            throw new InvalidOperationException(
-                $"Job name '{contract.Name}' of {argsType.FullName} is the name of {holder.ArgsType.FullName}, whose handler {holder.JobType.FullName} " +
-                "is registered here; jobs of one name must have one arguments type. Give one of them another [JobName(\"...\")].");
         }
 
         return contract;
