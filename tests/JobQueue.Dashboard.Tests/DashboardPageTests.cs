@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using JobQueue.Storage;
+using JobQueue.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Dashboard.Tests;
@@ -104,20 +105,8 @@ public sealed partial class DashboardPageTests
     {
         await using DashboardApp app = await DashboardApp.StartAsync(worker: false);
         // Another process's worker host, as its heartbeat in the store's host registry says.
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        await app.Services.GetRequiredService<IJobStorage>().RecordHeartbeatAsync(new HostHeartbeat
-        {
-            HostId = "worker-process",
-            MachineName = "elsewhere",
-            ProcessId = 1,
-            StartedAt = now,
-            Version = "test",
-            Queues = [new HostQueue { Queue = "emails", Concurrency = 2, Running = 0, Paused = false }],
-            Running = 0,
-            Interval = TimeSpan.FromMinutes(1),
-            SeenAt = now,
-            ExpiresAt = now.AddHours(2),
-        }, CancellationToken.None);
+        await app.Services.GetRequiredService<IJobStorage>().RecordHeartbeatAsync(
+            Heartbeats.Serving("worker-process", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), "emails"), CancellationToken.None);
         await app.Jobs.EnqueueAsync(new Succeed("served elsewhere"), new EnqueueOptions { Queue = "emails" });
 
         string queues = await app.GetPageAsync("/jobs/queues");

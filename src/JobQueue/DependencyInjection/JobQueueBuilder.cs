@@ -151,7 +151,7 @@ public sealed partial class JobQueueBuilder
         var registry = new JobRegistry();
         foreach ((Type jobType, Dictionary<Type, JobOptions> optionsByArgsType) in _jobs)
         {
-            registry.Add(jobType, argsType => optionsByArgsType[argsType]);
+            registry.Add(jobType, optionsByArgsType);
         }
 
         return registry;

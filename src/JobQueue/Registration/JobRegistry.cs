@@ -38,11 +38,11 @@ internal sealed class JobRegistry
     }
 
     /// <summary>Registers every IJob interface <paramref name="jobType"/> implements, each with its own options.</summary>
-    /// <exception cref="ArgumentException">The type implements no IJob interface.</exception>
+    /// <param name="jobType">A handler class, checked by <see cref="ArgsTypesOf"/> already.</param>
+    /// <param name="optionsByArgsType">The options of each of its arguments types.</param>
     /// <exception cref="InvalidOperationException">An arguments type or job name is registered already.</exception>
-    public IReadOnlyList<JobRegistration> Add(Type jobType, Func<Type, JobOptions> optionsOf)
+    public IReadOnlyList<JobRegistration> Add(Type jobType, IReadOnlyDictionary<Type, JobOptions> optionsByArgsType)
     {
-        ArgsTypesOf(jobType);
         var added = new List<JobRegistration>();
         foreach (Type contract in jobType.GetInterfaces().Where(i => i.IsGenericType))
         {
@@ -52,13 +52,13 @@ internal sealed class JobRegistry
             if (definition == typeof(IJob<>))
             {
                 Type invokerType = typeof(JobInvoker<,>).MakeGenericType(jobType, arguments[0]);
-                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, null, optionsOf(arguments[0]),
+                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, null, optionsByArgsType[arguments[0]],
                     (JobInvoker)Activator.CreateInstance(invokerType)!);
             }
             else if (definition == typeof(IJob<,>))
             {
                 Type invokerType = typeof(JobInvoker<,,>).MakeGenericType(jobType, arguments[0], arguments[1]);
-                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, arguments[1], optionsOf(arguments[0]),
+                registration = new JobRegistration(NameOf(arguments[0]), arguments[0], jobType, arguments[1], optionsByArgsType[arguments[0]],
                     (JobInvoker)Activator.CreateInstance(invokerType)!);
             }
 

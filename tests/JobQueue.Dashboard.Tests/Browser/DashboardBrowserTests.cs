@@ -37,7 +37,7 @@ public sealed class DashboardBrowserTests
         string rendered = StatusOfEmails(browser);
 
         // Another process's worker host starts serving the queue, then stops: only the script can change the mark.
-        await storage.RecordHeartbeatAsync(EmailsHost(DateTimeOffset.UtcNow), CancellationToken.None);
+        await storage.RecordHeartbeatAsync(Heartbeats.Serving("worker-process", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), "emails"), CancellationToken.None);
         new WebDriverWait(browser, Deadline.Default).Until(b => StatusOfEmails(b) == "active");
         await storage.RemoveHostAsync(new RemoveHostRequest { HostId = "worker-process" }, CancellationToken.None);
         new WebDriverWait(browser, Deadline.Default).Until(b => StatusOfEmails(b) != "active");
@@ -49,20 +49,6 @@ public sealed class DashboardBrowserTests
     // Read in one script call: every live update rebuilds the cell, so an element found first could be gone when read.
     private static string StatusOfEmails(IWebDriver browser) => (string)((IJavaScriptExecutor)browser).ExecuteScript(
         "return document.querySelector(\"tr[data-queue='emails'] [data-field='status']\").innerHTML;")!;
-
-    private static HostHeartbeat EmailsHost(DateTimeOffset now) => new()
-    {
-        HostId = "worker-process",
-        MachineName = "elsewhere",
-        ProcessId = 1,
-        StartedAt = now,
-        Version = "test",
-        Queues = [new HostQueue { Queue = "emails", Concurrency = 1, Running = 0, Paused = false }],
-        Running = 0,
-        Interval = TimeSpan.FromMinutes(1),
-        SeenAt = now,
-        ExpiresAt = now.AddHours(2),
-    };
 
     [Fact]
     public async Task Overview_InABrowser_PollsWhenAProxyBreaksTheStream()

@@ -34,7 +34,7 @@ public sealed class JobQueueHealthCheckTests
             s => s.AddSingleton<TimeProvider>(time),
             o => o.QueueLatencyDegraded = TimeSpan.FromMinutes(5));
         // A worker process serves the queue (its heartbeats count it alive past the 7 minutes): too slow, not missing.
-        await host.Storage.RecordHeartbeatAsync(Heartbeat("worker-process", "reports", time.GetUtcNow(), interval: TimeSpan.FromMinutes(5)), Deadline.Token());
+        await host.Storage.RecordHeartbeatAsync(Heartbeats.Serving("worker-process", time.GetUtcNow(), TimeSpan.FromMinutes(5), "reports"), Deadline.Token());
         await host.Client.EnqueueAsync(new RecordArgs("waits"), new EnqueueOptions { Queue = "reports" });
         HealthReportEntry fresh = await CheckAsync(host);
 
@@ -115,7 +115,7 @@ public sealed class JobQueueHealthCheckTests
     {
         await using TestHost host = await StartAsync(q => q.UseInMemory());
         // A host that served the queue but stopped writing heartbeats long ago is no host.
-        await host.Storage.RecordHeartbeatAsync(Heartbeat("gone-host", "emails", seenAt: DateTimeOffset.UtcNow.AddHours(-1)), Deadline.Token());
+        await host.Storage.RecordHeartbeatAsync(Heartbeats.Serving("gone-host", DateTimeOffset.UtcNow.AddHours(-1), TimeSpan.FromSeconds(15), "emails"), Deadline.Token());
         await host.Client.EnqueueAsync(new RecordArgs("unserved"), new EnqueueOptions { Queue = "emails" });
         await host.Client.EnqueueAsync(new RecordArgs("unserved too"), new EnqueueOptions { Queue = "emails" });
 
@@ -131,7 +131,7 @@ public sealed class JobQueueHealthCheckTests
     public async Task CheckHealth_AnotherLiveHostServesTheQueue_Healthy()
     {
         await using TestHost host = await StartAsync(q => q.UseInMemory().Configure(o => o.RunWorker = false));
-        await host.Storage.RecordHeartbeatAsync(Heartbeat("worker-process", "emails", seenAt: DateTimeOffset.UtcNow), Deadline.Token());
+        await host.Storage.RecordHeartbeatAsync(Heartbeats.Serving("worker-process", DateTimeOffset.UtcNow, TimeSpan.FromSeconds(15), "emails"), Deadline.Token());
         await host.Client.EnqueueAsync(new RecordArgs("served elsewhere"), new EnqueueOptions { Queue = "emails" });
 
         HealthReportEntry entry = await CheckAsync(host);
@@ -215,20 +215,6 @@ public sealed class JobQueueHealthCheckTests
         HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Deadline.Token());
         return report.Entries["jobqueue"];
     }
-
-    private static HostHeartbeat Heartbeat(string hostId, string queue, DateTimeOffset seenAt, TimeSpan? interval = null) => new()
-    {
-        HostId = hostId,
-        MachineName = "elsewhere",
-        ProcessId = 1,
-        StartedAt = seenAt,
-        Version = "test",
-        Queues = [new HostQueue { Queue = queue, Concurrency = 1, Running = 0, Paused = false }],
-        Running = 0,
-        Interval = interval ?? TimeSpan.FromSeconds(15),
-        SeenAt = seenAt,
-        ExpiresAt = seenAt.AddHours(2),
-    };
 
     /// <summary>A store whose host registry lists no host (as before any heartbeat is stored), or cannot be read.</summary>
     private sealed class HostRegistry(IJobStorage inner, bool fail) : DelegatingStorage(inner)

@@ -1,4 +1,3 @@
-using JobQueue.Storage;
 using JobQueue.TestSupport;
 using JobQueue.TestSupport.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,23 +23,7 @@ public sealed class PausedQueueHealthCheckTests
             });
         IJobAdmin admin = host.Services.GetRequiredService<IJobAdmin>();
         // A worker process serves both queues (alive past the 7 minutes), so what degrades is the wait, not a missing host.
-        await host.Storage.RecordHeartbeatAsync(new HostHeartbeat
-        {
-            HostId = "worker-process",
-            MachineName = "elsewhere",
-            ProcessId = 1,
-            StartedAt = time.GetUtcNow(),
-            Version = "test",
-            Queues =
-            [
-                new HostQueue { Queue = "reports", Concurrency = 1, Running = 0, Paused = false },
-                new HostQueue { Queue = "mail", Concurrency = 1, Running = 0, Paused = false },
-            ],
-            Running = 0,
-            Interval = TimeSpan.FromMinutes(5),
-            SeenAt = time.GetUtcNow(),
-            ExpiresAt = time.GetUtcNow().AddHours(2),
-        }, Deadline.Token());
+        await host.Storage.RecordHeartbeatAsync(Heartbeats.Serving("worker-process", time.GetUtcNow(), TimeSpan.FromMinutes(5), "reports", "mail"), Deadline.Token());
         await host.Client.EnqueueAsync(new RecordArgs("held"), new EnqueueOptions { Queue = "reports" });
         await host.Client.EnqueueAsync(new RecordArgs("slow"), new EnqueueOptions { Queue = "mail" });
         await admin.PauseQueueAsync("reports");
