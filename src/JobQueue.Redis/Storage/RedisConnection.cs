@@ -18,7 +18,6 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly Lock _lock = new();
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _multiplexer;
-    private volatile string? _tlsFailure;
     private volatile string? _lastFailure;
     private volatile bool _everConnected;
     private long _lastAttempt = -1;
@@ -28,11 +27,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly TaskCompletionSource _attemptFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<string> _failedEndpoints = new(StringComparer.Ordinal);
 
-    // Completed once a TLS failure rests on a check of the server's certificate. The client's connection-failed event
-    // and its attempt-completed event arrive on different threads in either order, so a caller woken by the first
-    // can find only an abandoned attempt's "before the certificate was checked" yet.
-    private readonly TaskCompletionSource _certificateChecked = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _tlsFailureChecked;
+    private readonly TlsFailures _tlsFailures = new();
     private bool _disposed;
 
     /// <summary>How long a woken caller waits for the certificate's verdict when the failure it knows of says nothing about it.</summary>
@@ -59,7 +54,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// Why the last TLS handshake of a connection the store made failed, naming the fix; null when the last attempt
     /// succeeded or TLS is not in use. Errors of commands that could not be sent carry it.
     /// </summary>
-    public string? TlsFailure => _tlsFailure;
+    public string? TlsFailure => _tlsFailures.Description;
 
     /// <summary>Checks that the store can work over a connection made from <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">
@@ -126,7 +121,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     public string? NeverReached => !_everConnected && Volatile.Read(ref _multiplexer) is { IsConnected: false } ? _lastFailure ?? "no connection yet" : null;
 
     /// <summary>The error of a command refused because the store has never reached Redis (<paramref name="why"/>): it was not sent.</summary>
-    public RedisConnectionException NeverReachedError(string why) => _tlsFailure is string tls
+    public RedisConnectionException NeverReachedError(string why) => _tlsFailures.Description is string tls
         ? new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, CommandFlags.None, tls, null, CommandStatus.WaitingToBeSent)
         : new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
             $"The Redis job store cannot reach Redis ({why}); the command was not sent. StackExchange.Redis keeps trying to connect in the background.",
@@ -149,9 +144,11 @@ internal sealed class RedisConnection : IAsyncDisposable
             // (by default the larger of 5 s and syncTimeout), and a refused retry within it can keep it waiting for
             // all of that. Once an attempt has failed the caller is answered at once; the connect goes on meanwhile.
             await Task.WhenAny(connecting, _attemptFailed.Task).ConfigureAwait(false);
-            if (!connecting.IsCompleted && _tlsFailure is not null && !_tlsFailureChecked)
+            if (!connecting.IsCompleted)
             {
-                await Task.WhenAny(connecting, _certificateChecked.Task, Task.Delay(s_certificateVerdictGrace)).ConfigureAwait(false);
+                // Woken by the client's connection-failed event, which can come before the attempt that checked the
+                // server's certificate reports: its verdict makes the better error.
+                await _tlsFailures.WaitForVerdictAsync(connecting, s_certificateVerdictGrace).ConfigureAwait(false);
             }
 
             if (!connecting.IsCompleted)
@@ -302,11 +299,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             if (e.SequenceNumber <= _lastAttempt)
             {
-                // An older attempt's late outcome: only its verdict on the certificate still counts, unless a newer
-                // attempt has got through since (which clears the failure).
-                if (!e.IsSuccess && e.Stage == ConnectionAttemptStage.Tls && _tlsFailure is not null && !_tlsFailureChecked)
+                // An older attempt's late outcome: only its verdict on the certificate can still count.
+                if (!e.IsSuccess && e.Stage == ConnectionAttemptStage.Tls)
                 {
-                    RecordTlsFailure(e);
+                    (string description, bool checkedCertificate) = DescribeTlsFailure(e);
+                    _tlsFailures.Failed(description, checkedCertificate, late: true);
                 }
 
                 return;
@@ -315,8 +312,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             _lastAttempt = e.SequenceNumber;
             if (e.IsSuccess)
             {
-                _tlsFailure = null;
-                _tlsFailureChecked = false;
+                _tlsFailures.Connected();
                 _everConnected = true;
                 return;
             }
@@ -329,7 +325,8 @@ internal sealed class RedisConnection : IAsyncDisposable
             }
             if (e.Stage == ConnectionAttemptStage.Tls)
             {
-                RecordTlsFailure(e);
+                (string description, bool checkedCertificate) = DescribeTlsFailure(e);
+                _tlsFailures.Failed(description, checkedCertificate, late: false);
             }
 
             if (e.FailureType != ConnectionFailureType.ConnectionDisposed && _failedEndpoints.Add(Describe(e.EndPoint))
@@ -338,24 +335,6 @@ internal sealed class RedisConnection : IAsyncDisposable
                 // Recorded above first: a caller woken by this reads the reason.
                 _attemptFailed.TrySetResult();
             }
-        }
-    }
-
-    /// <summary>Keeps a failed handshake's description. Called under the lock.</summary>
-    private void RecordTlsFailure(ConnectionAttemptCompletedEventArgs e)
-    {
-        // An attempt the client abandoned (to retry it) says nothing about the certificate; it must not hide what an
-        // earlier attempt found out about it.
-        (string description, bool informative) = DescribeTlsFailure(e);
-        if (informative || _tlsFailure is null)
-        {
-            _tlsFailure = description;
-        }
-
-        if (informative)
-        {
-            _tlsFailureChecked = true;
-            _certificateChecked.TrySetResult();
         }
     }
 
