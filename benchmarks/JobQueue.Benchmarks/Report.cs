@@ -44,11 +44,15 @@ internal static class Report
         yield return new("Redis", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Redis", "LPUSH -c 1 -P 64", "redis.lpush.p64");
         yield return new("Redis", "processing no-op, concurrency 10", "Redis.drain.c10", "LPUSH -c 50", "redis.lpush.c50");
         yield return new("Redis", "processing no-op, concurrency 50", "Redis.drain.c50", "LPUSH -c 50", "redis.lpush.c50");
+        const string LpushBeside = "LPUSH -c 50 just before and after the drains (mean)";
+        yield return new("Redis", "processing no-op, concurrency 10", "Redis.drain.c10", LpushBeside, "redis.lpush.c50.beside");
+        yield return new("Redis", "processing no-op, concurrency 50", "Redis.drain.c50", LpushBeside, "redis.lpush.c50.beside");
 
         yield return new("PostgreSQL", "enqueue, awaited one at a time", "DurableEnqueueBenchmarks.EnqueueAwaited.Postgres", "pgbench INSERT/tx, 1 client", "pg.insert.c1");
         yield return new("PostgreSQL", "enqueue, 100 in flight", "DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
         yield return new("PostgreSQL", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Postgres", "COPY 1,000,000 rows", "pg.copy");
         yield return new("PostgreSQL", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Postgres", "COPY 1,000,000 rows into the store's table (its indexes)", "pg.copy.store");
+        yield return new("PostgreSQL", "bulk enqueue, 1,000 per call", "DurableEnqueueBenchmarks.EnqueueMany1000.Postgres", "COPY 1,000,000 rows into the store's table just before and after it (mean)", "pg.copy.store.beside");
         yield return new("PostgreSQL", "processing no-op, concurrency 10", "Postgres.drain.c10", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
         yield return new("PostgreSQL", "processing no-op, concurrency 50", "Postgres.drain.c50", "pgbench INSERT/tx, 8 clients", "pg.insert.c8");
     }
@@ -83,6 +87,7 @@ internal static class Report
             {
                 "pg.copy" => $"COPY of {rows.ToString("N0", s_en)} rows",
                 "pg.copy.store" => $"COPY of {rows.ToString("N0", s_en)} rows into the store's table (its indexes)",
+                "pg.copy.store.beside" => $"COPY of {rows.ToString("N0", s_en)} rows into the store's table just before and after it (mean)",
                 _ => row.RawName,
             } : row.RawName;
             md.AppendLine(s_en, $"| {row.Provider} | {row.Scenario} | {Rate(value)} | {rawName} | {Rate(raw)} | {Ratio(value, raw)} |");
@@ -102,6 +107,19 @@ internal static class Report
         })
         {
             md.AppendLine(s_en, $"| {name} | {Ms(r.Figure(provider + ".latency.p50"))} | {Ms(r.Figure(provider + ".latency.p99"))} | {rawName} | {Ms(rawP50)} | {Ms(rawP99)} |");
+        }
+
+        if (r.LatencyRuns.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Each latency figure is the median of its runs' p50 and the median of their p99, runs in the order they ran:");
+            md.AppendLine();
+            md.AppendLine("| provider | p50 of each run (ms) | p99 of each run (ms) |");
+            md.AppendLine("|---|---|---|");
+            foreach ((string provider, IReadOnlyList<LatencyResult> runs) in r.LatencyRuns)
+            {
+                md.AppendLine(s_en, $"| {provider} | {string.Join(" / ", runs.Select(l => Ms(l.P50Milliseconds)))} | {string.Join(" / ", runs.Select(l => Ms(l.P99Milliseconds)))} |");
+            }
         }
 
         if (r.Samples.Count > 0)
@@ -159,7 +177,10 @@ internal static class Report
         md.AppendLine("|---|---:|");
         foreach (KeyValuePair<string, double> raw in r.Raw.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            md.AppendLine(s_en, $"| {raw.Key} | {raw.Value.ToString("N2", s_en)} |");
+            string readings = r.RawSamples.TryGetValue(raw.Key, out IReadOnlyList<double>? samples)
+                ? " (mean of " + string.Join(" before, ", samples.Select(v => v.ToString("N0", s_en))) + " after)"
+                : "";
+            md.AppendLine(s_en, $"| {raw.Key}{readings} | {raw.Value.ToString("N2", s_en)} |");
         }
 
         md.AppendLine();
@@ -218,7 +239,11 @@ internal static class Report
         yield return AtMost("Redis", "latency p99", r.Figure("Redis.latency.p99"), 2, "<= 2 ms", "ms");
         // Newer targets, for the rows where another job system was still level (Redis processing and tail latency
         // here, PostgreSQL bulk enqueue below). The older targets for the same figures stay: they are the history.
-        yield return AtLeast("Redis", "processing no-op (best of c10/c50), newer target", Max(r.Figure("Redis.drain.c10"), r.Figure("Redis.drain.c50")), r.RawLimit("redis.lpush.c50") * 0.28, ">= 28 % of LPUSH -c 50");
+        // The newer ratio targets divide by the limit measured beside their figure when there is one (BesideCeiling).
+        (double? lpushC50, string lpushWhen) = r.RawLimit("redis.lpush.c50.beside") is { } besideDrains
+            ? (besideDrains, "just before and after the drains")
+            : (r.RawLimit("redis.lpush.c50"), "at the start of the run");
+        yield return AtLeast("Redis", "processing no-op (best of c10/c50), newer target", Max(r.Figure("Redis.drain.c10"), r.Figure("Redis.drain.c50")), lpushC50 * 0.28, ">= 28 % of LPUSH -c 50 " + lpushWhen);
         yield return AtMost("Redis", "latency p99, newer target", r.Figure("Redis.latency.p99"), 2.5, "<= 2.5 ms", "ms");
         yield return AtMost("Redis", "latency p50, newer target", r.Figure("Redis.latency.p50"), 0.64, "<= 0.64 ms (no worse than before)", "ms");
 
@@ -226,7 +251,10 @@ internal static class Report
         yield return AtLeast("PostgreSQL", "enqueue awaited", r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.Postgres"), insert * 0.9, ">= 90 % of pgbench INSERT/tx, 1 client");
         yield return AtLeast("PostgreSQL", "enqueue 100 in flight", r.Figure("DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres"), 20_000, ">= 20,000 jobs/s");
         yield return AtLeast("PostgreSQL", "bulk enqueue (COPY)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), r.RawLimit("pg.copy") * 0.7, ">= 70 % of raw COPY");
-        yield return AtLeast("PostgreSQL", "bulk enqueue, newer target (COPY into its own table)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), r.RawLimit("pg.copy.store") * 0.8, ">= 80 % of COPY into the store's table");
+        (double? copyStore, string copyWhen) = r.RawLimit("pg.copy.store.beside") is { } besideBulk
+            ? (besideBulk, "just before and after it")
+            : (r.RawLimit("pg.copy.store"), "at the start of the run");
+        yield return AtLeast("PostgreSQL", "bulk enqueue, newer target (COPY into its own table)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), copyStore * 0.8, ">= 80 % of COPY into the store's table " + copyWhen);
         yield return AtLeast("PostgreSQL", "processing no-op (best)", Max(r.Figure("Postgres.drain.c10"), r.Figure("Postgres.drain.c50")), 10_000, ">= 10,000 jobs/s");
         yield return AtMost("PostgreSQL", "latency p50", r.Figure("Postgres.latency.p50"), 2, "<= 2 ms", "ms");
         yield return AtMost("PostgreSQL", "latency p99", r.Figure("Postgres.latency.p99"), 10, "<= 10 ms", "ms");

@@ -14,6 +14,12 @@ internal sealed class Results(Dictionary<string, double> raw)
     /// <summary>Every drain behind a median figure, by the figure's key, in the order they ran.</summary>
     public Dictionary<string, IReadOnlyList<double>> Samples { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The readings behind a raw limit measured more than once (BesideCeiling), by its key, in the order they ran.</summary>
+    public Dictionary<string, IReadOnlyList<double>> RawSamples { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every latency run behind a median p50 and p99, by provider, in the order they ran.</summary>
+    public Dictionary<string, IReadOnlyList<LatencyResult>> LatencyRuns { get; } = new(StringComparer.Ordinal);
+
     public void Add(string key, double value) => Figures[key] = value;
 
     public double? Figure(string key) => Figures.TryGetValue(key, out double value) ? value : null;
