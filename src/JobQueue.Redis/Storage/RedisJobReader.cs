@@ -27,7 +27,9 @@ internal static class RedisJobReader
     /// read is described in <see cref="StoredJob.Unreadable"/> and read as its default, so one damaged hash never
     /// fails a fetch or a query of other jobs.</para>
     /// </remarks>
-    public static StoredJob? ReadJob(RedisResult value, out bool hasId)
+    /// <param name="leasedBy">For a fetch's reply: the request whose lease the script wrote. Its start, token, expiry and
+    /// worker are the job's, so the script does not send them back.</param>
+    public static StoredJob? ReadJob(RedisResult value, out bool hasId, FetchRequest? leasedBy = null)
     {
         hasId = false;
         if (value.IsNull)
@@ -38,8 +40,8 @@ internal static class RedisJobReader
         RedisResult[] parts = (RedisResult[])value!;
         var fields = new RedisValue[JobFieldCount];
         RedisValue[] hash = (RedisValue[])parts[1]!;
-        // A field may come twice: a fetch appends what it wrote to the hash it read, and the later value is the
-        // current one.
+        // A field may come twice: a fetch appends the state and attempt it wrote to the hash it read, and the later
+        // value is the current one.
         for (int i = 0; i + 1 < hash.Length; i += 2)
         {
             int field = JobField(Bytes(hash[i]));
@@ -91,7 +93,7 @@ internal static class RedisJobReader
             RetryDelay = TimeSpan.FromTicks(retryDelay),
             RunAt = Time(fields[6], "ra (run at)", ref problems) ?? default,
             EnqueuedAt = enqueuedAt ?? default,
-            StartedAt = Time(fields[7], "sa (started at)", ref problems),
+            StartedAt = leasedBy is null ? Time(fields[7], "sa (started at)", ref problems) : Utc(leasedBy.Now),
             FinishedAt = Time(fields[8], "fa (finished at)", ref problems),
             Result = (byte[]?)fields[9],
             Errors = errors is null or { Count: 0 } ? [] : errors,
@@ -100,14 +102,17 @@ internal static class RedisJobReader
             LimitKey = Text(fields[19]),
             BatchId = Guid(fields[13], "b (batch)", ref problems) is { } batchId ? new BatchId(batchId) : null,
             TraceParent = Text(fields[14]),
-            LeaseToken = Guid(fields[15], "lt (lease token)", ref problems),
-            LeaseExpiresAt = Time(fields[16], "le (lease expiry)", ref problems),
-            WorkerId = Text(fields[17]),
+            LeaseToken = leasedBy is null ? Guid(fields[15], "lt (lease token)", ref problems) : leasedBy.LeaseToken,
+            LeaseExpiresAt = leasedBy is null ? Time(fields[16], "le (lease expiry)", ref problems) : Utc(leasedBy.LeaseExpiresAt),
+            WorkerId = leasedBy is null ? Text(fields[17]) : leasedBy.WorkerId,
 
             // Last: the initializer runs in order, so every field above has added its problem, if any.
             Unreadable = problems.Description,
         };
     }
+
+    /// <summary>A time as the store keeps it (UTC ticks) and reads it back.</summary>
+    private static DateTimeOffset Utc(DateTimeOffset time) => new(time.UtcTicks, TimeSpan.Zero);
 
     /// <summary>Reads a batch hash; null when the batch does not exist (an empty hash).</summary>
     public static StoredBatch? ReadBatch(BatchId id, HashEntry[] hash)

@@ -145,7 +145,7 @@ internal sealed partial class RedisJobStorage : IJobStorage, IAsyncDisposable
         List<(string Id, StoredJob Job)>? unnamed = null;
         for (int i = 0; i < items.Length; i++)
         {
-            StoredJob job = RedisJobReader.ReadJob(items[i], out bool hasId)!;
+            StoredJob job = RedisJobReader.ReadJob(items[i], out bool hasId, request)!;
             if (hasId)
             {
                 jobs.Add(job);

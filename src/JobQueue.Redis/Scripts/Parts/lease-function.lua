@@ -10,11 +10,11 @@ local function lease(id, j, h, f)
   if f.lk then redis.call('SADD', P .. 'run:' .. f.lk, id) end
   changed[#changed + 1] = id
 
-  -- The reply is the hash as it is now: the read above with the fields just written appended, which the reader
-  -- takes over the earlier ones (a later field of the same name wins), instead of a table rebuilt or a second read.
+  -- The reply is the hash as it is now: the read above with the state and attempt just written appended, which the
+  -- reader takes over the earlier ones (a later field of the same name wins), instead of a table rebuilt or a second
+  -- read. The start, token, expiry and worker are the request's own: the reader takes them from it.
   local n = #h
-  h[n + 1], h[n + 2], h[n + 3], h[n + 4], h[n + 5], h[n + 6] = 's', '2', 'at', at, 'sa', nowt
-  h[n + 7], h[n + 8], h[n + 9], h[n + 10], h[n + 11], h[n + 12] = 'lt', token, 'le', let, 'w', worker
+  h[n + 1], h[n + 2], h[n + 3], h[n + 4] = 's', '2', 'at', at
 
   -- Errors are only written when an attempt ends without success, so a first attempt has none.
   local errors = {}
