@@ -45,8 +45,10 @@ doc.write_text(d + marker2 + '\n' + latest)
 
 # README: headline figures only; docs/performance.md has every table and the results file the rest.
 def rows(title):
+    # The section's first table: the latency section goes on with a table of each run behind its medians.
     out = []
-    for line in section(title).splitlines():
+    table = section(title).split('\n\n')[0]
+    for line in table.splitlines():
         cells = [c.strip() for c in line.strip().strip('|').split('|')]
         if len(cells) > 2 and not set(cells[0]) <= set('-: ') and cells[0] not in ('provider',):
             out.append(cells)
