@@ -13,14 +13,19 @@ namespace JobQueue.Benchmarks;
 /// shared 2-core machine's speed moves by a quarter within minutes: in four full runs LPUSH -c 50 at the start
 /// ranged from 73,000 to 96,000/s while the drains after it did not follow. Measured on both sides of the figure,
 /// the ceiling has seen the same machine as the figure; the mean of the two is the ratio's divisor, and both
-/// readings are listed in the results file.
+/// readings are listed in the results file. Each reading waits until this process uses less than 5 % of a core and
+/// the server has no work of its own left (<c>settle</c>), as the start-of-run limits find them.
 /// </remarks>
 internal static class BesideCeiling
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromMinutes(2);
 
+    private static readonly TimeSpan s_quietWindow = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_quietDeadline = TimeSpan.FromSeconds(15);
+
     /// <summary>Runs <paramref name="measure"/> between two readings of the limit <paramref name="rawKey"/>, when run.sh gave its command.</summary>
-    public static async Task AroundAsync(string rawKey, string commandVariable, Results results, Func<Task> measure)
+    /// <param name="settle">Waits for the server to be done with earlier work (a Redis AOF rewrite) before each reading.</param>
+    public static async Task AroundAsync(string rawKey, string commandVariable, Results results, Func<Task> measure, Func<Task>? settle = null)
     {
         string? command = Environment.GetEnvironmentVariable(commandVariable) is { Length: > 0 } value ? value : null;
         if (command is null)
@@ -29,13 +34,43 @@ internal static class BesideCeiling
             return;
         }
 
-        double before = await ReadAsync(command).ConfigureAwait(false);
+        double before = await ReadQuietlyAsync(command, settle).ConfigureAwait(false);
         Console.WriteLine($"# {rawKey} before: {before:F0}/s");
         await measure().ConfigureAwait(false);
-        double after = await ReadAsync(command).ConfigureAwait(false);
+        double after = await ReadQuietlyAsync(command, settle).ConfigureAwait(false);
         Console.WriteLine($"# {rawKey} after: {after:F0}/s");
         results.Raw[rawKey] = (before + after) / 2;
         results.RawSamples[rawKey] = [before, after];
+    }
+
+    /// <summary>
+    /// Reads the limit once this process is quiet: right after a measurement its runtime still compiles the code that
+    /// ran (tiered compilation in the background) and a reading taken then was about a tenth lower than one taken at
+    /// the start of the run or after the drains, which would flatter the figure beside it.
+    /// </summary>
+    private static async Task<double> ReadQuietlyAsync(string command, Func<Task>? settle)
+    {
+        if (settle is not null)
+        {
+            await settle().ConfigureAwait(false);
+        }
+
+        using var self = Process.GetCurrentProcess();
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start) < s_quietDeadline)
+        {
+            self.Refresh();
+            TimeSpan cpu = self.TotalProcessorTime;
+            // A poll of this process's own CPU use, not a wait for JobQueue's work.
+            await Task.Delay(s_quietWindow).ConfigureAwait(false);
+            self.Refresh();
+            if ((self.TotalProcessorTime - cpu) < s_quietWindow / 20)
+            {
+                break;
+            }
+        }
+
+        return await ReadAsync(command).ConfigureAwait(false);
     }
 
     private static async Task<double> ReadAsync(string command)

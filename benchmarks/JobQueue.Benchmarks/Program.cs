@@ -185,7 +185,8 @@ foreach (Provider provider in singles)
     // A small warm-up drain first: JIT, connection pools and the store's first pages are not the subject.
     await Measurements.DrainAsync(provider, 10, Math.Min(drainJobs, 1_000));
     await (provider is Provider.Redis
-        ? BesideCeiling.AroundAsync("redis.lpush.c50.beside", "JOBQUEUE_BENCH_BESIDE_REDIS_LPUSH_C50", results, DrainsAsync)
+        ? BesideCeiling.AroundAsync("redis.lpush.c50.beside", "JOBQUEUE_BENCH_BESIDE_REDIS_LPUSH_C50", results, DrainsAsync,
+            () => RedisSettling.WaitForNoRewriteAsync(BenchEnvironment.Redis!))
         : DrainsAsync());
 
     // The median p50 and the median p99 of a few runs: the p99 of 500 samples is their fifth slowest, so one stall of
