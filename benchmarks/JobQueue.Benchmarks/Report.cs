@@ -118,7 +118,8 @@ internal static class Report
             md.AppendLine("|---|---|---|");
             foreach ((string provider, IReadOnlyList<LatencyResult> runs) in r.LatencyRuns)
             {
-                md.AppendLine(s_en, $"| {provider} | {string.Join(" / ", runs.Select(l => Ms(l.P50Milliseconds)))} | {string.Join(" / ", runs.Select(l => Ms(l.P99Milliseconds)))} |");
+                string name = provider switch { "InMemory" => "in-memory", "Sqlite" => "SQLite", "Postgres" => "PostgreSQL", _ => provider };
+                md.AppendLine(s_en, $"| {name} | {string.Join(" / ", runs.Select(l => Ms(l.P50Milliseconds)))} | {string.Join(" / ", runs.Select(l => Ms(l.P99Milliseconds)))} |");
             }
         }
 

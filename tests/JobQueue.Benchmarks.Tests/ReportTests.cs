@@ -57,10 +57,12 @@ public sealed class ReportTests
         results.Add("Redis.latency.p50", 0.5);
         results.Add("Redis.latency.p99", 1.5);
         results.LatencyRuns["Redis"] = [new LatencyResult(0.6, 1.5, 500), new LatencyResult(0.5, 4.0, 500), new LatencyResult(0.4, 1.2, 500)];
+        results.LatencyRuns["Postgres"] = [new LatencyResult(1.1, 2.0, 500)];
 
         string markdown = Report.Markdown(results, quick: true, "plot.svg");
 
         markdown.Should().Contain("| Redis | 0.600 / 0.500 / 0.400 | 1.500 / 4.000 / 1.200 |");
+        markdown.Should().Contain("| PostgreSQL | 1.100 | 2.000 |");
         markdown.Should().Contain("| Redis | latency p99, newer target | <= 2.5 ms | 1.500 ms | **met** |");
     }
 
