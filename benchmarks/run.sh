@@ -52,11 +52,13 @@ elif have_redis; then
   start_redis
   export JOBQUEUE_BENCH_REDIS="127.0.0.1:$REDIS_PORT"
   printf 'redis.version\t%s\n' "$(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')" >> "$RAW"
+  lpush_csv() { # redis-benchmark options; prints its CSV line for LPUSH (name, rps, latencies)
+    redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t lpush -n "$REDIS_N" --csv "$@" | tail -n 1 | tr -d '"'
+  }
   redis_lpush() { # name, then redis-benchmark options; records rps and the p50/p99 latency it reports
     local name="$1"; shift
-    local line
-    line="$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t lpush -n "$REDIS_N" --csv "$@" | tail -n 1 | tr -d '"')"
-    IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "$line"
+    local rps p50 p99
+    IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "$(lpush_csv "$@")"
     printf 'redis.lpush.%s\t%s\nredis.lpush.%s.p50\t%s\nredis.lpush.%s.p99\t%s\n' "$name" "$rps" "$name" "$p50" "$name" "$p99" >> "$RAW"
     log "redis-benchmark LPUSH $*: $rps/s (p50 $p50 ms, p99 $p99 ms)"
   }
@@ -67,11 +69,14 @@ elif have_redis; then
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
   # The same LPUSH -c 50 again, which the suites run just before and just after the Redis drains (BesideCeiling):
   # the ratio's divisor then saw the same machine as the drains. It prints the rate and deletes the list it filled.
+  # The script carries this script's own function and settings (declare), so both measure alike.
   cat > "$WORK/beside-redis-lpush-c50" <<SCRIPT
 #!/usr/bin/env bash
 set -euo pipefail
-redis-benchmark -h 127.0.0.1 -p $REDIS_PORT -t lpush -n $REDIS_N -c 50 -P 1 --csv | tail -n 1 | tr -d '"' | cut -d, -f2
-redis-cli -p $REDIS_PORT del mylist >/dev/null
+$(declare -p REDIS_PORT REDIS_N)
+$(declare -f lpush_csv)
+lpush_csv -c 50 -P 1 | cut -d, -f2
+redis-cli -p \$REDIS_PORT del mylist >/dev/null
 SCRIPT
   chmod +x "$WORK/beside-redis-lpush-c50"
   export JOBQUEUE_BENCH_BESIDE_REDIS_LPUSH_C50="$WORK/beside-redis-lpush-c50"
@@ -130,12 +135,11 @@ elif have_postgres; then
 #!/usr/bin/env bash
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
-$(printf '%q ' "${PSQL[@]}") -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
-start=\$(date +%s.%N)
-$(printf '%q ' "${PSQL[@]}") -c "\\copy jobqueue.jobs ($(store_jobs_columns)) FROM '$WORK/store.csv' (FORMAT csv)" >/dev/null
-end=\$(date +%s.%N)
-$(printf '%q ' "${PSQL[@]}") -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
-python3 -c "print(round($COPY_ROWS / (\$end - \$start), 1))"
+$(declare -p PSQL COPY_ROWS)
+$(declare -f copy_rows_per_second)
+"\${PSQL[@]}" -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
+copy_rows_per_second jobqueue.jobs "$(store_jobs_columns)" "$WORK/store.csv"
+"\${PSQL[@]}" -c "TRUNCATE jobqueue.jobs CASCADE; CHECKPOINT;"
 SCRIPT
   chmod +x "$WORK/beside-pg-copy-store"
   copy_rate="$("$WORK/beside-pg-copy-store")"
