@@ -55,16 +55,13 @@ internal static class BesideCeiling
             await settle().ConfigureAwait(false);
         }
 
-        using var self = Process.GetCurrentProcess();
         long start = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(start) < s_quietDeadline)
         {
-            self.Refresh();
-            TimeSpan cpu = self.TotalProcessorTime;
+            TimeSpan cpu = Environment.CpuUsage.TotalTime;
             // A poll of this process's own CPU use, not a wait for JobQueue's work.
             await Task.Delay(s_quietWindow).ConfigureAwait(false);
-            self.Refresh();
-            if ((self.TotalProcessorTime - cpu) < s_quietWindow / 20)
+            if (Environment.CpuUsage.TotalTime - cpu < s_quietWindow / 20)
             {
                 break;
             }

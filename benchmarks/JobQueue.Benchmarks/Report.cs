@@ -98,13 +98,14 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("| provider | p50 (ms) | p99 (ms) | raw round trip | raw p50 (ms) | raw p99 (ms) |");
         md.AppendLine("|---|---:|---:|---|---:|---:|");
-        foreach ((string name, string provider, string rawName, double? rawP50, double? rawP99) in new[]
-        {
-            ("in-memory", "InMemory", "none", (double?)null, (double?)null),
+        (string Name, string Provider, string RawName, double? RawP50, double? RawP99)[] latencyRows =
+        [
+            ("in-memory", "InMemory", "none", null, null),
             ("SQLite", "Sqlite", "1 / (INSERT per transaction rate), mean", Inverse(r.RawLimit("sqlite.insert.one")), null),
             ("Redis", "Redis", "redis-benchmark LPUSH -c 1 -P 1", r.RawLimit("redis.lpush.c1p1.p50"), r.RawLimit("redis.lpush.c1p1.p99")),
             ("PostgreSQL", "Postgres", "pgbench INSERT/tx, 1 client, mean", r.RawLimit("pg.insert.c1.latency"), null),
-        })
+        ];
+        foreach ((string name, string provider, string rawName, double? rawP50, double? rawP99) in latencyRows)
         {
             md.AppendLine(s_en, $"| {name} | {Ms(r.Figure(provider + ".latency.p50"))} | {Ms(r.Figure(provider + ".latency.p99"))} | {rawName} | {Ms(rawP50)} | {Ms(rawP99)} |");
         }
@@ -116,10 +117,12 @@ internal static class Report
             md.AppendLine();
             md.AppendLine("| provider | p50 of each run (ms) | p99 of each run (ms) |");
             md.AppendLine("|---|---|---|");
-            foreach ((string provider, IReadOnlyList<LatencyResult> runs) in r.LatencyRuns)
+            foreach ((string name, string provider, _, _, _) in latencyRows)
             {
-                string name = provider switch { "InMemory" => "in-memory", "Sqlite" => "SQLite", "Postgres" => "PostgreSQL", _ => provider };
-                md.AppendLine(s_en, $"| {name} | {string.Join(" / ", runs.Select(l => Ms(l.P50Milliseconds)))} | {string.Join(" / ", runs.Select(l => Ms(l.P99Milliseconds)))} |");
+                if (r.LatencyRuns.TryGetValue(provider, out IReadOnlyList<LatencyResult>? runs))
+                {
+                    md.AppendLine(s_en, $"| {name} | {string.Join(" / ", runs.Select(l => Ms(l.P50Milliseconds)))} | {string.Join(" / ", runs.Select(l => Ms(l.P99Milliseconds)))} |");
+                }
             }
         }
 
