@@ -244,9 +244,7 @@ internal static class Report
         // Newer targets, for the rows where another job system was still level (Redis processing and tail latency
         // here, PostgreSQL bulk enqueue below). The older targets for the same figures stay: they are the history.
         // The newer ratio targets divide by the limit measured beside their figure when there is one (BesideCeiling).
-        (double? lpushC50, string lpushWhen) = r.RawLimit("redis.lpush.c50.beside") is { } besideDrains
-            ? (besideDrains, "just before and after the drains")
-            : (r.RawLimit("redis.lpush.c50"), "at the start of the run");
+        (double? lpushC50, string lpushWhen) = Divisor(r, "redis.lpush.c50", "just before and after the drains");
         yield return AtLeast("Redis", "processing no-op (best of c10/c50), newer target", Max(r.Figure("Redis.drain.c10"), r.Figure("Redis.drain.c50")), lpushC50 * 0.28, ">= 28 % of LPUSH -c 50 " + lpushWhen);
         yield return AtMost("Redis", "latency p99, newer target", r.Figure("Redis.latency.p99"), 2.5, "<= 2.5 ms", "ms");
         yield return AtMost("Redis", "latency p50, newer target", r.Figure("Redis.latency.p50"), 0.64, "<= 0.64 ms (no worse than before)", "ms");
@@ -255,9 +253,7 @@ internal static class Report
         yield return AtLeast("PostgreSQL", "enqueue awaited", r.Figure("DurableEnqueueBenchmarks.EnqueueAwaited.Postgres"), insert * 0.9, ">= 90 % of pgbench INSERT/tx, 1 client");
         yield return AtLeast("PostgreSQL", "enqueue 100 in flight", r.Figure("DurableEnqueueBenchmarks.Enqueue100InFlight.Postgres"), 20_000, ">= 20,000 jobs/s");
         yield return AtLeast("PostgreSQL", "bulk enqueue (COPY)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), r.RawLimit("pg.copy") * 0.7, ">= 70 % of raw COPY");
-        (double? copyStore, string copyWhen) = r.RawLimit("pg.copy.store.beside") is { } besideBulk
-            ? (besideBulk, "just before and after it")
-            : (r.RawLimit("pg.copy.store"), "at the start of the run");
+        (double? copyStore, string copyWhen) = Divisor(r, "pg.copy.store", "just before and after it");
         yield return AtLeast("PostgreSQL", "bulk enqueue, newer target (COPY into its own table)", r.Figure("DurableEnqueueBenchmarks.EnqueueMany1000.Postgres"), copyStore * 0.8, ">= 80 % of COPY into the store's table " + copyWhen);
         yield return AtLeast("PostgreSQL", "processing no-op (best)", Max(r.Figure("Postgres.drain.c10"), r.Figure("Postgres.drain.c50")), 10_000, ">= 10,000 jobs/s");
         yield return AtMost("PostgreSQL", "latency p50", r.Figure("Postgres.latency.p50"), 2, "<= 2 ms", "ms");
@@ -269,6 +265,10 @@ internal static class Report
         yield return AtLeast("SQLite", "processing no-op (best)", Max(r.Figure("Sqlite.drain.c10"), r.Figure("Sqlite.drain.c50")), 10_000, ">= 10,000 jobs/s");
         yield return AtLeast("SQLite", "history: rate with finished rows / empty", Ratio01(r.Figure("Sqlite.history.full"), r.Figure("Sqlite.history.empty")), 0.8, ">= 80 %", percent: true);
     }
+
+    /// <summary>The limit <paramref name="key"/> read beside its figure (BesideCeiling) when there is one, else the one read at the start of the run.</summary>
+    private static (double? Limit, string When) Divisor(Results r, string key, string besideWhen)
+        => r.RawLimit(key + ".beside") is { } beside ? (beside, besideWhen) : (r.RawLimit(key), "at the start of the run");
 
     private static Target AtLeast(string provider, string measure, double? value, double? goal, string goalText, bool percent = false)
         => new(provider, measure, goalText + (goal is { } g && !percent && goalText.Contains('%', StringComparison.Ordinal) ? $" (= {Rate(g)})" : ""),

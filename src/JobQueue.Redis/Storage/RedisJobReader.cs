@@ -93,7 +93,7 @@ internal static class RedisJobReader
             RetryDelay = TimeSpan.FromTicks(retryDelay),
             RunAt = Time(fields[6], "ra (run at)", ref problems) ?? default,
             EnqueuedAt = enqueuedAt ?? default,
-            StartedAt = leasedBy is null ? Time(fields[7], "sa (started at)", ref problems) : Utc(leasedBy.Now),
+            StartedAt = leasedBy is null ? Time(fields[7], "sa (started at)", ref problems) : leasedBy.Now.ToUniversalTime(),
             FinishedAt = Time(fields[8], "fa (finished at)", ref problems),
             Result = (byte[]?)fields[9],
             Errors = errors is null or { Count: 0 } ? [] : errors,
@@ -103,16 +103,13 @@ internal static class RedisJobReader
             BatchId = Guid(fields[13], "b (batch)", ref problems) is { } batchId ? new BatchId(batchId) : null,
             TraceParent = Text(fields[14]),
             LeaseToken = leasedBy is null ? Guid(fields[15], "lt (lease token)", ref problems) : leasedBy.LeaseToken,
-            LeaseExpiresAt = leasedBy is null ? Time(fields[16], "le (lease expiry)", ref problems) : Utc(leasedBy.LeaseExpiresAt),
+            LeaseExpiresAt = leasedBy is null ? Time(fields[16], "le (lease expiry)", ref problems) : leasedBy.LeaseExpiresAt.ToUniversalTime(),
             WorkerId = leasedBy is null ? Text(fields[17]) : leasedBy.WorkerId,
 
             // Last: the initializer runs in order, so every field above has added its problem, if any.
             Unreadable = problems.Description,
         };
     }
-
-    /// <summary>A time as the store keeps it (UTC ticks) and reads it back.</summary>
-    private static DateTimeOffset Utc(DateTimeOffset time) => new(time.UtcTicks, TimeSpan.Zero);
 
     /// <summary>Reads a batch hash; null when the batch does not exist (an empty hash).</summary>
     public static StoredBatch? ReadBatch(BatchId id, HashEntry[] hash)
